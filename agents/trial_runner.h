@@ -1,0 +1,88 @@
+// TrialRunner: starts trial processes and reports what happens to them.
+// Knows nothing of optimizers or SQL (DESIGN.md): it launches argv vectors,
+// streams output to log files, turns metric lines into MetricPoints and
+// reports events to a TrialEvents observer.
+//
+// Like ninja's CommandRunner there is a real implementation (local
+// subprocesses, local_runner.cc) and a scripted fake for controller tests
+// (fake_runner.h). Everything runs on the caller's thread: events are
+// delivered only from inside Poll(), so observers need no locking.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/trial.h"
+
+namespace sweep {
+
+struct LaunchRequest {
+  std::string run_id;
+  // argv[0] is looked up on PATH when it has no '/'. Never run through a shell.
+  std::vector<std::string> argv;
+  // Added to (and overriding) the controller's own environment.
+  std::map<std::string, std::string> env;
+  std::filesystem::path working_dir;
+  // stdout.log and stderr.log are written here as the trial prints.
+  std::filesystem::path log_dir;
+  // Wall-clock limit; the trial is terminated (SIGTERM, grace, SIGKILL) past it.
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+struct TrialExit {
+  std::optional<int> exit_code;  // set when the process exited normally
+  std::optional<int> signal;     // set when a signal killed it
+  bool timed_out = false;        // ended by LaunchRequest::timeout
+  bool terminated = false;       // ended by Terminate()/TerminateAll()
+  std::string launch_error;      // non-empty when the process could not start
+  std::string stderr_tail;       // the last lines of stderr, for failure reasons
+};
+
+// Receives runner events. Called only from inside TrialRunner::Poll().
+class TrialEvents {
+ public:
+  virtual ~TrialEvents() = default;
+  virtual void OnTrialStarted(const std::string& run_id, int pid) = 0;
+  // Points parsed from the trial's output, in the order printed.
+  virtual void OnMetrics(const std::string& run_id, std::vector<MetricPoint> points) = 0;
+  // Exactly once per launched trial, after all of its output was delivered.
+  virtual void OnTrialExited(const std::string& run_id, const TrialExit& exit) = 0;
+  // The controller process received SIGINT or SIGTERM.
+  virtual void OnInterrupt(int signal_number) = 0;
+};
+
+struct RunnerOptions {
+  // Time between SIGTERM and SIGKILL when a trial is terminated. Ten seconds
+  // lets a training script checkpoint, like Slurm's default KillWait.
+  std::chrono::milliseconds kill_grace{10000};
+  // Lines of stderr kept for failure reasons.
+  std::size_t stderr_tail_lines = 20;
+};
+
+class TrialRunner {
+ public:
+  virtual ~TrialRunner() = default;
+
+  // Starts a trial. A program that cannot be started is not an error here:
+  // it is reported through OnTrialExited with launch_error set.
+  virtual Status Launch(const LaunchRequest& request) = 0;
+  // SIGTERM to the trial's process group, SIGKILL after the grace period.
+  virtual void Terminate(const std::string& run_id) = 0;
+  virtual void TerminateAll() = 0;
+  // Trials launched and not yet reported as exited.
+  virtual std::size_t active() const = 0;
+  // Dispatches pending events; waits up to `max_wait` for the first one.
+  virtual void Poll(std::chrono::milliseconds max_wait) = 0;
+};
+
+// Local subprocesses with Boost.Process/Asio. Listens for SIGINT/SIGTERM.
+std::unique_ptr<TrialRunner> MakeLocalRunner(TrialEvents& events, const RunnerOptions& options);
+
+}  // namespace sweep

@@ -1,0 +1,74 @@
+// The search space of a sweep: one ParameterSpec per leaf parameter, in the
+// order the spec lists them, nested `parameters:` blocks flattened into paths.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/value.h"
+
+namespace sweep {
+
+// Every distribution W&B documents, with W&B's semantics:
+//   log_uniform, inv_log_uniform, q_log_uniform: min/max are natural-log exponents;
+//   *_values variants: min/max are the values themselves.
+enum class Distribution {
+  kConstant,             // value
+  kCategorical,          // values (+ probabilities)
+  kIntUniform,           // min, max (integers, inclusive)
+  kUniform,              // min, max
+  kQUniform,             // min, max, q: round(U(min,max)/q)*q
+  kLogUniform,           // exp(U(min,max))
+  kLogUniformValues,     // exp(U(log min, log max))
+  kInvLogUniform,        // 1/exp(U(min,max))
+  kInvLogUniformValues,  // 1/exp(U(log(1/max), log(1/min)))
+  kQLogUniform,          // round(exp(U(min,max))/q)*q
+  kQLogUniformValues,    // round(exp(U(log min, log max))/q)*q
+  kNormal,               // N(mu, sigma)
+  kQNormal,              // round(N(mu,sigma)/q)*q
+  kLogNormal,            // exp(N(mu, sigma))
+  kQLogNormal,           // round(exp(N(mu,sigma))/q)*q
+  kBeta,                 // Beta(a, b)
+  kQBeta,                // round(Beta(a,b)/q)*q
+};
+
+// The spec spelling ("q_log_uniform_values") of a distribution, and back.
+std::string_view DistributionName(Distribution d);
+std::optional<Distribution> ParseDistributionName(std::string_view name);
+
+struct ParameterSpec {
+  // Path from the top-level `parameters:` block, one element per nesting level.
+  std::vector<std::string> path;
+  Distribution distribution = Distribution::kConstant;
+
+  Value value;                        // kConstant
+  ValueList values;                   // kCategorical
+  std::vector<double> probabilities;  // kCategorical, empty = uniform
+  double min = 0, max = 0;            // uniform families
+  double mu = 0, sigma = 1;           // normal families
+  double a = 1, b = 1;                // beta families
+  double q = 1;                       // q_* families
+  // True when min/max were written as integers (W&B infers int_uniform from
+  // them; q_* with integer q produce integers).
+  bool integer_bounds = false;
+
+  // "a.b.c" for nested parameters: the display and storage name.
+  std::string name() const;
+};
+
+struct SearchSpace {
+  std::vector<ParameterSpec> parameters;
+
+  const ParameterSpec* find(std::string_view name) const;
+};
+
+// A configuration: one (name, value) per ParameterSpec, same order. Names are
+// ParameterSpec::name(); nesting is restored by ToNestedConfig.
+using Config = std::vector<std::pair<std::string, Value>>;
+
+// {"a": {"b": 1}} from [("a.b", 1)], for JSON files and W&B-style configs.
+Value ToNestedConfig(const SearchSpace& space, const Config& config);
+
+}  // namespace sweep

@@ -1,0 +1,143 @@
+// Store: where sweeps and runs are recorded. The SQLite implementation is the
+// embedded default; a PostgreSQL one shares this interface and the same
+// conformance tests (tests/store_conformance_test.cc).
+//
+// Contract: every method either fully applies or leaves stored data untouched
+// (one transaction each). Thread-safety: a Store object is used from one
+// thread; several processes may open the same database concurrently and are
+// serialized by the database (immediate transactions, busy timeout), never
+// surfacing "database is locked" to the caller unless the wait exceeds the
+// busy budget.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/search_space.h"
+#include "core/sweep_spec.h"
+#include "core/trial.h"
+
+namespace sweep {
+
+enum class SweepState { kRunning, kFinished, kStopped, kFailed };
+std::string_view SweepStateName(SweepState s);
+
+struct SweepRecord {
+  std::string id;  // 8 lowercase base-36 characters, like W&B's
+  std::string name;
+  std::string method;       // "grid" | "random" | "bayes"
+  std::string metric_name;  // may be empty
+  Goal goal = Goal::kMinimize;
+  std::string spec_text;    // the YAML as written
+  std::string spec_path;
+  std::uint64_t seed = 0;
+  SweepState state = SweepState::kRunning;
+  double created_at = 0;  // Unix seconds
+  double updated_at = 0;
+};
+
+struct MetricSummary {
+  double last = 0, min = 0, max = 0;
+  std::int64_t last_step = 0;
+  std::int64_t count = 0;
+};
+
+struct RunRecord {
+  std::string id;  // 8 lowercase base-36 characters
+  std::string sweep_id;
+  std::int64_t number = 0;
+  std::optional<std::int64_t> grid_index;
+  TrialState state = TrialState::kQueued;
+  Config params;             // typed values, spec order
+  std::vector<std::string> argv;  // the command line as launched
+  double created_at = 0, started_at = 0, ended_at = 0;  // 0 = not yet
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::string failure_reason;
+  std::string host;
+  std::string agent_id;
+  int pid = 0;
+  std::string run_dir;  // where stdout/stderr/artifacts live
+  std::map<std::string, MetricSummary> summary;
+  std::map<std::string, std::string> tags;
+};
+
+// A run to insert, as decided by the claim callback.
+struct NewRun {
+  Config params;
+  std::optional<std::int64_t> grid_index;
+};
+
+// Who is claiming: recorded on the run.
+struct ClaimContext {
+  std::string host;
+  std::string agent_id;
+  TrialState initial_state = TrialState::kQueued;
+};
+
+// Called inside the claim transaction with every run of the sweep in number
+// order; returns the run to create, or nullopt for "nothing left to run".
+using ProposeFn = std::function<Result<std::optional<NewRun>>(const std::vector<RunRecord>& existing)>;
+
+// How a run ended, written by FinishRun.
+struct RunOutcome {
+  TrialState state = TrialState::kFinished;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::string failure_reason;
+  double ended_at = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- sweeps ---
+  // Inserts `sweep` (its id is generated when empty) and returns it as stored.
+  virtual Result<SweepRecord> CreateSweep(SweepRecord sweep) = 0;
+  // Looks a sweep up by exact id, unique id prefix, or exact name (newest wins).
+  virtual Result<SweepRecord> GetSweep(const std::string& id_or_name) = 0;
+  virtual Result<std::vector<SweepRecord>> ListSweeps() = 0;
+  virtual Status SetSweepState(const std::string& sweep_id, SweepState state) = 0;
+
+  // --- runs ---
+  // Atomically: reads the sweep's runs, calls `propose`, and inserts what it
+  // returns with the next run number. Concurrent claimers (threads or
+  // processes) are serialized, so each sees the others' runs; a grid index is
+  // never inserted twice for one sweep. Returns nullopt when `propose` does.
+  // An error from `propose` aborts the transaction and is returned as is.
+  virtual Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
+                                                    const ClaimContext& context) = 0;
+  // Moves a queued run to running and records how it was launched.
+  virtual Status MarkRunStarted(const std::string& run_id, const std::vector<std::string>& argv, int pid,
+                                const std::string& run_dir, double started_at) = 0;
+  // Writes the terminal state. Refuses (kConflict) if the run is already terminal,
+  // so a late writer never overwrites a recorded outcome.
+  virtual Status FinishRun(const std::string& run_id, const RunOutcome& outcome) = 0;
+  // Looks a run up by exact id or unique id prefix.
+  virtual Result<RunRecord> GetRun(const std::string& id_or_prefix) = 0;
+  // Every run of a sweep in number order, summaries and tags included.
+  virtual Result<std::vector<RunRecord>> ListRuns(const std::string& sweep_id) = 0;
+
+  // --- metrics ---
+  // Appends points in one transaction and updates the run summary (last/min/max
+  // per key). Non-finite values are stored as given.
+  virtual Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) = 0;
+  // A run's series for one key (every key when empty), in (key, step, time) order.
+  virtual Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) = 0;
+
+  // --- tags: free-form key/value strings on a run (environment, notes) ---
+  virtual Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) = 0;
+};
+
+// Opens (creating and migrating as needed) the store at `location`: a path to
+// a SQLite file. Parent directories are created.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
+
+}  // namespace sweep
