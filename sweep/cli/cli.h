@@ -1,0 +1,48 @@
+// Shared pieces of the `sweep` command-line commands. The CLI is a thin
+// layer: parse flags, call the libraries, print.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/result.h"
+#include "tracking/store.h"
+
+namespace sweep::cli {
+
+// Exit codes (README "Exit codes").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+
+// The environment variable naming the store when --store is not given.
+inline constexpr const char* kStoreEnvVar = "SWEEP_STORE";
+// The default store, relative to the working directory (DESIGN.md "On disk").
+inline constexpr const char* kDefaultStorePath = ".sweep/sweep.db";
+
+struct GlobalOptions {
+  std::string store;  // empty: SWEEP_STORE, then kDefaultStorePath
+};
+
+// --store flag, else $SWEEP_STORE, else .sweep/sweep.db.
+std::string ResolveStorePath(const GlobalOptions& options);
+// Folder holding one sub-folder per run: beside the database file.
+std::string RunsRootFor(const std::string& store_path);
+
+// Opens the store. With must_exist, a missing database file is a clear
+// kNotFound error instead of a new empty store.
+Result<std::unique_ptr<Store>> OpenCliStore(const GlobalOptions& options, bool must_exist);
+
+// Prints "sweep: error: <message>" to stderr; returns the exit code for it.
+int ReportError(const Error& error);
+
+// Adds --store to a subcommand.
+void AddStoreOption(CLI::App& command, GlobalOptions& options);
+
+void RegisterRunCommand(CLI::App& app, GlobalOptions& options);
+void RegisterValidateCommand(CLI::App& app);
+void RegisterInspectCommands(CLI::App& app, GlobalOptions& options);
+
+}  // namespace sweep::cli

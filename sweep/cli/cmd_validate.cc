@@ -1,0 +1,53 @@
+// `sweep validate SPEC`: check a spec and explain every problem.
+#include <cstdio>
+
+#include "optimizers/optimizer.h"
+#include "sweep/cli/cli.h"
+#include "sweep/cli/spec_loading.h"
+#include "sweep/spec/spec_parser.h"
+
+namespace sweep::cli {
+
+std::optional<SweepSpec> LoadSpecOrReport(const std::string& path) {
+  SpecParseResult result = LoadSweepSpec(path);
+  for (const auto& diagnostic : result.diagnostics) std::fprintf(stderr, "%s\n", diagnostic.ToString().c_str());
+  if (!result.ok()) return std::nullopt;
+  return std::move(result.spec);
+}
+
+namespace {
+
+int Validate(const std::string& path) {
+  auto spec = LoadSpecOrReport(path);
+  if (!spec) return kExitBadInput;
+  OptimizerOptions options;
+  options.method = spec->method;
+  options.space = spec->space;
+  options.goal = spec->metric.goal;
+  auto optimizer = MakeOptimizer(options);
+  if (!optimizer.ok()) {
+    std::fprintf(stderr, "%s: error: %s\n", path.c_str(), optimizer.error().message.c_str());
+    return kExitBadInput;
+  }
+  std::printf("%s: ok: %s search over %zu parameter%s", path.c_str(), std::string(SearchMethodName(spec->method)).c_str(),
+              spec->space.parameters.size(), spec->space.parameters.size() == 1 ? "" : "s");
+  if (!spec->metric.name.empty())
+    std::printf(", %s %s", spec->metric.goal == Goal::kMinimize ? "minimize" : "maximize", spec->metric.name.c_str());
+  if (spec->run_cap) std::printf(", run_cap %lld", static_cast<long long>(*spec->run_cap));
+  std::printf("\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterValidateCommand(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("validate", "Check a sweep spec and explain every problem (file:line:column)");
+  cmd->add_option("spec", *path, "Sweep spec (W&B sweep YAML)")->required();
+  cmd->callback([path] {
+    const int rc = Validate(*path);
+    if (rc != kExitOk) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace sweep::cli

@@ -1,0 +1,32 @@
+// `sweep`: hyperparameter sweeps with experiment tracking. Dispatch only.
+#include <cstdio>
+
+#include "sweep/cli/cli.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sweep: run hyperparameter sweeps from W&B-format specs and track every trial"};
+  app.set_version_flag("--version", "sweep 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  sweep::cli::GlobalOptions options;
+  sweep::cli::RegisterRunCommand(app, options);
+  sweep::cli::RegisterValidateCommand(app);
+  sweep::cli::RegisterInspectCommands(app, options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own exit code
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return sweep::cli::kExitBadInput;
+  }
+  return sweep::cli::kExitOk;
+}

@@ -1,0 +1,45 @@
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "sweep/cli/cli.h"
+
+namespace sweep::cli {
+
+std::string ResolveStorePath(const GlobalOptions& options) {
+  if (!options.store.empty()) return options.store;
+  if (const char* env = std::getenv(kStoreEnvVar); env != nullptr && *env != '\0') return env;
+  return kDefaultStorePath;
+}
+
+std::string RunsRootFor(const std::string& store_path) {
+  const auto parent = std::filesystem::path(store_path).parent_path();
+  return (parent.empty() ? std::filesystem::path("runs") : parent / "runs").string();
+}
+
+Result<std::unique_ptr<Store>> OpenCliStore(const GlobalOptions& options, bool must_exist) {
+  const std::string path = ResolveStorePath(options);
+  if (must_exist && !std::filesystem::exists(path)) {
+    return Error::NotFound("no store at " + path + " (run `sweep run <spec>` first, or pass --store / set " +
+                           kStoreEnvVar + ")");
+  }
+  return OpenStore(path);
+}
+
+int ReportError(const Error& error) {
+  std::fprintf(stderr, "sweep: error: %s\n", error.message.c_str());
+  switch (error.code) {
+    case ErrorCode::kInvalidInput:
+    case ErrorCode::kNotFound:
+      return kExitBadInput;
+    default:
+      return kExitFailure;
+  }
+}
+
+void AddStoreOption(CLI::App& command, GlobalOptions& options) {
+  command.add_option("--store", options.store,
+                     std::string("Store database (default: $") + kStoreEnvVar + ", else " + kDefaultStorePath + ")");
+}
+
+}  // namespace sweep::cli

@@ -1,0 +1,56 @@
+#include "sweep/objective.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace sweep {
+namespace {
+
+RunRecord Run(std::string id, TrialState state, std::optional<double> loss) {
+  RunRecord r;
+  r.id = std::move(id);
+  r.state = state;
+  if (loss) {
+    MetricSummary s;
+    s.last = s.min = s.max = *loss;
+    s.count = 1;
+    r.summary["loss"] = s;
+  }
+  return r;
+}
+
+TEST(Objective, LastSummaryValue) {
+  RunRecord r = Run("a", TrialState::kFinished, 2.0);
+  r.summary["loss"].min = 1.0;
+  EXPECT_EQ(ObjectiveOf(r, {"loss", Goal::kMinimize, {}}), 2.0);
+  EXPECT_FALSE(ObjectiveOf(r, {"acc", Goal::kMinimize, {}}).has_value());
+  EXPECT_FALSE(ObjectiveOf(r, {}).has_value());
+}
+
+TEST(Objective, BestRunRespectsGoalAndSkipsUnfinishedAndNaN) {
+  std::vector<RunRecord> runs = {
+      Run("a", TrialState::kFinished, 3.0), Run("b", TrialState::kFailed, 0.1),
+      Run("c", TrialState::kFinished, std::numeric_limits<double>::quiet_NaN()),
+      Run("d", TrialState::kFinished, 2.0), Run("e", TrialState::kFinished, 5.0)};
+  EXPECT_EQ(BestRun(runs, {"loss", Goal::kMinimize, {}})->id, "d");
+  EXPECT_EQ(BestRun(runs, {"loss", Goal::kMaximize, {}})->id, "e");
+  EXPECT_EQ(BestRun({}, {"loss", Goal::kMinimize, {}}), nullptr);
+}
+
+TEST(Objective, ObservationsCarryStateGridIndexAndObjective) {
+  RunRecord r = Run("a", TrialState::kRunning, std::nullopt);
+  r.number = 4;
+  r.grid_index = 7;
+  r.params = {{"x", Value(1)}};
+  auto obs = ToObservations({r}, {"loss", Goal::kMinimize, {}});
+  ASSERT_EQ(obs.size(), 1u);
+  EXPECT_EQ(obs[0].number, 4);
+  EXPECT_EQ(obs[0].grid_index, 7);
+  EXPECT_EQ(obs[0].state, TrialState::kRunning);
+  EXPECT_FALSE(obs[0].objective.has_value());
+  EXPECT_EQ(obs[0].config, r.params);
+}
+
+}  // namespace
+}  // namespace sweep

@@ -1,0 +1,39 @@
+// Turns a claimed run into a LaunchRequest: creates the run folder, writes
+// the configuration file and expands the spec's command.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "agents/trial_runner.h"
+#include "core/result.h"
+#include "core/sweep_spec.h"
+#include "tracking/store.h"
+
+namespace sweep {
+
+// Names of the environment variables every trial receives.
+inline constexpr const char* kEnvSweepId = "SWEEP_ID";
+inline constexpr const char* kEnvRunId = "SWEEP_RUN_ID";
+inline constexpr const char* kEnvParamsFile = "SWEEP_PARAMS_FILE";
+inline constexpr const char* kEnvRunDir = "SWEEP_RUN_DIR";
+
+// File names inside a run folder.
+inline constexpr const char* kParamsFileName = "params.json";
+
+struct LaunchSettings {
+  std::filesystem::path runs_root;    // run folders are runs_root/<run-id>/
+  std::filesystem::path working_dir;  // where trials start (the user's cwd)
+  std::string interpreter = "python3";
+};
+
+// The run folder for `run_id` (not created).
+std::filesystem::path RunDirectory(const LaunchSettings& settings, const std::string& run_id);
+
+// Creates the run folder and params.json, expands the command. Errors are
+// kInvalidInput for command problems (unknown macro, unset ${envvar:X}) and
+// kIo for filesystem ones.
+Result<LaunchRequest> PrepareLaunch(const SweepSpec& spec, const SweepRecord& sweep, const RunRecord& run,
+                                    const LaunchSettings& settings);
+
+}  // namespace sweep

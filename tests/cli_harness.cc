@@ -1,0 +1,104 @@
+#include "tests/cli_harness.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+extern char** environ;
+
+namespace sweep::testing {
+namespace {
+
+std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+pid_t Spawn(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+            const std::map<std::string, std::string>& env, const std::filesystem::path& out,
+            const std::filesystem::path& err) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(cwd.c_str()) != 0) _exit(126);
+    int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int null_fd = open("/dev/null", O_RDONLY);
+    dup2(null_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<std::string> full = {SweepBinary()};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : full) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
+std::string SweepBinary() {
+  const char* dir = std::getenv("SWEEP_BINARY_DIR");
+  return std::string(dir ? dir : ".") + "/bin/sweep";
+}
+
+std::filesystem::path SourceDir() {
+  const char* dir = std::getenv("SWEEP_SOURCE_DIR");
+  return dir ? dir : ".";
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / ("sweep-test-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path TempDir::Write(const std::string& name, const std::string& text) const {
+  const auto p = path_ / name;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env) {
+  const auto out = cwd / ".cli_stdout";
+  const auto err = cwd / ".cli_stderr";
+  pid_t pid = Spawn(cwd, args, env, out, err);
+  CliResult result;
+  result.exit_code = WaitCli(pid);
+  result.out = ReadFile(out);
+  result.err = ReadFile(err);
+  return result;
+}
+
+pid_t SpawnCli(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
+  return Spawn(cwd, args, {}, cwd / ".cli_stdout", cwd / ".cli_stderr");
+}
+
+int WaitCli(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace sweep::testing
