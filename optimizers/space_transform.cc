@@ -35,7 +35,10 @@ double InverseLerp(double lo, double hi, double x) {
   return std::clamp((x - lo) / (hi - lo), 0.0, 1.0);
 }
 
+// NaN (only from an invalid spec, e.g. q = 0) maps to 0 rather than to the
+// undefined behaviour of casting it.
 std::int64_t SaturatingInt(double x) {
+  if (std::isnan(x)) return 0;
   if (x >= kInt64Limit) return std::numeric_limits<std::int64_t>::max();
   if (x <= -kInt64Limit) return std::numeric_limits<std::int64_t>::min();
   return static_cast<std::int64_t>(x);

@@ -66,7 +66,18 @@ double BetaContinuedFraction(double a, double b, double x) {
   return h;
 }
 
-double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
+// log Γ(x) for x > 0. glibc's lgamma writes the global `signgam`, a data
+// race when called from several threads; lgamma_r does not.
+double LogGamma(double x) {
+#if defined(__GLIBC__)
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
+#else
+  return std::lgamma(x);
+#endif
+}
+
+double LogBeta(double a, double b) { return LogGamma(a) + LogGamma(b) - LogGamma(a + b); }
 
 // log of x^a (1-x)^b / B(a, b), the common factor of both continued-fraction forms.
 double LogBetaFront(double a, double b, double x, double log_beta) {
