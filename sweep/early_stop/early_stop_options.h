@@ -38,6 +38,10 @@ struct EarlyStopOptions {
   double eta = kDefaultEta;
   // false: compare the run's best value so far with the band's threshold;
   // true: compare the run's value at the band (stops more runs).
+  // Our default is false (W&B's documented default and its
+  // hyperband_stop_runs behaviour, which never reads `strict`); note that
+  // wandb/sweeps schema.json declares `"default": true`, so the spec parser
+  // should pass through whatever the user wrote.
   bool strict = false;
 
   // --- median ---
