@@ -38,8 +38,8 @@ struct EarlyStopOptions {
   double eta = kDefaultEta;
   // false: compare the run's best value so far with the band's threshold;
   // true: compare the run's value at the band (stops more runs).
-  // Our default is false (W&B's documented default and its
-  // hyperband_stop_runs behaviour, which never reads `strict`); note that
+  // Our default is false, which matches what W&B's hyperband_stop_runs does
+  // (it never reads `strict` and compares the best value so far); note that
   // wandb/sweeps schema.json declares `"default": true`, so the spec parser
   // should pass through whatever the user wrote.
   bool strict = false;
