@@ -16,6 +16,7 @@ constexpr int kFieldPgrp = 5;
 constexpr int kFieldUtime = 14;
 constexpr int kFieldStime = 15;
 constexpr int kFieldRss = 24;
+constexpr char kZombie = 'Z';
 
 template <typename T>
 bool ParseNumber(std::string_view s, T& out) {
@@ -48,6 +49,7 @@ Result<ProcessStat> ParseProcStat(std::string_view line) {
     rest = space == std::string_view::npos ? std::string_view() : rest.substr(space);
     if (token.empty()) break;
     switch (field) {
+      case kFieldState: stat.state = token.size() == 1 ? token[0] : '?'; break;
       case kFieldPpid: ok &= ParseNumber(token, stat.ppid); ++seen; break;
       case kFieldPgrp: ok &= ParseNumber(token, stat.pgrp); ++seen; break;
       case kFieldUtime: ok &= ParseNumber(token, utime); ++seen; break;
@@ -107,7 +109,10 @@ std::vector<ProcessStat> ProcessTable::Tree(int root) const {
   }
   std::vector<ProcessStat> tree;
   tree.reserve(members.size());
-  for (int pid : members) tree.push_back(by_pid_.at(pid));
+  for (int pid : members) {
+    const ProcessStat& p = by_pid_.at(pid);
+    if (p.state != kZombie) tree.push_back(p);
+  }
   return tree;
 }
 

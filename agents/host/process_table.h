@@ -19,6 +19,7 @@ struct ProcessStat {
   int pid = 0;
   int ppid = 0;
   int pgrp = 0;
+  char state = '?';             // proc(5) state letter: R, S, D, Z (zombie), ...
   std::uint64_t cpu_ticks = 0;  // utime + stime, in clock ticks (sysconf(_SC_CLK_TCK))
   std::uint64_t rss_pages = 0;  // resident set, in pages (sysconf(_SC_PAGESIZE))
 };
@@ -36,7 +37,9 @@ class ProcessTable {
   // `root` and all its descendants (by ppid), plus every member of process
   // group `root` and their descendants: the trial runner makes each trial a
   // group leader, so this also finds children that were orphaned and
-  // reparented to init. Empty when `root` is gone and its group is empty.
+  // reparented to init. Zombies are left out: they use no CPU or memory,
+  // and an unreaped orphan must not make a finished trial look alive.
+  // Empty when `root` is gone and its group is empty.
   std::vector<ProcessStat> Tree(int root) const;
 
   const ProcessStat* Find(int pid) const;
