@@ -1,7 +1,6 @@
 #include "agents/host/gpu_inventory.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 #include "agents/host/nvidia_smi_inventory.h"

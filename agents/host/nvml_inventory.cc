@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <limits>
+#include <string>
 
 namespace sweep {
 namespace {
