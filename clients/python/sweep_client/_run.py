@@ -76,7 +76,10 @@ def _read_sweep_params(environ):
 
 
 def _default_name():
+    """The script's name without extension; "run" for `python -c` and the REPL."""
     script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if script.startswith("-"):
+        return "run"
     return os.path.splitext(script)[0] or "run"
 
 
