@@ -8,6 +8,7 @@ lost metric stream must not kill a training run.
 import os
 import shutil
 import subprocess
+import threading
 
 from ._encode import encode_line
 from ._warn import warn_once
@@ -30,18 +31,28 @@ class NullChannel:
 
 
 class _StreamChannel:
-    """Writes lines to a text stream, flushing after each message."""
+    """Writes lines to a text stream, flushing after each message.
+
+    A lock keeps lines whole when several threads log (a data-loader thread
+    and the training loop, say).
+    """
 
     def __init__(self, stream, description):
         self._stream = stream
         self._description = description
         self._broken = False
+        self._lock = threading.Lock()
 
     def send(self, message):
+        line = encode_line(message)
+        with self._lock:
+            self._write(line)
+
+    def _write(self, line):
         if self._broken:
             return
         try:
-            self._stream.write(encode_line(message))
+            self._stream.write(line)
             self._stream.flush()
         except (OSError, ValueError) as error:  # ValueError: write to a closed file
             self._broken = True

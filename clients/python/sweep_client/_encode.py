@@ -21,9 +21,14 @@ def _fallback(value):
     return str(value)
 
 
+def encode_json(value):
+    """Compact JSON text of `value`, NaN/Infinity as literals, odd objects made serializable."""
+    return json.dumps(value, allow_nan=True, separators=(",", ":"), default=_fallback)
+
+
 def encode_line(message):
     """One message as one line of JSON, newline included."""
-    return json.dumps(message, allow_nan=True, separators=(",", ":"), default=_fallback) + "\n"
+    return encode_json(message) + "\n"
 
 
 def as_metric(value):

@@ -8,7 +8,7 @@ import uuid
 from . import _channel
 from ._artifacts import store_artifact
 from ._config import Config, as_plain_dict, deep_merge
-from ._encode import metric_data
+from ._encode import encode_json, metric_data
 from ._warn import warn_once
 
 ENV_SWEEP_ID = "SWEEP_ID"
@@ -101,7 +101,7 @@ class Run:
         self.dir = os.path.abspath(run_dir) if run_dir else None
         merged = deep_merge(defaults, sweep_params)
         if fd is None:
-            self._channel = _channel.open_record_channel(self.name, json.dumps(merged, allow_nan=True), environ)
+            self._channel = _channel.open_record_channel(self.name, encode_json(merged), environ)
         elif fd < 0:
             self._channel = _channel.NullChannel()
         else:

@@ -89,6 +89,33 @@ class LogTest(unittest.TestCase):
         self.assertIn("survived", result.stdout)
         self.assertEqual(result.stderr.count("no longer recorded"), 1, result.stderr)
 
+    def test_an_unusable_descriptor_warns_and_the_script_runs(self):
+        result = trial("""
+            import sweep_client
+            sweep_client.init().log({"x": 1})
+            print("ran")
+        """, extra_env={"SWEEP_METRICS_FD": "999"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "ran")
+        self.assertIn("SWEEP_METRICS_FD='999' is not an open file descriptor", result.stderr)
+        self.assertEqual(result.messages, [])
+
+    def test_lines_stay_whole_when_threads_log_together(self):
+        threads, per_thread = 4, 200
+        result = trial("""
+            import threading, sweep_client
+            run = sweep_client.init()
+            def work(k):
+                for i in range(%d):
+                    run.log({"thread%%d" %% k: i, "padding": 0.123456789})
+            workers = [threading.Thread(target=work, args=(k,)) for k in range(%d)]
+            for w in workers: w.start()
+            for w in workers: w.join()
+        """ % (per_thread, threads))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(result.of_type("log")), threads * per_thread)
+        self.assertEqual(result.messages[-1]["t"], "finish")
+
 
 class ConfigAndSummaryTest(unittest.TestCase):
     def test_sweep_values_override_and_lock_defaults(self):
@@ -110,6 +137,15 @@ class ConfigAndSummaryTest(unittest.TestCase):
         self.assertEqual(configs[0]["data"], {"lr": 0.01, "epochs": 5, "model": {"depth": 4, "width": 8}})
         self.assertEqual(configs[1]["data"]["epochs"], 7)
         self.assertEqual(configs[1]["data"]["lr"], 0.01)
+
+    def test_config_accepts_an_argparse_namespace(self):
+        result = trial("""
+            import argparse, pathlib, sweep_client
+            args = argparse.Namespace(lr=0.1, out=pathlib.Path("/tmp/out"))
+            print(sweep_client.init(config=args).config.lr)
+        """, params={"lr": 0.2})
+        self.assertEqual(result.stdout.strip(), "0.2")
+        self.assertEqual(result.of_type("config")[0]["data"], {"lr": 0.2, "out": "/tmp/out"})
 
     def test_summary_assignment_and_update(self):
         result = trial("""
