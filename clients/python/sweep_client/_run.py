@@ -86,8 +86,9 @@ def _default_name():
 class Run:
     """One run. Create it with sweep_client.init(), not directly."""
 
-    def __init__(self, config=None, name=None, project=None, environ=None):
-        environ = os.environ if environ is None else environ
+    def __init__(self, config=None, name=None, project=None, environ=None, disabled=False):
+        """`disabled`: record nothing and ignore the sweep (W&B's mode="disabled")."""
+        environ = {} if disabled else (os.environ if environ is None else environ)
         defaults = as_plain_dict(config)
         sweep_params = _read_sweep_params(environ)
         fd = _channel.metrics_fd_from_env(environ)
@@ -100,7 +101,9 @@ class Run:
         run_dir = environ.get(ENV_RUN_DIR) if self.in_sweep else None
         self.dir = os.path.abspath(run_dir) if run_dir else None
         merged = deep_merge(defaults, sweep_params)
-        if fd is None:
+        if disabled:
+            self._channel = _channel.NullChannel()
+        elif fd is None:
             self._channel = _channel.open_record_channel(self.name, encode_json(merged), environ)
         elif fd < 0:
             self._channel = _channel.NullChannel()

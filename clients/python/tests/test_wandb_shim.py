@@ -53,6 +53,7 @@ class InitAndConfigTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(), "1")
         self.assertEqual(result.messages, [])
+        self.assertNotIn("sweep_client:", result.stderr)  # not even a search for `sweep record`
 
 
 class CommitSemanticsTest(unittest.TestCase):
