@@ -6,7 +6,8 @@
 // prints one `step=N key=value ...` line on stdout, the form the agent's
 // stdout parser reads, so the same binary also works without the pipe;
 // summaries and artifact notes then go to stderr (so they are not taken for
-// metrics).
+// metrics). Unlike the Python client it takes no config defaults and sends
+// no config message: defaults live in the Get*(key, fallback) calls.
 //
 //   auto run = sweep_client::Run::Init();
 //   double lr = run.config().GetDouble("lr", 1e-3);
@@ -32,6 +33,14 @@
 #include "sweep_client_detail.h"
 
 namespace sweep_client {
+
+// Environment the agent gives every trial (clients/PROTOCOL.md).
+inline constexpr const char* kEnvMetricsFd = "SWEEP_METRICS_FD";
+inline constexpr const char* kEnvSweepId = "SWEEP_ID";
+inline constexpr const char* kEnvRunId = "SWEEP_RUN_ID";
+inline constexpr const char* kEnvParamsFile = "SWEEP_PARAMS_FILE";
+inline constexpr const char* kEnvRunDir = "SWEEP_RUN_DIR";
+inline constexpr const char* kArtifactsDirName = "artifacts";
 
 struct ArtifactInfo {
   std::string name;

@@ -14,13 +14,6 @@
 
 namespace sweep_client {
 
-inline constexpr const char* kEnvMetricsFd = "SWEEP_METRICS_FD";
-inline constexpr const char* kEnvSweepId = "SWEEP_ID";
-inline constexpr const char* kEnvRunId = "SWEEP_RUN_ID";
-inline constexpr const char* kEnvParamsFile = "SWEEP_PARAMS_FILE";
-inline constexpr const char* kEnvRunDir = "SWEEP_RUN_DIR";
-inline constexpr const char* kArtifactsDirName = "artifacts";
-
 namespace detail {
 
 // ---- JSON writing --------------------------------------------------------
