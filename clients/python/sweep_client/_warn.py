@@ -17,6 +17,3 @@ def warn_once(key, message):
     sys.stderr.write(_PREFIX + message + "\n")
     sys.stderr.flush()
 
-
-def reset_for_tests():
-    _already_said.clear()
