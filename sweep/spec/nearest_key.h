@@ -8,7 +8,8 @@
 
 namespace sweep::spec {
 
-// Levenshtein distance (insert, delete, substitute: cost 1 each).
+// Edit distance counting insertions, deletions, substitutions and swaps of
+// two neighbouring characters (the commonest typo: "valeus") as 1 each.
 std::size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `key`, when close enough to be a plausible typo:
