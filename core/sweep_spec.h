@@ -1,5 +1,5 @@
 // SweepSpec: a parsed, validated sweep specification (the W&B sweep format).
-// Produced by sweep/spec_parser; consumed by the controller and optimizers.
+// Produced by sweep/spec/spec_parser.h (which documents the YAML keys); consumed by the controller and optimizers.
 #pragma once
 
 #include <cstdint>

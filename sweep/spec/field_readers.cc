@@ -72,7 +72,9 @@ std::optional<std::string> ReadText(const YamlNode& node, std::string_view key, 
 std::vector<std::pair<std::string, MapEntry>> ReadMapEntries(const YamlNode& map, DiagnosticList& diagnostics) {
   std::vector<std::pair<std::string, MapEntry>> out;
   out.reserve(map.entries.size());
-  std::unordered_set<std::string> seen;
+  // Views into the tree's own key text: no copies for large blocks.
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(map.entries.size());
   for (const auto& [key, value] : map.entries) {
     if (!key->is_scalar()) {
       diagnostics.Error(*key, "keys must be text, got " + DescribeNode(*key));

@@ -99,10 +99,14 @@ class SpecReader {
     if (!has_parameters) d_.Error(root, "missing 'parameters'");
     if (method && s.method == SearchMethod::kBayes && s.metric.name.empty())
       d_.Error(*method, "method bayes needs a metric to model: add metric: {name: ..., goal: ...}");
-    if (CommandUsesProgram(s.command) && s.program.empty() && !program)
-      d_.Error(command ? *command : root,
-               command ? "the command uses ${program} but the spec has no 'program'"
-                       : "missing 'program' (the default command runs ${program})");
+    if (CommandUsesProgram(s.command) && s.program.empty()) {
+      if (program && program->is_scalar() && program->quoted)
+        d_.Error(*program, "program: is empty, but the command runs ${program}");
+      else if (!program)
+        d_.Error(command ? *command : root,
+                 command ? "the command uses ${program} but the spec has no 'program'"
+                         : "missing 'program' (the default command runs ${program})");
+    }
     if (program && !s.program.empty()) ProgramNote(*program, s.program);
   }
 

@@ -175,6 +175,8 @@ TEST(SpecParser, ProgramNotNeededWhenTheCommandDoesNotUseIt) {
   auto r = Parse("method: grid\ncommand: [bash, run.sh, '${args}']\nparameters: {x: {values: [1]}}\n");
   ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
   auto uses = Parse("method: grid\ncommand:\n  - ${program}\nparameters: {x: {values: [1]}}\n");
+  auto empty = Parse("method: grid\nprogram: ''\nparameters: {x: {values: [1]}}\n");
+  EXPECT_TRUE(HasDiagnostic(empty, "spec.yaml:2:10: error: program: is empty, but the command runs ${program}"));
   EXPECT_TRUE(HasDiagnostic(uses, "spec.yaml:3:3: error: the command uses ${program} but the spec has no 'program'"));
 }
 
