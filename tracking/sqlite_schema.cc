@@ -69,16 +69,19 @@ CREATE TABLE metric_keys (
   key TEXT NOT NULL UNIQUE
 );
 
--- Integer keys keep a point to ~30 bytes; value NULL encodes NaN (SQLite
--- stores a bound NaN as NULL).
+-- One b-tree clustered by series: integer keys keep a point to ~30 bytes and
+-- appends land at the end of their series. ord is the point's position in
+-- its series (run_summary.count before it), so repeated steps never collide.
+-- value NULL encodes NaN (SQLite stores a bound NaN as NULL).
 CREATE TABLE metrics (
   run_seq INTEGER NOT NULL,
   key_id INTEGER NOT NULL,
   step INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
   time REAL NOT NULL,
-  value REAL
-);
-CREATE INDEX metrics_by_series ON metrics (run_seq, key_id, step, time);
+  value REAL,
+  PRIMARY KEY (run_seq, key_id, step, ord)
+) WITHOUT ROWID;
 
 CREATE TABLE run_summary (
   run_seq INTEGER NOT NULL REFERENCES runs (seq),

@@ -325,7 +325,7 @@ class SqliteStore final : public Store {
       if (!seq.ok()) return seq.error();
       // Per-key summaries of this batch, merged with the stored ones once.
       std::unordered_map<std::int64_t, SummaryRow> summaries;
-      auto insert = db_->Prepare("INSERT INTO metrics (run_seq, key_id, step, time, value) VALUES (?1, ?2, ?3, ?4, ?5)");
+      auto insert = db_->Prepare("INSERT INTO metrics (run_seq, key_id, step, ord, time, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
       if (!insert.ok()) return insert.error();
       Statement ins = std::move(insert).value();
       const std::string* last_key = nullptr;
@@ -343,7 +343,7 @@ class SqliteStore final : public Store {
           }
           summary = &it->second;
         }
-        ins.Bind(1, *seq).Bind(2, key_id).Bind(3, p.step).Bind(4, p.time).Bind(5, p.value);
+        ins.Bind(1, *seq).Bind(2, key_id).Bind(3, p.step).Bind(4, summary->s.count).Bind(5, p.time).Bind(6, p.value);
         auto done = ins.Step();
         if (!done.ok()) return done.error();
         ins.Reset();
