@@ -1,5 +1,6 @@
 #include "tracking/sqlite_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -380,6 +381,7 @@ class SqliteStore final : public Store {
       if (!seq.ok()) return seq.error();
       // Keys in name order, each series read along the index in (step, time) order.
       std::vector<std::pair<std::string, std::int64_t>> keys;
+      std::int64_t total = 0;
       {
         auto stmt = db_->Prepare(
             "SELECT k.key, k.id, s.count FROM run_summary s JOIN metric_keys k ON k.id = s.key_id "
@@ -391,15 +393,23 @@ class SqliteStore final : public Store {
           if (!row.ok()) return row.error();
           if (!*row) break;
           std::string k = stmt->Text(0);
-          if (key.empty() || k == key) keys.emplace_back(std::move(k), stmt->Int(1));
+          if (key.empty() || k == key) {
+            keys.emplace_back(std::move(k), stmt->Int(1));
+            total += stmt->Int(2);
+          }
         }
       }
       std::vector<MetricPoint> out;
+      out.reserve(static_cast<std::size_t>(total));
+      // Read in primary-key order (step, then logging order) so SQLite streams
+      // the b-tree without a sort; a step reported with decreasing times is
+      // rare and re-sorted below.
       auto stmt = db_->Prepare(
-          "SELECT step, time, value FROM metrics WHERE run_seq = ?1 AND key_id = ?2 ORDER BY step, time");
+          "SELECT step, time, value FROM metrics WHERE run_seq = ?1 AND key_id = ?2 ORDER BY step, ord");
       if (!stmt.ok()) return stmt.error();
       Statement series = std::move(stmt).value();
       for (const auto& [name, id] : keys) {
+        const std::size_t begin = out.size();
         series.Bind(1, *seq).Bind(2, id);
         for (;;) {
           auto row = series.Step();
@@ -408,6 +418,11 @@ class SqliteStore final : public Store {
           out.push_back(MetricPoint{name, series.Int(0), series.Double(2), series.Double(1)});
         }
         series.Reset();
+        auto by_step_time = [](const MetricPoint& a, const MetricPoint& b) {
+          return a.step != b.step ? a.step < b.step : a.time < b.time;
+        };
+        const auto first = out.begin() + static_cast<std::ptrdiff_t>(begin);
+        if (!std::is_sorted(first, out.end(), by_step_time)) std::stable_sort(first, out.end(), by_step_time);
       }
       return out;
     });

@@ -375,6 +375,18 @@ TEST_P(StoreConformance, SameStepLaterReportWins) {
   EXPECT_EQ(store_->GetMetrics(run.id, "x")->size(), 2u);
 }
 
+TEST_P(StoreConformance, GetMetricsOrdersByStepThenTime) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {});
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"x", 2, 20.0, 5}, {"x", 1, 11.0, 9}, {"x", 1, 10.0, 3}}).ok());
+  auto pts = store_->GetMetrics(run.id, "x");
+  ASSERT_TRUE(pts.ok());
+  ASSERT_EQ(pts->size(), 3u);
+  EXPECT_EQ((*pts)[0].value, 10.0);
+  EXPECT_EQ((*pts)[1].value, 11.0);
+  EXPECT_EQ((*pts)[2].value, 20.0);
+}
+
 TEST_P(StoreConformance, TagsUpsertAndShowInListRuns) {
   SweepRecord s = MakeSweep();
   RunRecord a = Claim(s.id, {});
