@@ -103,6 +103,8 @@ class SqliteStore final : public Store {
       } else if (!IsIdPrefix(sweep.id) || sweep.id.size() != kIdLength) {
         return Error::InvalidInput("sweep id must be " + std::to_string(kIdLength) +
                                    " lowercase base-36 characters: " + sweep.id);
+      } else if (RequireSweep(sweep.id).ok()) {
+        return Error::Conflict("a sweep with id " + sweep.id + " already exists");
       }
       if (sweep.created_at == 0) sweep.created_at = NowSeconds();
       if (sweep.updated_at == 0) sweep.updated_at = sweep.created_at;
@@ -115,9 +117,7 @@ class SqliteStore final : public Store {
       // The seed is a full 64-bit value; SQLite stores it bit-for-bit as int64.
       stmt->Bind(8, static_cast<std::int64_t>(sweep.seed)).Bind(9, SweepStateName(sweep.state));
       stmt->Bind(10, sweep.created_at).Bind(11, sweep.updated_at);
-      if (auto s = stmt->Run(); !s.ok()) {
-        return Error::Conflict("sweep " + sweep.id + " could not be created: " + s.error().message);
-      }
+      if (auto s = stmt->Run(); !s.ok()) return s.error();
       return sweep;
     });
   }
@@ -192,6 +192,18 @@ class SqliteStore final : public Store {
       if (!proposed->has_value()) return std::optional<RunRecord>();
       NewRun& fresh = **proposed;
 
+      if (fresh.grid_index) {
+        // Checked here for a clear error; the UNIQUE constraint backs it up.
+        auto taken = db_->Prepare("SELECT 1 FROM runs WHERE sweep_id = ?1 AND grid_index = ?2");
+        if (!taken.ok()) return taken.error();
+        taken->Bind(1, sweep_id).Bind(2, *fresh.grid_index);
+        auto row = taken->Step();
+        if (!row.ok()) return row.error();
+        if (*row) {
+          return Error::Conflict("grid point " + std::to_string(*fresh.grid_index) + " of sweep " + sweep_id +
+                                 " is already claimed");
+        }
+      }
       RunRecord run;
       auto id = NewId("SELECT 1 FROM runs WHERE id = ?1");
       if (!id.ok()) return id.error();
@@ -212,13 +224,7 @@ class SqliteStore final : public Store {
       stmt->Bind(1, run.id).Bind(2, sweep_id).Bind(3, run.number).Bind(4, run.grid_index);
       stmt->Bind(5, TrialStateName(run.state)).Bind(6, ToJson(ConfigToValue(run.params)));
       stmt->Bind(7, run.created_at).Bind(8, run.host).Bind(9, run.agent_id);
-      if (auto s = stmt->Run(); !s.ok()) {
-        if (run.grid_index) {
-          return Error::Conflict("grid point " + std::to_string(*run.grid_index) + " of sweep " + sweep_id +
-                                 " is already claimed");
-        }
-        return s.error();
-      }
+      if (auto s = stmt->Run(); !s.ok()) return s.error();
       const std::int64_t seq = db_->LastInsertRowid();
       auto param = db_->Prepare("INSERT INTO params (run_seq, name, value, num) VALUES (?1, ?2, ?3, ?4)");
       if (!param.ok()) return param.error();
