@@ -50,10 +50,13 @@ CREATE TABLE runs (
   pid INTEGER NOT NULL DEFAULT 0,
   run_dir TEXT NOT NULL DEFAULT '',
   heartbeat_at REAL,
-  UNIQUE (sweep_id, number),
-  UNIQUE (sweep_id, grid_index)  -- NULLs (non-grid runs) never collide
+  UNIQUE (sweep_id, number)
 );
 CREATE INDEX runs_by_state ON runs (sweep_id, state);
+-- A grid point is run once. A crashed run (its controller died) does not hold
+-- its point, so resume can run it again; NULLs (non-grid runs) never collide.
+CREATE UNIQUE INDEX runs_grid_point ON runs (sweep_id, grid_index)
+  WHERE grid_index IS NOT NULL AND state <> 'crashed';
 
 -- One row per parameter, for queries such as "runs with lr < 0.01".
 CREATE TABLE params (
