@@ -44,7 +44,7 @@ ParameterSpec Param(std::string name, Distribution d) {
   return p;
 }
 
-ReportRun Run(std::int64_t n, TrialState state, std::optional<double> objective) {
+ReportRun MakeRun(std::int64_t n, TrialState state, std::optional<double> objective) {
   ReportRun r;
   r.number = n;
   r.id = "r" + std::to_string(n);
@@ -80,12 +80,12 @@ TEST(HtmlReport, HostileStringsCannotInjectMarkup) {
   data.importance_note = evil;
   data.space.parameters.push_back(Param(evil, Distribution::kCategorical));
   data.space.parameters.back().values = {Value(evil)};
-  ReportRun r = Run(1, TrialState::kFinished, 1.0);
+  ReportRun r = MakeRun(1, TrialState::kFinished, 1.0);
   r.id = evil;
   r.params = {{evil, Value(evil)}};
   r.curve = {{0, 1.0}};
   data.runs.push_back(r);
-  ReportRun f = Run(2, TrialState::kFailed, std::nullopt);
+  ReportRun f = MakeRun(2, TrialState::kFailed, std::nullopt);
   f.failure_reason = evil + "\xE2\x80\xA8" + "\xff";  // U+2028 and a broken UTF-8 byte
   data.runs.push_back(f);
 
@@ -111,11 +111,11 @@ TEST(HtmlReport, NonFiniteObjectivesAreTokensAndNeverBest) {
   ReportData data;
   data.goal = Goal::kMaximize;
   data.metric_name = "acc";
-  data.runs.push_back(Run(1, TrialState::kFinished, std::numeric_limits<double>::quiet_NaN()));
-  data.runs.push_back(Run(2, TrialState::kFinished, std::numeric_limits<double>::infinity()));
-  data.runs.push_back(Run(3, TrialState::kFinished, -std::numeric_limits<double>::infinity()));
-  data.runs.push_back(Run(4, TrialState::kFinished, 0.75));
-  data.runs.push_back(Run(5, TrialState::kRunning, std::nullopt));
+  data.runs.push_back(MakeRun(1, TrialState::kFinished, std::numeric_limits<double>::quiet_NaN()));
+  data.runs.push_back(MakeRun(2, TrialState::kFinished, std::numeric_limits<double>::infinity()));
+  data.runs.push_back(MakeRun(3, TrialState::kFinished, -std::numeric_limits<double>::infinity()));
+  data.runs.push_back(MakeRun(4, TrialState::kFinished, 0.75));
+  data.runs.push_back(MakeRun(5, TrialState::kRunning, std::nullopt));
   const std::string html = Render(data);
   const json doc = EmbeddedJson(html);
   EXPECT_EQ(doc["runs"][0][3], "NaN");
@@ -141,7 +141,7 @@ TEST(HtmlReport, EmptySweepRendersWithNotes) {
 TEST(HtmlReport, AllFailedCountsStatesAndKeepsReasons) {
   ReportData data;
   for (int i = 1; i <= 3; ++i) {
-    ReportRun r = Run(i, i == 3 ? TrialState::kCrashed : TrialState::kFailed, std::nullopt);
+    ReportRun r = MakeRun(i, i == 3 ? TrialState::kCrashed : TrialState::kFailed, std::nullopt);
     r.failure_reason = "oom " + std::to_string(i);
     data.runs.push_back(r);
   }
@@ -174,9 +174,9 @@ TEST(ReportJson, AxesLogCategoricalAndDegraded) {
                            Param("opt", Distribution::kCategorical),
                            Param("drop", Distribution::kUniform)};
   data.space.parameters[2].values = {Value("adam"), Value(32)};
-  ReportRun a = Run(1, TrialState::kFinished, 0.5);
+  ReportRun a = MakeRun(1, TrialState::kFinished, 0.5);
   a.params = {{"lr", Value(1e-3)}, {"wd", Value(0.0)}, {"opt", Value(32)}, {"drop", Value("x")}};
-  ReportRun b = Run(2, TrialState::kFinished, 0.4);
+  ReportRun b = MakeRun(2, TrialState::kFinished, 0.4);
   b.params = {{"lr", Value(1e-2)}, {"wd", Value(1e-4)}, {"opt", Value("sgd")}, {"drop", Value(0.1)}};
   data.runs = {a, b};
   const json doc = json::parse(BuildReportJson(data));
@@ -196,7 +196,7 @@ TEST(ReportJson, CurvesForTopAndStoppedRunsOnly) {
   ReportData data;
   data.goal = Goal::kMinimize;
   for (int i = 1; i <= 30; ++i) {
-    ReportRun r = Run(i, i > 25 ? TrialState::kStopped : TrialState::kFinished, 100.0 - i);
+    ReportRun r = MakeRun(i, i > 25 ? TrialState::kStopped : TrialState::kFinished, 100.0 - i);
     for (int s = 0; s < 2000; ++s) r.curve.emplace_back(s, 1.0 / (s + 1));
     data.runs.push_back(r);
   }

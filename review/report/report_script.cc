@@ -206,7 +206,8 @@ function drawParallel() {
   var dim = el('path', {fill: 'none', stroke: '#d5d9e0', 'stroke-opacity': 0.5}, s);
   var sel = el('path', {fill: 'none', stroke: '#1f77b4', 'stroke-opacity': 0.35}, s);
   var top = el('path', {fill: 'none', stroke: '#ff7f0e', 'stroke-opacity': 0.8, 'stroke-width': 1.3}, s);
-  var brushes = [], brushRects = [], count = txt(s, W - m.r, 14, '', {'text-anchor': 'end'});
+  var brushes = [], brushRects = [], count = html('p', '', null);
+  count.className = 'help';
   function update() {
     var a = [], b = [], t = [], n = 0;
     lines.forEach(function (l) {
@@ -264,6 +265,7 @@ function drawParallel() {
   });
   update();
   legend(c, [['best 10%', '#ff7f0e'], ['selected', '#1f77b4'], ['filtered out', '#d5d9e0']]);
+  c.appendChild(count);
   c.dataset.drawn = lines.length;
 }
 
@@ -273,7 +275,7 @@ function drawImportance() {
   function num(v) { return isNum(v) ? v : 0; }
   rows.sort(function (a, b) { return num(b.imp) - num(a.imp); });
   var rowH = 26, m = {t: 30, b: 10}, W = 1120, H = m.t + rows.length * rowH + m.b;
-  var s = svgIn(c, W, H), L0 = 210, L1 = 610, R0 = 680, R1 = 960, n = 0;
+  var s = svgIn(c, W, H), L0 = 210, L1 = 540, R0 = 680, R1 = 960, n = 0;
   var hi = 0;
   rows.forEach(function (r) { hi = Math.max(hi, num(r.imp) + Math.abs(num(r.std))); });
   var xi = linScale([0, hi > 0 ? hi * 1.05 : 1], [L0, L1]), xr = linScale([-1, 1], [R0, R1]);
