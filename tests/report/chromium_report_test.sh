@@ -52,6 +52,15 @@ for id in history parallel importance scatter scatter-0 scatter-1 scatter-2 scat
   fi
 done
 
+# An empty sweep (0 runs) must also render without a script error.
+"$demo" "$work/empty.html" 0 3
+timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/empty.html" > "$work/empty_dom.html" 2>> "$work/chromium.log"
+if ! grep -q '<body[^>]*data-status="done"' "$work/empty_dom.html" || grep -q '<body[^>]*data-errors=' "$work/empty_dom.html"; then
+  echo "FAIL: the empty report did not render cleanly"; grep -o '<body[^>]*>' "$work/empty_dom.html"; fail=1
+else
+  echo "ok: empty report rendered without errors"
+fi
+
 timeout 120 "$browser" "${flags[@]}" --screenshot="$work/report.png" --window-size=1400,4000 \
   "file://$report" >> "$work/chromium.log" 2>&1 || { echo "FAIL: screenshot failed"; fail=1; }
 if [[ ! -s "$work/report.png" ]]; then echo "FAIL: no screenshot written"; fail=1; fi
