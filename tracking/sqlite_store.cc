@@ -469,6 +469,7 @@ class SqliteStore final : public Store {
       {
         auto stmt = db_->Prepare(
             "SELECT id FROM runs WHERE sweep_id = ?1 AND state IN ('queued', 'running') AND "
+            "agent_id NOT LIKE 'external:%' AND "
             "coalesce(heartbeat_at, nullif(started_at, 0), created_at) < ?2 ORDER BY number");
         if (!stmt.ok()) return stmt.error();
         stmt->Bind(1, sweep_id).Bind(2, stale_before);

@@ -26,6 +26,9 @@
 
 namespace sweep {
 
+// Agent ids of runs evaluated outside Sweep's agents (`sweep ask`/`tell`).
+inline constexpr const char* kExternalAgentPrefix = "external:";
+
 enum class SweepState { kRunning, kFinished, kStopped, kFailed };
 std::string_view SweepStateName(SweepState s);
 // The inverse of SweepStateName; nullopt for an unknown name.
@@ -146,7 +149,9 @@ class Store {
   // Marks every queued or running run of the sweep whose last sign of life
   // (heartbeat, else start, else creation time) is older than `stale_before`
   // as crashed with `reason`, and returns their ids in number order. Used on
-  // resume and by agents watching for dead peers.
+  // resume and by agents watching for dead peers. Runs claimed by an agent id
+  // starting with kExternalAgentPrefix (`sweep ask`: evaluated outside Sweep,
+  // with no heartbeat) are never reaped.
   virtual Result<std::vector<std::string>> ReapStaleRuns(const std::string& sweep_id, double stale_before,
                                                           const std::string& reason) = 0;
   // The sweep's runs in `state`, in number order (like ListRuns, filtered).

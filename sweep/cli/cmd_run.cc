@@ -3,7 +3,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <random>
 
 #include "agents/trial_runner.h"
 #include "core/value_json.h"
@@ -12,6 +11,7 @@
 #include "sweep/cli/cli.h"
 #include "sweep/cli/console.h"
 #include "sweep/cli/spec_loading.h"
+#include "sweep/cli/stored_sweep.h"
 #include "sweep/clock.h"
 #include "sweep/controller.h"
 #include "sweep/objective.h"
@@ -30,15 +30,6 @@ struct RunFlags {
   bool dry_run = false;
   AgentFlags agent;
 };
-
-std::uint64_t ChooseSeed(const RunFlags& flags, const SweepSpec& spec) {
-  if (flags.seed) return *flags.seed;
-  if (spec.seed) return static_cast<std::uint64_t>(*spec.seed);
-  // No seed asked for: draw one and record it with the sweep, so the sweep
-  // can still be reproduced.
-  std::random_device device;
-  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
-}
 
 int DryRun(const SweepSpec& spec, Optimizer& optimizer, const RunFlags& flags) {
   std::int64_t limit = kDefaultDryRunCount;
@@ -66,21 +57,13 @@ int DryRun(const SweepSpec& spec, Optimizer& optimizer, const RunFlags& flags) {
 int RunSweep(const RunFlags& flags, const GlobalOptions& global) {
   auto spec = LoadSpecOrReport(flags.spec_path);
   if (!spec) return kExitBadInput;
-  const std::uint64_t seed = ChooseSeed(flags, *spec);
-  auto optimizer = MakeOptimizer(OptimizerOptionsFor(*spec, seed));
+  SweepRecord record = NewSweepRecord(*spec, flags.spec_path, flags.seed);
+  auto optimizer = MakeOptimizer(OptimizerOptionsFor(*spec, record.seed));
   if (!optimizer.ok()) return ReportError(optimizer.error());
   if (flags.dry_run) return DryRun(*spec, **optimizer, flags);
 
   auto store = OpenCliStore(global, /*must_exist=*/false);
   if (!store.ok()) return ReportError(store.error());
-  SweepRecord record;
-  record.name = spec->name;
-  record.method = std::string(SearchMethodName(spec->method));
-  record.metric_name = spec->metric.name;
-  record.goal = spec->metric.goal;
-  record.spec_text = spec->source_text;
-  record.spec_path = std::filesystem::absolute(flags.spec_path).string();
-  record.seed = seed;
   auto sweep = (*store)->CreateSweep(record);
   if (!sweep.ok()) return ReportError(sweep.error());
   return RunAgent(**store, ResolveStorePath(global), *spec, *sweep, flags.agent);
