@@ -8,6 +8,7 @@
 #include "sweep/early_stop/make_early_stop_rule.h"
 #include "sweep/early_stop/options_from_spec.h"
 #include "sweep/objective.h"
+#include "sweep/proposal.h"
 
 namespace sweep {
 namespace {
@@ -73,23 +74,11 @@ Status SweepController::Prepare() {
 }
 
 Result<std::optional<NewRun>> SweepController::Propose(const std::vector<RunRecord>& existing) {
-  if (spec_.run_cap) {
-    // Retries repeat a run rather than explore: they do not use up run_cap.
-    std::int64_t counted = 0;
-    for (const auto& run : existing) {
-      if (run.tags.count(kTagRetryOf) == 0 && run.state != TrialState::kCrashed) ++counted;
-    }
-    if (counted >= *spec_.run_cap) {
-      stop_reason_ = SweepEnd::kRunCapReached;
-      return std::optional<NewRun>();
-    }
+  Proposal proposal = ProposeNext(spec_, optimizer_, existing);
+  if (!proposal.run) {
+    stop_reason_ = proposal.why == NoProposal::kRunCapReached ? SweepEnd::kRunCapReached : SweepEnd::kExhausted;
   }
-  auto suggestion = optimizer_.Ask(ToObservations(existing, spec_.metric));
-  if (!suggestion) {
-    stop_reason_ = SweepEnd::kExhausted;
-    return std::optional<NewRun>();
-  }
-  return std::optional<NewRun>(NewRun{std::move(suggestion->config), suggestion->grid_index});
+  return std::move(proposal.run);
 }
 
 bool SweepController::ShouldLaunchMore(const TrialRunner& runner) const {

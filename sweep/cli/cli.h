@@ -45,5 +45,6 @@ void RegisterRunCommand(CLI::App& app, GlobalOptions& options);
 void RegisterValidateCommand(CLI::App& app);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& options);
 void RegisterAgentCommands(CLI::App& app, GlobalOptions& options);
+void RegisterAskTellCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterValidateCommand(app);
   sweep::cli::RegisterInspectCommands(app, options);
   sweep::cli::RegisterAgentCommands(app, options);
+  sweep::cli::RegisterAskTellCommands(app, options);
 
   try {
     app.parse(argc, argv);
