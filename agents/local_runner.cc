@@ -2,11 +2,16 @@
 // io_context on the caller's thread watches their pipes, their exit (SIGCHLD)
 // and their timers. This is the only file that includes boost/process.hpp
 // (it costs ~20 s of compile time per translation unit).
+// Boost.Process 1.74 only enables its vfork launcher for pre-2008 POSIX
+// feature macros; glibc still provides vfork(2), and we use it (see Launch).
+#define BOOST_POSIX_HAS_VFORK 1
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -78,14 +83,22 @@ void MarkCloexecExcept(int keep) {
   }
 }
 
-// Boost.Process initializer: what the child does between fork and exec, and
+// Boost.Process initializer: what the child does between vfork and exec, and
 // the reaping of a child whose exec failed (Boost does not wait for it).
+// The child shares the parent's memory until exec, so only system calls here.
 struct ChildSetup : bp::extend::handler {
   int channel_fd;
   pid_t parent;
+  const sigset_t* parent_mask;  // restored in the child before exec
 
   template <typename Executor>
   void on_exec_setup(Executor&) const {
+    // All signals are blocked around vfork (see Launch): drop the runner's
+    // handlers first, so nothing of ours runs in the child, then unblock.
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    for (int signal_number : {SIGCHLD, SIGINT, SIGTERM}) ::sigaction(signal_number, &default_action, nullptr);
+    ::sigprocmask(SIG_SETMASK, parent_mask, nullptr);
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // The controller may have died before prctl took effect.
@@ -459,13 +472,21 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
   std::string dir = request.working_dir.empty() ? std::filesystem::current_path(fs_error).string()
                                                 : request.working_dir.string();
 
+  // vfork (what posix_spawn uses) is about twice as fast as fork for a large
+  // controller. Signals stay blocked until the child has dropped our handlers.
+  sigset_t all_signals;
+  sigset_t parent_mask;
+  ::sigfillset(&all_signals);
+  ::pthread_sigmask(SIG_BLOCK, &all_signals, &parent_mask);
   std::error_code launch_error;
   bp::child child;
   try {
     child = bp::child(bp::exe = program, bp::args = args, bp::std_in < bp::null, bp::std_out > trial->out,
-                      bp::std_err > trial->err, bp::env = env, bp::start_dir = dir,
-                      ChildSetup{{}, channel_fds[1], ::getpid()}, launch_error);
+                      bp::std_err > trial->err, bp::env = env, bp::start_dir = dir, bp::posix::use_vfork,
+                      ChildSetup{{}, channel_fds[1], ::getpid(), &parent_mask}, launch_error);
+    ::pthread_sigmask(SIG_SETMASK, &parent_mask, nullptr);
   } catch (const std::exception& e) {
+    ::pthread_sigmask(SIG_SETMASK, &parent_mask, nullptr);
     ::close(channel_fds[0]);
     ::close(channel_fds[1]);
     ReportLaunchError(request.run_id, std::string("cannot start ") + program + ": " + e.what());
