@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "agents/metric_line_parser.h"
+
 namespace sweep {
 namespace {
 
@@ -21,6 +23,7 @@ ChannelLine MetricChannelParser::Parse(std::string_view line, double now) {
     return out;
   }
   nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) doc = nlohmann::json::parse(QuoteNonFiniteJsonLiterals(line), nullptr, false);
   auto type_it = doc.is_object() ? doc.find("t") : doc.end();
   if (!doc.is_object() || type_it == doc.end() || !type_it->is_string()) {
     out.bad = true;
@@ -46,6 +49,9 @@ ChannelLine MetricChannelParser::Parse(std::string_view line, double now) {
       value = it->get<double>();
     } else if (it->is_boolean()) {
       value = it->get<bool>() ? 1.0 : 0.0;
+    } else if (auto non_finite = it->is_string() ? NonFiniteJsonValue(it->get_ref<const std::string&>())
+                                                 : std::nullopt) {
+      value = *non_finite;
     } else {
       continue;
     }

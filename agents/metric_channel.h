@@ -12,7 +12,8 @@
 //   * Every object has a string member "t", the message type:
 //       {"t":"log","step":<int>,"time":<float>,"data":{"key":<number>,...}}
 //           Metric points, one per numeric (or boolean: 0/1) member of "data";
-//           other members are skipped. "step" is optional: without it each
+//           other members are skipped. Python's bare NaN, Infinity and
+//           -Infinity (json.dumps' default) are accepted as numbers. "step" is optional: without it each
 //           key counts its own steps up from 0 (as MetricLineParser does), so
 //           a client need not track steps. "time" (Unix seconds) is optional:
 //           without it the runner's receive time is used.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace sweep {
 namespace {
 
@@ -53,6 +55,20 @@ TEST(MetricChannelParser, BadLinesAreCounted) {
     EXPECT_FALSE(line.message);
   }
   EXPECT_FALSE(p.Parse("   ", kNow).bad);
+}
+
+}  // namespace
+}  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(MetricChannelParser, PythonNaNIsAValue) {
+  MetricChannelParser p;
+  ChannelLine line = p.Parse(R"({"t": "log", "data": {"loss": NaN}})", 1.0);
+  EXPECT_FALSE(line.bad);
+  ASSERT_EQ(line.points.size(), 1u);
+  EXPECT_TRUE(std::isnan(line.points[0].value));
 }
 
 }  // namespace

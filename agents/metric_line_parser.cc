@@ -44,6 +44,45 @@ std::optional<double> ParseMetricNumber(std::string_view text) {
   return value;
 }
 
+std::string QuoteNonFiniteJsonLiterals(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + json.size() / 8);
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < json.size()) {
+        out += json[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (std::string_view literal : {"NaN", "Infinity", "-Infinity"}) {
+      if (json.substr(i, literal.size()) == literal) {
+        out += '"';
+        out += literal;
+        out += '"';
+        i += literal.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += c;
+  }
+  return out;
+}
+
+std::optional<double> NonFiniteJsonValue(std::string_view text) {
+  if (text == "NaN") return std::nan("");
+  if (text == "Infinity") return HUGE_VAL;
+  if (text == "-Infinity") return -HUGE_VAL;
+  return std::nullopt;
+}
+
 std::int64_t MetricLineParser::NextStep(const std::string& key, std::optional<std::int64_t> explicit_step) {
   auto it = next_step_.find(key);
   if (it == next_step_.end()) it = next_step_.emplace(key, 0).first;
@@ -64,6 +103,7 @@ std::vector<MetricPoint> MetricLineParser::Parse(std::string_view line, double n
 std::vector<MetricPoint> MetricLineParser::ParseJson(std::string_view line, double now) {
   // Exceptions off: invalid JSON (or invalid UTF-8 inside strings) gives a discarded value.
   nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) doc = nlohmann::json::parse(QuoteNonFiniteJsonLiterals(line), nullptr, false);
   if (!doc.is_object()) return {};
   std::optional<std::int64_t> step;
   for (const char* name : {"step", "_step"}) {
@@ -78,6 +118,9 @@ std::vector<MetricPoint> MetricLineParser::ParseJson(std::string_view line, doub
       value = it->get<double>();
     } else if (it->is_boolean()) {
       value = it->get<bool>() ? 1.0 : 0.0;
+    } else if (auto non_finite = it->is_string() ? NonFiniteJsonValue(it->get_ref<const std::string&>())
+                                                 : std::nullopt) {
+      value = *non_finite;
     } else {
       continue;
     }

@@ -10,6 +10,7 @@
 //     number ("mode=train") is skipped too.
 //   * a JSON object: {"loss": 0.3, "step": 4}. Numeric members become points,
 //     booleans become 0/1, anything else (strings, arrays, objects) is skipped.
+//     Python's bare NaN / Infinity / -Infinity are accepted as numbers.
 // "step" or "_step" on a line (in either shape) sets the step of the line's
 // other points and is not itself reported.
 //
@@ -60,5 +61,13 @@ class MetricLineParser {
 // Reads a whole string_view as a double (nan, inf, -inf accepted). Shared
 // with the metric channel parser.
 std::optional<double> ParseMetricNumber(std::string_view text);
+
+// Python's json.dumps writes NaN, Infinity and -Infinity, which are not JSON,
+// and a diverging trial's loss is exactly such a value. This rewrites those
+// bare literals (outside strings) to the strings "NaN", "Infinity" and
+// "-Infinity" so the line parses; NonFiniteJsonValue reads them back.
+std::string QuoteNonFiniteJsonLiterals(std::string_view json);
+// The value of a JSON string written by QuoteNonFiniteJsonLiterals, if it is one.
+std::optional<double> NonFiniteJsonValue(std::string_view text);
 
 }  // namespace sweep

@@ -122,3 +122,23 @@ TEST(ParseMetricNumber, WholeStringOnly) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(MetricLineParser, PythonNonFiniteJsonLiterals) {
+  MetricLineParser p;
+  auto points = p.Parse(R"({"loss": NaN, "a": Infinity, "b": -Infinity, "s": "NaN text", "q": "x\"NaN"})", 1.0);
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[0].key, "a");
+  EXPECT_EQ(points[0].value, INFINITY);
+  EXPECT_EQ(points[1].value, -INFINITY);
+  EXPECT_TRUE(std::isnan(points[2].value));
+}
+
+TEST(QuoteNonFiniteJsonLiterals, LeavesStringsAlone) {
+  EXPECT_EQ(QuoteNonFiniteJsonLiterals(R"({"NaN": NaN, "e": "a\"NaN"})"), R"({"NaN": "NaN", "e": "a\"NaN"})");
+}
+
+}  // namespace
+}  // namespace sweep

@@ -102,11 +102,17 @@ class TrialRunner {
   virtual void Poll(std::chrono::milliseconds max_wait) = 0;
 };
 
-// Local subprocesses with Boost.Process/Asio. Listens for SIGINT/SIGTERM
-// while it exists (default handling is restored on destruction); at most one
-// local runner may exist at a time. Each trial runs in its own process group,
-// dies with the controller (PR_SET_PDEATHSIG SIGKILL), inherits only stdio
-// and the metric channel (SWEEP_METRICS_FD), and creates log_dir.
+// Local subprocesses with Boost.Process/Asio (vfork + exec). Listens for
+// SIGINT/SIGTERM and SIGCHLD while it exists (default handling is restored on
+// destruction); at most one local runner may exist at a time. Each trial runs
+// in its own process group, inherits only stdio and the metric channel
+// (SWEEP_METRICS_FD, metric_channel.h), and gets PR_SET_PDEATHSIG SIGKILL,
+// which Linux ties to the launching *thread*: keep the runner on a thread that
+// lives as long as its trials. log_dir is created; stdout.log and stderr.log
+// are appended to. OnTrialExited comes once the process has exited and its
+// pipes reached EOF, or 5 s after the exit when a left-over grandchild holds
+// them open. Destroying the runner SIGKILLs the process groups of trials still
+// running, without reporting them.
 std::unique_ptr<TrialRunner> MakeLocalRunner(TrialEvents& events, const RunnerOptions& options);
 
 }  // namespace sweep
