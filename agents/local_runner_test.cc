@@ -263,6 +263,21 @@ TEST_F(LocalRunnerTest, EightConcurrentTrialsLoseNoLineAndNoPoint) {
   }
 }
 
+TEST_F(LocalRunnerTest, TenMegabyteLineIsLoggedButNotParsed) {
+  constexpr std::size_t kHugeLine = 10 * 1024 * 1024;
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  std::string script = "import sys\nsys.stdout.write('big=1 ' + 'x' * " + std::to_string(kHugeLine) +
+                       " + '\\n')\nprint('after=2')\n";
+  ASSERT_TRUE(runner->Launch(Request("big", {"python3", "-c", script})).ok());
+  RunAll(*runner);
+  EXPECT_EQ(events.exits["big"].exit_code, 0);
+  EXPECT_EQ(events.exits["big"].oversized_stdout_lines, 1u);
+  ASSERT_EQ(events.points["big"].size(), 1u);
+  EXPECT_EQ(events.points["big"][0].key, "after");
+  EXPECT_GT(fs::file_size(dir_ / "big" / "stdout.log"), kHugeLine);
+}
+
 TEST_F(LocalRunnerTest, EnvironmentAndWorkingDirectory) {
   ASSERT_EQ(::setenv("SWEEP_TEST_FROM_CONTROLLER", "parent", 1), 0);
   ASSERT_EQ(::setenv("SWEEP_TEST_OVERRIDDEN", "old", 1), 0);
