@@ -130,6 +130,37 @@ TEST(FakeRunner, RejectsInvalidAndDuplicateRequests) {
   EXPECT_EQ(runner.launched().size(), 1u);
 }
 
+// The controller launches from OnTrialExited and terminates from OnMetrics.
+class ReentrantEvents : public RecordingEvents {
+ public:
+  FakeRunner* runner = nullptr;
+  void OnMetrics(const std::string& run_id, std::vector<MetricPoint> batch) override {
+    RecordingEvents::OnMetrics(run_id, std::move(batch));
+    runner->Terminate(run_id);
+  }
+  void OnTrialExited(const std::string& run_id, const TrialExit& exit) override {
+    RecordingEvents::OnTrialExited(run_id, exit);
+    if (run_id == "a") {
+      EXPECT_TRUE(runner->Launch(Request("b")).ok());
+    }
+  }
+};
+
+TEST(FakeRunner, CallbacksMayLaunchAndTerminate) {
+  ReentrantEvents events;
+  FakeRunner runner(events);
+  events.runner = &runner;
+  FakeTrialScript script;
+  script.points = {Point("loss", 0, 1), Point("loss", 1, 2)};
+  runner.SetDefaultScript(script);
+  ASSERT_TRUE(runner.Launch(Request("a")).ok());
+  RunUntilIdle(runner);
+  EXPECT_EQ(events.log, (std::vector<std::string>{"start a", "metric a loss", "exit a", "start b", "metric b loss",
+                                                  "exit b"}));
+  EXPECT_TRUE(events.exits["a"].terminated);
+  EXPECT_EQ(runner.launched().size(), 2u);
+}
+
 TEST(FakeRunner, InterruptIsDeliveredByPoll) {
   RecordingEvents events;
   FakeRunner runner(events);
