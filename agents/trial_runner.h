@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/metric_channel.h"
 #include "core/result.h"
 #include "core/trial.h"
 
@@ -43,6 +44,10 @@ struct TrialExit {
   bool terminated = false;       // ended by Terminate()/TerminateAll()
   std::string launch_error;      // non-empty when the process could not start
   std::string stderr_tail;       // the last lines of stderr, for failure reasons
+  // Metric channel lines that were not valid messages (metric_channel.h).
+  std::size_t bad_channel_lines = 0;
+  // stdout lines longer than kMaxMetricLineBytes: logged, not parsed.
+  std::size_t oversized_stdout_lines = 0;
 };
 
 // Receives runner events. Called only from inside TrialRunner::Poll().
@@ -56,6 +61,12 @@ class TrialEvents {
   virtual void OnTrialExited(const std::string& run_id, const TrialExit& exit) = 0;
   // The controller process received SIGINT or SIGTERM.
   virtual void OnInterrupt(int signal_number) = 0;
+  // A summary/config/artifact/finish message from the trial's metric channel
+  // (metric_channel.h), in the order written, before OnTrialExited.
+  virtual void OnChannelMessage(const std::string& run_id, const ChannelMessage& message) {
+    (void)run_id;
+    (void)message;
+  }
 };
 
 struct RunnerOptions {
@@ -66,12 +77,21 @@ struct RunnerOptions {
   std::size_t stderr_tail_lines = 20;
 };
 
+// Checks a request before anything is started: non-empty run_id and argv,
+// argv[0] non-empty, no NUL bytes in argv or env, env names non-empty without
+// '=', log_dir set and absolute, working_dir absolute when set, timeout
+// positive when set. Failures are kInvalidInput. Both runners call it in Launch.
+Status ValidateLaunchRequest(const LaunchRequest& request);
+
 class TrialRunner {
  public:
   virtual ~TrialRunner() = default;
 
   // Starts a trial. A program that cannot be started is not an error here:
-  // it is reported through OnTrialExited with launch_error set.
+  // it is reported through OnTrialExited with launch_error set. An invalid
+  // request (ValidateLaunchRequest) or a run_id still active is an error and
+  // nothing is reported for it. Events for the trial, OnTrialStarted first,
+  // come from later Poll() calls, never from inside Launch.
   virtual Status Launch(const LaunchRequest& request) = 0;
   // SIGTERM to the trial's process group, SIGKILL after the grace period.
   virtual void Terminate(const std::string& run_id) = 0;
@@ -82,7 +102,17 @@ class TrialRunner {
   virtual void Poll(std::chrono::milliseconds max_wait) = 0;
 };
 
-// Local subprocesses with Boost.Process/Asio. Listens for SIGINT/SIGTERM.
+// Local subprocesses with Boost.Process/Asio (vfork + exec). Listens for
+// SIGINT/SIGTERM and SIGCHLD while it exists (default handling is restored on
+// destruction); at most one local runner may exist at a time. Each trial runs
+// in its own process group, inherits only stdio and the metric channel
+// (SWEEP_METRICS_FD, metric_channel.h), and gets PR_SET_PDEATHSIG SIGKILL,
+// which Linux ties to the launching *thread*: keep the runner on a thread that
+// lives as long as its trials. log_dir is created; stdout.log and stderr.log
+// are appended to. OnTrialExited comes once the process has exited and its
+// pipes reached EOF, or 5 s after the exit when a left-over grandchild holds
+// them open. Destroying the runner SIGKILLs the process groups of trials still
+// running, without reporting them.
 std::unique_ptr<TrialRunner> MakeLocalRunner(TrialEvents& events, const RunnerOptions& options);
 
 }  // namespace sweep

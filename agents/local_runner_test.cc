@@ -1,0 +1,351 @@
+// LocalRunner against real programs (/bin/sh and python3).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "agents/recording_events.h"
+#include "agents/trial_runner.h"
+
+namespace sweep {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// Generous bound for a test trial on a loaded 2-core machine.
+constexpr auto kTrialDeadline = std::chrono::seconds(60);
+// How often wait loops re-check a process.
+constexpr milliseconds kPollStep{20};
+
+class LocalRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sweep-local-runner-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  LaunchRequest Request(const std::string& run_id, std::vector<std::string> argv) {
+    LaunchRequest r;
+    r.run_id = run_id;
+    r.argv = std::move(argv);
+    r.log_dir = dir_ / run_id;
+    return r;
+  }
+
+
+  // Polls until every trial has been reported or the deadline passes.
+  void RunAll(TrialRunner& runner) {
+    auto deadline = Clock::now() + kTrialDeadline;
+    while (runner.active() > 0 && Clock::now() < deadline) runner.Poll(milliseconds(100));
+    ASSERT_EQ(runner.active(), 0u) << "trials still running at the deadline";
+  }
+
+  std::string ReadFile(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  fs::path dir_;
+};
+
+// True once `pid` no longer exists or is a zombie nobody reaped (a container's
+// PID 1 may not reap orphans).
+bool IsGone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return true;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  return close == std::string::npos || (close + 2 < text.size() && text[close + 2] == 'Z');
+}
+
+bool WaitGone(pid_t pid, std::chrono::seconds limit) {
+  auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (IsGone(pid)) return true;
+    std::this_thread::sleep_for(kPollStep);
+  }
+  return IsGone(pid);
+}
+
+TEST_F(LocalRunnerTest, MetricsFromStdoutAndChannel) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  const char* script = R"(
+import os, json, sys
+print("epoch 1 loss=0.5, acc=0.75")
+print('{"val": 2.5, "step": 9}', flush=True)
+f = os.fdopen(int(os.environ["SWEEP_METRICS_FD"]), "w")
+f.write(json.dumps({"t": "log", "step": 3, "time": 12.5, "data": {"chan": 1.5}}) + "\n")
+f.write("not json\n")
+f.write(json.dumps({"t": "summary", "data": {"best": 1}}) + "\n")
+f.write(json.dumps({"t": "finish"}))
+f.close()
+sys.stdout.write("tail=7")
+)";
+  ASSERT_TRUE(runner->Launch(Request("ok", {"python3", "-c", script})).ok());
+  RunAll(*runner);
+  ASSERT_TRUE(events.exits.count("ok"));
+  const TrialExit& exit = events.exits["ok"];
+  EXPECT_EQ(exit.exit_code, 0);
+  EXPECT_FALSE(exit.signal);
+  EXPECT_TRUE(exit.launch_error.empty());
+  EXPECT_EQ(exit.bad_channel_lines, 1u);
+  EXPECT_GT(events.pids["ok"], 0);
+  EXPECT_EQ(events.log.front(), "start ok");
+  EXPECT_EQ(events.log.back(), "exit ok");
+
+  std::map<std::string, MetricPoint> by_key;
+  for (const MetricPoint& p : events.points["ok"]) by_key[p.key] = p;
+  ASSERT_EQ(by_key.size(), 5u);
+  EXPECT_DOUBLE_EQ(by_key["loss"].value, 0.5);
+  EXPECT_DOUBLE_EQ(by_key["acc"].value, 0.75);
+  EXPECT_EQ(by_key["val"].step, 9);
+  EXPECT_EQ(by_key["chan"].step, 3);
+  EXPECT_DOUBLE_EQ(by_key["chan"].time, 12.5);
+  EXPECT_DOUBLE_EQ(by_key["tail"].value, 7);  // unterminated last line
+  EXPECT_GT(by_key["loss"].time, 1e9);        // stamped with the wall clock
+
+  ASSERT_EQ(events.messages["ok"].size(), 2u);
+  EXPECT_EQ(events.messages["ok"][0].type, "summary");
+  EXPECT_EQ(events.messages["ok"][1].type, "finish");
+
+  std::string log = ReadFile(dir_ / "ok" / "stdout.log");
+  EXPECT_NE(log.find("epoch 1 loss=0.5"), std::string::npos);
+  EXPECT_EQ(log.find("summary"), std::string::npos) << "channel text leaked into stdout.log";
+}
+
+TEST_F(LocalRunnerTest, ExitCodeStderrLogAndTail) {
+  RecordingEvents events;
+  RunnerOptions options;
+  options.stderr_tail_lines = 2;
+  auto runner = MakeLocalRunner(events, options);
+  ASSERT_TRUE(runner->Launch(Request("e", {"/bin/sh", "-c", "echo e1 >&2; echo e2 >&2; echo e3 >&2; exit 3"})).ok());
+  RunAll(*runner);
+  EXPECT_EQ(events.exits["e"].exit_code, 3);
+  EXPECT_EQ(events.exits["e"].stderr_tail, "e2\ne3");
+  EXPECT_EQ(ReadFile(dir_ / "e" / "stderr.log"), "e1\ne2\ne3\n");
+  EXPECT_TRUE(events.points["e"].empty()) << "stderr is not parsed for metrics";
+}
+
+TEST_F(LocalRunnerTest, KilledBySignal) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  ASSERT_TRUE(runner->Launch(Request("k", {"sh", "-c", "kill -9 $$"})).ok());
+  RunAll(*runner);
+  EXPECT_EQ(events.exits["k"].signal, SIGKILL);
+  EXPECT_FALSE(events.exits["k"].exit_code);
+}
+
+TEST_F(LocalRunnerTest, LaunchErrorsAreReportedNotThrown) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  fs::path not_executable = dir_ / "plain.txt";
+  std::ofstream(not_executable) << "echo hi\n";
+  ASSERT_TRUE(runner->Launch(Request("missing", {"sweep-no-such-program-xyz"})).ok());
+  ASSERT_TRUE(runner->Launch(Request("noexec", {not_executable.string()})).ok());
+  ASSERT_TRUE(runner->Launch(Request("nofile", {(dir_ / "absent").string()})).ok());
+  EXPECT_EQ(runner->active(), 3u);
+  RunAll(*runner);
+  for (const char* id : {"missing", "noexec", "nofile"}) {
+    ASSERT_TRUE(events.exits.count(id)) << id;
+    EXPECT_FALSE(events.exits[id].launch_error.empty()) << id;
+    EXPECT_FALSE(events.pids.count(id)) << id;
+  }
+}
+
+TEST_F(LocalRunnerTest, InvalidRequestIsAnError) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  LaunchRequest r = Request("bad", {"/bin/true"});
+  r.log_dir = "relative";
+  Status s = runner->Launch(r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(runner->active(), 0u);
+}
+
+TEST_F(LocalRunnerTest, TimeoutEscalatesToSigkillForTermIgnoringProgram) {
+  RecordingEvents events;
+  RunnerOptions options;
+  options.kill_grace = milliseconds(300);
+  auto runner = MakeLocalRunner(events, options);
+  LaunchRequest r = Request("t", {"python3", "-c",
+                                  "import signal, time\n"
+                                  "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                                  "print('ready', flush=True)\n"
+                                  "time.sleep(60)\n"});
+  r.timeout = milliseconds(1500);
+  auto start = Clock::now();
+  ASSERT_TRUE(runner->Launch(r).ok());
+  RunAll(*runner);
+  auto elapsed = Clock::now() - start;
+  EXPECT_TRUE(events.exits["t"].timed_out);
+  EXPECT_FALSE(events.exits["t"].terminated);
+  EXPECT_EQ(events.exits["t"].signal, SIGKILL);
+  EXPECT_GE(elapsed, milliseconds(1800));
+  EXPECT_NE(ReadFile(dir_ / "t" / "stdout.log").find("ready"), std::string::npos);
+}
+
+TEST_F(LocalRunnerTest, TerminateKillsTheWholeProcessGroup) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  ASSERT_TRUE(runner->Launch(Request("g", {"sh", "-c", "sleep 300 & echo child=$!; wait"})).ok());
+  auto deadline = Clock::now() + kTrialDeadline;
+  while (events.points["g"].empty() && Clock::now() < deadline) runner->Poll(milliseconds(100));
+  ASSERT_EQ(events.points["g"].size(), 1u);
+  auto grandchild = static_cast<pid_t>(events.points["g"][0].value);
+  ASSERT_FALSE(IsGone(grandchild));
+  runner->Terminate("g");
+  RunAll(*runner);
+  EXPECT_TRUE(events.exits["g"].terminated);
+  EXPECT_EQ(events.exits["g"].signal, SIGTERM);
+  EXPECT_TRUE(WaitGone(grandchild, std::chrono::seconds(5)));
+}
+
+TEST_F(LocalRunnerTest, GrandchildHoldingThePipeDoesNotHangTheExit) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  // The background sleep keeps stdout open after sh exits.
+  ASSERT_TRUE(runner->Launch(Request("h", {"sh", "-c", "sleep 30 & echo done=1"})).ok());
+  RunAll(*runner);
+  EXPECT_EQ(events.exits["h"].exit_code, 0);
+  EXPECT_EQ(events.points["h"].size(), 1u);
+  ::kill(-events.pids["h"], SIGKILL);  // clean up the sleep
+}
+
+TEST_F(LocalRunnerTest, EightConcurrentTrialsLoseNoLineAndNoPoint) {
+  constexpr int kTrials = 8;
+  constexpr int kLines = 100000;
+  constexpr int kChannelLines = 20000;
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  std::string script =
+      "import os, sys\n"
+      "w = sys.stdout.write\n"
+      "for i in range(" + std::to_string(kLines) + "): w('loss=%d\\n' % i)\n"
+      "f = os.fdopen(int(os.environ['SWEEP_METRICS_FD']), 'w')\n"
+      "for i in range(" + std::to_string(kChannelLines) + "):\n"
+      "    f.write('{\"t\":\"log\",\"data\":{\"c\":%d}}\\n' % i)\n";
+  for (int i = 0; i < kTrials; ++i) {
+    ASSERT_TRUE(runner->Launch(Request("c" + std::to_string(i), {"python3", "-c", script})).ok());
+  }
+  EXPECT_EQ(runner->active(), static_cast<std::size_t>(kTrials));
+  RunAll(*runner);
+  for (int i = 0; i < kTrials; ++i) {
+    std::string id = "c" + std::to_string(i);
+    EXPECT_EQ(events.exits[id].exit_code, 0) << id;
+    std::vector<double> loss, chan;
+    for (const MetricPoint& p : events.points[id]) (p.key == "loss" ? loss : chan).push_back(p.value);
+    ASSERT_EQ(loss.size(), static_cast<std::size_t>(kLines)) << id;
+    ASSERT_EQ(chan.size(), static_cast<std::size_t>(kChannelLines)) << id;
+    for (int k = 0; k < kLines; ++k) ASSERT_EQ(loss[k], k) << id;
+    for (int k = 0; k < kChannelLines; ++k) ASSERT_EQ(chan[k], k) << id;
+    std::string log = ReadFile(dir_ / id / "stdout.log");
+    EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), kLines) << id;
+  }
+}
+
+TEST_F(LocalRunnerTest, TenMegabyteLineIsLoggedButNotParsed) {
+  constexpr std::size_t kHugeLine = 10 * 1024 * 1024;
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  std::string script = "import sys\nsys.stdout.write('big=1 ' + 'x' * " + std::to_string(kHugeLine) +
+                       " + '\\n')\nprint('after=2')\n";
+  ASSERT_TRUE(runner->Launch(Request("big", {"python3", "-c", script})).ok());
+  RunAll(*runner);
+  EXPECT_EQ(events.exits["big"].exit_code, 0);
+  EXPECT_EQ(events.exits["big"].oversized_stdout_lines, 1u);
+  ASSERT_EQ(events.points["big"].size(), 1u);
+  EXPECT_EQ(events.points["big"][0].key, "after");
+  EXPECT_GT(fs::file_size(dir_ / "big" / "stdout.log"), kHugeLine);
+}
+
+TEST_F(LocalRunnerTest, EnvironmentAndWorkingDirectory) {
+  ASSERT_EQ(::setenv("SWEEP_TEST_FROM_CONTROLLER", "parent", 1), 0);
+  ASSERT_EQ(::setenv("SWEEP_TEST_OVERRIDDEN", "old", 1), 0);
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  LaunchRequest r = Request("env", {"sh", "-c",
+                                    "echo \"$SWEEP_TEST_FROM_CONTROLLER $SWEEP_TEST_OVERRIDDEN $SWEEP_TEST_OWN\"; pwd"});
+  r.env = {{"SWEEP_TEST_OVERRIDDEN", "new"}, {"SWEEP_TEST_OWN", "own"}};
+  r.working_dir = dir_;
+  ASSERT_TRUE(runner->Launch(r).ok());
+  RunAll(*runner);
+  EXPECT_EQ(ReadFile(dir_ / "env" / "stdout.log"), "parent new own\n" + fs::canonical(dir_).string() + "\n");
+}
+
+TEST_F(LocalRunnerTest, TrialInheritsOnlyStdioAndTheChannel) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  ASSERT_TRUE(runner->Launch(Request("fds2", {"sh", "-c", "echo $SWEEP_METRICS_FD; ls /proc/$$/fd"})).ok());
+  RunAll(*runner);
+  std::istringstream lines(ReadFile(dir_ / "fds2" / "stdout.log"));
+  std::string channel_fd, fd;
+  std::getline(lines, channel_fd);
+  std::set<std::string> fds;
+  while (std::getline(lines, fd)) fds.insert(fd);
+  // sh may hold one descriptor of its own (the script source); nothing else.
+  EXPECT_TRUE(fds.count(channel_fd)) << channel_fd;
+  for (const char* f : {"0", "1", "2"}) EXPECT_TRUE(fds.count(f));
+  EXPECT_LE(fds.size(), 5u) << ReadFile(dir_ / "fds2" / "stdout.log");
+}
+
+TEST_F(LocalRunnerTest, InterruptIsReportedAndDefaultRestored) {
+  {
+    RecordingEvents events;
+    auto runner = MakeLocalRunner(events, RunnerOptions{});
+    ::raise(SIGINT);
+    runner->Poll(milliseconds(1000));
+    EXPECT_EQ(events.interrupts, (std::vector<int>{SIGINT}));
+  }
+  struct sigaction action {};
+  ASSERT_EQ(::sigaction(SIGINT, nullptr, &action), 0);
+  EXPECT_EQ(action.sa_handler, SIG_DFL);
+}
+
+TEST_F(LocalRunnerTest, TrialDiesWithASigkilledController) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t helper = ::fork();
+  ASSERT_GE(helper, 0);
+  if (helper == 0) {
+    ::close(fds[0]);
+    RecordingEvents events;
+    auto runner = MakeLocalRunner(events, RunnerOptions{});
+    LaunchRequest r = Request("orphan", {"sleep", "300"});
+    if (!runner->Launch(r).ok()) ::_exit(1);
+    while (events.pids.empty()) runner->Poll(milliseconds(100));
+    int pid = events.pids["orphan"];
+    if (::write(fds[1], &pid, sizeof pid) != sizeof pid) ::_exit(1);
+    for (;;) ::pause();
+  }
+  ::close(fds[1]);
+  int trial_pid = 0;
+  ASSERT_EQ(::read(fds[0], &trial_pid, sizeof trial_pid), static_cast<ssize_t>(sizeof trial_pid));
+  ::close(fds[0]);
+  ASSERT_FALSE(IsGone(trial_pid));
+  ::kill(helper, SIGKILL);
+  ::waitpid(helper, nullptr, 0);
+  EXPECT_TRUE(WaitGone(trial_pid, std::chrono::seconds(5)));
+}
+
+}  // namespace
+}  // namespace sweep
