@@ -7,7 +7,7 @@
 namespace sweep {
 namespace {
 
-RunRecord Run(std::string id, TrialState state, std::optional<double> loss) {
+RunRecord MakeRun(std::string id, TrialState state, std::optional<double> loss) {
   RunRecord r;
   r.id = std::move(id);
   r.state = state;
@@ -21,7 +21,7 @@ RunRecord Run(std::string id, TrialState state, std::optional<double> loss) {
 }
 
 TEST(Objective, LastSummaryValue) {
-  RunRecord r = Run("a", TrialState::kFinished, 2.0);
+  RunRecord r = MakeRun("a", TrialState::kFinished, 2.0);
   r.summary["loss"].min = 1.0;
   EXPECT_EQ(ObjectiveOf(r, {"loss", Goal::kMinimize, {}}), 2.0);
   EXPECT_FALSE(ObjectiveOf(r, {"acc", Goal::kMinimize, {}}).has_value());
@@ -30,16 +30,16 @@ TEST(Objective, LastSummaryValue) {
 
 TEST(Objective, BestRunRespectsGoalAndSkipsUnfinishedAndNaN) {
   std::vector<RunRecord> runs = {
-      Run("a", TrialState::kFinished, 3.0), Run("b", TrialState::kFailed, 0.1),
-      Run("c", TrialState::kFinished, std::numeric_limits<double>::quiet_NaN()),
-      Run("d", TrialState::kFinished, 2.0), Run("e", TrialState::kFinished, 5.0)};
+      MakeRun("a", TrialState::kFinished, 3.0), MakeRun("b", TrialState::kFailed, 0.1),
+      MakeRun("c", TrialState::kFinished, std::numeric_limits<double>::quiet_NaN()),
+      MakeRun("d", TrialState::kFinished, 2.0), MakeRun("e", TrialState::kFinished, 5.0)};
   EXPECT_EQ(BestRun(runs, {"loss", Goal::kMinimize, {}})->id, "d");
   EXPECT_EQ(BestRun(runs, {"loss", Goal::kMaximize, {}})->id, "e");
   EXPECT_EQ(BestRun({}, {"loss", Goal::kMinimize, {}}), nullptr);
 }
 
 TEST(Objective, ObservationsCarryStateGridIndexAndObjective) {
-  RunRecord r = Run("a", TrialState::kRunning, std::nullopt);
+  RunRecord r = MakeRun("a", TrialState::kRunning, std::nullopt);
   r.number = 4;
   r.grid_index = 7;
   r.params = {{"x", Value(1)}};
@@ -53,7 +53,7 @@ TEST(Objective, ObservationsCarryStateGridIndexAndObjective) {
 }
 
 TEST(Objective, BestObjectiveUsesTheHistorysBestPerGoal) {
-  RunRecord r = Run("a", TrialState::kFinished, 3.0);
+  RunRecord r = MakeRun("a", TrialState::kFinished, 3.0);
   r.summary["loss"].min = 1.0;
   r.summary["loss"].max = 9.0;
   MetricSpec metric{"loss", Goal::kMinimize, {}};
@@ -64,11 +64,11 @@ TEST(Objective, BestObjectiveUsesTheHistorysBestPerGoal) {
 }
 
 TEST(Objective, ATrialsOwnSummaryValueOverridesTheLastLoggedOne) {
-  RunRecord r = Run("a", TrialState::kFinished, 3.0);
+  RunRecord r = MakeRun("a", TrialState::kFinished, 3.0);
   r.tags["summary.loss"] = "0.25";
   r.tags["summary.note"] = "not a number";
   EXPECT_EQ(ObjectiveOf(r, {"loss", Goal::kMinimize, {}}), 0.25);
-  RunRecord only_summary = Run("b", TrialState::kFinished, std::nullopt);
+  RunRecord only_summary = MakeRun("b", TrialState::kFinished, std::nullopt);
   only_summary.tags["summary.acc"] = "0.9";
   EXPECT_EQ(ObjectiveOf(only_summary, {"acc", Goal::kMaximize, {}}), 0.9);
   EXPECT_EQ(WithReportedSummary(only_summary).count("note"), 0u);
