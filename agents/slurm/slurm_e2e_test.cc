@@ -142,16 +142,18 @@ TEST_F(SlurmE2eTest, CancelStopsALongRunningArray) {
   ASSERT_TRUE(id.ok()) << id.error().message;
   job_id_ = *id;
 
-  // Cancel only once a task really runs, so a running agent is what stops.
-  WaitFor([](const auto& st) {
-    return std::any_of(st.begin(), st.end(),
+  // Cancel only once an agent really runs (Slurm reports RUNNING slightly
+  // before the batch script starts), so a running agent is what stops.
+  const std::string started = dir_ + "/agents.txt";
+  WaitFor([&](const auto& st) {
+    return std::filesystem::exists(started) &&
+           std::any_of(st.begin(), st.end(),
                        [](const auto& x) { return x.phase == SlurmJobPhase::kRunning; });
   });
   ASSERT_TRUE(CancelJob(job_id_).ok());
   std::vector<SlurmJobState> states =
       WaitFor([](const auto& st) { return AllIn(st, 2, SlurmJobPhase::kCancelled); });
   EXPECT_TRUE(AllIn(states, 2, SlurmJobPhase::kCancelled));
-  EXPECT_TRUE(std::filesystem::exists(dir_ + "/agents.txt"));  // it had started
 }
 
 TEST_F(SlurmE2eTest, UnknownJobIsNotFound) {
