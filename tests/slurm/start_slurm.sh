@@ -68,8 +68,17 @@ fi
 
 # --- configuration ------------------------------------------------------------
 # Two free loopback ports: bind port 0 and read back what the kernel chose.
+# Without python3, a random port from the dynamic range nothing listens on.
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    return
+  fi
+  local port
+  while :; do
+    port="$(shuf -i 20000-60999 -n 1)"
+    if ! ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
+  done
 }
 ctld_port="$(free_port)"
 slurmd_port="$(free_port)"
