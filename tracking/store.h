@@ -132,6 +132,16 @@ class Store {
   // A run's series for one key (every key when empty), in (key, step, time) order.
   virtual Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) = 0;
 
+  // --- liveness ---
+  // Records that the agents supervising `run_ids` are alive at `now` (Unix
+  // seconds): sets each run's heartbeat_at. kNotFound names unknown ids.
+  virtual Status Heartbeat(const std::vector<std::string>& run_ids, double now) = 0;
+  // Marks the sweep's queued/running runs whose last sign of life
+  // (heartbeat_at, else started_at, else created_at) is older than
+  // `stale_before` as crashed with `reason`; returns their ids in number order.
+  virtual Result<std::vector<std::string>> ReapStaleRuns(const std::string& sweep_id, double stale_before,
+                                                         const std::string& reason) = 0;
+
   // --- tags: free-form key/value strings on a run (environment, notes) ---
   virtual Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) = 0;
 };
