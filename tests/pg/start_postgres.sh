@@ -15,7 +15,8 @@ url_file=""
 if [[ "${1:-}" == "--url-file" ]]; then url_file="$2"; fi
 if [[ -n "$url_file" ]]; then rm -f "$url_file"; fi
 
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+# SWEEP_PG_BINDIR overrides the search (and lets the "not installed" path be tested).
+bin=${SWEEP_PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)}
 if [[ -z "$bin" || ! -x "$bin/initdb" ]]; then
   echo "start_postgres.sh: PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin" \
        "(apt-get install postgresql)" >&2
