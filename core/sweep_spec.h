@@ -1,5 +1,5 @@
 // SweepSpec: a parsed, validated sweep specification (the W&B sweep format).
-// Produced by sweep/spec_parser; consumed by the controller and optimizers.
+// Produced by sweep/spec/spec_parser.h (which documents the YAML keys); consumed by the controller and optimizers.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +15,41 @@ namespace sweep {
 enum class SearchMethod { kGrid, kRandom, kBayes };
 std::string_view SearchMethodName(SearchMethod m);
 
+// Which number of a run's metric history is its result.
+enum class MetricObjective {
+  kSummary,  // `objective: summary`: the last value logged (W&B's default)
+  kBest,     // `objective: best`: the best value over the history, per goal
+};
+
+// What the Bayesian model is told about a run that ended without the metric
+// (W&B's `impute`, which W&B applies to bayes only).
+enum class ImputeKind {
+  kWorst,  // `impute: worst` (default): the worst value seen so far
+  kBest,   // `impute: best`: the best value seen so far
+  kValue,  // `impute: <number>`: that number, MetricSpec::impute_value
+};
+
 struct MetricSpec {
   std::string name;  // empty when the spec has no `metric:` block
   Goal goal = Goal::kMinimize;
   std::optional<double> target;  // the sweep ends once a run reaches it
+  MetricObjective objective = MetricObjective::kSummary;
+  ImputeKind impute = ImputeKind::kWorst;
+  double impute_value = 0;  // meaningful only for ImputeKind::kValue
+  // `exclude_failed: true` (our extension, default false): failed and crashed
+  // runs are left out of the optimizer's history instead of being imputed.
+  bool exclude_failed = false;
+};
+
+// `early_terminate:` (W&B's hyperband): runs are checked at brackets
+// min_iter * eta^k (or max_iter / eta^k for k < s) and stopped when below the
+// bracket's quantile. Exactly W&B's rule: min_iter, or max_iter with s.
+struct EarlyTerminateSpec {
+  std::optional<std::int64_t> min_iter;
+  std::optional<std::int64_t> max_iter;
+  std::optional<std::int64_t> s;
+  std::int64_t eta = 3;  // W&B's default
+  bool strict = false;   // W&B's `strict`: compare against the strictly better runs
 };
 
 struct SweepSpec {
@@ -32,6 +63,16 @@ struct SweepSpec {
   // ["${env}", "${interpreter}", "${program}", "${args}"].
   std::vector<std::string> command;
   std::optional<std::int64_t> run_cap;
+
+  // Extensions beyond W&B (absent in a W&B spec, which parses unchanged).
+  std::optional<EarlyTerminateSpec> early_terminate;  // only `type: hyperband`
+  std::optional<std::int64_t> seed;                   // random and bayes draws
+  std::optional<double> timeout_seconds;              // per-trial wall clock
+  std::int64_t retries = 0;                           // extra attempts per failed trial
+  std::optional<std::int64_t> max_failures;           // the sweep stops after this many
+  std::optional<std::int64_t> max_consecutive_failures;
+  std::optional<std::int64_t> gpus_per_trial;         // absent = trials get no GPU slot
+
   // Original YAML text, stored with the sweep for provenance and resume.
   std::string source_text;
   std::string source_path;

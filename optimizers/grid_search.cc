@@ -99,6 +99,9 @@ std::optional<Suggestion> GridSearch::Ask(const std::vector<TrialObservation>& h
   std::vector<std::int64_t> claimed;
   claimed.reserve(history.size());
   for (const TrialObservation& trial : history) {
+    // A crashed run never got to run its point (its controller died), so the
+    // point is free again: resume runs it; a failed point is not retried here.
+    if (trial.state == TrialState::kCrashed) continue;
     if (trial.grid_index && *trial.grid_index >= 0 && *trial.grid_index < size_) {
       claimed.push_back(*trial.grid_index);
     }

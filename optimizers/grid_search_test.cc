@@ -199,3 +199,31 @@ TEST(GridSearch, RefusesGridsBeyondInt64) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(GridSearchCrashTest, CrashedPointsAreProposedAgainButFailedOnesAreNot) {
+  SearchSpace space;
+  ParameterSpec p;
+  p.path = {"x"};
+  p.distribution = Distribution::kCategorical;
+  p.values = {Value(std::int64_t{1}), Value(std::int64_t{2}), Value(std::int64_t{3})};
+  space.parameters.push_back(p);
+  OptimizerOptions options;
+  options.method = SearchMethod::kGrid;
+  options.space = space;
+  auto grid = MakeOptimizer(options);
+  ASSERT_TRUE(grid.ok());
+  std::vector<TrialObservation> history(2);
+  history[0].grid_index = 0;
+  history[0].state = TrialState::kFailed;
+  history[1].grid_index = 1;
+  history[1].state = TrialState::kCrashed;
+  auto next = (*grid)->Ask(history);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->grid_index, 1);
+}
+
+}  // namespace
+}  // namespace sweep

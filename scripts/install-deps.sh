@@ -7,10 +7,12 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git python3
   libboost-dev libboost-filesystem-dev libeigen3-dev libyaml-cpp-dev libsqlite3-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev liblbfgspp-dev libpq-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libssl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(sqlite3)
+  # Real components the tests start on loopback: a browser for the HTML
+  # report, a PostgreSQL server for the shared store, Slurm for the job arrays.
+  packages+=(sqlite3 libssl-dev chromium postgresql slurm-wlm munge)
 fi
 
 missing=()

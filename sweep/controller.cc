@@ -1,21 +1,27 @@
 #include "sweep/controller.h"
 
 #include <cmath>
+#include <fstream>
 
+#include "sweep/channel_tags.h"
 #include "sweep/clock.h"
+#include "sweep/early_stop/make_early_stop_rule.h"
+#include "sweep/early_stop/options_from_spec.h"
 #include "sweep/objective.h"
 
 namespace sweep {
 namespace {
 
-// How long one Poll may block: bounds the latency of metric flushes and of
-// noticing that a slot became free when no event arrives.
+// How long one Poll may block: bounds the latency of metric flushes, timers
+// and of noticing that a slot became free when no event arrives.
 constexpr std::chrono::milliseconds kPollInterval{100};
 // Metric points are written in batches: either this many are pending for a
 // run, or this much time passed since the last flush. Large batches amortize
 // the transaction; the interval keeps `sweep runs` live during long trials.
 constexpr std::size_t kMetricFlushBatch = 8192;
 constexpr std::chrono::milliseconds kMetricFlushInterval{250};
+// The dirty working tree's diff, saved beside the run's logs.
+constexpr const char* kDiffFileName = "diff.patch";
 
 }  // namespace
 
@@ -26,6 +32,7 @@ std::string_view SweepEndName(SweepEnd end) {
     case SweepEnd::kRunCapReached: return "run_cap reached";
     case SweepEnd::kTargetReached: return "metric target reached";
     case SweepEnd::kInterrupted: return "interrupted";
+    case SweepEnd::kGaveUp: return "stopped by the failure policy";
   }
   return "unknown";
 }
@@ -37,12 +44,45 @@ SweepController::SweepController(Store& store, const SweepSpec& spec, SweepRecor
       sweep_(std::move(sweep)),
       optimizer_(optimizer),
       options_(std::move(options)),
-      observer_(observer) {}
+      observer_(observer),
+      failure_policy_(spec) {}
+
+SweepController::~SweepController() = default;
+
+Status SweepController::Prepare() {
+  auto rule = MakeEarlyStopRule(EarlyStopOptionsFromSpec(spec_));
+  if (!rule.ok()) return rule.error();
+  early_stop_ = std::move(rule).value();
+
+  auto runs = store_.ListRuns(sweep_.id);
+  if (!runs.ok()) return runs.error();
+  failure_policy_.Seed(*runs);
+  if (early_stop_ && !spec_.metric.name.empty()) {
+    // Resume and shared sweeps: thresholds come from every run's history.
+    for (const auto& run : *runs) {
+      auto series = store_.GetMetrics(run.id, spec_.metric.name);
+      if (!series.ok()) return series.error();
+      std::vector<double> values;
+      values.reserve(series->size());
+      for (const auto& point : *series) values.push_back(point.value);
+      early_stop_->Replay(run.id, values);
+      if (IsTerminal(run.state)) early_stop_->OnRunEnded(run.id);
+    }
+  }
+  return OkStatus();
+}
 
 Result<std::optional<NewRun>> SweepController::Propose(const std::vector<RunRecord>& existing) {
-  if (spec_.run_cap && static_cast<std::int64_t>(existing.size()) >= *spec_.run_cap) {
-    stop_reason_ = SweepEnd::kRunCapReached;
-    return std::optional<NewRun>();
+  if (spec_.run_cap) {
+    // Retries repeat a run rather than explore: they do not use up run_cap.
+    std::int64_t counted = 0;
+    for (const auto& run : existing) {
+      if (run.tags.count(kTagRetryOf) == 0 && run.state != TrialState::kCrashed) ++counted;
+    }
+    if (counted >= *spec_.run_cap) {
+      stop_reason_ = SweepEnd::kRunCapReached;
+      return std::optional<NewRun>();
+    }
   }
   auto suggestion = optimizer_.Ask(ToObservations(existing, spec_.metric));
   if (!suggestion) {
@@ -53,27 +93,68 @@ Result<std::optional<NewRun>> SweepController::Propose(const std::vector<RunReco
 }
 
 bool SweepController::ShouldLaunchMore(const TrialRunner& runner) const {
-  if (stop_reason_ || fatal_) return false;
+  if (fatal_) return false;
+  if (stop_reason_ && retries_.empty()) return false;
+  if (stop_reason_ == SweepEnd::kInterrupted || stop_reason_ == SweepEnd::kGaveUp) return false;
   if (static_cast<int>(runner.active()) >= options_.agents) return false;
+  if (options_.gpu_slots != nullptr && options_.gpu_slots->free() < options_.gpu_slots->gpus_per_trial()) return false;
   return true;
 }
 
 Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
   if (options_.count && launched_ >= *options_.count) {
-    stop_reason_ = SweepEnd::kCountReached;
+    if (!stop_reason_) stop_reason_ = SweepEnd::kCountReached;
+    retries_.clear();
     return false;
   }
   ClaimContext context{options_.host, options_.agent_id, TrialState::kQueued};
+  std::optional<PendingRetry> retry;
+  if (!retries_.empty()) {
+    retry = std::move(retries_.front());
+    retries_.pop_front();
+  }
   auto claimed = store_.ClaimRun(
-      sweep_.id, [this](const std::vector<RunRecord>& existing) { return Propose(existing); }, context);
+      sweep_.id,
+      [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
+        if (retry) return std::optional<NewRun>(NewRun{retry->params, std::nullopt});
+        return Propose(existing);
+      },
+      context);
   if (!claimed.ok()) return claimed.error();
   if (!claimed->has_value()) return false;
   RunRecord run = std::move(**claimed);
   ++launched_;
 
+  ActiveRun active;
+  if (retry) {
+    active.attempt = retry->attempt;
+    active.first_attempt_id = retry->first_attempt_id;
+    std::map<std::string, std::string> tags{{kTagRetryOf, retry->first_attempt_id},
+                                            {kTagAttempt, std::to_string(retry->attempt)}};
+    if (auto status = store_.SetTags(run.id, tags); !status.ok()) return status.error();
+    run.tags.insert(tags.begin(), tags.end());
+  } else {
+    active.first_attempt_id = run.id;
+  }
+
   auto request = PrepareLaunch(spec_, sweep_, run, options_.launch);
+  std::vector<GpuInfo> granted;
+  if (request.ok() && options_.gpu_slots != nullptr) {
+    auto grant = options_.gpu_slots->TryAcquire(run.id);
+    if (!grant) return Error::Internal("no GPU free although the pool reported one");
+    for (const auto& [key, value] : GpuEnvironment(*grant)) request->env[key] = value;
+    granted = grant->gpus;
+    for (const auto& gpu : granted) active.gpu_indices.push_back(gpu.index);
+  }
+  if (request.ok() && spec_.timeout_seconds) {
+    request->timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*spec_.timeout_seconds * 1000.0));
+  }
+  if (request.ok()) {
+    if (auto status = RecordEnvironment(run, *request, granted); !status.ok()) request = status.error();
+  }
   if (!request.ok()) {
     // The run exists in the store: record why it never started, then stop.
+    if (options_.gpu_slots != nullptr) options_.gpu_slots->Release(run.id);
     RunOutcome outcome;
     outcome.state = TrialState::kFailed;
     outcome.failure_reason = "could not prepare the trial: " + request.error().message;
@@ -82,21 +163,50 @@ Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
     ++outcome_.launched_by_state[TrialState::kFailed];
     return request.error();
   }
-  ActiveRun active;
   active.record = run;
   active.record.run_dir = request->log_dir.string();
   active.argv = request->argv;
   active_.emplace(run.id, std::move(active));
   if (auto status = runner.Launch(*request); !status.ok()) {
     active_.erase(run.id);
+    if (options_.gpu_slots != nullptr) options_.gpu_slots->Release(run.id);
     return status.error();
   }
   return true;
 }
 
+Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequest& request,
+                                          const std::vector<GpuInfo>& gpus) {
+  std::map<std::string, std::string> tags;
+  if (!gpus.empty()) {
+    GpuGrant grant{run.id, gpus};
+    tags = GpuTags(grant);
+  }
+  if (options_.environment != nullptr) {
+    EnvironmentRequest env_request;
+    env_request.working_dir = request.working_dir;
+    env_request.argv = request.argv;
+    env_request.spec_text = spec_.source_text;
+    env_request.seed = static_cast<std::int64_t>(sweep_.seed);
+    env_request.interpreter = options_.launch.interpreter;
+    env_request.gpus = gpus;
+    CapturedEnvironment captured = options_.environment->Capture(env_request);
+    tags.insert(captured.tags.begin(), captured.tags.end());
+    if (!captured.git_diff.empty()) {
+      std::ofstream out(request.log_dir / kDiffFileName, std::ios::binary | std::ios::trunc);
+      out << captured.git_diff;
+      if (!out) return Error::Io("cannot write " + (request.log_dir / kDiffFileName).string());
+    }
+  }
+  if (tags.empty()) return OkStatus();
+  return store_.SetTags(run.id, tags);
+}
+
 Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
   runner_ = &runner;
-  last_flush_ = std::chrono::steady_clock::now();
+  if (auto status = Prepare(); !status.ok()) return status.error();
+  const auto start = std::chrono::steady_clock::now();
+  last_flush_ = last_heartbeat_ = last_sample_ = start;
   while (true) {
     while (ShouldLaunchMore(runner)) {
       auto launched = LaunchNext(runner);
@@ -106,18 +216,41 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
       }
       if (!*launched) break;
     }
-    if (runner.active() == 0 && (stop_reason_ || fatal_)) break;
+    if (runner.active() == 0 && (stop_reason_ || fatal_) && (retries_.empty() || !ShouldLaunchMore(runner))) break;
     runner.Poll(kPollInterval);
-    if (std::chrono::steady_clock::now() - last_flush_ >= kMetricFlushInterval) FlushAllMetrics();
+    OnTimers();
   }
+  FlushAllMetrics();
   runner_ = nullptr;
   if (fatal_) return *fatal_;
   outcome_.end = stop_reason_.value_or(SweepEnd::kExhausted);
   return outcome_;
 }
 
+void SweepController::OnTimers() {
+  const auto now = std::chrono::steady_clock::now();
+  if (options_.sampler != nullptr && now - last_sample_ >= options_.sample_interval) {
+    last_sample_ = now;
+    for (auto& [run_id, points] : options_.sampler->Sample(NowSeconds())) {
+      auto it = active_.find(run_id);
+      if (it == active_.end()) continue;
+      auto& pending = it->second.pending_points;
+      pending.insert(pending.end(), points.begin(), points.end());
+    }
+  }
+  if (now - last_flush_ >= kMetricFlushInterval) FlushAllMetrics();
+  if (now - last_heartbeat_ >= kHeartbeatInterval && !active_.empty()) {
+    last_heartbeat_ = now;
+    std::vector<std::string> ids;
+    ids.reserve(active_.size());
+    for (const auto& [id, run] : active_) ids.push_back(id);
+    if (auto status = store_.Heartbeat(ids, NowSeconds()); !status.ok()) Fail(status.error());
+  }
+}
+
 void SweepController::Fail(Error error) {
   if (!fatal_) fatal_ = std::move(error);
+  retries_.clear();
   for (auto& [id, run] : active_) run.end_request = EndRequest::kUserInterrupt;
   if (runner_ != nullptr) runner_->TerminateAll();
 }
@@ -135,15 +268,41 @@ void SweepController::OnTrialStarted(const std::string& run_id, int pid) {
     Fail(status.error());
     return;
   }
+  if (options_.sampler != nullptr) {
+    options_.sampler->Track(run_id, pid, run.gpu_indices, run.record.started_at);
+  }
   if (observer_ != nullptr) observer_->OnRunStarted(run.record);
+}
+
+void SweepController::ApplyEarlyStop(ActiveRun& run, const std::vector<MetricPoint>& points) {
+  if (!early_stop_ || spec_.metric.name.empty() || run.end_request != EndRequest::kNone) return;
+  for (const auto& point : points) {
+    if (point.key != spec_.metric.name) continue;
+    const bool stop = early_stop_->ShouldStop(run.record.id, run.metric_iterations++, point.value);
+    if (stop) {
+      run.end_request = EndRequest::kEarlyStop;
+      if (runner_ != nullptr) runner_->Terminate(run.record.id);
+      return;
+    }
+  }
 }
 
 void SweepController::OnMetrics(const std::string& run_id, std::vector<MetricPoint> points) {
   auto it = active_.find(run_id);
   if (it == active_.end()) return;
+  ApplyEarlyStop(it->second, points);
   auto& pending = it->second.pending_points;
   pending.insert(pending.end(), std::make_move_iterator(points.begin()), std::make_move_iterator(points.end()));
   if (pending.size() >= kMetricFlushBatch) FlushMetrics(it->second);
+}
+
+void SweepController::OnChannelMessage(const std::string& run_id, const ChannelMessage& message) {
+  auto it = active_.find(run_id);
+  if (it == active_.end()) return;
+  auto tags = TagsFromChannelMessage(message, it->second.record.run_dir);
+  if (!tags.ok()) return;  // a malformed message is the trial's problem, never the sweep's
+  if (tags->empty()) return;
+  if (auto status = store_.SetTags(run_id, *tags); !status.ok()) Fail(status.error());
 }
 
 void SweepController::FlushMetrics(ActiveRun& run) {
@@ -164,11 +323,14 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
   if (it == active_.end()) return;
   ActiveRun run = std::move(it->second);
   active_.erase(it);
+  if (options_.sampler != nullptr) options_.sampler->Untrack(run_id);
+  if (options_.gpu_slots != nullptr) options_.gpu_slots->Release(run_id);
+  if (early_stop_) early_stop_->OnRunEnded(run_id);
   FlushMetrics(run);
 
   auto stored = store_.GetRun(run_id);
   std::map<std::string, MetricSummary> summary;
-  if (stored.ok()) summary = stored->summary;
+  if (stored.ok()) summary = WithReportedSummary(*stored);
   const RunOutcome outcome = ClassifyExit(exit, run.end_request, spec_.metric, summary, NowSeconds());
   if (auto status = store_.FinishRun(run_id, outcome); !status.ok()) {
     Fail(status.error());
@@ -190,11 +352,25 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
     if (!stop_reason_) stop_reason_ = SweepEnd::kTargetReached;
   }
   if (observer_ != nullptr) observer_->OnRunEnded(ended, objective);
+
+  if (stop_reason_ == SweepEnd::kInterrupted || fatal_) return;
+  const auto verdict = failure_policy_.OnRunEnded(ended, run.attempt, exit.stderr_tail);
+  if (verdict.stop_message) {
+    if (stop_reason_ != SweepEnd::kGaveUp) {
+      stop_reason_ = SweepEnd::kGaveUp;
+      outcome_.give_up_message = *verdict.stop_message;
+      retries_.clear();
+      if (observer_ != nullptr) observer_->OnGiveUp(*verdict.stop_message);
+    }
+  } else if (verdict.retry) {
+    retries_.push_back(PendingRetry{ended.params, run.first_attempt_id, run.attempt + 1});
+  }
 }
 
 void SweepController::OnInterrupt(int /*signal_number*/) {
   ++interrupt_presses_;
   stop_reason_ = SweepEnd::kInterrupted;
+  retries_.clear();
   if (interrupt_presses_ >= 2) {
     for (auto& [id, run] : active_) run.end_request = EndRequest::kUserInterrupt;
     if (runner_ != nullptr) runner_->TerminateAll();

@@ -1,34 +1,52 @@
 // SweepController: the loop that runs a sweep on one machine.
 //
 //   claim a run (the optimizer proposes inside the store's claim transaction)
-//   -> prepare and launch it on the TrialRunner -> record its metrics as they
-//   arrive -> classify its exit and record the outcome -> repeat until the
-//   space is exhausted, a limit or the metric target is reached, or the user
-//   interrupts.
+//   -> prepare and launch it on the TrialRunner (with a GPU grant when the
+//   pool has GPUs) -> record its metrics as they arrive, applying the early
+//   termination rule to each value of the sweep metric -> classify its exit,
+//   record the outcome, apply the failure policy (retry, stop) -> repeat until
+//   the space is exhausted, a limit or the metric target is reached, the
+//   failure policy gives up, or the user interrupts.
 //
 // Every state change is written to the store before anything depends on it.
+// While trials run, the controller beats their heartbeats, so another process
+// can tell a live sweep from a dead one (ReapStaleRuns).
+//
 // Single-threaded: the runner delivers events from inside Poll() on the
 // caller's thread.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "agents/host/environment_capture.h"
+#include "agents/host/gpu_slots.h"
+#include "agents/host/system_sampler.h"
 #include "agents/trial_runner.h"
 #include "core/result.h"
 #include "core/sweep_spec.h"
 #include "optimizers/optimizer.h"
+#include "sweep/early_stop/early_stop_rule.h"
+#include "sweep/failure_policy.h"
 #include "sweep/run_outcome.h"
 #include "sweep/trial_launch.h"
 #include "tracking/store.h"
 
 namespace sweep {
+
+// How often running trials' heartbeats are written. A run whose heartbeat is
+// older than kHeartbeatStaleAfter belongs to a dead controller: six missed
+// beats, so a slow disk or a stopped laptop lid does not reap live runs.
+inline constexpr std::chrono::seconds kHeartbeatInterval{10};
+inline constexpr std::chrono::seconds kHeartbeatStaleAfter{60};
 
 // Progress notifications, for the CLI to print. Library code never prints.
 class ControllerObserver {
@@ -38,31 +56,49 @@ class ControllerObserver {
   virtual void OnRunEnded(const RunRecord& run, std::optional<double> objective) = 0;
   // presses = 1: no new trials are launched; 2: running trials are terminated.
   virtual void OnInterrupt(int presses) = 0;
+  // The failure policy stopped the sweep; `message` says why.
+  virtual void OnGiveUp(const std::string& message) { (void)message; }
 };
 
 struct ControllerOptions {
-  int agents = 1;                         // trials at once
-  std::optional<std::int64_t> count;      // runs this invocation may launch
+  int agents = 1;                     // trials at once (also bounded by GPU slots)
+  std::optional<std::int64_t> count;  // runs this invocation may launch
   LaunchSettings launch;
   std::string host;
   std::string agent_id;
+  // Optional host resources, owned by the caller; null = not used.
+  GpuSlots* gpu_slots = nullptr;          // each trial waits for a whole-GPU grant
+  SystemSampler* sampler = nullptr;       // system/* metrics while trials run
+  EnvironmentCapture* environment = nullptr;  // env.* tags and diff.patch per run
+  std::chrono::milliseconds sample_interval = kDefaultSystemSampleInterval;
 };
 
 // Why the loop ended.
-enum class SweepEnd { kExhausted, kCountReached, kRunCapReached, kTargetReached, kInterrupted };
+enum class SweepEnd {
+  kExhausted,
+  kCountReached,
+  kRunCapReached,
+  kTargetReached,
+  kInterrupted,
+  kGaveUp,  // the failure policy stopped it (max_failures, a broken program)
+};
 std::string_view SweepEndName(SweepEnd end);
 
 struct SweepOutcome {
   SweepEnd end = SweepEnd::kExhausted;
   std::map<TrialState, std::int64_t> launched_by_state;  // runs this invocation launched
+  std::string give_up_message;                          // set for kGaveUp
 };
 
 class SweepController : public TrialEvents {
  public:
   SweepController(Store& store, const SweepSpec& spec, SweepRecord sweep, Optimizer& optimizer,
                   ControllerOptions options, ControllerObserver* observer);
+  ~SweepController() override;
 
   // Runs until the sweep ends. `runner` must deliver its events to *this.
+  // Runs already stored (resume, other agents) count toward run_cap and the
+  // failure limits, and feed the early-termination rule.
   Result<SweepOutcome> Run(TrialRunner& runner);
 
   // TrialEvents.
@@ -70,6 +106,7 @@ class SweepController : public TrialEvents {
   void OnMetrics(const std::string& run_id, std::vector<MetricPoint> points) override;
   void OnTrialExited(const std::string& run_id, const TrialExit& exit) override;
   void OnInterrupt(int signal_number) override;
+  void OnChannelMessage(const std::string& run_id, const ChannelMessage& message) override;
 
  private:
   struct ActiveRun {
@@ -77,13 +114,27 @@ class SweepController : public TrialEvents {
     std::vector<std::string> argv;
     std::vector<MetricPoint> pending_points;
     EndRequest end_request = EndRequest::kNone;
+    int attempt = 1;
+    std::string first_attempt_id;         // the run a retry repeats
+    std::int64_t metric_iterations = 0;   // values of the sweep metric seen so far
+    std::vector<int> gpu_indices;
+    std::map<std::string, std::string> pending_tags;  // from the trial's channel
+  };
+  struct PendingRetry {
+    Config params;
+    std::string first_attempt_id;
+    int attempt = 2;
   };
 
+  Status Prepare();
   // Claims and launches one run; false when nothing is left to launch.
   Result<bool> LaunchNext(TrialRunner& runner);
   Result<std::optional<NewRun>> Propose(const std::vector<RunRecord>& existing);
+  Status RecordEnvironment(const RunRecord& run, const LaunchRequest& request, const std::vector<GpuInfo>& gpus);
+  void ApplyEarlyStop(ActiveRun& run, const std::vector<MetricPoint>& points);
   void FlushMetrics(ActiveRun& run);
   void FlushAllMetrics();
+  void OnTimers();
   void Fail(Error error);
   bool ShouldLaunchMore(const TrialRunner& runner) const;
 
@@ -94,14 +145,17 @@ class SweepController : public TrialEvents {
   ControllerOptions options_;
   ControllerObserver* observer_;
   TrialRunner* runner_ = nullptr;
+  std::unique_ptr<EarlyStopRule> early_stop_;
+  FailurePolicy failure_policy_;
 
   std::unordered_map<std::string, ActiveRun> active_;
+  std::deque<PendingRetry> retries_;
   std::optional<SweepEnd> stop_reason_;  // set once no new runs may start
   std::int64_t launched_ = 0;
   int interrupt_presses_ = 0;
   std::optional<Error> fatal_;
   SweepOutcome outcome_;
-  std::chrono::steady_clock::time_point last_flush_;
+  std::chrono::steady_clock::time_point last_flush_, last_heartbeat_, last_sample_;
 };
 
 }  // namespace sweep

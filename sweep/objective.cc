@@ -1,13 +1,35 @@
 #include "sweep/objective.h"
 
 #include <cmath>
+#include <cstdlib>
 
 namespace sweep {
 
+std::map<std::string, MetricSummary> WithReportedSummary(const RunRecord& run) {
+  std::map<std::string, MetricSummary> summary = run.summary;
+  const std::string prefix = kSummaryTagPrefix;
+  for (auto it = run.tags.lower_bound(prefix); it != run.tags.end() && it->first.starts_with(prefix); ++it) {
+    char* end = nullptr;
+    const double value = std::strtod(it->second.c_str(), &end);
+    if (end == it->second.c_str() || *end != '\0') continue;  // a string summary is not a metric value
+    MetricSummary& entry = summary[it->first.substr(prefix.size())];
+    if (entry.count == 0) {
+      entry.min = entry.max = value;
+      entry.count = 1;
+    }
+    entry.last = value;
+  }
+  return summary;
+}
+
 std::optional<double> ObjectiveOf(const RunRecord& run, const MetricSpec& metric) {
   if (metric.name.empty()) return std::nullopt;
-  auto it = run.summary.find(metric.name);
-  if (it == run.summary.end() || it->second.count == 0) return std::nullopt;
+  const auto summary = WithReportedSummary(run);
+  auto it = summary.find(metric.name);
+  if (it == summary.end() || it->second.count == 0) return std::nullopt;
+  if (metric.objective == MetricObjective::kBest) {
+    return metric.goal == Goal::kMinimize ? it->second.min : it->second.max;
+  }
   return it->second.last;
 }
 

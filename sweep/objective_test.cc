@@ -52,5 +52,27 @@ TEST(Objective, ObservationsCarryStateGridIndexAndObjective) {
   EXPECT_EQ(obs[0].config, r.params);
 }
 
+TEST(Objective, BestObjectiveUsesTheHistorysBestPerGoal) {
+  RunRecord r = Run("a", TrialState::kFinished, 3.0);
+  r.summary["loss"].min = 1.0;
+  r.summary["loss"].max = 9.0;
+  MetricSpec metric{"loss", Goal::kMinimize, {}};
+  metric.objective = MetricObjective::kBest;
+  EXPECT_EQ(ObjectiveOf(r, metric), 1.0);
+  metric.goal = Goal::kMaximize;
+  EXPECT_EQ(ObjectiveOf(r, metric), 9.0);
+}
+
+TEST(Objective, ATrialsOwnSummaryValueOverridesTheLastLoggedOne) {
+  RunRecord r = Run("a", TrialState::kFinished, 3.0);
+  r.tags["summary.loss"] = "0.25";
+  r.tags["summary.note"] = "not a number";
+  EXPECT_EQ(ObjectiveOf(r, {"loss", Goal::kMinimize, {}}), 0.25);
+  RunRecord only_summary = Run("b", TrialState::kFinished, std::nullopt);
+  only_summary.tags["summary.acc"] = "0.9";
+  EXPECT_EQ(ObjectiveOf(only_summary, {"acc", Goal::kMaximize, {}}), 0.9);
+  EXPECT_EQ(WithReportedSummary(only_summary).count("note"), 0u);
+}
+
 }  // namespace
 }  // namespace sweep

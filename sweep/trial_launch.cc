@@ -41,12 +41,11 @@ Result<LaunchRequest> PrepareLaunch(const SweepSpec& spec, const SweepRecord& sw
   LaunchRequest request;
   request.run_id = run.id;
   request.argv = std::move(argv).value();
-  request.env = {
-      {kEnvSweepId, sweep.id},
-      {kEnvRunId, run.id},
-      {kEnvParamsFile, params_file.string()},
-      {kEnvRunDir, run_dir.string()},
-  };
+  request.env = settings.extra_env;
+  request.env[kEnvSweepId] = sweep.id;
+  request.env[kEnvRunId] = run.id;
+  request.env[kEnvParamsFile] = params_file.string();
+  request.env[kEnvRunDir] = run_dir.string();
   request.working_dir = settings.working_dir;
   request.log_dir = run_dir;
   return request;

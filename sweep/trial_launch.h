@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "agents/trial_runner.h"
@@ -25,6 +26,8 @@ struct LaunchSettings {
   std::filesystem::path runs_root;    // run folders are runs_root/<run-id>/
   std::filesystem::path working_dir;  // where trials start (the user's cwd)
   std::string interpreter = "python3";
+  // Added to every trial's environment (e.g. PYTHONPATH with our clients).
+  std::map<std::string, std::string> extra_env;
 };
 
 // The run folder for `run_id` (not created).

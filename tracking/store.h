@@ -1,6 +1,6 @@
 // Store: where sweeps and runs are recorded. The SQLite implementation is the
 // embedded default; a PostgreSQL one shares this interface and the same
-// conformance tests (tests/store_conformance_test.cc).
+// conformance tests (tracking/store_conformance_test.cc).
 //
 // Contract: every method either fully applies or leaves stored data untouched
 // (one transaction each). Thread-safety: a Store object is used from one
@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -25,8 +26,13 @@
 
 namespace sweep {
 
+// Agent ids of runs evaluated outside Sweep's agents (`sweep ask`/`tell`).
+inline constexpr const char* kExternalAgentPrefix = "external:";
+
 enum class SweepState { kRunning, kFinished, kStopped, kFailed };
 std::string_view SweepStateName(SweepState s);
+// The inverse of SweepStateName; nullopt for an unknown name.
+std::optional<SweepState> ParseSweepState(std::string_view name);
 
 struct SweepRecord {
   std::string id;  // 8 lowercase base-36 characters, like W&B's
@@ -132,22 +138,31 @@ class Store {
   // A run's series for one key (every key when empty), in (key, step, time) order.
   virtual Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) = 0;
 
-  // --- liveness ---
-  // Records that the agents supervising `run_ids` are alive at `now` (Unix
-  // seconds): sets each run's heartbeat_at. kNotFound names unknown ids.
-  virtual Status Heartbeat(const std::vector<std::string>& run_ids, double now) = 0;
-  // Marks the sweep's queued/running runs whose last sign of life
-  // (heartbeat_at, else started_at, else created_at) is older than
-  // `stale_before` as crashed with `reason`; returns their ids in number order.
-  virtual Result<std::vector<std::string>> ReapStaleRuns(const std::string& sweep_id, double stale_before,
-                                                         const std::string& reason) = 0;
-
   // --- tags: free-form key/value strings on a run (environment, notes) ---
   virtual Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) = 0;
+
+  // --- liveness ---
+  // Records that the agent supervising `run_ids` is alive at `now` (Unix
+  // seconds), in one transaction. kNotFound (and nothing written) when any id
+  // is unknown.
+  virtual Status Heartbeat(const std::vector<std::string>& run_ids, double now) = 0;
+  // Marks every queued or running run of the sweep whose last sign of life
+  // (heartbeat, else start, else creation time) is older than `stale_before`
+  // as crashed with `reason`, and returns their ids in number order. Used on
+  // resume and by agents watching for dead peers. Runs claimed by an agent id
+  // starting with kExternalAgentPrefix (`sweep ask`: evaluated outside Sweep,
+  // with no heartbeat) are never reaped.
+  virtual Result<std::vector<std::string>> ReapStaleRuns(const std::string& sweep_id, double stale_before,
+                                                          const std::string& reason) = 0;
+  // The sweep's runs in `state`, in number order (like ListRuns, filtered).
+  virtual Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) = 0;
 };
 
 // Opens (creating and migrating as needed) the store at `location`: a path to
-// a SQLite file. Parent directories are created.
+// a SQLite file. Parent directories are created. A file that is not a Sweep
+// database, is damaged, or was written by a newer Sweep (schema version) is
+// refused with an error and left unmodified. "postgresql://" URLs are
+// recognized but not built yet (error).
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 
 }  // namespace sweep

@@ -44,5 +44,6 @@ void AddStoreOption(CLI::App& command, GlobalOptions& options);
 void RegisterRunCommand(CLI::App& app, GlobalOptions& options);
 void RegisterValidateCommand(CLI::App& app);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& options);
+void RegisterAgentCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

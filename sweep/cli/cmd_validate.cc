@@ -4,6 +4,7 @@
 #include "optimizers/optimizer.h"
 #include "sweep/cli/cli.h"
 #include "sweep/cli/spec_loading.h"
+#include "sweep/optimizer_setup.h"
 #include "sweep/spec/spec_parser.h"
 
 namespace sweep::cli {
@@ -20,11 +21,7 @@ namespace {
 int Validate(const std::string& path) {
   auto spec = LoadSpecOrReport(path);
   if (!spec) return kExitBadInput;
-  OptimizerOptions options;
-  options.method = spec->method;
-  options.space = spec->space;
-  options.goal = spec->metric.goal;
-  auto optimizer = MakeOptimizer(options);
+  auto optimizer = MakeOptimizer(OptimizerOptionsFor(*spec, /*seed=*/0));
   if (!optimizer.ok()) {
     std::fprintf(stderr, "%s: error: %s\n", path.c_str(), optimizer.error().message.c_str());
     return kExitBadInput;

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterRunCommand(app, options);
   sweep::cli::RegisterValidateCommand(app);
   sweep::cli::RegisterInspectCommands(app, options);
+  sweep::cli::RegisterAgentCommands(app, options);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,75 @@
+"""sweep_client: report metrics, summaries and artifacts of a run to Sweep.
+
+    import sweep_client
+    run = sweep_client.init(config={"lr": 1e-3, "epochs": 10})
+    for epoch in range(run.config.epochs):
+        run.log({"loss": train(run.config.lr)})
+    run.summary["best_loss"] = best
+    run.log_artifact("model.pt")
+    run.finish()
+
+Inside a sweep (SWEEP_METRICS_FD set) messages go to the agent's pipe;
+outside, to a `sweep record` process (standalone tracking). See
+clients/PROTOCOL.md. Standard library only.
+"""
+import atexit
+import sys
+
+from ._config import Config
+from ._run import Run, Summary
+
+__all__ = ["init", "log", "log_artifact", "finish", "Run", "Config", "Summary", "run", "config", "summary"]
+# Exit code reported by the atexit finish when the script dies of an uncaught exception.
+UNCAUGHT_EXCEPTION_EXIT_CODE = 1
+
+run = None      # the active Run, set by init()
+config = None   # run.config of the active run
+summary = None  # run.summary of the active run
+_uncaught_exception = False
+
+
+def init(config=None, name=None, project=None):
+    """Start a run (or return the active one: one run at a time, as in W&B)."""
+    global run, summary
+    if run is not None and not run.finished:
+        return run
+    run = Run(config=config, name=name, project=project)
+    globals()["config"] = run.config
+    summary = run.summary
+    return run
+
+
+def _active_run(call):
+    if run is None:
+        raise RuntimeError("sweep_client.%s() called before sweep_client.init()" % call)
+    return run
+
+
+def log(data, step=None):
+    _active_run("log").log(data, step=step)
+
+
+def log_artifact(path, name=None):
+    return _active_run("log_artifact").log_artifact(path, name=name)
+
+
+def finish(exit_code=0):
+    if run is not None:
+        run.finish(exit_code)
+
+
+def _record_uncaught_exception(kind, value, traceback):
+    global _uncaught_exception
+    _uncaught_exception = True
+    _previous_excepthook(kind, value, traceback)
+
+
+def _finish_at_exit():
+    # The agent knows the real exit status; this only makes the stream end
+    # with a finish message and says "failed" when an exception escaped.
+    finish(UNCAUGHT_EXCEPTION_EXIT_CODE if _uncaught_exception else 0)
+
+
+_previous_excepthook = sys.excepthook
+sys.excepthook = _record_uncaught_exception
+atexit.register(_finish_at_exit)

@@ -1,0 +1,145 @@
+"""Where protocol lines go: the sweep's pipe, a `sweep record` process, or nowhere.
+
+Every channel has the same two calls, send(message) and close(). A channel
+never raises into the training script: if the reader goes away (the agent
+died, `sweep record` crashed) it warns once and becomes a no-op, because a
+lost metric stream must not kill a training run.
+"""
+import os
+import shutil
+import subprocess
+import threading
+
+from ._encode import encode_line
+from ._warn import warn_once
+
+ENV_METRICS_FD = "SWEEP_METRICS_FD"
+ENV_SWEEP_BIN = "SWEEP_BIN"
+DEFAULT_SWEEP_BIN = "sweep"
+# How long finish() waits for `sweep record` to store the stream and exit.
+RECORD_EXIT_TIMEOUT_S = 60.0
+
+
+class NullChannel:
+    """Drops everything (no sweep, no `sweep` binary, or a broken stream)."""
+
+    def send(self, message):
+        pass
+
+    def close(self):
+        pass
+
+
+class _StreamChannel:
+    """Writes lines to a text stream, flushing after each message.
+
+    A lock keeps lines whole when several threads log (a data-loader thread
+    and the training loop, say).
+    """
+
+    def __init__(self, stream, description):
+        self._stream = stream
+        self._description = description
+        self._broken = False
+        self._lock = threading.Lock()
+
+    def send(self, message):
+        line = encode_line(message)
+        with self._lock:
+            self._write(line)
+
+    def _write(self, line):
+        if self._broken:
+            return
+        try:
+            self._stream.write(line)
+            self._stream.flush()
+        except (OSError, ValueError) as error:  # ValueError: write to a closed file
+            self._broken = True
+            warn_once("broken:" + self._description,
+                      "%s is gone (%s); metrics are no longer recorded" % (self._description, error))
+
+    def close(self):
+        if self._broken:
+            return
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+class FdChannel(_StreamChannel):
+    """The inherited pipe named by SWEEP_METRICS_FD.
+
+    The descriptor is not closed by us (closefd=False): it belongs to the
+    process, and a later init() in the same process writes to it again.
+    """
+
+    def __init__(self, fd):
+        stream = os.fdopen(fd, "w", encoding="utf-8", closefd=False)
+        super().__init__(stream, "the sweep metrics pipe (fd %d)" % fd)
+
+
+class RecordChannel(_StreamChannel):
+    """Standalone tracking: a `sweep record` child process reading our lines on stdin."""
+
+    def __init__(self, process, binary):
+        super().__init__(process.stdin, "`%s record`" % binary)
+        self._process = process
+        self._binary = binary
+
+    def close(self):
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+        try:
+            code = self._process.wait(timeout=RECORD_EXIT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            warn_once("record-timeout", "`%s record` did not exit within %.0f s; leaving it running"
+                      % (self._binary, RECORD_EXIT_TIMEOUT_S))
+            return
+        if code != 0:
+            warn_once("record-exit", "`%s record` exited with status %d; the run may be incomplete"
+                      % (self._binary, code))
+
+
+def metrics_fd_from_env(environ):
+    """The SWEEP_METRICS_FD descriptor if set and usable, else None (with a warning when unusable)."""
+    raw = environ.get(ENV_METRICS_FD)
+    if raw is None or raw == "":
+        return None
+    try:
+        fd = int(raw)
+        os.fstat(fd)
+    except (ValueError, OSError) as error:
+        warn_once("bad-fd", "%s=%r is not an open file descriptor (%s); metrics are not recorded"
+                  % (ENV_METRICS_FD, raw, error))
+        return -1
+    return fd
+
+
+def find_sweep_binary(environ):
+    """Path of the `sweep` executable: $SWEEP_BIN, else `sweep` on PATH; None if neither."""
+    explicit = environ.get(ENV_SWEEP_BIN)
+    if explicit:
+        return shutil.which(explicit)
+    return shutil.which(DEFAULT_SWEEP_BIN, path=environ.get("PATH"))
+
+
+def open_record_channel(name, config_json, environ):
+    """Start `sweep record --name NAME --config-json JSON`; NullChannel (warned once) if impossible."""
+    binary = find_sweep_binary(environ)
+    if binary is None:
+        warn_once("no-binary",
+                  "not running inside a sweep and no `sweep` binary found ($%s or PATH); "
+                  "logging is disabled for this run" % ENV_SWEEP_BIN)
+        return NullChannel()
+    argv = [binary, "record", "--name", name, "--config-json", config_json]
+    try:
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, encoding="utf-8")
+    except OSError as error:
+        warn_once("no-binary", "could not start `%s record` (%s); logging is disabled for this run"
+                  % (binary, error))
+        return NullChannel()
+    return RecordChannel(process, binary)

@@ -1,0 +1,164 @@
+"""A tracked run: config, log, summary, artifacts, finish."""
+import json
+import os
+import sys
+import time
+import uuid
+
+from . import _channel
+from ._artifacts import store_artifact
+from ._config import Config, as_plain_dict, deep_merge
+from ._encode import encode_json, metric_data
+from ._warn import warn_once
+
+ENV_SWEEP_ID = "SWEEP_ID"
+ENV_RUN_ID = "SWEEP_RUN_ID"
+ENV_PARAMS_FILE = "SWEEP_PARAMS_FILE"
+ENV_RUN_DIR = "SWEEP_RUN_DIR"
+# Length of the random id given to standalone runs (the store assigns the real one).
+STANDALONE_ID_CHARS = 8
+
+
+class Summary:
+    """Dict-like final values of a run; every assignment sends a summary message."""
+
+    def __init__(self, send):
+        self._values = {}
+        self._send = send
+
+    def __setitem__(self, key, value):
+        self.update({key: value})
+
+    def update(self, values):
+        values = {str(k): v for k, v in dict(values).items()}
+        self._values.update(values)
+        self._send({"t": "summary", "data": values})
+
+    def __getitem__(self, key):
+        return self._values[key]
+
+    def get(self, key, default=None):
+        return self._values.get(key, default)
+
+    def __contains__(self, key):
+        return key in self._values
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def keys(self):
+        return self._values.keys()
+
+    def items(self):
+        return self._values.items()
+
+    def __repr__(self):
+        return "Summary(%r)" % (self._values,)
+
+
+def _read_sweep_params(environ):
+    path = environ.get(ENV_PARAMS_FILE)
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            params = json.load(handle)
+    except (OSError, ValueError) as error:
+        warn_once("params", "could not read %s=%s (%s); using the defaults" % (ENV_PARAMS_FILE, path, error))
+        return {}
+    if not isinstance(params, dict):
+        warn_once("params", "%s does not hold a JSON object; using the defaults" % ENV_PARAMS_FILE)
+        return {}
+    return params
+
+
+def _default_name():
+    """The script's name without extension; "run" for `python -c` and the REPL."""
+    script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if script.startswith("-"):
+        return "run"
+    return os.path.splitext(script)[0] or "run"
+
+
+class Run:
+    """One run. Create it with sweep_client.init(), not directly."""
+
+    def __init__(self, config=None, name=None, project=None, environ=None, disabled=False):
+        """`disabled`: record nothing and ignore the sweep (W&B's mode="disabled")."""
+        environ = {} if disabled else (os.environ if environ is None else environ)
+        defaults = as_plain_dict(config)
+        sweep_params = _read_sweep_params(environ)
+        fd = _channel.metrics_fd_from_env(environ)
+        self.in_sweep = fd is not None
+        self.sweep_id = environ.get(ENV_SWEEP_ID) if self.in_sweep else None
+        self.id = environ.get(ENV_RUN_ID) if self.in_sweep else None
+        self.id = self.id or uuid.uuid4().hex[:STANDALONE_ID_CHARS]
+        self.name = name or (self.id if self.in_sweep else _default_name())
+        self.project = project
+        run_dir = environ.get(ENV_RUN_DIR) if self.in_sweep else None
+        self.dir = os.path.abspath(run_dir) if run_dir else None
+        merged = deep_merge(defaults, sweep_params)
+        if disabled:
+            self._channel = _channel.NullChannel()
+        elif fd is None:
+            self._channel = _channel.open_record_channel(self.name, encode_json(merged), environ)
+        elif fd < 0:
+            self._channel = _channel.NullChannel()
+        else:
+            self._channel = _channel.FdChannel(fd)
+        self.config = Config(merged, locked_keys=sweep_params.keys(), on_change=self._send_config)
+        self.summary = Summary(self._send)
+        self._next_step = 0
+        self._finished = False
+        self._finish_hooks = []
+        if defaults:
+            self._send_config(self.config.as_dict())
+
+    @property
+    def step(self):
+        """The step the next log() without an explicit step will use."""
+        return self._next_step
+
+    @property
+    def finished(self):
+        return self._finished
+
+    def _send(self, message):
+        if self._finished:
+            warn_once("after-finish", "the run has finished; ignoring further %s calls" % message["t"])
+            return
+        self._channel.send(message)
+
+    def _send_config(self, values):
+        self._send({"t": "config", "data": values})
+
+    def log(self, data, step=None):
+        """Record numeric metrics at `step` (default: one past the previous step, from 0)."""
+        if step is None:
+            step = self._next_step
+        step = int(step)
+        self._next_step = step + 1
+        self._send({"t": "log", "step": step, "time": time.time(), "data": metric_data(data)})
+
+    def log_artifact(self, path, name=None):
+        """Copy `path` into SWEEP_RUN_DIR/artifacts/ and report its SHA-256 and size; returns the message."""
+        message = store_artifact(path, name, self.dir)
+        self._send(message)
+        return message
+
+    def add_finish_hook(self, hook):
+        """Call `hook()` at the start of finish() (the W&B shim flushes uncommitted data there)."""
+        self._finish_hooks.append(hook)
+
+    def finish(self, exit_code=0):
+        """Send the finish message and close the channel; later calls do nothing."""
+        if self._finished:
+            return
+        for hook in self._finish_hooks:
+            hook()
+        self._send({"t": "finish", "exit_code": int(exit_code)})
+        self._finished = True
+        self._channel.close()

@@ -1,0 +1,132 @@
+"""A drop-in `wandb` for scripts run by Sweep: same calls, no network.
+
+Put clients/python/wandb_shim first on PYTHONPATH and `import wandb` finds
+this module. Metrics, config, summaries and artifacts go through
+sweep_client (see clients/PROTOCOL.md); calls that only matter to the W&B
+service (watch, Table, Image, alert, login, ...) are accepted and do
+nothing, with a one-time note on stderr.
+"""
+import os as _os
+import sys as _sys
+
+try:
+    import sweep_client as _client
+except ImportError:  # PYTHONPATH names only the shim: sweep_client sits two folders up.
+    _sys.path.append(_os.path.dirname(_os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))))
+    import sweep_client as _client
+from sweep_client._config import Config as _Config
+from sweep_client._warn import warn_once as _warn_once
+
+__version__ = "0.0.0+sweep-shim"
+
+run = None                # the active Run, as wandb.run
+config = _Config()        # wandb.config; replaced by the run's config at init()
+summary = None
+
+
+class Error(Exception):
+    """Raised for misuse (W&B's wandb.Error), e.g. log() before init()."""
+
+
+def _note_noop(what):
+    _warn_once("noop:" + what, "wandb.%s is not supported under Sweep and does nothing" % what)
+
+
+def termlog(message="", **_kwargs):
+    _sys.stderr.write("wandb: %s\n" % message)
+
+
+def termwarn(message="", **_kwargs):
+    _sys.stderr.write("wandb: WARNING %s\n" % message)
+
+
+def termerror(message="", **_kwargs):
+    _sys.stderr.write("wandb: ERROR %s\n" % message)
+
+
+from .artifacts import Artifact  # noqa: E402  (needs the helpers above)
+from .media import Audio, Histogram, Html, Image, Media, Object3D, Table, Video, plot  # noqa: E402,F401
+from .wandb_run import Run  # noqa: E402
+
+MODE_DISABLED = "disabled"
+
+
+def init(project=None, entity=None, name=None, config=None, reinit=None, mode=None, tags=None,
+         notes=None, group=None, job_type=None, **_ignored):
+    """Start a run; sweep parameters override and lock the `config` defaults.
+
+    Returns the active run unless reinit is true (then it is finished first).
+    mode="disabled" gives a run that records nothing, as in W&B.
+    """
+    global run, summary
+    if run is not None and not run._core.finished:
+        if not reinit:
+            return run
+        run.finish()
+    core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED)
+    run = Run(core, entity=entity, tags=tags, notes=notes, group=group, job_type=job_type)
+    globals()["config"] = run.config  # the parameter shadows the module attribute
+    summary = run.summary
+    _client.run, _client.config, _client.summary = core, core.config, core.summary
+    return run
+
+
+def _active(call):
+    if run is None:
+        raise Error("You must call wandb.init() before wandb.%s()" % call)
+    return run
+
+
+def log(data, step=None, commit=None, sync=None):
+    _active("log").log(data, step=step, commit=commit)
+
+
+def finish(exit_code=None, quiet=None):
+    if run is not None:
+        run.finish(exit_code=exit_code)
+
+
+def save(glob_str, base_path=None, policy="live"):
+    return _active("save").save(glob_str, base_path=base_path, policy=policy)
+
+
+def log_artifact(artifact_or_path, name=None, type=None, aliases=None):
+    return _active("log_artifact").log_artifact(artifact_or_path, name=name, type=type, aliases=aliases)
+
+
+def define_metric(name, *args, **kwargs):
+    _note_noop("define_metric")
+
+
+def watch(*args, **kwargs):
+    _note_noop("watch")
+
+
+def unwatch(*args, **kwargs):
+    _note_noop("unwatch")
+
+
+def alert(*args, **kwargs):
+    _note_noop("alert")
+
+
+def login(*args, **kwargs):
+    _note_noop("login")
+    return True
+
+
+def use_artifact(*args, **kwargs):
+    raise Error("wandb.use_artifact needs the W&B service; it is not available under Sweep")
+
+
+class Settings:
+    """Accepts any W&B setting and ignores it."""
+
+    def __init__(self, **kwargs):
+        _note_noop("Settings")
+        self.__dict__.update(kwargs)
+
+
+def setup(*args, **kwargs):
+    _note_noop("setup")
+

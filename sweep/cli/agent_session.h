@@ -1,0 +1,41 @@
+// Running trials of a stored sweep on this machine: what `sweep run`,
+// `sweep agent` and `sweep resume` share once the sweep exists.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/sweep_spec.h"
+#include "tracking/store.h"
+
+namespace sweep::cli {
+
+struct AgentFlags {
+  int agents = 1;
+  bool agents_given = false;  // --agents on the command line (else GPUs decide)
+  std::optional<std::int64_t> count;
+  std::string interpreter = "python3";
+  std::optional<std::string> gpus;      // "all" | "0,1,3"
+  std::optional<int> gpus_per_trial;    // overrides the spec's
+  double sample_interval_seconds = 5;   // system metrics
+  bool no_wandb_shim = false;
+};
+
+// Adds --agents, --count, --interpreter, --gpus, --gpus-per-trial,
+// --sample-interval and --no-wandb-shim.
+void AddAgentFlags(CLI::App& command, AgentFlags& flags);
+
+// Runs trials of `sweep` until it ends, printing progress and a summary.
+// Returns the process exit code.
+int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,
+             const AgentFlags& flags);
+
+// "host:pid": who runs a trial, recorded on the run so a dead agent's runs
+// can be recognised.
+std::string ThisAgentId();
+std::string HostName();
+
+}  // namespace sweep::cli

@@ -1,0 +1,41 @@
+#include "sweep/cli/stored_sweep.h"
+
+#include <filesystem>
+#include <random>
+
+#include "sweep/spec/spec_parser.h"
+
+namespace sweep::cli {
+
+Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name) {
+  auto record = store.GetSweep(id_or_name);
+  if (!record.ok()) return record.error();
+  auto parsed = ParseSweepSpec(record->spec_text, record->spec_path);
+  if (!parsed.ok()) {
+    std::string message = "the spec stored with sweep " + record->id + " no longer parses";
+    for (const auto& d : parsed.diagnostics) message += "\n  " + d.ToString();
+    return Error::Internal(message);
+  }
+  return StoredSweep{std::move(record).value(), std::move(*parsed.spec)};
+}
+
+SweepRecord NewSweepRecord(const SweepSpec& spec, const std::string& spec_path, std::optional<std::uint64_t> seed_flag) {
+  SweepRecord record;
+  record.name = spec.name;
+  record.method = std::string(SearchMethodName(spec.method));
+  record.metric_name = spec.metric.name;
+  record.goal = spec.metric.goal;
+  record.spec_text = spec.source_text;
+  record.spec_path = std::filesystem::absolute(spec_path).string();
+  if (seed_flag) {
+    record.seed = *seed_flag;
+  } else if (spec.seed) {
+    record.seed = static_cast<std::uint64_t>(*spec.seed);
+  } else {
+    std::random_device device;
+    record.seed = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  }
+  return record;
+}
+
+}  // namespace sweep::cli

@@ -1,0 +1,28 @@
+// A stored sweep and its spec, re-parsed from the text stored with it: the
+// commands that act on an existing sweep (agent, resume, ask, tell, report)
+// see exactly the spec the sweep was created from, not today's file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "core/sweep_spec.h"
+#include "tracking/store.h"
+
+namespace sweep::cli {
+
+struct StoredSweep {
+  SweepRecord record;
+  SweepSpec spec;
+};
+
+Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name);
+
+// The record a new sweep is stored as. The seed is `seed_flag`, else the
+// spec's, else drawn at random, and recorded either way so the sweep can be
+// reproduced.
+SweepRecord NewSweepRecord(const SweepSpec& spec, const std::string& spec_path, std::optional<std::uint64_t> seed_flag);
+
+}  // namespace sweep::cli

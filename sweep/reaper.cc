@@ -1,0 +1,52 @@
+#include "sweep/reaper.h"
+
+#include <signal.h>
+
+#include <cerrno>
+#include <charconv>
+
+#include "sweep/controller.h"
+
+namespace sweep {
+namespace {
+
+// True when the agent "host:pid" ran here and its process is gone.
+bool LocalAgentIsDead(const std::string& agent_id, const std::string& this_host) {
+  const auto colon = agent_id.rfind(':');
+  if (colon == std::string::npos || agent_id.substr(0, colon) != this_host) return false;
+  int pid = 0;
+  const char* begin = agent_id.data() + colon + 1;
+  const char* end = agent_id.data() + agent_id.size();
+  auto [ptr, ec] = std::from_chars(begin, end, pid);
+  if (ec != std::errc() || ptr != end || pid <= 0) return false;
+  return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ReapDeadRuns(Store& store, const std::string& sweep_id, const std::string& this_host,
+                                              double now) {
+  auto runs = store.ListRuns(sweep_id);
+  if (!runs.ok()) return runs.error();
+  std::vector<std::string> reaped;
+  for (const auto& run : *runs) {
+    if (IsTerminal(run.state) || !LocalAgentIsDead(run.agent_id, this_host)) continue;
+    RunOutcome outcome;
+    outcome.state = TrialState::kCrashed;
+    outcome.failure_reason = "its agent " + run.agent_id + " died while the run was " +
+                             std::string(TrialStateName(run.state));
+    outcome.ended_at = now;
+    auto status = store.FinishRun(run.id, outcome);
+    if (!status.ok() && status.error().code != ErrorCode::kConflict) return status.error();
+    if (status.ok()) reaped.push_back(run.id);
+  }
+  const double stale_before = now - static_cast<double>(kHeartbeatStaleAfter.count());
+  auto stale = store.ReapStaleRuns(sweep_id, stale_before,
+                                   "its agent stopped beating its heartbeat (no sign of life for " +
+                                       std::to_string(kHeartbeatStaleAfter.count()) + " s)");
+  if (!stale.ok()) return stale.error();
+  reaped.insert(reaped.end(), stale->begin(), stale->end());
+  return reaped;
+}
+
+}  // namespace sweep

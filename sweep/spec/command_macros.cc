@@ -1,0 +1,118 @@
+#include "sweep/spec/command_macros.h"
+
+#include "core/value_json.h"
+
+namespace sweep {
+namespace {
+
+constexpr std::string_view kOpen = "${";
+constexpr std::string_view kEnvVarPrefix = "envvar:";
+
+const std::vector<std::string> kDefaultCommand = {"${env}", "${interpreter}", "${program}", "${args}"};
+
+enum class ListMacro { kNone, kArgs, kArgsNoHyphens, kArgsNoBooleanFlags };
+
+ListMacro ListMacroOf(std::string_view name) {
+  if (name == "args") return ListMacro::kArgs;
+  if (name == "args_no_hyphens") return ListMacro::kArgsNoHyphens;
+  if (name == "args_no_boolean_flags") return ListMacro::kArgsNoBooleanFlags;
+  return ListMacro::kNone;
+}
+
+bool IsTextMacro(std::string_view name) {
+  return name == "env" || name == "interpreter" || name == "program" || name == "args_json" ||
+         name == "args_json_file" || (name.starts_with(kEnvVarPrefix) && name.size() > kEnvVarPrefix.size());
+}
+
+// Splits an item into literal text and macro names; calls on_text / on_macro
+// in order. Returns the first syntax error.
+template <typename OnText, typename OnMacro>
+Status Scan(std::string_view item, OnText on_text, OnMacro on_macro) {
+  std::size_t pos = 0;
+  while (pos < item.size()) {
+    const std::size_t open = item.find(kOpen, pos);
+    if (open == std::string_view::npos) {
+      on_text(item.substr(pos));
+      break;
+    }
+    on_text(item.substr(pos, open - pos));
+    const std::size_t close = item.find('}', open);
+    if (close == std::string_view::npos)
+      return Error::InvalidInput("command item '" + std::string(item) + "': unterminated '${'");
+    const std::string_view name = item.substr(open + kOpen.size(), close - open - kOpen.size());
+    const bool whole = open == 0 && close + 1 == item.size();
+    if (ListMacroOf(name) != ListMacro::kNone && !whole)
+      return Error::InvalidInput("command item '" + std::string(item) + "': ${" + std::string(name) +
+                                 "} expands to several arguments and must be a command item by itself");
+    if (ListMacroOf(name) == ListMacro::kNone && !IsTextMacro(name))
+      return Error::InvalidInput("command item '" + std::string(item) + "': unknown macro ${" + std::string(name) +
+                                 "}");
+    if (Status s = on_macro(name); !s.ok()) return s;
+    pos = close + 1;
+  }
+  return OkStatus();
+}
+
+void AppendArgs(ListMacro kind, const Config& config, std::vector<std::string>& argv) {
+  for (const auto& [name, value] : config) {
+    if (kind == ListMacro::kArgsNoBooleanFlags && value.is_bool()) {
+      if (value.as_bool()) argv.push_back("--" + name);
+      continue;
+    }
+    const std::string prefix = kind == ListMacro::kArgsNoHyphens ? "" : "--";
+    argv.push_back(prefix + name + "=" + FormatPythonArg(value));
+  }
+}
+
+}  // namespace
+
+Status CheckCommandItem(std::string_view item) {
+  return Scan(item, [](std::string_view) {}, [](std::string_view) { return OkStatus(); });
+}
+
+bool CommandUsesProgram(const std::vector<std::string>& command) {
+  if (command.empty()) return true;
+  for (const auto& item : command)
+    if (item.find("${program}") != std::string::npos) return true;
+  return false;
+}
+
+Result<std::vector<std::string>> ExpandCommand(const SweepSpec& spec, const Config& config,
+                                               const CommandContext& context) {
+  const std::vector<std::string>& command = spec.command.empty() ? kDefaultCommand : spec.command;
+  std::vector<std::string> argv;
+  for (const auto& item : command) {
+    std::string_view name = item;
+    if (name.starts_with(kOpen) && name.ends_with("}")) {
+      const ListMacro kind = ListMacroOf(name.substr(kOpen.size(), name.size() - kOpen.size() - 1));
+      if (kind != ListMacro::kNone) {
+        AppendArgs(kind, config, argv);
+        continue;
+      }
+    }
+    std::string out;
+    Status status = Scan(
+        item, [&](std::string_view text) { out += text; },
+        [&](std::string_view macro) -> Status {
+          if (macro == "env") out += kEnvProgram;
+          else if (macro == "interpreter") out += context.interpreter;
+          else if (macro == "program") out += spec.program;
+          else if (macro == "args_json") out += ToJson(ToNestedConfig(spec.space, config));
+          else if (macro == "args_json_file") out += context.args_json_file;
+          else {
+            const std::string var(macro.substr(kEnvVarPrefix.size()));
+            std::optional<std::string> value = context.getenv ? context.getenv(var) : std::nullopt;
+            if (!value)
+              return Error::InvalidInput("command item '" + item + "': environment variable " + var +
+                                         " is not set (${envvar:" + var + "})");
+            out += *value;
+          }
+          return OkStatus();
+        });
+    if (!status.ok()) return status.error();
+    argv.push_back(std::move(out));
+  }
+  return argv;
+}
+
+}  // namespace sweep

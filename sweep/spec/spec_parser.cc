@@ -1,0 +1,286 @@
+#include "sweep/spec/spec_parser.h"
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sweep/spec/command_macros.h"
+#include "sweep/spec/duration.h"
+#include "sweep/spec/field_readers.h"
+#include "sweep/spec/nearest_key.h"
+#include "sweep/spec/parameter_parser.h"
+#include "sweep/spec/yaml_tree.h"
+#include "sweep/spec/yaml_value.h"
+
+namespace sweep {
+namespace {
+
+using spec::DiagnosticList;
+using spec::YamlNode;
+
+constexpr std::array<std::string_view, 15> kTopLevelKeys = {
+    "program", "method",  "metric",       "parameters",   "command",
+    "run_cap", "name",    "description",  "early_terminate", "seed",
+    "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial"};
+// W&B keys that configure W&B's servers, not the search: accepted, unused.
+constexpr std::array<std::string_view, 3> kIgnoredTopLevelKeys = {"project", "entity", "controller"};
+constexpr std::array<std::string_view, 6> kMetricKeys = {"name", "goal", "target", "impute", "objective",
+                                                         "exclude_failed"};
+constexpr std::array<std::string_view, 1> kIgnoredMetricKeys = {"impute_while_running"};
+constexpr std::array<std::string_view, 6> kEarlyTerminateKeys = {"type", "min_iter", "max_iter", "s", "eta", "strict"};
+// Hyperband's brackets shrink by eta each step; 1 would never shrink.
+constexpr std::int64_t kMinHyperbandEta = 2;
+
+template <std::size_t N>
+bool Contains(const std::array<std::string_view, N>& keys, std::string_view key) {
+  for (auto k : keys)
+    if (k == key) return true;
+  return false;
+}
+
+class SpecReader {
+ public:
+  SpecReader(DiagnosticList& d, std::string file_name) : d_(d), file_name_(std::move(file_name)) {}
+
+  void Read(const YamlNode& root, SweepSpec& s) {
+    if (!root.is_map()) {
+      d_.Error(root, "a sweep spec is a mapping with at least 'method' and 'parameters', got " +
+                         spec::DescribeNode(root));
+      return;
+    }
+    const YamlNode* method = nullptr;
+    const YamlNode* program = nullptr;
+    const YamlNode* command = nullptr;
+    bool has_parameters = false;
+    for (const auto& [key, e] : spec::ReadMapEntries(root, d_)) {
+      const YamlNode& v = *e.value;
+      if (Contains(kIgnoredTopLevelKeys, key)) {
+        d_.Note(*e.key, "'" + key + "' is a W&B server setting; ignored here");
+      } else if (!Contains(kTopLevelKeys, key)) {
+        d_.Error(*e.key, spec::UnknownKeyMessage("top-level key", key, kTopLevelKeys));
+      } else if (key == "program") {
+        program = &v;
+        if (auto t = spec::ReadText(v, key, d_)) s.program = *t;
+      } else if (key == "method") {
+        method = &v;
+        Method(v, s);
+      } else if (key == "metric") {
+        Metric(v, s.metric);
+      } else if (key == "parameters") {
+        has_parameters = true;
+        s.space = spec::ParseParameters(v, d_);
+      } else if (key == "command") {
+        command = &v;
+        Command(v, s.command);
+      } else if (key == "run_cap") {
+        s.run_cap = spec::ReadInt(v, key, 1, d_);
+      } else if (key == "name") {
+        if (auto t = spec::ReadText(v, key, d_)) s.name = *t;
+      } else if (key == "description") {
+        if (auto t = spec::ReadText(v, key, d_)) s.description = *t;
+      } else if (key == "early_terminate") {
+        EarlyTerminate(v, s);
+      } else if (key == "seed") {
+        s.seed = spec::ReadInt(v, key, 0, d_);
+      } else if (key == "timeout") {
+        Timeout(v, s);
+      } else if (key == "retries") {
+        if (auto r = spec::ReadInt(v, key, 0, d_)) s.retries = *r;
+      } else if (key == "max_failures") {
+        s.max_failures = spec::ReadInt(v, key, 1, d_);
+      } else if (key == "max_consecutive_failures") {
+        s.max_consecutive_failures = spec::ReadInt(v, key, 1, d_);
+      } else if (key == "gpus_per_trial") {
+        s.gpus_per_trial = spec::ReadInt(v, key, 1, d_);
+      }
+    }
+    if (!method) d_.Error(root, "missing 'method' (grid, random or bayes)");
+    if (!has_parameters) d_.Error(root, "missing 'parameters'");
+    if (method && s.method == SearchMethod::kBayes && s.metric.name.empty())
+      d_.Error(*method, "method bayes needs a metric to model: add metric: {name: ..., goal: ...}");
+    if (CommandUsesProgram(s.command) && s.program.empty()) {
+      if (program && program->is_scalar() && program->quoted)
+        d_.Error(*program, "program: is empty, but the command runs ${program}");
+      else if (!program)
+        d_.Error(command ? *command : root,
+                 command ? "the command uses ${program} but the spec has no 'program'"
+                         : "missing 'program' (the default command runs ${program})");
+    }
+    if (program && !s.program.empty()) ProgramNote(*program, s.program);
+  }
+
+ private:
+  void Method(const YamlNode& v, SweepSpec& s) {
+    auto t = spec::ReadText(v, "method", d_);
+    if (!t) return;
+    if (*t == "grid") s.method = SearchMethod::kGrid;
+    else if (*t == "random") s.method = SearchMethod::kRandom;
+    else if (*t == "bayes") s.method = SearchMethod::kBayes;
+    else d_.Error(v, "method: expected grid, random or bayes, got '" + *t + "'");
+  }
+
+  void Metric(const YamlNode& v, MetricSpec& m) {
+    if (!v.is_map()) {
+      d_.Error(v, "metric: expected a mapping with name and goal, got " + spec::DescribeNode(v));
+      return;
+    }
+    bool has_name = false;
+    for (const auto& [key, e] : spec::ReadMapEntries(v, d_)) {
+      const YamlNode& n = *e.value;
+      const std::string where = "metric." + key;
+      if (Contains(kIgnoredMetricKeys, key)) {
+        d_.Note(*e.key, "'" + where + "' is not used here (metrics are only read when a run reports them)");
+      } else if (!Contains(kMetricKeys, key)) {
+        d_.Error(*e.key, spec::UnknownKeyMessage("metric key", key, kMetricKeys));
+      } else if (key == "name") {
+        has_name = true;
+        if (auto t = spec::ReadText(n, where, d_)) m.name = *t;
+      } else if (key == "goal") {
+        auto t = spec::ReadText(n, where, d_);
+        if (t && *t == "minimize") m.goal = Goal::kMinimize;
+        else if (t && *t == "maximize") m.goal = Goal::kMaximize;
+        else if (t) d_.Error(n, where + ": expected minimize or maximize, got '" + *t + "'");
+      } else if (key == "target") {
+        m.target = spec::ReadNumber(n, where, d_);
+      } else if (key == "objective") {
+        auto t = spec::ReadText(n, where, d_);
+        if (t && *t == "summary") m.objective = MetricObjective::kSummary;
+        else if (t && *t == "best") m.objective = MetricObjective::kBest;
+        else if (t) d_.Error(n, where + ": expected summary or best, got '" + *t + "'");
+      } else if (key == "impute") {
+        auto value = spec::ScalarValue(n);
+        if (n.is_scalar() && value.ok() && value->is_string() && value->as_string() == "worst") {
+          m.impute = ImputeKind::kWorst;
+        } else if (n.is_scalar() && value.ok() && value->is_string() && value->as_string() == "best") {
+          m.impute = ImputeKind::kBest;
+        } else if (n.is_scalar() && value.ok() && value->is_number()) {
+          if (auto x = spec::ReadNumber(n, where, d_)) m.impute = ImputeKind::kValue, m.impute_value = *x;
+        } else {
+          d_.Error(n, where + ": expected worst, best or a number, got " + spec::DescribeNode(n));
+        }
+      } else if (key == "exclude_failed") {
+        if (auto b = spec::ReadBool(n, where, d_)) m.exclude_failed = *b;
+      }
+    }
+    if (!has_name) d_.Error(v, "metric: missing 'name'");
+  }
+
+  void Command(const YamlNode& v, std::vector<std::string>& out) {
+    if (!v.is_sequence()) {
+      d_.Error(v, "command: expected a list of arguments, got " + spec::DescribeNode(v));
+      return;
+    }
+    for (const auto& item : v.items) {
+      auto t = spec::ReadText(*item, "command", d_);
+      if (!t) continue;
+      if (Status s = CheckCommandItem(*t); !s.ok()) d_.Error(*item, "command: " + s.error().message);
+      out.push_back(*t);
+    }
+    if (v.items.empty()) d_.Error(v, "command: the list is empty (leave it out for the default command)");
+  }
+
+  void EarlyTerminate(const YamlNode& v, SweepSpec& s) {
+    if (!v.is_map()) {
+      d_.Error(v, "early_terminate: expected a mapping with type: hyperband, got " + spec::DescribeNode(v));
+      return;
+    }
+    EarlyTerminateSpec et;
+    bool has_type = false;
+    for (const auto& [key, e] : spec::ReadMapEntries(v, d_)) {
+      const YamlNode& n = *e.value;
+      const std::string where = "early_terminate." + key;
+      if (!Contains(kEarlyTerminateKeys, key)) {
+        d_.Error(*e.key, spec::UnknownKeyMessage("early_terminate key", key, kEarlyTerminateKeys));
+      } else if (key == "type") {
+        has_type = true;
+        auto t = spec::ReadText(n, where, d_);
+        if (t && *t != "hyperband") d_.Error(n, where + ": only hyperband is supported, got '" + *t + "'");
+      } else if (key == "min_iter") {
+        et.min_iter = spec::ReadInt(n, where, 1, d_);
+      } else if (key == "max_iter") {
+        et.max_iter = spec::ReadInt(n, where, 1, d_);
+      } else if (key == "s") {
+        et.s = spec::ReadInt(n, where, 1, d_);
+      } else if (key == "eta") {
+        if (auto x = spec::ReadInt(n, where, kMinHyperbandEta, d_)) et.eta = *x;
+      } else if (key == "strict") {
+        if (auto b = spec::ReadBool(n, where, d_)) et.strict = *b;
+      }
+    }
+    if (!has_type) d_.Error(v, "early_terminate: missing 'type' (hyperband)");
+    if (!et.min_iter && !(et.max_iter && et.s))
+      d_.Error(v, "early_terminate: hyperband needs 'min_iter', or 'max_iter' with 's'");
+    s.early_terminate = et;
+  }
+
+  void Timeout(const YamlNode& v, SweepSpec& s) {
+    auto value = spec::ScalarValue(v);
+    Result<double> seconds = Error::InvalidInput("");
+    if (v.is_scalar() && value.ok() && value->is_number()) seconds = ParseDuration(v.text + "s");
+    else if (v.is_scalar() && value.ok() && value->is_string()) seconds = ParseDuration(value->as_string());
+    else seconds = Error::InvalidInput("expected a duration (90s, 30m, 2h) or seconds, got " + spec::DescribeNode(v));
+    if (seconds.ok()) s.timeout_seconds = *seconds;
+    else d_.Error(v, "timeout: " + seconds.error().message);
+  }
+
+  void ProgramNote(const YamlNode& at, const std::string& program) {
+    namespace fs = std::filesystem;
+    const fs::path path(program);
+    std::error_code ec;
+    if (path.is_absolute()) {
+      if (!fs::exists(path, ec)) d_.Note(at, "program '" + program + "' does not exist (yet)");
+      return;
+    }
+    const fs::path spec_dir = fs::path(file_name_).parent_path();
+    if (fs::exists(spec_dir / path, ec) || fs::exists(path, ec)) return;
+    d_.Note(at, "program '" + program + "' is not found next to the spec or in the current folder (yet)");
+  }
+
+  DiagnosticList& d_;
+  std::string file_name_;
+};
+
+}  // namespace
+
+SpecParseResult ParseSweepSpec(std::string_view text, const std::string& file_name) {
+  DiagnosticList diagnostics(file_name);
+  SweepSpec spec;
+  spec.source_text = std::string(text);
+  spec.source_path = file_name;
+  if (auto bad = spec::FindInvalidUtf8(text)) {
+    diagnostics.Error(bad->line, bad->column, "the file is not valid UTF-8");
+  } else {
+    auto tree = spec::ParseYamlTree(text);
+    if (auto* error = std::get_if<spec::YamlError>(&tree)) {
+      diagnostics.Error(error->line, error->column, "invalid YAML: " + error->message);
+    } else {
+      SpecReader(diagnostics, file_name).Read(*std::get<spec::YamlNodePtr>(tree), spec);
+    }
+  }
+  SpecParseResult result;
+  if (!diagnostics.has_errors()) result.spec = std::move(spec);
+  result.diagnostics = diagnostics.Take();
+  return result;
+}
+
+SpecParseResult LoadSweepSpec(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    SpecParseResult result;
+    result.diagnostics.push_back({SpecDiagnostic::Severity::kError, path, 0, 0, "is a folder, not a spec file"});
+    return result;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    SpecParseResult result;
+    result.diagnostics.push_back(
+        {SpecDiagnostic::Severity::kError, path, 0, 0, "cannot read the spec file (missing or unreadable)"});
+    return result;
+  }
+  return ParseSweepSpec(text.str(), path);
+}
+
+}  // namespace sweep

@@ -1,0 +1,44 @@
+// Reading a W&B sweep spec (YAML) into a validated SweepSpec.
+//
+// Top-level keys, read as W&B does: program, method (grid|random|bayes),
+// metric, parameters, command, run_cap, name, description. W&B keys that have
+// no meaning here (project, entity, controller) are accepted with a note.
+// Extensions (see core/sweep_spec.h):
+//   metric: {objective: summary|best, impute: worst|best|<number>,
+//            exclude_failed: true|false}
+//   early_terminate: {type: hyperband, min_iter | max_iter + s, eta: 3, strict: false}
+//   seed: <int >= 0>          timeout: 90s | 30m | 2h | <seconds>
+//   retries: <int >= 0>       max_failures, max_consecutive_failures: <int >= 1>
+//   gpus_per_trial: <int >= 1>
+// Every problem found is reported (not just the first) as a diagnostic at
+// its line:column; a spec is returned only when there are no errors.
+// Thread-safe: no shared state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sweep_spec.h"
+#include "sweep/spec/spec_diagnostic.h"
+
+namespace sweep {
+
+struct SpecParseResult {
+  std::optional<SweepSpec> spec;  // set exactly when there are no errors
+  std::vector<SpecDiagnostic> diagnostics;  // errors and notes, in file order of discovery
+
+  bool ok() const { return spec.has_value(); }
+};
+
+// Reads and parses the file. A missing or unreadable file gives one error
+// diagnostic without a position.
+SpecParseResult LoadSweepSpec(const std::string& path);
+
+// Parses spec text; `file_name` labels diagnostics, becomes source_path, and
+// its folder is where a relative `program` is looked for (for a note only:
+// a missing program is the launcher's error, since it may be created later).
+SpecParseResult ParseSweepSpec(std::string_view text, const std::string& file_name);
+
+}  // namespace sweep

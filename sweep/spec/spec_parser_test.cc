@@ -1,0 +1,286 @@
+#include "sweep/spec/spec_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "sweep/spec/spec_test_util.h"
+
+namespace sweep {
+namespace {
+
+using spec_test::ErrorCount;
+using spec_test::HasDiagnostic;
+using spec_test::Parse;
+
+constexpr const char* kQuickstart = R"(name: quickstart
+description: Random search
+program: train.py
+method: bayes
+metric:
+  name: val_loss
+  goal: maximize
+  target: 0.95
+run_cap: 24
+command:
+  - ${env}
+  - ${interpreter}
+  - ${program}
+  - --flag
+  - ${args}
+parameters:
+  lr:
+    distribution: log_uniform_values
+    min: 0.0001
+    max: 0.1
+)";
+
+TEST(SpecParser, ReadsTheWandbKeys) {
+  auto r = Parse(kQuickstart);
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  const SweepSpec& s = *r.spec;
+  EXPECT_EQ(s.name, "quickstart");
+  EXPECT_EQ(s.description, "Random search");
+  EXPECT_EQ(s.program, "train.py");
+  EXPECT_EQ(s.method, SearchMethod::kBayes);
+  EXPECT_EQ(s.metric.name, "val_loss");
+  EXPECT_EQ(s.metric.goal, Goal::kMaximize);
+  EXPECT_EQ(s.metric.target, 0.95);
+  EXPECT_EQ(s.run_cap, 24);
+  EXPECT_EQ(s.command, (std::vector<std::string>{"${env}", "${interpreter}", "${program}", "--flag", "${args}"}));
+  EXPECT_EQ(s.source_text, kQuickstart);
+  EXPECT_EQ(s.source_path, "spec.yaml");
+  EXPECT_EQ(s.metric.objective, MetricObjective::kSummary);
+  EXPECT_EQ(s.metric.impute, ImputeKind::kWorst);
+  EXPECT_FALSE(s.early_terminate.has_value());
+}
+
+TEST(SpecParser, ReadsTheExtensions) {
+  auto r = Parse(R"(method: random
+program: train.py
+metric: {name: acc, goal: maximize, objective: best, impute: -1.5, exclude_failed: true}
+early_terminate: {type: hyperband, max_iter: 27, s: 2, eta: 4, strict: true}
+seed: 7
+timeout: 30m
+retries: 2
+max_failures: 5
+max_consecutive_failures: 3
+gpus_per_trial: 2
+parameters: {x: {value: 1}}
+)");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  const SweepSpec& s = *r.spec;
+  EXPECT_EQ(s.metric.objective, MetricObjective::kBest);
+  EXPECT_EQ(s.metric.impute, ImputeKind::kValue);
+  EXPECT_EQ(s.metric.impute_value, -1.5);
+  EXPECT_TRUE(s.metric.exclude_failed);
+  ASSERT_TRUE(s.early_terminate.has_value());
+  EXPECT_FALSE(s.early_terminate->min_iter.has_value());
+  EXPECT_EQ(s.early_terminate->max_iter, 27);
+  EXPECT_EQ(s.early_terminate->s, 2);
+  EXPECT_EQ(s.early_terminate->eta, 4);
+  EXPECT_TRUE(s.early_terminate->strict);
+  EXPECT_EQ(s.seed, 7);
+  EXPECT_EQ(s.timeout_seconds, 1800.0);
+  EXPECT_EQ(s.retries, 2);
+  EXPECT_EQ(s.max_failures, 5);
+  EXPECT_EQ(s.max_consecutive_failures, 3);
+  EXPECT_EQ(s.gpus_per_trial, 2);
+}
+
+TEST(SpecParser, HyperbandDefaultsAndImputeWords) {
+  auto r = Parse("method: bayes\nprogram: t.py\nmetric: {name: l, impute: best}\n"
+                 "early_terminate: {type: hyperband, min_iter: 3}\ntimeout: 90\nparameters: {x: {value: 1}}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  EXPECT_EQ(r.spec->metric.impute, ImputeKind::kBest);
+  EXPECT_EQ(r.spec->early_terminate->min_iter, 3);
+  EXPECT_EQ(r.spec->early_terminate->eta, 3);
+  EXPECT_FALSE(r.spec->early_terminate->strict);
+  EXPECT_EQ(r.spec->timeout_seconds, 90.0);
+}
+
+TEST(SpecParser, ExtensionErrors) {
+  auto r = Parse(R"(method: random
+program: t.py
+early_terminate: {type: envelope, max_iter: 9, eta: 1}
+timeout: soon
+retries: -1
+max_failures: 0
+gpus_per_trial: 0.5
+seed: abc
+metric: {name: l, objective: mean, impute: worse}
+parameters: {x: {value: 1}}
+)");
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:25: error: early_terminate.type: only hyperband is supported, got 'envelope'"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:53: error: early_terminate.eta: must be at least 2, got 1"));
+  EXPECT_TRUE(
+      HasDiagnostic(r, "spec.yaml:3:18: error: early_terminate: hyperband needs 'min_iter', or 'max_iter' with 's'"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:4:10: error: timeout: invalid duration 'soon': not a number (write seconds, "
+                               "or a number with s, m, h or d: 90s, 30m, 2h)"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:5:10: error: retries: must be at least 0, got -1"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:6:15: error: max_failures: must be at least 1, got 0"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:7:17: error: gpus_per_trial: expected an integer, got a number '0.5'"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:8:7: error: seed: expected an integer, got a string 'abc'"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:9:30: error: metric.objective: expected summary or best, got 'mean'"));
+  EXPECT_TRUE(
+      HasDiagnostic(r, "spec.yaml:9:44: error: metric.impute: expected worst, best or a number, got a string 'worse'"));
+  EXPECT_EQ(ErrorCount(r), 10) << spec_test::Dump(r);
+}
+
+TEST(SpecParser, UnknownTopLevelKeySuggestsNearest) {
+  auto r = Parse("method: random\nprogram: t.py\nparamters:\n  x: {value: 1}\n");
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:1: error: unknown top-level key 'paramters'; did you mean 'parameters'?"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:1:1: error: missing 'parameters'"));
+}
+
+TEST(SpecParser, FarOffKeyHasNoSuggestion) {
+  auto r = Parse("method: random\nprogram: t.py\nzzzzzzzz: 1\nparameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:1: error: unknown top-level key 'zzzzzzzz'"));
+}
+
+TEST(SpecParser, WandbServerKeysGiveNotes) {
+  auto r = Parse("project: p\nentity: e\ncontroller: {type: local}\nmethod: grid\nprogram: t.py\n"
+                 "parameters: {x: {values: [1, 2]}}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:1:1: note: 'project' is a W&B server setting; ignored here"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:2:1: note: 'entity' is a W&B server setting; ignored here"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:1: note: 'controller' is a W&B server setting; ignored here"));
+}
+
+TEST(SpecParser, BayesNeedsAMetric) {
+  auto r = Parse("method: bayes\nprogram: t.py\nparameters: {x: {min: 0.0, max: 1.0}}\n");
+  EXPECT_TRUE(HasDiagnostic(
+      r, "spec.yaml:1:9: error: method bayes needs a metric to model: add metric: {name: ..., goal: ...}"));
+}
+
+TEST(SpecParser, MetricChecks) {
+  auto r = Parse("method: random\nprogram: t.py\nmetric: {goal: up, nmae: x}\nparameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:16: error: metric.goal: expected minimize or maximize, got 'up'"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:20: error: unknown metric key 'nmae'; did you mean 'name'?"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:9: error: metric: missing 'name'"));
+}
+
+TEST(SpecParser, MethodAndProgramRequirements) {
+  auto r = Parse("method: hill_climb\nparameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:1:9: error: method: expected grid, random or bayes, got 'hill_climb'"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:1:1: error: missing 'program' (the default command runs ${program})"));
+  auto no_method = Parse("program: t.py\nparameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(no_method, "spec.yaml:1:1: error: missing 'method' (grid, random or bayes)"));
+}
+
+TEST(SpecParser, ProgramNotNeededWhenTheCommandDoesNotUseIt) {
+  auto r = Parse("method: grid\ncommand: [bash, run.sh, '${args}']\nparameters: {x: {values: [1]}}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  auto uses = Parse("method: grid\ncommand:\n  - ${program}\nparameters: {x: {values: [1]}}\n");
+  auto empty = Parse("method: grid\nprogram: ''\nparameters: {x: {values: [1]}}\n");
+  EXPECT_TRUE(HasDiagnostic(empty, "spec.yaml:2:10: error: program: is empty, but the command runs ${program}"));
+  EXPECT_TRUE(HasDiagnostic(uses, "spec.yaml:3:3: error: the command uses ${program} but the spec has no 'program'"));
+}
+
+TEST(SpecParser, CommandMacrosAreCheckedAtParseTime) {
+  auto r = Parse("method: grid\nprogram: t.py\ncommand: [x, '${argz}', '--a=${args}']\nparameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:14: error: command: command item '${argz}': unknown macro ${argz}"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:25: error: command: command item '--a=${args}': ${args} expands to "
+                               "several arguments and must be a command item by itself"));
+}
+
+TEST(SpecParser, MissingProgramFileGivesANoteOnly) {
+  const auto dir = std::filesystem::temp_directory_path() / "sweep_spec_test_program";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "present.py") << "print()\n";
+  const std::string spec_path = (dir / "s.yaml").string();
+  auto present = ParseSweepSpec("method: grid\nprogram: present.py\nparameters: {x: {value: 1}}\n", spec_path);
+  ASSERT_TRUE(present.ok()) << spec_test::Dump(present);
+  EXPECT_TRUE(present.diagnostics.empty()) << spec_test::Dump(present);
+  auto absent = ParseSweepSpec("method: grid\nprogram: absent.py\nparameters: {x: {value: 1}}\n", spec_path);
+  ASSERT_TRUE(absent.ok());
+  ASSERT_EQ(absent.diagnostics.size(), 1u);
+  EXPECT_EQ(absent.diagnostics[0].ToString(),
+            spec_path + ":2:10: note: program 'absent.py' is not found next to the spec or in the current folder (yet)");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SpecParser, LoadSweepSpecReadsFilesAndReportsMissingOnes) {
+  auto missing = LoadSweepSpec("/nonexistent/sweep.yaml");
+  ASSERT_FALSE(missing.ok());
+  ASSERT_EQ(missing.diagnostics.size(), 1u);
+  EXPECT_EQ(missing.diagnostics[0].ToString(),
+            "/nonexistent/sweep.yaml: error: cannot read the spec file (missing or unreadable)");
+  const char* source = std::getenv("SWEEP_SOURCE_DIR");
+  const std::string root = source ? source : ".";
+  for (const char* name : {"/configs/quickstart.yaml", "/configs/grid.yaml"}) {
+    auto r = LoadSweepSpec(root + name);
+    ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+    EXPECT_EQ(r.spec->source_path, root + name);
+    EXPECT_FALSE(r.spec->source_text.empty());
+  }
+}
+
+TEST(SpecParser, MalformedYamlGivesOneErrorAtTheParserPosition) {
+  auto r = Parse("method: grid\nparameters:\n  x: [1, 2\n");
+  ASSERT_EQ(r.diagnostics.size(), 1u) << spec_test::Dump(r);
+  EXPECT_EQ(r.diagnostics[0].line, 4);
+  EXPECT_NE(r.diagnostics[0].message.find("invalid YAML"), std::string::npos);
+  auto r2 = Parse("a: b: c\n");
+  ASSERT_EQ(r2.diagnostics.size(), 1u) << spec_test::Dump(r2);
+  EXPECT_EQ(r2.diagnostics[0].line, 1);
+  EXPECT_EQ(r2.diagnostics[0].column, 5);
+}
+
+TEST(SpecParser, TabsInIndentationAreReported) {
+  auto r = Parse("method: grid\nparameters:\n\tx:\n\t\tvalue: 1\n");
+  EXPECT_FALSE(r.ok());
+  EXPECT_GE(ErrorCount(r), 1);
+}
+
+TEST(SpecParser, NonUtf8ReportsTheFirstBadByte) {
+  auto r = Parse("method: grid\nname: caf\xC3\xA9 \xFF\nparameters: {}\n");
+  ASSERT_EQ(r.diagnostics.size(), 1u) << spec_test::Dump(r);
+  EXPECT_EQ(r.diagnostics[0].ToString(), "spec.yaml:2:12: error: the file is not valid UTF-8");
+}
+
+TEST(SpecParser, EmptyAndNonMappingDocuments) {
+  EXPECT_TRUE(HasDiagnostic(Parse(""), "spec.yaml:1:1: error: a sweep spec is a mapping with at least 'method' and "
+                                       "'parameters', got nothing"));
+  EXPECT_FALSE(Parse("- a\n- b\n").ok());
+  EXPECT_FALSE(Parse("method: grid\nprogram: t.py\nparameters: []\n").ok());
+}
+
+TEST(SpecParser, DuplicateKeysAreErrors) {
+  auto r = Parse("method: grid\nmethod: random\nprogram: t.py\nparameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:2:1: error: duplicate key 'method'"));
+}
+
+TEST(SpecParser, BillionLaughsIsRejected) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 12; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev + ", " + prev + ", " + prev + ", " +
+            prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + "]\n";
+  }
+  auto r = Parse(text);
+  ASSERT_EQ(r.diagnostics.size(), 1u) << spec_test::Dump(r);
+  EXPECT_NE(r.diagnostics[0].message.find("aliases expand to more than"), std::string::npos);
+}
+
+TEST(SpecParser, TenMegabyteSpecParsesQuickly) {
+  std::string text = "method: random\nprogram: t.py\nparameters:\n";
+  constexpr std::size_t kTargetBytes = 10 * 1024 * 1024;
+  for (int i = 0; text.size() < kTargetBytes; ++i)
+    text += "  p" + std::to_string(i) + ":\n    values: [0.001, 0.01, 0.1, adam, sgd, 128, 256]\n";
+  const auto start = std::chrono::steady_clock::now();
+  auto r = Parse(text);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r).substr(0, 1000);
+  EXPECT_GT(r.spec->space.parameters.size(), 100000u);
+  // A sanity bound for a shared, loaded machine, not a benchmark: quadratic
+  // behaviour would take minutes.
+  constexpr auto kGenerousBound = std::chrono::seconds(30);
+  EXPECT_LT(elapsed, kGenerousBound);
+}
+
+}  // namespace
+}  // namespace sweep

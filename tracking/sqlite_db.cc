@@ -1,0 +1,161 @@
+#include "tracking/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <cassert>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <cmath>
+#include <limits>
+
+namespace sweep::sqlite {
+namespace {
+
+Error ErrorFor(sqlite3* db, int code, std::string_view what) {
+  std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  // A damaged or foreign file is the user's data problem, not a transient one.
+  return Error::Io(std::move(message));
+}
+
+}  // namespace
+
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Statement& Statement::Bind(int index, std::int64_t v) {
+  [[maybe_unused]] int rc = sqlite3_bind_int64(stmt_, index, v);
+  assert(rc == SQLITE_OK);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, double v) {
+  [[maybe_unused]] int rc = sqlite3_bind_double(stmt_, index, v);
+  assert(rc == SQLITE_OK);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view v) {
+  [[maybe_unused]] int rc =
+      sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  assert(rc == SQLITE_OK);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::optional<std::int64_t> v) {
+  return v ? Bind(index, *v) : BindNull(index);
+}
+
+Statement& Statement::BindNull(int index) {
+  [[maybe_unused]] int rc = sqlite3_bind_null(stmt_, index);
+  assert(rc == SQLITE_OK);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return ErrorFor(db_, rc, std::string("executing \"") + sqlite3_sql(stmt_) + "\"");
+}
+
+Status Statement::Run() {
+  for (;;) {
+    auto row = Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return OkStatus();
+  }
+}
+
+void Statement::Reset() { sqlite3_reset(stmt_); }
+
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::Double(int col) const {
+  if (IsNull(col)) return std::numeric_limits<double>::quiet_NaN();
+  return sqlite3_column_double(stmt_, col);
+}
+std::string Statement::Text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  if (p == nullptr) return {};
+  return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMode mode) {
+  int flags = SQLITE_OPEN_NOMUTEX;  // one thread per connection (see header)
+  switch (mode) {
+    case OpenMode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case OpenMode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
+    case OpenMode::kReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+  }
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e = ErrorFor(db, rc, "opening " + path);
+    sqlite3_close_v2(db);
+    return e;
+  }
+  sqlite3_extended_result_codes(db, 0);
+  return std::unique_ptr<Database>(new Database(db, path));
+}
+
+Database::~Database() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Status Database::Exec(const char* sql) {
+  last_code_ = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (last_code_ != SQLITE_OK) return MakeError(std::string("executing \"") + sql + "\"");
+  return OkStatus();
+}
+
+bool Database::LastWasBusy() const { return last_code_ == SQLITE_BUSY || last_code_ == SQLITE_LOCKED; }
+
+Result<Statement> Database::Prepare(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    last_code_ = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (last_code_ != SQLITE_OK) return MakeError(std::string("preparing \"") + sql + "\"");
+    it = cache_.emplace(sql, stmt).first;
+  }
+  return Statement(db_, it->second);
+}
+
+Status Database::ExecWithBusyBudget(const char* sql, int budget_ms) {
+  // Short waits inside SQLite's own busy handler, then a jittered pause out
+  // here, so many processes do not wake in lock step after a commit.
+  constexpr int kSliceMs = 200;
+  constexpr int kMaxJitterUs = 2000;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
+  thread_local std::minstd_rand jitter{std::random_device{}()};
+  sqlite3_busy_timeout(db_, kSliceMs);
+  for (;;) {
+    Status s = Exec(sql);
+    if (s.ok() || !LastWasBusy()) return s;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Error::Io("database " + path_ + " stayed locked by another process for more than " +
+                       std::to_string(budget_ms) + " ms (" + sql + ")");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(jitter() % kMaxJitterUs));
+  }
+}
+
+Status Database::BeginImmediate(int budget_ms) { return ExecWithBusyBudget("BEGIN IMMEDIATE", budget_ms); }
+Status Database::Commit(int budget_ms) { return ExecWithBusyBudget("COMMIT", budget_ms); }
+void Database::Rollback() {
+  if (InTransaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+std::int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+void Database::SetBusyTimeoutMs(int ms) { sqlite3_busy_timeout(db_, ms); }
+bool Database::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+Error Database::MakeError(std::string_view what) const { return ErrorFor(db_, last_code_, what); }
+
+}  // namespace sweep::sqlite

@@ -1,0 +1,199 @@
+#include "tracking/sqlite_schema.h"
+
+#include <string>
+#include <vector>
+
+#include "tracking/sqlite_store.h"
+
+namespace sweep::sqlite {
+namespace {
+
+// Migration i takes the schema from version i to i+1. Never edit a shipped
+// entry: add a new one, so existing databases upgrade in order.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // v1
+      R"sql(
+CREATE TABLE sweeps (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  method TEXT NOT NULL,
+  metric_name TEXT NOT NULL,
+  goal TEXT NOT NULL CHECK (goal IN ('minimize', 'maximize')),
+  spec_text TEXT NOT NULL,
+  spec_path TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL
+);
+CREATE INDEX sweeps_by_name ON sweeps (name, created_at);
+
+-- seq is the integer key the bulky tables refer to; id is what users see.
+CREATE TABLE runs (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  sweep_id TEXT NOT NULL REFERENCES sweeps (id),
+  number INTEGER NOT NULL,
+  grid_index INTEGER,
+  state TEXT NOT NULL,
+  params TEXT NOT NULL,          -- typed JSON object, spec order
+  argv TEXT NOT NULL DEFAULT '[]',
+  created_at REAL NOT NULL,
+  started_at REAL NOT NULL DEFAULT 0,
+  ended_at REAL NOT NULL DEFAULT 0,
+  exit_code INTEGER,
+  signal INTEGER,
+  failure_reason TEXT NOT NULL DEFAULT '',
+  host TEXT NOT NULL DEFAULT '',
+  agent_id TEXT NOT NULL DEFAULT '',
+  pid INTEGER NOT NULL DEFAULT 0,
+  run_dir TEXT NOT NULL DEFAULT '',
+  heartbeat_at REAL,
+  UNIQUE (sweep_id, number)
+);
+CREATE INDEX runs_by_state ON runs (sweep_id, state);
+-- A grid point is run once. A crashed run (its controller died) does not hold
+-- its point, so resume can run it again; NULLs (non-grid runs) never collide.
+CREATE UNIQUE INDEX runs_grid_point ON runs (sweep_id, grid_index)
+  WHERE grid_index IS NOT NULL AND state <> 'crashed';
+
+-- One row per parameter, for queries such as "runs with lr < 0.01".
+CREATE TABLE params (
+  run_seq INTEGER NOT NULL REFERENCES runs (seq),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,  -- typed JSON
+  num REAL,             -- the value when numeric, for range queries
+  PRIMARY KEY (run_seq, name)
+) WITHOUT ROWID;
+
+CREATE TABLE metric_keys (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE
+);
+
+-- One b-tree clustered by series: integer keys keep a point to ~30 bytes and
+-- appends land at the end of their series. ord is the point's position in
+-- its series (run_summary.count before it), so repeated steps never collide.
+-- value NULL encodes NaN (SQLite stores a bound NaN as NULL).
+CREATE TABLE metrics (
+  run_seq INTEGER NOT NULL,
+  key_id INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
+  time REAL NOT NULL,
+  value REAL,
+  PRIMARY KEY (run_seq, key_id, step, ord)
+) WITHOUT ROWID;
+
+CREATE TABLE run_summary (
+  run_seq INTEGER NOT NULL REFERENCES runs (seq),
+  key_id INTEGER NOT NULL REFERENCES metric_keys (id),
+  last REAL,
+  min REAL,   -- NULL until a non-NaN value arrives
+  max REAL,
+  last_step INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (run_seq, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE tags (
+  run_seq INTEGER NOT NULL REFERENCES runs (seq),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_seq, key)
+) WITHOUT ROWID;
+)sql",
+  };
+  return kMigrations;
+}
+
+Result<std::int64_t> ReadPragma(Database& db, const char* sql) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.error();
+  return *row ? stmt->Int(0) : 0;
+}
+
+Error Damaged(const Database& db, const Error& cause) {
+  return Error::Io(db.path() + " is damaged or not a database (" + cause.message + ")");
+}
+
+}  // namespace
+
+Status CheckExisting(Database& db) {
+  auto app_id = ReadPragma(db, "PRAGMA application_id");
+  if (!app_id.ok()) return Damaged(db, app_id.error());
+  auto version = ReadPragma(db, "PRAGMA user_version");
+  if (!version.ok()) return Damaged(db, version.error());
+  auto tables = ReadPragma(db, "SELECT count(*) FROM sqlite_schema");
+  if (!tables.ok()) return Damaged(db, tables.error());
+  // A blank SQLite file (no tables, no id) is safe to adopt.
+  if (*app_id == 0 && *version == 0 && *tables == 0) return OkStatus();
+  if (*app_id != kSqliteApplicationId) {
+    return Error::InvalidInput(db.path() + " is a SQLite database of another application, not a Sweep store");
+  }
+  if (*version > kSqliteSchemaVersion) {
+    return Error::InvalidInput(db.path() + " has schema version " + std::to_string(*version) +
+                               ", newer than this build supports (" + std::to_string(kSqliteSchemaVersion) +
+                               "): upgrade Sweep to open it");
+  }
+  return OkStatus();
+}
+
+Status ConfigureAndMigrate(Database& db) {
+  // WAL lets readers (sweep inspect) run beside writers; NORMAL sync is
+  // crash-consistent in WAL mode and keeps commits off the fsync path.
+  auto mode = db.Prepare("PRAGMA journal_mode=WAL");
+  if (!mode.ok()) return mode.error();
+  {
+    auto stmt = std::move(mode).value();
+    for (;;) {
+      auto row = stmt.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+    }
+  }
+  if (auto s = db.Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON"); !s.ok()) return s;
+
+  if (auto s = db.BeginImmediate(kBusyBudgetMs); !s.ok()) return s;
+  auto version = ReadPragma(db, "PRAGMA user_version");
+  if (!version.ok()) {
+    db.Rollback();
+    return version.error();
+  }
+  const auto& migrations = Migrations();
+  static_assert(kSqliteSchemaVersion >= 1);
+  if (migrations.size() != static_cast<std::size_t>(kSqliteSchemaVersion)) {
+    db.Rollback();
+    return Error::Internal("migration list does not match kSqliteSchemaVersion");
+  }
+  // Re-checked under the write lock: another process may have migrated.
+  if (*version > kSqliteSchemaVersion) {
+    db.Rollback();
+    return Error::InvalidInput(db.path() + " was upgraded by a newer Sweep (schema version " +
+                               std::to_string(*version) + ")");
+  }
+  for (auto v = static_cast<std::size_t>(*version); v < migrations.size(); ++v) {
+    if (auto s = db.Exec(migrations[v]); !s.ok()) {
+      db.Rollback();
+      return s;
+    }
+  }
+  if (*version < kSqliteSchemaVersion) {
+    const std::string pragmas = "PRAGMA user_version=" + std::to_string(kSqliteSchemaVersion) +
+                                "; PRAGMA application_id=" + std::to_string(kSqliteApplicationId);
+    if (auto s = db.Exec(pragmas.c_str()); !s.ok()) {
+      db.Rollback();
+      return s;
+    }
+  }
+  if (auto s = db.Commit(kBusyBudgetMs); !s.ok()) {
+    db.Rollback();
+    return s;
+  }
+  return OkStatus();
+}
+
+}  // namespace sweep::sqlite

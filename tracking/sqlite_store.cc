@@ -1,0 +1,797 @@
+#include "tracking/sqlite_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unordered_map>
+#include <utility>
+
+#include "core/value_json.h"
+#include "tracking/ids.h"
+#include "tracking/sqlite_db.h"
+#include "tracking/sqlite_schema.h"
+
+namespace sweep {
+namespace {
+
+using sqlite::Database;
+using sqlite::Statement;
+
+// Ids are regenerated on collision; with 36^8 ids, needing more than a few
+// tries means the generator is broken, not unlucky.
+constexpr int kMaxIdAttempts = 16;
+constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view GoalName(Goal g) { return g == Goal::kMaximize ? "maximize" : "minimize"; }
+
+Value ConfigToValue(const Config& config) {
+  ValueMap map;
+  map.reserve(config.size());
+  for (const auto& [name, value] : config) map.emplace_back(name, value);
+  return Value(std::move(map));
+}
+
+Result<Config> ConfigFromJson(const std::string& text) {
+  auto v = ParseJson(text);
+  if (!v.ok()) return v.error();
+  if (!v->is_map()) return Error::Internal("stored params are not a JSON object: " + text);
+  Config config;
+  for (const auto& [name, value] : v->as_map()) config.emplace_back(name, value);
+  return config;
+}
+
+Result<std::vector<std::string>> ArgvFromJson(const std::string& text) {
+  auto v = ParseJson(text);
+  if (!v.ok()) return v.error();
+  std::vector<std::string> argv;
+  if (!v->is_list()) return Error::Internal("stored argv is not a JSON list: " + text);
+  for (const auto& item : v->as_list()) {
+    if (!item.is_string()) return Error::Internal("stored argv has a non-string element: " + text);
+    argv.push_back(item.as_string());
+  }
+  return argv;
+}
+
+std::string ArgvToJson(const std::vector<std::string>& argv) {
+  ValueList list(argv.begin(), argv.end());
+  return ToJson(Value(std::move(list)));
+}
+
+// Mirrors metric NaN handling in the schema: NULL min/max means "no finite
+// comparison yet".
+struct SummaryRow {
+  bool exists = false;
+  MetricSummary s;
+  bool has_minmax = false;
+};
+
+void Accumulate(SummaryRow& row, const MetricPoint& p) {
+  if (!row.exists || p.step >= row.s.last_step) {
+    // Later points at the same step win: "last" is the latest report.
+    row.s.last = p.value;
+    row.s.last_step = p.step;
+  }
+  if (!std::isnan(p.value)) {
+    if (!row.has_minmax) {
+      row.s.min = row.s.max = p.value;
+      row.has_minmax = true;
+    } else {
+      row.s.min = std::min(row.s.min, p.value);
+      row.s.max = std::max(row.s.max, p.value);
+    }
+  }
+  row.s.count += 1;
+  row.exists = true;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  Result<SweepRecord> CreateSweep(SweepRecord sweep) override {
+    return Write([&]() -> Result<SweepRecord> {
+      if (sweep.id.empty()) {
+        auto id = NewId("SELECT 1 FROM sweeps WHERE id = ?1");
+        if (!id.ok()) return id.error();
+        sweep.id = *id;
+      } else if (!IsIdPrefix(sweep.id) || sweep.id.size() != kIdLength) {
+        return Error::InvalidInput("sweep id must be " + std::to_string(kIdLength) +
+                                   " lowercase base-36 characters: " + sweep.id);
+      } else if (RequireSweep(sweep.id).ok()) {
+        return Error::Conflict("a sweep with id " + sweep.id + " already exists");
+      }
+      if (sweep.created_at == 0) sweep.created_at = NowSeconds();
+      if (sweep.updated_at == 0) sweep.updated_at = sweep.created_at;
+      auto stmt = db_->Prepare(
+          "INSERT INTO sweeps (id, name, method, metric_name, goal, spec_text, spec_path, seed, state, "
+          "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, sweep.id).Bind(2, sweep.name).Bind(3, sweep.method).Bind(4, sweep.metric_name);
+      stmt->Bind(5, GoalName(sweep.goal)).Bind(6, sweep.spec_text).Bind(7, sweep.spec_path);
+      // The seed is a full 64-bit value; SQLite stores it bit-for-bit as int64.
+      stmt->Bind(8, static_cast<std::int64_t>(sweep.seed)).Bind(9, SweepStateName(sweep.state));
+      stmt->Bind(10, sweep.created_at).Bind(11, sweep.updated_at);
+      if (auto s = stmt->Run(); !s.ok()) return s.error();
+      return sweep;
+    });
+  }
+
+  Result<SweepRecord> GetSweep(const std::string& id_or_name) override {
+    return Read([&]() -> Result<SweepRecord> {
+      {
+        auto stmt = db_->Prepare(
+            "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
+            "updated_at FROM sweeps WHERE id = ?1");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, id_or_name);
+        auto found = FirstSweep(*stmt);
+        if (!found.ok() || found->has_value()) return Unwrap(std::move(found));
+      }
+      {
+        auto stmt = db_->Prepare(
+            "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
+            "updated_at FROM sweeps WHERE name = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, id_or_name);
+        auto found = FirstSweep(*stmt);
+        if (!found.ok() || found->has_value()) return Unwrap(std::move(found));
+      }
+      auto id = ResolvePrefix("SELECT id FROM sweeps WHERE id GLOB ?1 ORDER BY id", "sweep", id_or_name);
+      if (!id.ok()) return id.error();
+      auto stmt = db_->Prepare(
+          "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
+          "updated_at FROM sweeps WHERE id = ?1");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, *id);
+      return Unwrap(FirstSweep(*stmt));
+    });
+  }
+
+  Result<std::vector<SweepRecord>> ListSweeps() override {
+    auto stmt = db_->Prepare(
+        "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
+        "updated_at FROM sweeps ORDER BY created_at, rowid");
+    if (!stmt.ok()) return stmt.error();
+    std::vector<SweepRecord> out;
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      auto rec = SweepFromRow(*stmt);
+      if (!rec.ok()) return rec.error();
+      out.push_back(std::move(rec).value());
+    }
+    return out;
+  }
+
+  Status SetSweepState(const std::string& sweep_id, SweepState state) override {
+    return Write([&]() -> Status {
+      auto stmt = db_->Prepare("UPDATE sweeps SET state = ?1, updated_at = ?2 WHERE id = ?3");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, SweepStateName(state)).Bind(2, NowSeconds()).Bind(3, sweep_id);
+      if (auto s = stmt->Run(); !s.ok()) return s;
+      if (db_->Changes() == 0) return Error::NotFound("no sweep with id " + sweep_id);
+      return OkStatus();
+    });
+  }
+
+  Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
+                                            const ClaimContext& context) override {
+    return Write([&]() -> Result<std::optional<RunRecord>> {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
+      auto existing = LoadRuns(sweep_id, std::nullopt);
+      if (!existing.ok()) return existing.error();
+      auto proposed = propose(*existing);
+      if (!proposed.ok()) return proposed.error();
+      if (!proposed->has_value()) return std::optional<RunRecord>();
+      NewRun& fresh = **proposed;
+
+      if (fresh.grid_index) {
+        // Checked here for a clear error; the UNIQUE constraint backs it up.
+        auto taken = db_->Prepare("SELECT 1 FROM runs WHERE sweep_id = ?1 AND grid_index = ?2");
+        if (!taken.ok()) return taken.error();
+        taken->Bind(1, sweep_id).Bind(2, *fresh.grid_index);
+        auto row = taken->Step();
+        if (!row.ok()) return row.error();
+        if (*row) {
+          return Error::Conflict("grid point " + std::to_string(*fresh.grid_index) + " of sweep " + sweep_id +
+                                 " is already claimed");
+        }
+      }
+      RunRecord run;
+      auto id = NewId("SELECT 1 FROM runs WHERE id = ?1");
+      if (!id.ok()) return id.error();
+      run.id = *id;
+      run.sweep_id = sweep_id;
+      run.number = existing->empty() ? 1 : existing->back().number + 1;
+      run.grid_index = fresh.grid_index;
+      run.state = context.initial_state;
+      run.params = std::move(fresh.params);
+      run.created_at = NowSeconds();
+      run.host = context.host;
+      run.agent_id = context.agent_id;
+
+      auto stmt = db_->Prepare(
+          "INSERT INTO runs (id, sweep_id, number, grid_index, state, params, created_at, host, agent_id) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, run.id).Bind(2, sweep_id).Bind(3, run.number).Bind(4, run.grid_index);
+      stmt->Bind(5, TrialStateName(run.state)).Bind(6, ToJson(ConfigToValue(run.params)));
+      stmt->Bind(7, run.created_at).Bind(8, run.host).Bind(9, run.agent_id);
+      if (auto s = stmt->Run(); !s.ok()) return s.error();
+      const std::int64_t seq = db_->LastInsertRowid();
+      auto param = db_->Prepare("INSERT INTO params (run_seq, name, value, num) VALUES (?1, ?2, ?3, ?4)");
+      if (!param.ok()) return param.error();
+      Statement& p = *param;
+      for (const auto& [name, value] : run.params) {
+        p.Bind(1, seq).Bind(2, name).Bind(3, ToJson(value));
+        if (value.is_number()) {
+          p.Bind(4, value.as_number());
+        } else {
+          p.BindNull(4);
+        }
+        if (auto s = p.Run(); !s.ok()) return s.error();
+        p.Reset();
+      }
+      return std::optional<RunRecord>(std::move(run));
+    });
+  }
+
+  Status MarkRunStarted(const std::string& run_id, const std::vector<std::string>& argv, int pid,
+                        const std::string& run_dir, double started_at) override {
+    return Write([&]() -> Status {
+      auto state = RunState(run_id);
+      if (!state.ok()) return state.error();
+      if (IsTerminal(*state)) {
+        return Error::Conflict("run " + run_id + " already ended (" + std::string(TrialStateName(*state)) + ")");
+      }
+      auto stmt = db_->Prepare(
+          "UPDATE runs SET state = 'running', argv = ?1, pid = ?2, run_dir = ?3, started_at = ?4 WHERE id = ?5");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, ArgvToJson(argv)).Bind(2, std::int64_t{pid}).Bind(3, run_dir).Bind(4, started_at);
+      stmt->Bind(5, run_id);
+      return stmt->Run();
+    });
+  }
+
+  Status FinishRun(const std::string& run_id, const RunOutcome& outcome) override {
+    if (!IsTerminal(outcome.state)) {
+      return Error::InvalidInput("FinishRun needs a terminal state, got " +
+                                 std::string(TrialStateName(outcome.state)));
+    }
+    return Write([&]() -> Status {
+      auto state = RunState(run_id);
+      if (!state.ok()) return state.error();
+      if (IsTerminal(*state)) {
+        return Error::Conflict("run " + run_id + " already ended (" + std::string(TrialStateName(*state)) + ")");
+      }
+      auto stmt = db_->Prepare(
+          "UPDATE runs SET state = ?1, exit_code = ?2, signal = ?3, failure_reason = ?4, ended_at = ?5 "
+          "WHERE id = ?6");
+      if (!stmt.ok()) return stmt.error();
+      auto widen = [](std::optional<int> v) -> std::optional<std::int64_t> {
+        return v ? std::optional<std::int64_t>(*v) : std::nullopt;
+      };
+      stmt->Bind(1, TrialStateName(outcome.state)).Bind(2, widen(outcome.exit_code));
+      stmt->Bind(3, widen(outcome.signal)).Bind(4, outcome.failure_reason);
+      stmt->Bind(5, outcome.ended_at != 0 ? outcome.ended_at : NowSeconds()).Bind(6, run_id);
+      return stmt->Run();
+    });
+  }
+
+  Result<RunRecord> GetRun(const std::string& id_or_prefix) override {
+    return Read([&]() -> Result<RunRecord> {
+      std::string id = id_or_prefix;
+      {
+        auto stmt = db_->Prepare("SELECT 1 FROM runs WHERE id = ?1");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, id_or_prefix);
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) {
+          auto resolved = ResolvePrefix("SELECT id FROM runs WHERE id GLOB ?1 ORDER BY id", "run", id_or_prefix);
+          if (!resolved.ok()) return resolved.error();
+          id = *resolved;
+        }
+      }
+      auto runs = LoadRuns(std::nullopt, id);
+      if (!runs.ok()) return runs.error();
+      if (runs->empty()) return Error::NotFound("no run with id " + id);
+      return std::move(runs->front());
+    });
+  }
+
+  Result<std::vector<RunRecord>> ListRuns(const std::string& sweep_id) override {
+    return Read([&]() -> Result<std::vector<RunRecord>> {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
+      return LoadRuns(sweep_id, std::nullopt);
+    });
+  }
+
+  Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override {
+    auto all = ListRuns(sweep_id);
+    if (!all.ok()) return all.error();
+    std::vector<RunRecord> out;
+    for (auto& run : *all) {
+      if (run.state == state) out.push_back(std::move(run));
+    }
+    return out;
+  }
+
+  Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) override {
+    if (points.empty()) return OkStatus();
+    std::unordered_map<std::string, std::int64_t> new_keys;
+    Status status = Write([&]() -> Status {
+      auto seq = RunSeq(run_id);
+      if (!seq.ok()) return seq.error();
+      // Per-key summaries of this batch, merged with the stored ones once.
+      std::unordered_map<std::int64_t, SummaryRow> summaries;
+      auto insert = db_->Prepare("INSERT INTO metrics (run_seq, key_id, step, ord, time, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      if (!insert.ok()) return insert.error();
+      Statement ins = std::move(insert).value();
+      const std::string* last_key = nullptr;
+      std::int64_t key_id = 0;
+      SummaryRow* summary = nullptr;
+      for (const MetricPoint& p : points) {
+        if (last_key == nullptr || *last_key != p.key) {
+          auto id = KeyId(p.key, new_keys);
+          if (!id.ok()) return id.error();
+          key_id = *id;
+          last_key = &p.key;
+          auto [it, inserted] = summaries.try_emplace(key_id);
+          if (inserted) {
+            if (auto s = LoadSummary(*seq, key_id, it->second); !s.ok()) return s;
+          }
+          summary = &it->second;
+        }
+        ins.Bind(1, *seq).Bind(2, key_id).Bind(3, p.step).Bind(4, summary->s.count).Bind(5, p.time).Bind(6, p.value);
+        auto done = ins.Step();
+        if (!done.ok()) return done.error();
+        ins.Reset();
+        Accumulate(*summary, p);
+      }
+      auto up = db_->Prepare(
+          "INSERT OR REPLACE INTO run_summary (run_seq, key_id, last, min, max, last_step, count) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      if (!up.ok()) return up.error();
+      Statement upsert = std::move(up).value();
+      for (const auto& [kid, row] : summaries) {
+        upsert.Bind(1, *seq).Bind(2, kid).Bind(3, row.s.last);
+        if (row.has_minmax) {
+          upsert.Bind(4, row.s.min).Bind(5, row.s.max);
+        } else {
+          upsert.BindNull(4).BindNull(5);
+        }
+        upsert.Bind(6, row.s.last_step).Bind(7, row.s.count);
+        auto done = upsert.Step();
+        if (!done.ok()) return done.error();
+        upsert.Reset();
+      }
+      return OkStatus();
+    });
+    // Key ids are cached only once committed, so a rollback cannot leave ids
+    // in the cache that the database never kept.
+    if (status.ok()) key_ids_.merge(new_keys);
+    return status;
+  }
+
+  Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) override {
+    return Read([&]() -> Result<std::vector<MetricPoint>> {
+      auto seq = RunSeq(run_id);
+      if (!seq.ok()) return seq.error();
+      // Keys in name order, each series read along the index in (step, time) order.
+      std::vector<std::pair<std::string, std::int64_t>> keys;
+      std::int64_t total = 0;
+      {
+        auto stmt = db_->Prepare(
+            "SELECT k.key, k.id, s.count FROM run_summary s JOIN metric_keys k ON k.id = s.key_id "
+            "WHERE s.run_seq = ?1 ORDER BY k.key");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, *seq);
+        for (;;) {
+          auto row = stmt->Step();
+          if (!row.ok()) return row.error();
+          if (!*row) break;
+          std::string k = stmt->Text(0);
+          if (key.empty() || k == key) {
+            keys.emplace_back(std::move(k), stmt->Int(1));
+            total += stmt->Int(2);
+          }
+        }
+      }
+      std::vector<MetricPoint> out;
+      out.reserve(static_cast<std::size_t>(total));
+      // Read in primary-key order (step, then logging order) so SQLite streams
+      // the b-tree without a sort; a step reported with decreasing times is
+      // rare and re-sorted below.
+      auto stmt = db_->Prepare(
+          "SELECT step, time, value FROM metrics WHERE run_seq = ?1 AND key_id = ?2 ORDER BY step, ord");
+      if (!stmt.ok()) return stmt.error();
+      Statement series = std::move(stmt).value();
+      for (const auto& [name, id] : keys) {
+        const std::size_t begin = out.size();
+        series.Bind(1, *seq).Bind(2, id);
+        for (;;) {
+          auto row = series.Step();
+          if (!row.ok()) return row.error();
+          if (!*row) break;
+          out.push_back(MetricPoint{name, series.Int(0), series.Double(2), series.Double(1)});
+        }
+        series.Reset();
+        auto by_step_time = [](const MetricPoint& a, const MetricPoint& b) {
+          return a.step != b.step ? a.step < b.step : a.time < b.time;
+        };
+        const auto first = out.begin() + static_cast<std::ptrdiff_t>(begin);
+        if (!std::is_sorted(first, out.end(), by_step_time)) std::stable_sort(first, out.end(), by_step_time);
+      }
+      return out;
+    });
+  }
+
+  Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) override {
+    return Write([&]() -> Status {
+      auto seq = RunSeq(run_id);
+      if (!seq.ok()) return seq.error();
+      for (const auto& [k, v] : tags) {
+        auto stmt = db_->Prepare("INSERT OR REPLACE INTO tags (run_seq, key, value) VALUES (?1, ?2, ?3)");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, *seq).Bind(2, k).Bind(3, v);
+        if (auto s = stmt->Run(); !s.ok()) return s;
+      }
+      return OkStatus();
+    });
+  }
+
+  Status Heartbeat(const std::vector<std::string>& run_ids, double now) override {
+    return Write([&]() -> Status {
+      for (const auto& id : run_ids) {
+        auto stmt = db_->Prepare("UPDATE runs SET heartbeat_at = ?1 WHERE id = ?2");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, now).Bind(2, id);
+        if (auto s = stmt->Run(); !s.ok()) return s;
+        if (db_->Changes() == 0) return Error::NotFound("no run with id " + id);
+      }
+      return OkStatus();
+    });
+  }
+
+  Result<std::vector<std::string>> ReapStaleRuns(const std::string& sweep_id, double stale_before,
+                                                 const std::string& reason) override {
+    return Write([&]() -> Result<std::vector<std::string>> {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
+      std::vector<std::string> ids;
+      {
+        auto stmt = db_->Prepare(
+            "SELECT id FROM runs WHERE sweep_id = ?1 AND state IN ('queued', 'running') AND "
+            "agent_id NOT LIKE 'external:%' AND "
+            "coalesce(heartbeat_at, nullif(started_at, 0), created_at) < ?2 ORDER BY number");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, sweep_id).Bind(2, stale_before);
+        for (;;) {
+          auto row = stmt->Step();
+          if (!row.ok()) return row.error();
+          if (!*row) break;
+          ids.push_back(stmt->Text(0));
+        }
+      }
+      const double now = NowSeconds();
+      for (const auto& id : ids) {
+        auto stmt = db_->Prepare(
+            "UPDATE runs SET state = 'crashed', failure_reason = ?1, ended_at = ?2 WHERE id = ?3");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, reason).Bind(2, now).Bind(3, id);
+        if (auto s = stmt->Run(); !s.ok()) return s.error();
+      }
+      return ids;
+    });
+  }
+
+ private:
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any error.
+  template <typename F>
+  auto Write(F&& body) -> decltype(body()) {
+    if (auto s = db_->BeginImmediate(sqlite::kBusyBudgetMs); !s.ok()) return s.error();
+    auto result = body();
+    if (!result.ok()) {
+      db_->Rollback();
+      return result;
+    }
+    if (auto s = db_->Commit(sqlite::kBusyBudgetMs); !s.ok()) {
+      db_->Rollback();
+      return s.error();
+    }
+    return result;
+  }
+
+  // Runs `body` in one read transaction, so multi-query reads see one snapshot.
+  template <typename F>
+  auto Read(F&& body) -> decltype(body()) {
+    if (auto s = db_->Exec("BEGIN"); !s.ok()) return s.error();
+    auto result = body();
+    db_->Rollback();  // nothing was written; ending the snapshot is all that is needed
+    return result;
+  }
+
+  Result<std::string> NewId(const char* exists_sql) {
+    for (int attempt = 0; attempt < kMaxIdAttempts; ++attempt) {
+      std::string id = ids_.Next();
+      auto stmt = db_->Prepare(exists_sql);
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, id);
+      auto row = stmt->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return id;
+    }
+    return Error::Internal("could not find an unused id after " + std::to_string(kMaxIdAttempts) + " tries");
+  }
+
+  Result<std::string> ResolvePrefix(const char* sql, const std::string& what, const std::string& prefix) {
+    if (!IsIdPrefix(prefix)) return Error::NotFound("no " + what + " matches '" + prefix + "'");
+    auto stmt = db_->Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, prefix + "*");  // safe: IsIdPrefix admits no GLOB metacharacters
+    std::vector<std::string> matches;
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      matches.push_back(stmt->Text(0));
+    }
+    if (matches.empty()) return Error::NotFound("no " + what + " matches '" + prefix + "'");
+    if (matches.size() > 1) {
+      std::string list;
+      for (const auto& m : matches) list += (list.empty() ? "" : ", ") + m;
+      return Error::InvalidInput("'" + prefix + "' is ambiguous: it prefixes " + what + "s " + list);
+    }
+    return matches.front();
+  }
+
+  static Result<SweepRecord> Unwrap(Result<std::optional<SweepRecord>> r) {
+    if (!r.ok()) return r.error();
+    return std::move(**r);
+  }
+
+  Result<std::optional<SweepRecord>> FirstSweep(Statement& stmt) {
+    auto row = stmt.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return std::optional<SweepRecord>();
+    auto rec = SweepFromRow(stmt);
+    if (!rec.ok()) return rec.error();
+    return std::optional<SweepRecord>(std::move(rec).value());
+  }
+
+  static Result<SweepRecord> SweepFromRow(const Statement& s) {
+    SweepRecord r;
+    r.id = s.Text(0);
+    r.name = s.Text(1);
+    r.method = s.Text(2);
+    r.metric_name = s.Text(3);
+    r.goal = s.Text(4) == "maximize" ? Goal::kMaximize : Goal::kMinimize;
+    r.spec_text = s.Text(5);
+    r.spec_path = s.Text(6);
+    r.seed = static_cast<std::uint64_t>(s.Int(7));
+    auto state = ParseSweepState(s.Text(8));
+    if (!state) return Error::Internal("sweep " + r.id + " has unknown state " + s.Text(8));
+    r.state = *state;
+    r.created_at = s.Double(9);
+    r.updated_at = s.Double(10);
+    return r;
+  }
+
+  Status RequireSweep(const std::string& sweep_id) {
+    auto stmt = db_->Prepare("SELECT 1 FROM sweeps WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, sweep_id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error::NotFound("no sweep with id " + sweep_id);
+    return OkStatus();
+  }
+
+  Result<std::int64_t> RunSeq(const std::string& run_id) {
+    auto stmt = db_->Prepare("SELECT seq FROM runs WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, run_id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error::NotFound("no run with id " + run_id);
+    return stmt->Int(0);
+  }
+
+  Result<TrialState> RunState(const std::string& run_id) {
+    auto stmt = db_->Prepare("SELECT state FROM runs WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, run_id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error::NotFound("no run with id " + run_id);
+    auto state = ParseTrialState(stmt->Text(0));
+    if (!state) return Error::Internal("run " + run_id + " has unknown state " + stmt->Text(0));
+    return *state;
+  }
+
+  // The key's id, creating it when new; `fresh` collects ids created in the
+  // current transaction (see LogMetrics).
+  Result<std::int64_t> KeyId(const std::string& key, std::unordered_map<std::string, std::int64_t>& fresh) {
+    if (auto it = key_ids_.find(key); it != key_ids_.end()) return it->second;
+    if (auto it = fresh.find(key); it != fresh.end()) return it->second;
+    {
+      auto stmt = db_->Prepare("SELECT id FROM metric_keys WHERE key = ?1");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, key);
+      auto row = stmt->Step();
+      if (!row.ok()) return row.error();
+      if (*row) return fresh[key] = stmt->Int(0);
+    }
+    auto stmt = db_->Prepare("INSERT INTO metric_keys (key) VALUES (?1)");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, key);
+    if (auto s = stmt->Run(); !s.ok()) return s.error();
+    return fresh[key] = db_->LastInsertRowid();
+  }
+
+  Status LoadSummary(std::int64_t seq, std::int64_t key_id, SummaryRow& out) {
+    auto stmt = db_->Prepare(
+        "SELECT last, min, max, last_step, count FROM run_summary WHERE run_seq = ?1 AND key_id = ?2");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, seq).Bind(2, key_id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return OkStatus();
+    out.exists = true;
+    out.s.last = stmt->Double(0);
+    out.has_minmax = !stmt->IsNull(1);
+    out.s.min = stmt->Double(1);
+    out.s.max = stmt->Double(2);
+    out.s.last_step = stmt->Int(3);
+    out.s.count = stmt->Int(4);
+    return OkStatus();
+  }
+
+  // Runs of one sweep, or the one run `run_id`, with summaries and tags; three
+  // queries in total however many runs there are.
+  Result<std::vector<RunRecord>> LoadRuns(const std::optional<std::string>& sweep_id,
+                                          const std::optional<std::string>& run_id) {
+    static constexpr char kBySweep[] =
+        "SELECT seq, id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, "
+        "exit_code, signal, failure_reason, host, agent_id, pid, run_dir FROM runs WHERE sweep_id = ?1 "
+        "ORDER BY number";
+    static constexpr char kById[] =
+        "SELECT seq, id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, "
+        "exit_code, signal, failure_reason, host, agent_id, pid, run_dir FROM runs WHERE id = ?1";
+    static constexpr char kSummaryBySweep[] =
+        "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM run_summary s "
+        "JOIN metric_keys k ON k.id = s.key_id JOIN runs r ON r.seq = s.run_seq WHERE r.sweep_id = ?1";
+    static constexpr char kSummaryById[] =
+        "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM run_summary s "
+        "JOIN metric_keys k ON k.id = s.key_id JOIN runs r ON r.seq = s.run_seq WHERE r.id = ?1";
+    static constexpr char kTagsBySweep[] =
+        "SELECT t.run_seq, t.key, t.value FROM tags t JOIN runs r ON r.seq = t.run_seq WHERE r.sweep_id = ?1";
+    static constexpr char kTagsById[] =
+        "SELECT t.run_seq, t.key, t.value FROM tags t JOIN runs r ON r.seq = t.run_seq WHERE r.id = ?1";
+    const bool by_sweep = sweep_id.has_value();
+    const std::string& arg = by_sweep ? *sweep_id : *run_id;
+
+    std::vector<RunRecord> runs;
+    std::unordered_map<std::int64_t, std::size_t> index_of_seq;
+    {
+      auto stmt = db_->Prepare(by_sweep ? kBySweep : kById);
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, arg);
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        const Statement& s = *stmt;
+        RunRecord r;
+        r.id = s.Text(1);
+        r.sweep_id = s.Text(2);
+        r.number = s.Int(3);
+        if (!s.IsNull(4)) r.grid_index = s.Int(4);
+        auto state = ParseTrialState(s.Text(5));
+        if (!state) return Error::Internal("run " + r.id + " has unknown state " + s.Text(5));
+        r.state = *state;
+        auto params = ConfigFromJson(s.Text(6));
+        if (!params.ok()) return params.error();
+        r.params = std::move(params).value();
+        auto argv = ArgvFromJson(s.Text(7));
+        if (!argv.ok()) return argv.error();
+        r.argv = std::move(argv).value();
+        r.created_at = s.Double(8);
+        r.started_at = s.Double(9);
+        r.ended_at = s.Double(10);
+        if (!s.IsNull(11)) r.exit_code = static_cast<int>(s.Int(11));
+        if (!s.IsNull(12)) r.signal = static_cast<int>(s.Int(12));
+        r.failure_reason = s.Text(13);
+        r.host = s.Text(14);
+        r.agent_id = s.Text(15);
+        r.pid = static_cast<int>(s.Int(16));
+        r.run_dir = s.Text(17);
+        index_of_seq.emplace(s.Int(0), runs.size());
+        runs.push_back(std::move(r));
+      }
+    }
+    if (runs.empty()) return runs;
+    {
+      auto stmt = db_->Prepare(by_sweep ? kSummaryBySweep : kSummaryById);
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, arg);
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        MetricSummary m;
+        m.last = stmt->Double(2);
+        m.min = stmt->Double(3);
+        m.max = stmt->Double(4);
+        m.last_step = stmt->Int(5);
+        m.count = stmt->Int(6);
+        runs[index_of_seq.at(stmt->Int(0))].summary.emplace(stmt->Text(1), m);
+      }
+    }
+    {
+      auto stmt = db_->Prepare(by_sweep ? kTagsBySweep : kTagsById);
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, arg);
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        runs[index_of_seq.at(stmt->Int(0))].tags.emplace(stmt->Text(1), stmt->Text(2));
+      }
+    }
+    return runs;
+  }
+
+  std::unique_ptr<Database> db_;
+  IdGenerator ids_;
+  // Metric key -> id; keys are never deleted or renumbered, so entries stay valid.
+  std::unordered_map<std::string, std::int64_t> key_ids_;
+};
+
+Result<bool> IsExistingDatabase(const std::filesystem::path& path) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (ec) return Error::Io("cannot stat " + path.string() + ": " + ec.message());
+  if (!exists) return false;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Error::Io("cannot stat " + path.string() + ": " + ec.message());
+  if (size == 0) return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string header(kSqliteMagic.size(), '\0');
+  if (!in.read(header.data(), static_cast<std::streamsize>(header.size())) || header != kSqliteMagic) {
+    return Error::InvalidInput(path.string() + " is not a SQLite database (and so not a Sweep store)");
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  const std::filesystem::path file(path);
+  if (file.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) return Error::Io("cannot create " + file.parent_path().string() + ": " + ec.message());
+  }
+  auto existing = IsExistingDatabase(file);
+  if (!existing.ok()) return existing.error();
+  auto db = sqlite::Database::Open(path, *existing ? sqlite::OpenMode::kReadWrite
+                                                  : sqlite::OpenMode::kReadWriteCreate);
+  if (!db.ok()) return db.error();
+  // Readers in WAL mode rarely wait; this covers checkpoints and migration.
+  (*db)->SetBusyTimeoutMs(sqlite::kBusyBudgetMs);
+  if (*existing) {
+    if (auto s = sqlite::CheckExisting(**db); !s.ok()) return s.error();
+  }
+  if (auto s = sqlite::ConfigureAndMigrate(**db); !s.ok()) return s.error();
+  return std::unique_ptr<Store>(new SqliteStore(std::move(db).value()));
+}
+
+}  // namespace sweep

@@ -1,0 +1,468 @@
+#include "tracking/store_conformance_test.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+namespace sweep::testing {
+namespace {
+
+class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().open();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  SweepRecord MakeSweep(const std::string& name = "demo") {
+    SweepRecord s;
+    s.name = name;
+    s.method = "grid";
+    s.metric_name = "loss";
+    s.goal = Goal::kMaximize;
+    s.spec_text = "method: grid\n";
+    s.spec_path = "/tmp/spec.yaml";
+    s.seed = 0xFFFF'FFFF'FFFF'FFF0ull;  // above INT64_MAX: must survive storage
+    auto created = store_->CreateSweep(s);
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    return created.value();
+  }
+
+  RunRecord Claim(const std::string& sweep_id, Config params, std::optional<std::int64_t> grid = std::nullopt) {
+    auto r = store_->ClaimRun(
+        sweep_id,
+        [&](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> {
+          return std::optional<NewRun>(NewRun{params, grid});
+        },
+        ClaimContext{"host-a", "agent-1", TrialState::kQueued});
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->has_value());
+    return **r;
+  }
+
+  std::unique_ptr<Store> store_;
+};
+
+bool IsLowerBase36(const std::string& id) {
+  if (id.size() != 8) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
+TEST_P(StoreConformance, CreateAndGetSweepRoundTrips) {
+  SweepRecord s = MakeSweep();
+  EXPECT_TRUE(IsLowerBase36(s.id)) << s.id;
+  EXPECT_GT(s.created_at, 0);
+  auto got = store_->GetSweep(s.id);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->name, "demo");
+  EXPECT_EQ(got->method, "grid");
+  EXPECT_EQ(got->metric_name, "loss");
+  EXPECT_EQ(got->goal, Goal::kMaximize);
+  EXPECT_EQ(got->spec_text, "method: grid\n");
+  EXPECT_EQ(got->spec_path, "/tmp/spec.yaml");
+  EXPECT_EQ(got->seed, 0xFFFF'FFFF'FFFF'FFF0ull);
+  EXPECT_EQ(got->state, SweepState::kRunning);
+}
+
+TEST_P(StoreConformance, GetSweepByNameReturnsNewest) {
+  SweepRecord old_one;
+  old_one.name = "same";
+  old_one.method = "random";
+  old_one.created_at = 100;
+  ASSERT_TRUE(store_->CreateSweep(old_one).ok());
+  SweepRecord new_one = old_one;
+  new_one.created_at = 200;
+  auto created = store_->CreateSweep(new_one);
+  ASSERT_TRUE(created.ok());
+  auto got = store_->GetSweep("same");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->id, created->id);
+}
+
+TEST_P(StoreConformance, GetSweepByPrefixAndAmbiguity) {
+  SweepRecord a;
+  a.id = "abc00001";
+  a.name = "a";
+  SweepRecord b = a;
+  b.id = "abc00002";
+  b.name = "b";
+  ASSERT_TRUE(store_->CreateSweep(a).ok());
+  ASSERT_TRUE(store_->CreateSweep(b).ok());
+  auto unique = store_->GetSweep("abc00002");
+  ASSERT_TRUE(unique.ok());
+  EXPECT_EQ(unique->name, "b");
+  auto ambiguous = store_->GetSweep("abc");
+  ASSERT_FALSE(ambiguous.ok());
+  EXPECT_EQ(ambiguous.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(ambiguous.error().message.find("abc00001"), std::string::npos);
+  EXPECT_NE(ambiguous.error().message.find("abc00002"), std::string::npos);
+  EXPECT_EQ(store_->GetSweep("abc0000").error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(store_->GetSweep("zzz").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetSweep("").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetSweep("a*").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, UniquePrefixFindsSweep) {
+  SweepRecord s = MakeSweep();
+  auto got = store_->GetSweep(s.id.substr(0, 5));
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->id, s.id);
+}
+
+TEST_P(StoreConformance, DuplicateExplicitSweepIdIsConflict) {
+  SweepRecord a;
+  a.id = "dup00000";
+  ASSERT_TRUE(store_->CreateSweep(a).ok());
+  auto again = store_->CreateSweep(a);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  SweepRecord bad;
+  bad.id = "NOT-AN-ID";
+  EXPECT_EQ(store_->CreateSweep(bad).error().code, ErrorCode::kInvalidInput);
+}
+
+TEST_P(StoreConformance, ListSweepsAndSetState) {
+  SweepRecord a = MakeSweep("one");
+  SweepRecord b = MakeSweep("two");
+  auto list = store_->ListSweeps();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  ASSERT_TRUE(store_->SetSweepState(b.id, SweepState::kStopped).ok());
+  EXPECT_EQ(store_->GetSweep(b.id)->state, SweepState::kStopped);
+  EXPECT_EQ(store_->GetSweep(a.id)->state, SweepState::kRunning);
+  EXPECT_EQ(store_->SetSweepState("nosuch00", SweepState::kFailed).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, ClaimNumbersRunsAndPassesExisting) {
+  SweepRecord s = MakeSweep();
+  std::vector<std::size_t> seen_sizes;
+  for (int i = 0; i < 3; ++i) {
+    auto r = store_->ClaimRun(
+        s.id,
+        [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
+          seen_sizes.push_back(existing.size());
+          for (std::size_t k = 0; k < existing.size(); ++k) EXPECT_EQ(existing[k].number, std::int64_t(k + 1));
+          return std::optional<NewRun>(NewRun{{{"i", Value(i)}}, i});
+        },
+        ClaimContext{"h", "a", TrialState::kRunning});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->has_value());
+    EXPECT_EQ((*r)->number, i + 1);
+    EXPECT_EQ((*r)->state, TrialState::kRunning);
+    EXPECT_TRUE(IsLowerBase36((*r)->id));
+  }
+  EXPECT_EQ(seen_sizes, (std::vector<std::size_t>{0, 1, 2}));
+}
+
+TEST_P(StoreConformance, ClaimNulloptAndErrorsInsertNothing) {
+  SweepRecord s = MakeSweep();
+  auto none = store_->ClaimRun(
+      s.id, [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> { return std::optional<NewRun>(); },
+      {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  auto failed = store_->ClaimRun(
+      s.id,
+      [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> { return Error::InvalidInput("boom"); },
+      {});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(failed.error().message, "boom");
+  EXPECT_TRUE(store_->ListRuns(s.id)->empty());
+  auto missing = store_->ClaimRun(
+      "nosuch00", [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> { return std::optional<NewRun>(); },
+      {});
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, DuplicateGridIndexIsRefused) {
+  SweepRecord s = MakeSweep();
+  Claim(s.id, {}, 7);
+  auto dup = store_->ClaimRun(
+      s.id,
+      [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> {
+        return std::optional<NewRun>(NewRun{{}, 7});
+      },
+      {});
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->ListRuns(s.id)->size(), 1u);
+  // Grid indexes are per sweep, and runs without one never collide.
+  SweepRecord other = MakeSweep("other");
+  Claim(other.id, {}, 7);
+  Claim(s.id, {});
+  Claim(s.id, {});
+  EXPECT_EQ(store_->ListRuns(s.id)->size(), 3u);
+}
+
+TEST_P(StoreConformance, TypedParamsRoundTrip) {
+  SweepRecord s = MakeSweep();
+  Config params = {
+      {"int", Value(3)},
+      {"double_integral", Value(3.0)},
+      {"bool", Value(true)},
+      {"string", Value("3")},
+      {"null", Value()},
+      {"nested", Value(ValueList{Value(1), Value(2.5), Value(ValueList{Value("x"), Value(false)})})},
+      {"map", Value(ValueMap{{"z", Value(1)}, {"a", Value(2)}})},
+      {"inf", Value(std::numeric_limits<double>::infinity())},
+      {"a.b", Value(int64_t{-9007199254740993})},
+  };
+  RunRecord run = Claim(s.id, params, 0);
+  auto got = store_->GetRun(run.id);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->params.size(), params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    EXPECT_EQ(got->params[i].first, params[i].first);
+    EXPECT_TRUE(got->params[i].second == params[i].second) << params[i].first;
+  }
+  EXPECT_TRUE(got->params[0].second.is_int());
+  EXPECT_TRUE(got->params[1].second.is_double());
+  EXPECT_EQ(got->grid_index, 0);
+  EXPECT_EQ(got->host, "host-a");
+  EXPECT_EQ(got->agent_id, "agent-1");
+}
+
+TEST_P(StoreConformance, RunLifecycle) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {{"x", Value(1)}});
+  EXPECT_EQ(run.state, TrialState::kQueued);
+  ASSERT_TRUE(store_->MarkRunStarted(run.id, {"python", "train.py", "--x=1", "with space"}, 4242, "/r/d", 1000.5).ok());
+  auto started = store_->GetRun(run.id);
+  ASSERT_TRUE(started.ok());
+  EXPECT_EQ(started->state, TrialState::kRunning);
+  EXPECT_EQ(started->argv, (std::vector<std::string>{"python", "train.py", "--x=1", "with space"}));
+  EXPECT_EQ(started->pid, 4242);
+  EXPECT_EQ(started->run_dir, "/r/d");
+  EXPECT_DOUBLE_EQ(started->started_at, 1000.5);
+
+  RunOutcome out;
+  out.state = TrialState::kFailed;
+  out.signal = 9;
+  out.failure_reason = "killed by signal 9";
+  out.ended_at = 1010;
+  ASSERT_TRUE(store_->FinishRun(run.id, out).ok());
+  auto ended = store_->GetRun(run.id);
+  EXPECT_EQ(ended->state, TrialState::kFailed);
+  EXPECT_FALSE(ended->exit_code.has_value());
+  EXPECT_EQ(ended->signal, 9);
+  EXPECT_EQ(ended->failure_reason, "killed by signal 9");
+  EXPECT_DOUBLE_EQ(ended->ended_at, 1010);
+
+  RunOutcome late;
+  late.state = TrialState::kFinished;
+  late.exit_code = 0;
+  auto conflict = store_->FinishRun(run.id, late);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->GetRun(run.id)->state, TrialState::kFailed);
+  EXPECT_EQ(store_->MarkRunStarted(run.id, {}, 1, "", 1).error().code, ErrorCode::kConflict);
+}
+
+TEST_P(StoreConformance, FinishRunValidates) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {});
+  RunOutcome not_terminal;
+  not_terminal.state = TrialState::kRunning;
+  EXPECT_EQ(store_->FinishRun(run.id, not_terminal).error().code, ErrorCode::kInvalidInput);
+  RunOutcome ok;
+  ok.exit_code = 0;
+  EXPECT_EQ(store_->FinishRun("nosuch00", ok).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->FinishRun(run.id, ok).ok());
+  EXPECT_EQ(store_->GetRun(run.id)->exit_code, 0);
+  EXPECT_GT(store_->GetRun(run.id)->ended_at, 0);
+}
+
+TEST_P(StoreConformance, GetRunByPrefixAndMissing) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {});
+  auto got = store_->GetRun(run.id.substr(0, 6));
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->id, run.id);
+  EXPECT_EQ(store_->GetRun("nosuch00").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetRun("").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->MarkRunStarted("nosuch00", {}, 1, "", 1).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListRuns("nosuch00").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, AmbiguousRunPrefixListsCandidates) {
+  SweepRecord s = MakeSweep();
+  // With 36 first characters, 40 runs guarantee two share a first character.
+  std::map<char, int> by_first;
+  for (int i = 0; i < 40; ++i) by_first[Claim(s.id, {}).id[0]] += 1;
+  char shared = 0;
+  for (const auto& [c, n] : by_first) {
+    if (n >= 2) shared = c;
+  }
+  ASSERT_NE(shared, 0);
+  auto r = store_->GetRun(std::string(1, shared));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(r.error().message.find("ambiguous"), std::string::npos);
+}
+
+TEST_P(StoreConformance, MetricsAndSummaries) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {});
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"loss", 0, 3.0, 1}, {"loss", 1, 1.0, 2}, {"acc", 0, nan, 2}}).ok());
+  // Out of order and NaN: last follows the highest step, min/max skip NaN.
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"loss", 3, nan, 4}, {"loss", 2, 0.5, 3}, {"acc", 1, 0.9, 3}}).ok());
+  auto got = store_->GetRun(run.id);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->summary.size(), 2u);
+  const MetricSummary& loss = got->summary.at("loss");
+  EXPECT_TRUE(std::isnan(loss.last));
+  EXPECT_EQ(loss.last_step, 3);
+  EXPECT_EQ(loss.min, 0.5);
+  EXPECT_EQ(loss.max, 3.0);
+  EXPECT_EQ(loss.count, 4);
+  const MetricSummary& acc = got->summary.at("acc");
+  EXPECT_EQ(acc.last, 0.9);
+  EXPECT_EQ(acc.min, 0.9);
+  EXPECT_EQ(acc.max, 0.9);
+  EXPECT_EQ(acc.count, 2);
+
+  auto all = store_->GetMetrics(run.id, "");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 6u);
+  EXPECT_EQ((*all)[0].key, "acc");
+  EXPECT_TRUE(std::isnan((*all)[0].value));
+  EXPECT_EQ((*all)[2].key, "loss");
+  std::vector<std::int64_t> steps;
+  for (std::size_t i = 2; i < 6; ++i) steps.push_back((*all)[i].step);
+  EXPECT_EQ(steps, (std::vector<std::int64_t>{0, 1, 2, 3}));
+  EXPECT_DOUBLE_EQ((*all)[4].time, 3);
+  auto loss_only = store_->GetMetrics(run.id, "loss");
+  ASSERT_TRUE(loss_only.ok());
+  EXPECT_EQ(loss_only->size(), 4u);
+  EXPECT_TRUE(store_->GetMetrics(run.id, "nope")->empty());
+  EXPECT_EQ(store_->GetMetrics("nosuch00", "").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->LogMetrics("nosuch00", {{"loss", 0, 1, 1}}).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->LogMetrics(run.id, {}).ok());
+}
+
+TEST_P(StoreConformance, InfinitiesAndAllNanSummary) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {});
+  const double inf = std::numeric_limits<double>::infinity();
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"x", 0, -inf, 0}, {"x", 1, inf, 0},
+                                          {"n", 0, std::numeric_limits<double>::quiet_NaN(), 0}}).ok());
+  auto got = store_->GetRun(run.id);
+  EXPECT_EQ(got->summary.at("x").min, -inf);
+  EXPECT_EQ(got->summary.at("x").max, inf);
+  EXPECT_EQ(got->summary.at("x").last, inf);
+  EXPECT_TRUE(std::isnan(got->summary.at("n").min));
+  EXPECT_TRUE(std::isnan(got->summary.at("n").max));
+  auto pts = store_->GetMetrics(run.id, "x");
+  EXPECT_EQ((*pts)[0].value, -inf);
+}
+
+TEST_P(StoreConformance, SameStepLaterReportWins) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {});
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"x", 5, 1.0, 10}}).ok());
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"x", 5, 2.0, 11}}).ok());
+  auto got = store_->GetRun(run.id);
+  EXPECT_EQ(got->summary.at("x").last, 2.0);
+  EXPECT_EQ(got->summary.at("x").count, 2);
+  EXPECT_EQ(store_->GetMetrics(run.id, "x")->size(), 2u);
+}
+
+TEST_P(StoreConformance, GetMetricsOrdersByStepThenTime) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {});
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"x", 2, 20.0, 5}, {"x", 1, 11.0, 9}, {"x", 1, 10.0, 3}}).ok());
+  auto pts = store_->GetMetrics(run.id, "x");
+  ASSERT_TRUE(pts.ok());
+  ASSERT_EQ(pts->size(), 3u);
+  EXPECT_EQ((*pts)[0].value, 10.0);
+  EXPECT_EQ((*pts)[1].value, 11.0);
+  EXPECT_EQ((*pts)[2].value, 20.0);
+}
+
+TEST_P(StoreConformance, TagsUpsertAndShowInListRuns) {
+  SweepRecord s = MakeSweep();
+  RunRecord a = Claim(s.id, {});
+  RunRecord b = Claim(s.id, {});
+  ASSERT_TRUE(store_->SetTags(a.id, {{"git", "abc"}, {"os", "linux"}}).ok());
+  ASSERT_TRUE(store_->SetTags(a.id, {{"git", "def"}}).ok());
+  ASSERT_TRUE(store_->LogMetrics(b.id, {{"loss", 0, 1.5, 0}}).ok());
+  EXPECT_EQ(store_->SetTags("nosuch00", {{"k", "v"}}).error().code, ErrorCode::kNotFound);
+  auto runs = store_->ListRuns(s.id);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].id, a.id);
+  EXPECT_EQ((*runs)[0].tags, (std::map<std::string, std::string>{{"git", "def"}, {"os", "linux"}}));
+  EXPECT_TRUE((*runs)[0].summary.empty());
+  EXPECT_EQ((*runs)[1].summary.at("loss").last, 1.5);
+  EXPECT_TRUE((*runs)[1].tags.empty());
+}
+
+TEST_P(StoreConformance, HeartbeatAndReap) {
+  SweepRecord s = MakeSweep();
+  RunRecord beating = Claim(s.id, {});
+  RunRecord silent = Claim(s.id, {});
+  RunRecord done = Claim(s.id, {});
+  RunRecord other_sweep = Claim(MakeSweep("other").id, {});
+  const double now = store_->GetRun(beating.id)->created_at;
+  ASSERT_TRUE(store_->MarkRunStarted(beating.id, {"a"}, 1, "", now).ok());
+  ASSERT_TRUE(store_->Heartbeat({beating.id}, now + 100).ok());
+  RunOutcome finished;
+  ASSERT_TRUE(store_->FinishRun(done.id, finished).ok());
+  // Unknown ids refuse the whole batch.
+  EXPECT_EQ(store_->Heartbeat({beating.id, "nosuch00"}, now + 1e6).error().code, ErrorCode::kNotFound);
+
+  auto reaped = store_->ReapStaleRuns(s.id, now + 50, "agent went silent");
+  ASSERT_TRUE(reaped.ok()) << reaped.error().message;
+  EXPECT_EQ(*reaped, std::vector<std::string>{silent.id});
+  auto crashed = store_->GetRun(silent.id);
+  EXPECT_EQ(crashed->state, TrialState::kCrashed);
+  EXPECT_EQ(crashed->failure_reason, "agent went silent");
+  EXPECT_GT(crashed->ended_at, 0);
+  EXPECT_EQ(store_->GetRun(beating.id)->state, TrialState::kRunning);
+  EXPECT_EQ(store_->GetRun(done.id)->state, TrialState::kFinished);
+  EXPECT_EQ(store_->GetRun(other_sweep.id)->state, TrialState::kQueued);
+
+  auto later = store_->ReapStaleRuns(s.id, now + 200, "stale");
+  EXPECT_EQ(*later, std::vector<std::string>{beating.id});
+  EXPECT_TRUE(store_->ReapStaleRuns(s.id, now + 1e9, "again")->empty());
+  EXPECT_EQ(store_->ReapStaleRuns("nosuch00", now, "x").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, ListRunsByState) {
+  SweepRecord s = MakeSweep();
+  RunRecord a = Claim(s.id, {});
+  RunRecord b = Claim(s.id, {});
+  ASSERT_TRUE(store_->MarkRunStarted(b.id, {}, 1, "", 1).ok());
+  auto queued = store_->ListRunsByState(s.id, TrialState::kQueued);
+  ASSERT_TRUE(queued.ok());
+  ASSERT_EQ(queued->size(), 1u);
+  EXPECT_EQ((*queued)[0].id, a.id);
+  EXPECT_EQ(store_->ListRunsByState(s.id, TrialState::kRunning)->size(), 1u);
+  EXPECT_TRUE(store_->ListRunsByState(s.id, TrialState::kFinished)->empty());
+}
+
+// Each SQLite store lives in its own fresh directory under the test temp dir.
+std::unique_ptr<Store> OpenFreshSqlite() {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sweep-conf-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  auto store = OpenStore((dir / "nested" / "sweep.db").string());
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
+                         ::testing::Values(StoreFactory{"Sqlite", OpenFreshSqlite}),
+                         [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace sweep::testing

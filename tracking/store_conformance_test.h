@@ -1,0 +1,19 @@
+// The Store conformance suite: every Store implementation runs it through
+// INSTANTIATE_TEST_SUITE_P with a factory that opens a fresh, empty store.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "tracking/store.h"
+
+namespace sweep::testing {
+
+struct StoreFactory {
+  std::string name;  // test-name suffix, e.g. "Sqlite"
+  // Opens a fresh, empty store; each call gets its own database.
+  std::function<std::unique_ptr<Store>()> open;
+};
+
+}  // namespace sweep::testing
