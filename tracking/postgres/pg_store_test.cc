@@ -404,6 +404,24 @@ TEST_F(StoreConformance, HeartbeatAndReapStaleRuns) {
   EXPECT_TRUE(store_->Heartbeat({}, 1).ok());
 }
 
+TEST_F(StoreConformance, ListRunsByState) {
+  SweepRecord s = NewSweep();
+  RunRecord a = Claim(s.id, NewRun{});
+  RunRecord b = Claim(s.id, NewRun{});
+  RunRecord c = Claim(s.id, NewRun{});
+  ASSERT_TRUE(store_->MarkRunStarted(b.id, {}, 1, "", 1).ok());
+  ASSERT_TRUE(store_->SetTags(c.id, {{"k", "v"}}).ok());
+  auto queued = store_->ListRunsByState(s.id, TrialState::kQueued);
+  ASSERT_TRUE(queued.ok()) << queued.error().message;
+  ASSERT_EQ(queued->size(), 2u);
+  EXPECT_EQ((*queued)[0].id, a.id);
+  EXPECT_EQ((*queued)[1].id, c.id);
+  EXPECT_EQ((*queued)[1].tags.at("k"), "v");
+  ASSERT_EQ(store_->ListRunsByState(s.id, TrialState::kRunning)->size(), 1u);
+  EXPECT_TRUE(store_->ListRunsByState(s.id, TrialState::kFinished)->empty());
+  EXPECT_EQ(store_->ListRunsByState("nosuch00", TrialState::kQueued).error().code, ErrorCode::kNotFound);
+}
+
 std::unique_ptr<Store> MakeStore(std::string* skip_reason) {
   auto server = pg_test::TestServerUrl();
   if (!server) {

@@ -270,7 +270,7 @@ class PostgresStore final : public Store {
     auto run = RunFromRow(*hit, 0);
     if (!run.ok()) return run.error();
     std::vector<RunRecord> one{std::move(*run)};
-    if (Status s = AttachSummariesAndTags(one, "r.id = $1", one[0].id); !s.ok()) return s.error();
+    if (Status s = AttachSummariesAndTags(one, "r.id = $1", {one[0].id}); !s.ok()) return s.error();
     return std::move(one[0]);
   }
 
@@ -279,6 +279,13 @@ class PostgresStore final : public Store {
     if (!exists.ok()) return exists.error();
     if (exists->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
     return LoadRuns(sweep_id);
+  }
+
+  Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override {
+    auto exists = conn_->Exec("SELECT 1 FROM sweeps WHERE id = $1", {sweep_id});
+    if (!exists.ok()) return exists.error();
+    if (exists->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
+    return LoadRuns(sweep_id, state);
   }
 
   Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) override {
@@ -462,9 +469,15 @@ class PostgresStore final : public Store {
 
   // Every run of the sweep in number order, with summaries and tags: three
   // set-oriented queries rather than one per run, so 100k runs stay fast.
-  Result<std::vector<RunRecord>> LoadRuns(const std::string& sweep_id) {
-    auto r = conn_->Exec(std::string("SELECT ") + kRunColumns + " FROM runs WHERE sweep_id = $1 ORDER BY number",
-                         {sweep_id});
+  // With `state`, only the runs in that state.
+  Result<std::vector<RunRecord>> LoadRuns(const std::string& sweep_id, std::optional<TrialState> state = {}) {
+    std::vector<Param> args{sweep_id};
+    std::string where = "r.sweep_id = $1";
+    if (state) {
+      args.emplace_back(std::string(TrialStateName(*state)));
+      where += " AND r.state = $2";
+    }
+    auto r = conn_->Exec(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE " + where + " ORDER BY number", args);
     if (!r.ok()) return r.error();
     std::vector<RunRecord> runs;
     runs.reserve(r->rows());
@@ -473,18 +486,18 @@ class PostgresStore final : public Store {
       if (!run.ok()) return run.error();
       runs.push_back(std::move(*run));
     }
-    if (Status s = AttachSummariesAndTags(runs, "r.sweep_id = $1", sweep_id); !s.ok()) return s.error();
+    if (Status s = AttachSummariesAndTags(runs, where, args); !s.ok()) return s.error();
     return runs;
   }
 
-  Status AttachSummariesAndTags(std::vector<RunRecord>& runs, const std::string& where, const std::string& arg) {
+  Status AttachSummariesAndTags(std::vector<RunRecord>& runs, const std::string& where, const std::vector<Param>& args) {
     if (runs.empty()) return OkStatus();
     std::unordered_map<std::string, RunRecord*> by_id;
     by_id.reserve(runs.size());
     for (RunRecord& run : runs) by_id.emplace(run.id, &run);
     auto s = conn_->Exec("SELECT s.run_id, s.key, s.last, s.last_step, s.min, s.max, s.count FROM run_summary s "
                          "JOIN runs r ON r.id = s.run_id WHERE " + where,
-                         {arg});
+                         args);
     if (!s.ok()) return s.error();
     for (int i = 0; i < s->rows(); ++i) {
       auto it = by_id.find(s->text(i, 0));
@@ -494,7 +507,7 @@ class PostgresStore final : public Store {
                         pg::ParseDouble(s->c_str(i, 5)), std::stoll(s->text(i, 3)), std::stoll(s->text(i, 6))};
     }
     auto t = conn_->Exec("SELECT t.run_id, t.key, t.value FROM tags t JOIN runs r ON r.id = t.run_id WHERE " + where,
-                         {arg});
+                         args);
     if (!t.ok()) return t.error();
     for (int i = 0; i < t->rows(); ++i) {
       auto it = by_id.find(t->text(i, 0));
