@@ -91,6 +91,9 @@ TEST_F(StoreConformance, CreateSweepWithExplicitIdConflictsOnReuse) {
   auto again = store_->CreateSweep(s);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  SweepRecord bad;
+  bad.id = "NOT-AN-ID";
+  EXPECT_EQ(store_->CreateSweep(bad).error().code, ErrorCode::kInvalidInput);
 }
 
 TEST_F(StoreConformance, GetSweepByIdNamePrefixAndErrors) {
@@ -110,7 +113,7 @@ TEST_F(StoreConformance, GetSweepByIdNamePrefixAndErrors) {
   auto missing = store_->GetSweep("zzzz");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
-  EXPECT_FALSE(store_->GetSweep("").ok());
+  EXPECT_EQ(store_->GetSweep("").error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(StoreConformance, ListSweepsAndSetSweepState) {
@@ -289,7 +292,7 @@ TEST_F(StoreConformance, GetRunByPrefixAndErrors) {
     }
   }
   EXPECT_EQ(store_->GetRun("nosuch00").error().code, ErrorCode::kNotFound);
-  EXPECT_FALSE(store_->GetRun("").ok());
+  EXPECT_EQ(store_->GetRun("").error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(StoreConformance, ListRunsInNumberOrderWithSummariesAndTags) {

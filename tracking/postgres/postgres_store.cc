@@ -45,6 +45,14 @@ std::string ArgvJson(const std::vector<std::string>& argv) {
   return ToJson(Value(std::move(list)));
 }
 
+bool IsValidId(const std::string& id) {
+  if (id.size() != static_cast<size_t>(kIdLength)) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
 Result<SweepRecord> SweepFromRow(const PgResult& r, int i) {
   SweepRecord s;
   s.id = r.text(i, 0);
@@ -101,6 +109,9 @@ class PostgresStore final : public Store {
     if (sweep.created_at == 0) sweep.created_at = Now();
     if (sweep.updated_at == 0) sweep.updated_at = sweep.created_at;
     const bool generate = sweep.id.empty();
+    if (!generate && !IsValidId(sweep.id)) {
+      return Error::InvalidInput("sweep id '" + sweep.id + "' is not 8 lowercase base-36 characters");
+    }
     Status st = conn_->Transaction([&]() -> Status {
       for (int draw = 0; draw < kMaxIdDraws; ++draw) {
         if (generate) sweep.id = NewId();
@@ -122,7 +133,7 @@ class PostgresStore final : public Store {
   }
 
   Result<SweepRecord> GetSweep(const std::string& id_or_name) override {
-    if (id_or_name.empty()) return Error::InvalidInput("empty sweep id or name");
+    if (id_or_name.empty()) return Error::NotFound("no sweep with an empty id or name");
     const std::string cols = kSweepColumns;
     auto exact = conn_->Exec("SELECT " + cols + " FROM sweeps WHERE id = $1", {id_or_name});
     if (!exact.ok()) return exact.error();
@@ -249,7 +260,7 @@ class PostgresStore final : public Store {
   }
 
   Result<RunRecord> GetRun(const std::string& id_or_prefix) override {
-    if (id_or_prefix.empty()) return Error::InvalidInput("empty run id");
+    if (id_or_prefix.empty()) return Error::NotFound("no run with an empty id");
     const std::string cols = kRunColumns;
     auto exact = conn_->Exec("SELECT " + cols + " FROM runs WHERE id = $1", {id_or_prefix});
     if (!exact.ok()) return exact.error();
