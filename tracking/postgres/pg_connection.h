@@ -1,0 +1,86 @@
+// PgConnection: one libpq connection with the few operations the PostgreSQL
+// store needs (parameterized statements, COPY, transactions with retry).
+// Private to tracking/postgres; libpq's header stays in the .cc file.
+//
+// Thread-safety: none; one connection is used by one thread. A connection
+// must not be used by a process forked after it was opened.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+struct pg_conn;    // libpq's PGconn
+struct pg_result;  // libpq's PGresult
+
+namespace sweep::pg {
+
+// A statement's result rows, as text. Cells are NULL-aware.
+class PgResult {
+ public:
+  explicit PgResult(pg_result* res);
+  ~PgResult();
+  PgResult(PgResult&& other) noexcept;
+  PgResult& operator=(PgResult&& other) noexcept;
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+
+  int rows() const;
+  bool is_null(int row, int col) const;
+  // The cell's text; empty for NULL.
+  std::string text(int row, int col) const;
+  const char* c_str(int row, int col) const;
+  // Rows touched by INSERT/UPDATE/DELETE.
+  long affected() const;
+
+ private:
+  pg_result* res_;
+};
+
+// A statement parameter: text or SQL NULL.
+using Param = std::optional<std::string>;
+
+class PgConnection {
+ public:
+  // Connects to `url` (postgresql:// or postgres://). On failure the error
+  // names user, host, port and database, never the password.
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& url);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs one statement with $1.. parameters. On failure the SQLSTATE and the
+  // violated constraint (if any) are kept for last_sqlstate()/last_constraint().
+  Result<PgResult> Exec(const std::string& sql, const std::vector<Param>& params = {});
+  // Runs several ;-separated statements without parameters (migrations).
+  Status ExecScript(const std::string& sql);
+  // Streams `rows` (already in COPY text format, one line each) into
+  // `copy_sql` (a "COPY t(cols) FROM STDIN" statement).
+  Status CopyIn(const std::string& copy_sql, const std::string& rows);
+
+  // Runs `body` between BEGIN and COMMIT. Serialization failures and
+  // deadlocks (retryable by definition) restart the whole body, up to a
+  // bounded number of attempts with jittered backoff; any other error rolls
+  // back and is returned as is. `body` must therefore be safe to repeat.
+  Status Transaction(const std::function<Status()>& body);
+
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+  const std::string& last_constraint() const { return last_constraint_; }
+
+ private:
+  explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+  Error Fail(const std::string& what, pg_result* res);
+
+  pg_conn* conn_;
+  std::string last_sqlstate_;
+  std::string last_constraint_;
+};
+
+// SQLSTATE of a unique constraint violation.
+inline constexpr const char* kUniqueViolation = "23505";
+
+}  // namespace sweep::pg

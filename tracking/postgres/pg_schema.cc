@@ -1,0 +1,134 @@
+#include "tracking/postgres/pg_schema.h"
+
+#include <string>
+
+namespace sweep::pg {
+namespace {
+
+// Advisory lock key shared by every process migrating a Sweep database:
+// "SWEEPMIG" as ASCII, an arbitrary constant unlikely to collide with
+// another application's advisory locks in the same database.
+constexpr const char* kMigrationLockKey = "6005344792124148039";
+
+// Migration N brings the schema from version N-1 to N. Appended to, never edited.
+// Times are Unix seconds as double precision; params and argv are JSON text
+// (value_json keeps ints vs floats and NaN/Infinity, which jsonb would not).
+constexpr const char* kMigrations[] = {
+    // 1: initial schema.
+    R"sql(
+CREATE TABLE sweeps (
+  id          text PRIMARY KEY,
+  name        text NOT NULL,
+  method      text NOT NULL,
+  metric_name text NOT NULL,
+  goal        text NOT NULL,
+  spec_text   text NOT NULL,
+  spec_path   text NOT NULL,
+  seed        bigint NOT NULL,
+  state       text NOT NULL,
+  created_at  double precision NOT NULL,
+  updated_at  double precision NOT NULL
+);
+CREATE INDEX sweeps_by_name ON sweeps (name, created_at);
+
+CREATE TABLE runs (
+  id             text PRIMARY KEY,
+  sweep_id       text NOT NULL REFERENCES sweeps (id),
+  number         bigint NOT NULL,
+  grid_index     bigint,
+  state          text NOT NULL,
+  params         text NOT NULL,
+  argv           text NOT NULL,
+  created_at     double precision NOT NULL,
+  started_at     double precision NOT NULL DEFAULT 0,
+  ended_at       double precision NOT NULL DEFAULT 0,
+  heartbeat_at   double precision,
+  exit_code      integer,
+  signal         integer,
+  failure_reason text NOT NULL DEFAULT '',
+  host           text NOT NULL DEFAULT '',
+  agent_id       text NOT NULL DEFAULT '',
+  pid            integer NOT NULL DEFAULT 0,
+  run_dir        text NOT NULL DEFAULT '',
+  UNIQUE (sweep_id, number)
+);
+-- A grid point runs once, except that a crashed attempt may be re-run on resume.
+CREATE UNIQUE INDEX runs_grid_point ON runs (sweep_id, grid_index)
+  WHERE grid_index IS NOT NULL AND state <> 'crashed';
+CREATE INDEX runs_live ON runs (sweep_id) WHERE state IN ('queued', 'running');
+
+-- One row per parameter, for queries ("runs with lr < 0.01"): the typed
+-- value as JSON plus its numeric value when it has one.
+CREATE TABLE params (
+  run_id  text NOT NULL REFERENCES runs (id),
+  name    text NOT NULL,
+  value   text NOT NULL,
+  numeric double precision,
+  PRIMARY KEY (run_id, name)
+);
+CREATE INDEX params_by_name ON params (name, numeric);
+
+CREATE TABLE metrics (
+  seq    bigserial,
+  run_id text NOT NULL REFERENCES runs (id),
+  key    text NOT NULL,
+  step   bigint NOT NULL,
+  value  double precision NOT NULL,
+  time   double precision NOT NULL
+);
+CREATE INDEX metrics_by_run ON metrics (run_id, key, step, time, seq);
+
+CREATE TABLE run_summary (
+  run_id    text NOT NULL REFERENCES runs (id),
+  key       text NOT NULL,
+  last      double precision NOT NULL,
+  last_step bigint NOT NULL,
+  min       double precision NOT NULL,
+  max       double precision NOT NULL,
+  count     bigint NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE INDEX run_summary_by_key ON run_summary (key, min);
+
+CREATE TABLE tags (
+  run_id text NOT NULL REFERENCES runs (id),
+  key    text NOT NULL,
+  value  text NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+)sql",
+};
+
+static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
+
+}  // namespace
+
+Status Migrate(PgConnection& conn) {
+  int found = 0;
+  Status st = conn.Transaction([&]() -> Status {
+    // Taken before anything else, so concurrent openers queue here instead
+    // of racing on CREATE TABLE; released at COMMIT/ROLLBACK.
+    if (auto r = conn.Exec("SELECT pg_advisory_xact_lock($1::bigint)", {kMigrationLockKey}); !r.ok()) return r.error();
+    if (auto r = conn.Exec("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)"); !r.ok()) {
+      return r.error();
+    }
+    auto cur = conn.Exec("SELECT coalesce(max(version), 0) FROM schema_version");
+    if (!cur.ok()) return cur.error();
+    found = std::stoi(cur->text(0, 0));
+    if (found > kSchemaVersion) {
+      return Error::Io("the database's schema version " + std::to_string(found) +
+                       " is newer than this build supports (" + std::to_string(kSchemaVersion) +
+                       "); upgrade sweep");
+    }
+    for (int v = found + 1; v <= kSchemaVersion; ++v) {
+      if (auto r = conn.ExecScript(kMigrations[v - 1]); !r.ok()) return r.error();
+      if (auto r = conn.Exec("INSERT INTO schema_version (version) VALUES ($1)", {std::to_string(v)}); !r.ok()) {
+        return r.error();
+      }
+    }
+    return OkStatus();
+  });
+  return st;
+}
+
+}  // namespace sweep::pg
