@@ -1,5 +1,7 @@
 #include "tracking/store.h"
 
+#include "tracking/postgres/postgres_store.h"
+
 #include <array>
 #include <utility>
 
@@ -34,12 +36,7 @@ std::optional<SweepState> ParseSweepState(std::string_view name) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location) {
-  for (std::string_view scheme : kPostgresSchemes) {
-    if (location.starts_with(scheme)) {
-      return Error::InvalidInput("PostgreSQL store: not built yet (" + std::string(scheme) +
-                                 " URLs are reserved for the shared server store)");
-    }
-  }
+  if (IsPostgresUrl(location)) return OpenPostgresStore(location);
   if (location.empty()) return Error::InvalidInput("store location is empty");
   return OpenSqliteStore(location);
 }

@@ -1,5 +1,9 @@
 #include "tracking/store_conformance_test.h"
 
+#ifdef SWEEP_CONFORMANCE_POSTGRES
+#include "tracking/postgres/pg_test_support.h"
+#endif
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +17,9 @@ namespace {
 class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
+    if (GetParam().skip_reason) {
+      if (auto reason = GetParam().skip_reason(); reason) GTEST_SKIP() << *reason;
+    }
     store_ = GetParam().open();
     ASSERT_NE(store_, nullptr);
   }
@@ -460,9 +467,32 @@ std::unique_ptr<Store> OpenFreshSqlite() {
   return store.ok() ? std::move(store).value() : nullptr;
 }
 
+#ifdef SWEEP_CONFORMANCE_POSTGRES
+// A fresh database on the test server (tests/pg/start_postgres.sh) per test.
+std::unique_ptr<Store> OpenFreshPostgres() {
+  auto base = pg_test::TestServerUrl();
+  if (!base) return nullptr;
+  auto url = pg_test::CreateFreshDatabase(*base);
+  EXPECT_TRUE(url.ok()) << url.error().message;
+  if (!url.ok()) return nullptr;
+  auto store = OpenStore(*url);  // through the URL dispatch users take
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::optional<std::string> NoPostgres() {
+  if (pg_test::TestServerUrl()) return std::nullopt;
+  return pg_test::NoServerMessage();
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
-                         ::testing::Values(StoreFactory{"Sqlite", OpenFreshSqlite}),
+                         ::testing::Values(StoreFactory{"Postgres", OpenFreshPostgres, NoPostgres}),
                          [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+#else
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
+                         ::testing::Values(StoreFactory{"Sqlite", OpenFreshSqlite, {}}),
+                         [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+#endif
 
 }  // namespace
 }  // namespace sweep::testing

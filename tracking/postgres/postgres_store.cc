@@ -408,6 +408,7 @@ class PostgresStore final : public Store {
       auto r = conn_->Exec(
           "UPDATE runs SET state = 'crashed', failure_reason = $3, ended_at = $4 "
           "WHERE sweep_id = $1 AND state IN ('queued', 'running') "
+          "AND agent_id NOT LIKE 'external:%' "
           "AND coalesce(heartbeat_at, nullif(started_at, 0), created_at) < $2 RETURNING id, number",
           {sweep_id, pg::FormatDouble(stale_before), reason, pg::FormatDouble(Now())});
       if (!r.ok()) return r.error();
