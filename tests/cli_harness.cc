@@ -49,8 +49,8 @@ pid_t Spawn(const std::filesystem::path& cwd, const std::vector<std::string>& ar
 }  // namespace
 
 std::string SweepBinary() {
-  const char* dir = std::getenv("SWEEP_BINARY_DIR");
-  return std::string(dir ? dir : ".") + "/bin/sweep";
+  if (const char* dir = std::getenv("SWEEP_BINARY_DIR"); dir != nullptr) return std::string(dir) + "/bin/sweep";
+  return std::string(SWEEP_BUILD_DIR) + "/bin/sweep";
 }
 
 std::filesystem::path SourceDir() {

@@ -135,7 +135,7 @@ TEST(RunEndToEnd, MissingMetricIsFailedWithReason) {
 TEST(RunEndToEnd, ProgramNotFoundIsFailed) {
   TempDir dir;
   dir.Write("spec.yaml",
-            "program: train.py\nmethod: grid\ncommand: [/nonexistent/trainer, ${args}]\nparameters:\n  x:\n    value: 1\n");
+            "program: train.py\nmethod: grid\ncommand:\n  - /nonexistent/trainer\n  - ${args}\nparameters:\n  x:\n    value: 1\n");
   RunCli(dir.path(), {"run", "spec.yaml"});
   auto store = OpenTestStore(dir);
   auto runs = OnlySweepRuns(*store);

@@ -141,10 +141,14 @@ TEST_F(SqliteStoreTest, AdoptsEmptyFile) {
   ASSERT_TRUE(store.ok()) << store.error().message;
 }
 
-TEST_F(SqliteStoreTest, PostgresUrlIsNotBuiltYet) {
-  auto store = OpenStore("postgresql://user@host/db");
+TEST_F(SqliteStoreTest, PostgresUrlsGoToThePostgresStoreNotToAFile) {
+  // Port 1 on loopback: nothing listens, so the connection is refused at once.
+  const std::string url = "postgresql://nobody:secret@127.0.0.1:1/none";
+  auto store = OpenStore(url);
   ASSERT_FALSE(store.ok());
-  EXPECT_NE(store.error().message.find("PostgreSQL store: not built yet"), std::string::npos);
+  EXPECT_EQ(store.error().code, ErrorCode::kIo);
+  EXPECT_EQ(store.error().message.find("secret"), std::string::npos) << "never print the password";
+  EXPECT_FALSE(std::filesystem::exists(url)) << "a URL must never become a SQLite file";
 }
 
 // Eight processes race to claim a 1000-point grid; every point must be taken

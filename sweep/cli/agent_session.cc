@@ -118,7 +118,7 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
     options.gpu_slots = &*gpus->slots;
   }
   options.count = flags.count;
-  options.launch.runs_root = RunsRootFor(store_location);
+  options.launch.runs_root = std::filesystem::absolute(RunsRootFor(store_location));
   options.launch.working_dir = std::filesystem::current_path();
   options.launch.interpreter = flags.interpreter;
   if (!flags.no_wandb_shim) {
