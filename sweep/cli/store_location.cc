@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "sweep/cli/cli.h"
+#include "tracking/postgres/postgres_store.h"
 
 namespace sweep::cli {
 
@@ -13,13 +14,16 @@ std::string ResolveStorePath(const GlobalOptions& options) {
 }
 
 std::string RunsRootFor(const std::string& store_path) {
+  // A server store keeps runs' logs and artifacts on the machine that ran
+  // them, in the default local folder.
+  if (IsPostgresUrl(store_path)) return (std::filesystem::path(kDefaultStorePath).parent_path() / "runs").string();
   const auto parent = std::filesystem::path(store_path).parent_path();
   return (parent.empty() ? std::filesystem::path("runs") : parent / "runs").string();
 }
 
 Result<std::unique_ptr<Store>> OpenCliStore(const GlobalOptions& options, bool must_exist) {
   const std::string path = ResolveStorePath(options);
-  if (must_exist && !std::filesystem::exists(path)) {
+  if (must_exist && !IsPostgresUrl(path) && !std::filesystem::exists(path)) {
     return Error::NotFound("no store at " + path + " (run `sweep run <spec>` first, or pass --store / set " +
                            kStoreEnvVar + ")");
   }
