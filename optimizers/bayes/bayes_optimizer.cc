@@ -120,14 +120,15 @@ ModelData Collect(const OptimizerOptions& options, const SpaceEncoding& enc,
   }
   data.x.resize(static_cast<Eigen::Index>(keep.size()), fd);
   data.y.resize(static_cast<Eigen::Index>(keep.size()));
+  std::vector<double> f(fd);
   for (int k = 0; k < static_cast<int>(keep.size()); ++k) {
-    enc.Features(raw[keep[k]].data(), data.x.row(k).data());
+    // Eigen is column-major: fill a row through a contiguous buffer.
+    enc.Features(raw[keep[k]].data(), f.data());
+    data.x.row(k) = Eigen::Map<const Eigen::RowVectorXd>(f.data(), fd);
     data.y[k] = y[keep[k]] ? *y[keep[k]] : *imputed;
     data.raw.push_back(std::move(raw[keep[k]]));
   }
-  // Row-major feature rows: Eigen matrices are column-major, so fill by row.
   data.pending.resize(static_cast<Eigen::Index>(pending_raw.size()), fd);
-  std::vector<double> f(fd);
   for (int k = 0; k < static_cast<int>(pending_raw.size()); ++k) {
     enc.Features(pending_raw[k].data(), f.data());
     data.pending.row(k) = Eigen::Map<const Eigen::RowVectorXd>(f.data(), fd);
