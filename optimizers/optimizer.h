@@ -58,6 +58,11 @@ struct BayesOptions {
   Acquisition acquisition = Acquisition::kLogEi;
   double ucb_beta = 2.0;
 
+  // Log-warp the objective before standardizing (monotone; see
+  // bayes_optimizer.cc): better for objectives spanning orders of magnitude,
+  // which most losses do.
+  bool warp_outputs = true;
+
   // Size of the space-filling (Latin hypercube) design proposed before the
   // model is used; 0 = automatic, max(5, d + 1) for d searched parameters.
   int initial_design = 0;

@@ -140,6 +140,10 @@ void GaussianProcess::SetTargets(const Eigen::VectorXd& y) {
   l.transpose().solveInPlace(alpha_);
 }
 
+Eigen::VectorXd GaussianProcess::MeanAtInputs(const Eigen::VectorXd& y) const {
+  return y - (std::exp(hyper_.log_noise_var) + hyper_.jitter) * alpha_.head(y.size());
+}
+
 void GaussianProcess::Predict(const Eigen::MatrixXd& xs, Eigen::VectorXd* mean, Eigen::VectorXd* var) const {
   const int m = static_cast<int>(xs.cols());
   const double s2 = std::exp(hyper_.log_signal_var);

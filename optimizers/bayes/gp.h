@@ -55,6 +55,10 @@ class GaussianProcess {
   void PredictWithGradient(const Eigen::VectorXd& x, double* mean, double* var,
                            Eigen::VectorXd* dmean, Eigen::VectorXd* dvar) const;
 
+  // Posterior mean at the training inputs, K_f α = y - (noise + jitter) α:
+  // O(n), no solve. Needs SetTargets(y) first.
+  Eigen::VectorXd MeanAtInputs(const Eigen::VectorXd& y) const;
+
   int size() const { return n_; }
   const GpHyper& hyper() const { return hyper_; }
   const Eigen::MatrixXd& inputs() const { return x_; }  // first size() rows valid
