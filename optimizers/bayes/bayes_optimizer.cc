@@ -46,16 +46,15 @@ constexpr int kFitRestarts = 3;
 // stay in.
 constexpr int kMaxModelPoints = 2000;
 
-// Acquisition search. Quasi-random candidates cover the cube; near-incumbent
-// candidates (Gaussian steps at three scales around the best points) give
-// the precision that exploitation needs. The candidate count shrinks with n
-// so that the n² m flops of scoring stay below ~3e8 (≈0.1 s).
+// Acquisition search: quasi-random candidates cover the cube, the best few
+// are refined by L-BFGS-B, which gives the precision exploitation needs.
+// (Extra Gaussian candidates around the incumbents were tried and dropped:
+// on the bench they trapped Styblinski-Tang in its secondary basins.) The
+// candidate count shrinks with n so that the n² m flops of scoring stay
+// below ~3e8 (≈0.1 s).
 constexpr int kMaxQuasiRandomCandidates = 1024;
 constexpr int kMinQuasiRandomCandidates = 128;
 constexpr double kCandidateFlopBudget = 3e8;
-constexpr int kIncumbents = 5;
-constexpr int kLocalCandidatesPerIncumbent = 60;
-constexpr double kLocalStepScales[] = {0.1, 0.02, 0.002};
 constexpr int kRefineStarts = 5;
 constexpr int kRefineIterations = 30;
 // Two encodings closer than this (Euclidean, unit cube) are the same point:
@@ -63,6 +62,10 @@ constexpr int kRefineIterations = 30;
 // teaches the model nothing, yet coarse enough to catch refinements that
 // converge to an existing point up to rounding.
 constexpr double kDuplicateTolerance = 1e-6;
+// Radius, in length scales, around pending trials where no proposal goes:
+// the Matérn-5/2 correlation there exceeds 0.99, so a second trial would
+// mostly repeat the pending one.
+constexpr double kPendingExclusion = 0.05;
 // Variance floor: keeps log σ finite where the posterior has collapsed.
 constexpr double kVarianceFloor = 1e-20;
 
@@ -347,8 +350,9 @@ class BayesOptimizer final : public Optimizer {
     // above the model's mean there, and EI would then keep re-proposing the
     // incumbent (noisy EI's usual plug-in).
     const double incumbent = gp.MeanAtInputs(y).minCoeff();
-    // Kriging believer: pending trials are observed at the posterior mean,
-    // which keeps the mean and collapses the variance around them.
+    // Kriging believer: pending trials are observed, exactly, at the posterior
+    // mean, which keeps the mean and collapses the variance around them (to
+    // ~0, not to the noise level, so EI there is negligible).
     if (data.pending.rows() > 0) {
       Eigen::VectorXd mu, var;
       gp.Predict(data.pending.transpose(), &mu, &var);
@@ -356,7 +360,7 @@ class BayesOptimizer final : public Optimizer {
       fantasy_y << y, mu;
       int appended = 0;
       for (int i = 0; i < data.pending.rows(); ++i) {
-        if (gp.Append(data.pending.row(i).transpose())) fantasy_y[y.size() + appended++] = mu[i];
+        if (gp.Append(data.pending.row(i).transpose(), /*noiseless=*/true)) fantasy_y[y.size() + appended++] = mu[i];
       }
       gp.SetTargets(fantasy_y.head(y.size() + appended));
     }
@@ -369,20 +373,6 @@ class BayesOptimizer final : public Optimizer {
     std::vector<double> q = bayes::ShiftedRdSequence(rng.Next(), n_quasi, d);
     std::vector<std::vector<double>> cand;
     for (int i = 0; i < n_quasi; ++i) cand.emplace_back(q.begin() + i * d, q.begin() + (i + 1) * d);
-    std::vector<int> order(data.y.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return data.y[a] < data.y[b]; });
-    for (int k = 0; k < std::min<int>(kIncumbents, static_cast<int>(order.size())); ++k) {
-      for (int c = 0; c < kLocalCandidatesPerIncumbent; ++c) {
-        const double scale = kLocalStepScales[c % std::size(kLocalStepScales)];
-        std::vector<double> r = data.raw[order[k]];
-        for (double& u : r) {
-          const double u1 = std::max(rng.NextUnit(), 1e-300), u2 = rng.NextUnit();
-          u = std::clamp(u + scale * std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2), 0.0, 1.0);
-        }
-        cand.push_back(std::move(r));
-      }
-    }
     const int nc = static_cast<int>(cand.size());
     Eigen::MatrixXd feats(fd, nc);
     for (int i = 0; i < nc; ++i) enc_.Features(cand[i].data(), feats.col(i).data());
@@ -414,18 +404,24 @@ class BayesOptimizer final : public Optimizer {
     std::iota(ranked.begin(), ranked.end(), 0);
     std::stable_sort(ranked.begin(), ranked.end(), [&](int a, int b) { return score[a] > score[b]; });
     Eigen::VectorXd f(fd);
+    const Eigen::VectorXd inv_l = (-gp.hyper().log_lengthscale.array()).exp().matrix();
     for (int i : ranked) {
       enc_.Features(cand[i].data(), f.data());
-      if (!IsKnown(data, f)) return cand[i];
+      if (!IsKnown(data, f, inv_l)) return cand[i];
     }
     return cand[ranked.front()];  // every candidate is known (tiny discrete space)
   }
 
-  static bool IsKnown(const ModelData& data, const Eigen::VectorXd& f) {
+  // True when f repeats an observed point, or lies within
+  // kPendingExclusion length scales of a pending one (the fantasies already
+  // make EI small there; this makes "never near-identical" a guarantee).
+  static bool IsKnown(const ModelData& data, const Eigen::VectorXd& f, const Eigen::VectorXd& inv_l) {
     const double tol2 = kDuplicateTolerance * kDuplicateTolerance;
     for (int i = 0; i < data.x.rows(); ++i) if ((data.x.row(i).transpose() - f).squaredNorm() <= tol2) return true;
+    const double r2 = kPendingExclusion * kPendingExclusion;
     for (int i = 0; i < data.pending.rows(); ++i) {
-      if ((data.pending.row(i).transpose() - f).squaredNorm() <= tol2) return true;
+      const Eigen::VectorXd diff = data.pending.row(i).transpose() - f;
+      if (diff.squaredNorm() <= tol2 || diff.cwiseProduct(inv_l).squaredNorm() <= r2) return true;
     }
     return false;
   }

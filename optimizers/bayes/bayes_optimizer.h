@@ -7,14 +7,15 @@
 // q-laws are rounded to their representative (candidates are rounded before
 // the acquisition sees them), categoricals are one-hot. Matérn-5/2 kernel
 // with one length scale per feature (ARD), learned signal and noise
-// variances, standardized objective. Hyperparameters maximize the log
+// variances, objective log-warped (options.bayes.warp_outputs) and
+// standardized. Hyperparameters maximize the log
 // marginal likelihood plus log priors (log-space, bounded, multi-start
 // L-BFGS-B with analytic gradients).
 //
 // Proposal n = history.size():
 //   * while n < initial design size: point n of a seeded Latin hypercube;
-//   * otherwise the maximizer of log EI (or UCB) over quasi-random and
-//     near-incumbent candidates, refined by L-BFGS-B over the continuous
+//   * otherwise the maximizer of log EI (or UCB) over quasi-random (R_d)
+//     candidates, the best five refined by L-BFGS-B over the continuous
 //     parameters. Queued/running trials enter the model as "kriging
 //     believer" fantasies (observed at the posterior mean), so parallel
 //     agents asking at the same time get different points; a proposal never

@@ -112,7 +112,7 @@ bool GaussianProcess::Reset(const Eigen::MatrixXd& x) {
   }
 }
 
-bool GaussianProcess::Append(const Eigen::VectorXd& x) {
+bool GaussianProcess::Append(const Eigen::VectorXd& x, bool noiseless) {
   if (!x.allFinite()) return false;
   const int d = static_cast<int>(x.size());
   Reserve(n_ + 1, d);
@@ -124,7 +124,7 @@ bool GaussianProcess::Append(const Eigen::VectorXd& x) {
   }
   Eigen::VectorXd c = k;
   if (n_ > 0) l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(c);
-  const double pivot = s2 + std::exp(hyper_.log_noise_var) + hyper_.jitter - c.squaredNorm();
+  const double pivot = s2 + (noiseless ? 0.0 : std::exp(hyper_.log_noise_var)) + hyper_.jitter - c.squaredNorm();
   if (!(pivot > 0) || !std::isfinite(pivot)) return false;
   x_.row(n_) = x.transpose();
   l_.row(n_).head(n_) = c.transpose();

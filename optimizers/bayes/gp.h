@@ -44,7 +44,9 @@ class GaussianProcess {
   bool Reset(const Eigen::MatrixXd& x);
   // Appends one input row (rank-1 update, O(n²)); false when the new pivot is
   // not positive with the current jitter (then call Reset on all rows).
-  bool Append(const Eigen::VectorXd& x);
+  // noiseless: the row's observation is exact (a fantasy at the posterior
+  // mean), so the variance there collapses to ~0, not to the noise level.
+  bool Append(const Eigen::VectorXd& x, bool noiseless = false);
   // Targets for the current rows (size() of them); computes α = K⁻¹y.
   void SetTargets(const Eigen::VectorXd& y);
 
