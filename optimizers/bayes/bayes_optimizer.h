@@ -44,8 +44,9 @@
 
 namespace sweep {
 
-// kInvalidInput when the space has nothing to search (only constants) is not
-// an error: such a space yields the constant configuration every time.
+// Never fails today (every W&B distribution has a unit-cube encoding); a
+// space of constants only yields the constant configuration every time.
+// Returns Result so MakeOptimizer can forward it unchanged.
 Result<std::unique_ptr<Optimizer>> MakeBayesOptimizer(const OptimizerOptions& options);
 
 // The relevance of every parameter of options.space (same order), fitted on

@@ -220,3 +220,30 @@ TEST(FitParameterRelevance, RanksTheParameterThatMattersFirst) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(BayesOptimizer, BeyondTheModelCapKeepsTheBestAndTheRecent) {
+  // 2100 observations (> 2000): the model keeps the best 1000 and the most
+  // recent 1000. The proposal must still be valid and new, and land near the
+  // optimum the best observations show (x1 = 0.5 of the cube).
+  OptimizerOptions o = BraninOptions(15);
+  auto opt = MakeBayesOptimizer(o);
+  std::vector<TrialObservation> history;
+  for (int i = 0; i < 2100; ++i) {
+    TrialObservation t;
+    t.number = i;
+    const double u = (i * 0.618034) - std::floor(i * 0.618034), v = (i * 0.754878) - std::floor(i * 0.754878);
+    t.config = {{"x1", Value(-5 + 15 * u)}, {"x2", Value(15 * v)}};
+    t.state = TrialState::kFinished;
+    t.objective = std::pow(u - 0.5, 2) + std::pow(v - 0.5, 2);
+    history.push_back(t);
+  }
+  const Config c = (*opt)->Ask(history)->config;
+  EXPECT_NEAR((Num(c, 0) + 5) / 15, 0.5, 0.1);
+  EXPECT_NEAR(Num(c, 1) / 15, 0.5, 0.1);
+}
+
+}  // namespace
+}  // namespace sweep
