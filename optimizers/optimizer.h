@@ -41,11 +41,39 @@ struct Suggestion {
   std::optional<std::int64_t> grid_index;
 };
 
+// Settings of `method: bayes` (optimizers/bayes/bayes_optimizer.h); the
+// other methods ignore them. Defaults suit a sweep spec that says nothing.
+struct BayesOptions {
+  // What a failed, crashed or killed trial, or a finished one whose
+  // objective is missing or not finite, tells the model. Imputing the worst
+  // value seen (default) steers the search away from regions that crash;
+  // kExclude forgets such trials (their points may then be proposed again).
+  enum class FailedTrials { kImputeWorst, kImputeBest, kImputeValue, kExclude };
+  FailedTrials failed_trials = FailedTrials::kImputeWorst;
+  double impute_value = 0;  // the objective used with kImputeValue
+
+  // Acquisition function: log expected improvement (default; stable far in
+  // the tails) or the upper confidence bound mean ± ucb_beta * stddev.
+  enum class Acquisition { kLogEi, kUcb };
+  Acquisition acquisition = Acquisition::kLogEi;
+  double ucb_beta = 2.0;
+
+  // Log-warp the objective before standardizing (monotone; see
+  // bayes_optimizer.cc): better for objectives spanning orders of magnitude,
+  // which most losses do.
+  bool warp_outputs = true;
+
+  // Size of the space-filling (Latin hypercube) design proposed before the
+  // model is used; 0 = automatic, max(5, d + 1) for d searched parameters.
+  int initial_design = 0;
+};
+
 struct OptimizerOptions {
   SearchMethod method = SearchMethod::kRandom;
   SearchSpace space;
   Goal goal = Goal::kMinimize;
   std::uint64_t seed = 0;
+  BayesOptions bayes;
 };
 
 class Optimizer {

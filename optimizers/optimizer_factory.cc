@@ -1,6 +1,7 @@
 // MakeOptimizer: the one place that maps a SearchMethod to its optimizer.
 #include <memory>
 
+#include "optimizers/bayes/bayes_optimizer.h"
 #include "optimizers/grid_search.h"
 #include "optimizers/optimizer.h"
 #include "optimizers/random_search.h"
@@ -17,7 +18,7 @@ Result<std::unique_ptr<Optimizer>> MakeOptimizer(const OptimizerOptions& options
     case SearchMethod::kRandom:
       return std::unique_ptr<Optimizer>(std::make_unique<RandomSearch>(options.space, options.seed));
     case SearchMethod::kBayes:
-      return Error::InvalidInput("method: bayes is not available in this build");
+      return MakeBayesOptimizer(options);
   }
   return Error::Internal("unknown search method");
 }
