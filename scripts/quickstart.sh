@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+export CCACHE_BASEDIR="$PWD"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWEEP_BUILD_TESTS=OFF -DSWEEP_BUILD_BENCH=OFF
 cmake --build build --target sweep_cli
 

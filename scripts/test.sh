@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --test
 build_dir=${SWEEP_TEST_BUILD_DIR:-build-test}
+# Compiler-cache hits across checkouts in different folders (CI clones anew).
+export CCACHE_BASEDIR="$PWD"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWEEP_BUILD_TESTS=ON -DSWEEP_BUILD_BENCH=ON
 cmake --build "$build_dir"
 cd "$build_dir"
