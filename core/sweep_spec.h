@@ -45,11 +45,19 @@ struct MetricSpec {
 // min_iter * eta^k (or max_iter / eta^k for k < s) and stopped when below the
 // bracket's quantile. Exactly W&B's rule: min_iter, or max_iter with s.
 struct EarlyTerminateSpec {
+  // `type: hyperband` (W&B) or `type: median` (our extension: Optuna's
+  // MedianPruner, stop a run whose best value so far is worse than the median
+  // of completed runs at the same iteration).
+  enum class Type { kHyperband, kMedian };
+  Type type = Type::kHyperband;
   std::optional<std::int64_t> min_iter;
   std::optional<std::int64_t> max_iter;
   std::optional<std::int64_t> s;
   std::int64_t eta = 3;  // W&B's default
   bool strict = false;   // W&B's `strict`: compare against the strictly better runs
+  // median: completed runs needed before any stop, and iterations never judged.
+  std::int64_t n_startup_trials = 5;  // Optuna MedianPruner's default
+  std::int64_t warmup_steps = 0;
 };
 
 struct SweepSpec {

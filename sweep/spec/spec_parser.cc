@@ -28,7 +28,8 @@ constexpr std::array<std::string_view, 3> kIgnoredTopLevelKeys = {"project", "en
 constexpr std::array<std::string_view, 6> kMetricKeys = {"name", "goal", "target", "impute", "objective",
                                                          "exclude_failed"};
 constexpr std::array<std::string_view, 1> kIgnoredMetricKeys = {"impute_while_running"};
-constexpr std::array<std::string_view, 6> kEarlyTerminateKeys = {"type", "min_iter", "max_iter", "s", "eta", "strict"};
+constexpr std::array<std::string_view, 8> kEarlyTerminateKeys = {"type", "min_iter",         "max_iter",    "s",
+                                                                 "eta",  "strict", "n_startup_trials", "warmup_steps"};
 // Hyperband's brackets shrink by eta each step; 1 would never shrink.
 constexpr std::int64_t kMinHyperbandEta = 2;
 
@@ -195,7 +196,11 @@ class SpecReader {
       } else if (key == "type") {
         has_type = true;
         auto t = spec::ReadText(n, where, d_);
-        if (t && *t != "hyperband") d_.Error(n, where + ": only hyperband is supported, got '" + *t + "'");
+        if (t && *t == "median") {
+          et.type = EarlyTerminateSpec::Type::kMedian;
+        } else if (t && *t != "hyperband") {
+          d_.Error(n, where + ": expected hyperband (W&B) or median, got '" + *t + "'");
+        }
       } else if (key == "min_iter") {
         et.min_iter = spec::ReadInt(n, where, 1, d_);
       } else if (key == "max_iter") {
@@ -206,10 +211,14 @@ class SpecReader {
         if (auto x = spec::ReadInt(n, where, kMinHyperbandEta, d_)) et.eta = *x;
       } else if (key == "strict") {
         if (auto b = spec::ReadBool(n, where, d_)) et.strict = *b;
+      } else if (key == "n_startup_trials") {
+        if (auto x = spec::ReadInt(n, where, 0, d_)) et.n_startup_trials = *x;
+      } else if (key == "warmup_steps") {
+        if (auto x = spec::ReadInt(n, where, 0, d_)) et.warmup_steps = *x;
       }
     }
-    if (!has_type) d_.Error(v, "early_terminate: missing 'type' (hyperband)");
-    if (!et.min_iter && !(et.max_iter && et.s))
+    if (!has_type) d_.Error(v, "early_terminate: missing 'type' (hyperband or median)");
+    if (et.type == EarlyTerminateSpec::Type::kHyperband && !et.min_iter && !(et.max_iter && et.s))
       d_.Error(v, "early_terminate: hyperband needs 'min_iter', or 'max_iter' with 's'");
     s.early_terminate = et;
   }

@@ -284,3 +284,30 @@ TEST(SpecParser, TenMegabyteSpecParsesQuickly) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(SpecParserMedianStop, MedianRuleParsesWithItsOptions) {
+  auto r = ParseSweepSpec(
+      "method: random\nmetric: {name: loss}\nearly_terminate: {type: median, n_startup_trials: 3, warmup_steps: 2}\n"
+      "parameters: {x: {min: 0.0, max: 1.0}}\ncommand: [/bin/true]\n",
+      "s.yaml");
+  ASSERT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics[0].ToString());
+  ASSERT_TRUE(r.spec->early_terminate);
+  EXPECT_EQ(r.spec->early_terminate->type, EarlyTerminateSpec::Type::kMedian);
+  EXPECT_EQ(r.spec->early_terminate->n_startup_trials, 3);
+  EXPECT_EQ(r.spec->early_terminate->warmup_steps, 2);
+}
+
+TEST(SpecParserMedianStop, UnknownTypeNamesBothChoices) {
+  auto r = ParseSweepSpec(
+      "method: random\nearly_terminate: {type: asha}\nparameters: {x: {min: 0.0, max: 1.0}}\ncommand: [/bin/true]\n",
+      "s.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics[0].ToString().find("hyperband (W&B) or median"), std::string::npos)
+      << r.diagnostics[0].ToString();
+}
+
+}  // namespace
+}  // namespace sweep
