@@ -725,5 +725,47 @@ TEST_F(ControllerTest, FailurePolicyIsSeededFromStoredRuns) {
   EXPECT_EQ(Runs().size(), 3u);
 }
 
+// Slow on purpose (a little over kHeartbeatInterval of real time): the
+// heartbeat runs on the wall clock, not the fake runner's virtual one.
+TEST_F(ControllerTest, HeartbeatsKeepALongTrialFromBeingReaped) {
+  UseSpec(R"(method: grid
+program: train.py
+parameters:
+  lr:
+    values: [0.1]
+)");
+  constexpr auto kMargin = std::chrono::milliseconds(800);
+  constexpr auto kPollPause = std::chrono::milliseconds(20);  // keeps the wait off the CPU
+  const double wall_start = NowSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<std::vector<std::string>> reaped;
+  auto outcome = RunSweep(
+      Options(),
+      [](FakeRunner& r) {
+        FakeTrialScript endless;
+        endless.duration = std::chrono::hours(1000);
+        r.SetDefaultScript(endless);
+      },
+      [&](HookedRunner& hooked) {
+        hooked.after_poll = [&](FakeRunner& fake) {
+          std::this_thread::sleep_for(kPollPause);
+          if (reaped || std::chrono::steady_clock::now() - start < kHeartbeatInterval + kMargin) return;
+          // Stale before the middle of the first interval: only a heartbeat
+          // written since then keeps the running trial alive.
+          const double stale_before = wall_start + static_cast<double>(kHeartbeatInterval.count()) / 2;
+          auto result = store_->ReapStaleRuns(sweep_.id, stale_before, "test");
+          reaped = result.ok() ? *result : std::vector<std::string>{"error"};
+          fake.Interrupt(SIGINT);
+          fake.Interrupt(SIGINT);
+        };
+      });
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  ASSERT_TRUE(reaped.has_value());
+  EXPECT_TRUE(reaped->empty()) << "reaped a live run";
+  const auto runs = Runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].state, TrialState::kKilled);
+}
+
 }  // namespace
 }  // namespace sweep
