@@ -657,6 +657,9 @@ TEST_F(ControllerTest, InterruptTwiceTerminatesRunningTrialsAsKilled) {
   for (const auto& run : runs) {
     EXPECT_EQ(run.state, TrialState::kKilled);
     EXPECT_NE(run.failure_reason.find("interrupted"), std::string::npos) << run.failure_reason;
+    // Terminated at once, not left to run to its end: none of its points
+    // (due a third and two thirds into the trial) were printed.
+    EXPECT_EQ(run.summary.count(kMetric), 0u);
   }
   EXPECT_EQ(outcome->launched_by_state[TrialState::kKilled], 2);
 }
