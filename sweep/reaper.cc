@@ -30,7 +30,11 @@ Result<std::vector<std::string>> ReapDeadRuns(Store& store, const std::string& s
   if (!runs.ok()) return runs.error();
   std::vector<std::string> reaped;
   for (const auto& run : *runs) {
-    if (IsTerminal(run.state) || !LocalAgentIsDead(run.agent_id, this_host)) continue;
+    if (IsTerminal(run.state)) continue;
+    // Evaluated outside Sweep (`sweep ask`): the claiming process exits at
+    // once by design, so its pid says nothing about the run (store.h).
+    if (run.agent_id.starts_with(kExternalAgentPrefix)) continue;
+    if (!LocalAgentIsDead(run.agent_id, this_host)) continue;
     RunOutcome outcome;
     outcome.state = TrialState::kCrashed;
     outcome.failure_reason = "its agent " + run.agent_id + " died while the run was " +

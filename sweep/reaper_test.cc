@@ -1,0 +1,123 @@
+#include "sweep/reaper.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "sweep/clock.h"
+#include "sweep/controller.h"
+
+namespace sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kThisHost = "thishost";
+
+// The pid of a child that has exited and been reaped: no process has it
+// (pids are not reused this quickly).
+int DeadPid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+class ReaperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("sweep-reaper-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = OpenStore((dir_ / "sweep.db").string());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(store).value();
+    SweepRecord sweep;
+    sweep.name = "reap";
+    sweep.method = "random";
+    auto created = store_->CreateSweep(sweep);
+    ASSERT_TRUE(created.ok());
+    sweep_id_ = created->id;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // A running run claimed by `agent_id`, with a heartbeat at `beat`.
+  std::string Running(const std::string& agent_id, double beat) {
+    auto claimed = store_->ClaimRun(
+        sweep_id_, [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> { return std::optional<NewRun>(NewRun{}); },
+        ClaimContext{"h", agent_id, TrialState::kQueued});
+    EXPECT_TRUE(claimed.ok() && claimed->has_value());
+    const std::string id = (*claimed)->id;
+    EXPECT_TRUE(store_->MarkRunStarted(id, {"train"}, 1, (dir_ / id).string(), beat).ok());
+    EXPECT_TRUE(store_->Heartbeat({id}, beat).ok());
+    return id;
+  }
+
+  TrialState StateOf(const std::string& id) { return store_->GetRun(id)->state; }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  std::string sweep_id_;
+};
+
+TEST_F(ReaperTest, DeadLocalAgentIsReapedAtOnceAndALiveOneIsLeft) {
+  const double now = NowSeconds();
+  const std::string dead = Running(std::string(kThisHost) + ":" + std::to_string(DeadPid()), now);
+  const std::string live = Running(std::string(kThisHost) + ":" + std::to_string(::getpid()), now);
+  auto reaped = ReapDeadRuns(*store_, sweep_id_, kThisHost, now);
+  ASSERT_TRUE(reaped.ok()) << reaped.error().message;
+  EXPECT_EQ(*reaped, std::vector<std::string>{dead});
+  EXPECT_EQ(StateOf(dead), TrialState::kCrashed);
+  EXPECT_NE(store_->GetRun(dead)->failure_reason.find("died"), std::string::npos);
+  EXPECT_EQ(StateOf(live), TrialState::kRunning);
+}
+
+TEST_F(ReaperTest, ForeignHostIsLeftUntilItsHeartbeatIsStale) {
+  const double now = NowSeconds();
+  // Same pid as a dead local one, but another host's pid says nothing here.
+  const std::string foreign = Running("otherhost:" + std::to_string(DeadPid()), now);
+  auto fresh = ReapDeadRuns(*store_, sweep_id_, kThisHost, now + 1);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->empty());
+  EXPECT_EQ(StateOf(foreign), TrialState::kRunning);
+
+  const double later = now + static_cast<double>(kHeartbeatStaleAfter.count()) + 1;
+  auto stale = ReapDeadRuns(*store_, sweep_id_, kThisHost, later);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_EQ(*stale, std::vector<std::string>{foreign});
+  EXPECT_EQ(StateOf(foreign), TrialState::kCrashed);
+}
+
+TEST_F(ReaperTest, ExternalAgentsAreNeverReaped) {
+  const double now = NowSeconds();
+  // `sweep ask` claims as "external:<host>:<pid>" and exits at once: its
+  // dead pid must not matter.
+  const std::string asked =
+      Running(std::string(kExternalAgentPrefix) + kThisHost + ":" + std::to_string(DeadPid()), now);
+  constexpr double kLongAfter = 1e6;
+  auto reaped = ReapDeadRuns(*store_, sweep_id_, kThisHost, now + kLongAfter);
+  ASSERT_TRUE(reaped.ok());
+  EXPECT_TRUE(reaped->empty());
+  EXPECT_EQ(StateOf(asked), TrialState::kRunning);
+}
+
+TEST_F(ReaperTest, ExternalAgentIdIsNotMistakenForAHostNamedExternal) {
+  const double now = NowSeconds();
+  const std::string asked = Running(std::string(kExternalAgentPrefix) + std::to_string(DeadPid()), now);
+  auto reaped = ReapDeadRuns(*store_, sweep_id_, "external", now);
+  ASSERT_TRUE(reaped.ok());
+  EXPECT_TRUE(reaped->empty());
+  EXPECT_EQ(StateOf(asked), TrialState::kRunning);
+}
+
+}  // namespace
+}  // namespace sweep
