@@ -1,5 +1,7 @@
 // Read-only commands over the store: sweeps, runs, show, best.
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <sstream>
 
