@@ -59,6 +59,7 @@ class ReviewEndToEnd : public ::testing::Test {
     const CliResult run = RunCli(dir_->path(), {"run", "spec.yaml", "--agents", "4"});
     // One trial fails on purpose; the sweep still completes.
     ASSERT_NE(run.exit_code, -1) << run.err;
+    if (std::getenv("REVIEW_E2E_VERBOSE")) std::fprintf(stderr, "%s\n%s\n", run.out.c_str(), run.err.c_str());
     const CliResult runs = RunCli(dir_->path(), {"runs", "linear", "--json"});
     ASSERT_EQ(runs.exit_code, 0) << runs.err;
     auto doc = ParseJson(runs.out);
