@@ -30,7 +30,7 @@ mkdir -p "$work"
 report="$work/report.html"
 if [[ -n "$given_report" ]]; then
   cp "$given_report" "$report"
-  scatters="$(grep -o 'id="scatter-[0-9]*"' "$report" | grep -o 'scatter-[0-9]*' | sort -u | tr '\n' ' ')"
+  scatters=""  # the page script makes them: read from the rendered DOM below
 else
   "$demo" "$report"
   scatters="scatter-0 scatter-1 scatter-2 scatter-3"
@@ -46,6 +46,10 @@ timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$report" > "$work/dom.ht
   echo "FAIL: chromium --dump-dom failed"; tail -20 "$work/chromium.log"; exit 1; }
 
 fail=0
+if [[ -n "$given_report" ]]; then
+  scatters="$( { grep -o 'id="scatter-[0-9]*"' "$work/dom.html" | grep -o 'scatter-[0-9]*' | sort -u | tr '\n' ' '; } || true)"
+  if [[ -z "$scatters" ]]; then echo "FAIL: no #scatter-N chart in the rendered report"; fail=1; fi
+fi
 if ! grep -q '<body[^>]*data-status="done"' "$work/dom.html"; then
   echo "FAIL: the page script did not finish (no data-status=\"done\")"; fail=1
 fi
