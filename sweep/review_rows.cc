@@ -7,6 +7,16 @@
 #include "review/run_filter.h"
 #include "review/run_sort.h"
 #include "sweep/objective.h"
+#include "sweep/optimizer_setup.h"
+
+// The Bayesian optimizer may be absent from a build (it arrives as its own
+// module); the GP relevance column appears only where it is compiled in.
+#if __has_include("optimizers/bayes/bayes_optimizer.h")
+#include "optimizers/bayes/bayes_optimizer.h"
+#define SWEEP_HAS_GP_RELEVANCE 1
+#else
+#define SWEEP_HAS_GP_RELEVANCE 0
+#endif
 #include "sweep/record_json.h"
 
 namespace sweep {
@@ -63,6 +73,24 @@ Result<review::ImportanceReport> SweepImportance(const SweepSpec& spec, const st
   const std::string name = metric.empty() ? spec.metric.name : metric;
   if (name.empty()) return Error::InvalidInput("the sweep spec has no metric; pass --metric NAME");
   return review::ComputeImportance(spec.space, ToRunRows(runs), name, spec.metric.goal, options);
+}
+
+bool HasGpRelevance() { return SWEEP_HAS_GP_RELEVANCE != 0; }
+
+std::map<std::string, double> GpRelevance(const SweepSpec& spec, const std::vector<RunRecord>& runs) {
+  std::map<std::string, double> out;
+#if SWEEP_HAS_GP_RELEVANCE
+  if (spec.method != SearchMethod::kBayes || spec.metric.name.empty()) return out;
+  // The seed only drives proposals; the relevance fit does not depend on it.
+  auto relevance = FitParameterRelevance(OptimizerOptionsFor(spec, /*seed=*/0), ToObservations(runs, spec.metric));
+  if (!relevance.ok()) return out;
+  for (std::size_t i = 0; i < relevance->size() && i < spec.space.parameters.size(); ++i)
+    out[spec.space.parameters[i].name()] = (*relevance)[i];
+#else
+  (void)spec;
+  (void)runs;
+#endif
+  return out;
 }
 
 namespace {
@@ -129,8 +157,12 @@ Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& reco
   if (!importance.ok()) {
     data.importance_note = importance.error().message;
   } else {
-    for (const auto& p : importance->parameters)
-      data.importance.push_back({p.name, p.importance, p.importance_std, p.spearman.value_or(0.0), std::nullopt});
+    const auto relevance = GpRelevance(spec, *runs);
+    for (const auto& p : importance->parameters) {
+      const auto it = relevance.find(p.name);
+      data.importance.push_back({p.name, p.importance, p.importance_std, p.spearman.value_or(0.0),
+                                 it == relevance.end() ? std::nullopt : std::optional<double>(it->second)});
+    }
   }
   return data;
 }

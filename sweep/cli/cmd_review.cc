@@ -68,13 +68,24 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
   options.seed = flags.seed;
   auto report = SweepImportance(sweep->spec, *runs, flags.metric, options);
   if (!report.ok()) return ReportError(report.error());
+  // GP relevance only for bayes sweeps in builds with the Bayesian optimizer.
+  const auto relevance = flags.metric.empty() || flags.metric == sweep->spec.metric.name
+                             ? GpRelevance(sweep->spec, *runs)
+                             : std::map<std::string, double>{};
+  auto relevance_of = [&](const std::string& name) -> std::optional<double> {
+    auto it = relevance.find(name);
+    return it == relevance.end() ? std::nullopt : std::optional<double>(it->second);
+  };
   if (flags.json) {
     ValueList params;
-    for (const auto& p : report->parameters)
-      params.push_back(ValueMap{{"name", p.name},
-                                {"importance", p.importance},
-                                {"importance_std", p.importance_std},
-                                {"spearman", p.spearman ? Value(*p.spearman) : Value(nullptr)}});
+    for (const auto& p : report->parameters) {
+      ValueMap param{{"name", p.name},
+                     {"importance", p.importance},
+                     {"importance_std", p.importance_std},
+                     {"spearman", p.spearman ? Value(*p.spearman) : Value(nullptr)}};
+      if (!relevance.empty()) param.emplace_back("gp_relevance", relevance_of(p.name) ? Value(*relevance_of(p.name)) : Value(nullptr));
+      params.push_back(std::move(param));
+    }
     PrintJsonLine(ValueMap{{"sweep_id", sweep->record.id},
                            {"metric", report->metric},
                            {"goal", report->goal == Goal::kMinimize ? "minimize" : "maximize"},
@@ -90,11 +101,15 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
   std::printf("; left out: %d not finished, %d without the metric, %d with unusable params\n",
               report->runs_not_finished, report->runs_without_metric, report->runs_with_unusable_params);
   // The library returns the most important first; the table keeps that order.
-  Table table({"PARAMETER", "IMPORTANCE", "", "SPEARMAN"});
+  std::vector<std::string> header{"PARAMETER", "IMPORTANCE", "", "SPEARMAN"};
+  if (!relevance.empty()) header.push_back("GP RELEVANCE");
+  Table table(header);
   for (const auto& p : report->parameters) {
     char share[48];
     std::snprintf(share, sizeof share, "%.3f \u00b1 %.3f", p.importance, p.importance_std);
-    table.AddRow({p.name, share, Bar(p.importance), SignedCorrelation(p.spearman)});
+    std::vector<std::string> row{p.name, share, Bar(p.importance), SignedCorrelation(p.spearman)};
+    if (!relevance.empty()) row.push_back(relevance_of(p.name) ? FormatMetric(*relevance_of(p.name)) : "-");
+    table.AddRow(std::move(row));
   }
   table.Print(stdout);
   return kExitOk;
