@@ -46,5 +46,7 @@ void RegisterValidateCommand(CLI::App& app);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& options);
 void RegisterAgentCommands(CLI::App& app, GlobalOptions& options);
 void RegisterAskTellCommands(CLI::App& app, GlobalOptions& options);
+void RegisterReviewCommands(CLI::App& app, GlobalOptions& options);
+void RegisterReportCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

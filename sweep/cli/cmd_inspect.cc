@@ -1,8 +1,18 @@
 // Read-only commands over the store: sweeps, runs, show, best.
+#include <algorithm>
+#include <cmath>
+#include <map>
 #include <cstdio>
+#include <sstream>
 
 #include "sweep/cli/cli.h"
+#include "review/group_runs.h"
+#include "review/run_field.h"
 #include "sweep/cli/console.h"
+#include "sweep/cli/run_query_options.h"
+#include "sweep/failure_policy.h"
+#include "sweep/review_rows.h"
+#include "sweep/channel_tags.h"
 #include "sweep/objective.h"
 #include "sweep/record_json.h"
 #include "sweep/clock.h"
@@ -42,10 +52,81 @@ std::string ExitText(const RunRecord& run) {
   return "-";
 }
 
+// `sweep runs` only: which runs, in which order, shown how.
+struct RunsView {
+  RunQuery query;
+  std::vector<std::string> columns;   // RunField names; empty: the default table
+  std::vector<std::string> group_by;  // parameter names; empty: no grouping
+};
+
 struct InspectFlags {
   std::string target;
   bool json = false;
+  RunsView runs;
 };
+
+std::vector<std::string> SplitCommas(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    std::stringstream ss(item);
+    std::string part;
+    while (std::getline(ss, part, ','))
+      if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+std::string ScalarText(const std::optional<review::Scalar>& s) {
+  if (!s) return "-";
+  if (const double* d = std::get_if<double>(&*s)) return FormatMetric(*d);
+  if (const bool* b = std::get_if<bool>(&*s)) return *b ? "True" : "False";
+  return std::get<std::string>(*s);
+}
+
+std::string MeanStd(const review::MetricSummary& m) {
+  if (m.n < 2 || std::isnan(m.std)) return FormatMetric(m.mean);
+  return FormatMetric(m.mean) + " \u00b1 " + FormatMetric(m.std);
+}
+
+// --group-by: one row per distinct combination, n and mean ± std per metric.
+int PrintGroups(const std::vector<review::RunRow>& rows, const std::vector<std::string>& group_by, bool json) {
+  const auto groups = review::GroupRuns(rows, group_by);
+  std::vector<std::string> metric_names;
+  for (const auto& g : groups)
+    for (const auto& [name, _] : g.metrics)
+      if (std::find(metric_names.begin(), metric_names.end(), name) == metric_names.end()) metric_names.push_back(name);
+  std::sort(metric_names.begin(), metric_names.end());
+  if (json) {
+    ValueList docs;
+    for (const auto& g : groups) {
+      ValueMap metrics;
+      for (const auto& [name, m] : g.metrics)
+        metrics.emplace_back(name, ValueMap{{"mean", m.mean}, {"std", std::isnan(m.std) ? Value(nullptr) : Value(m.std)}, {"n", m.n}});
+      docs.push_back(ValueMap{{"key", ValueMap(g.key.begin(), g.key.end())},
+                              {"runs", ValueList(g.run_ids.begin(), g.run_ids.end())},
+                              {"metrics", std::move(metrics)}});
+    }
+    PrintJsonLine(Value(std::move(docs)));
+    return kExitOk;
+  }
+  std::vector<std::string> header;
+  for (const auto& name : group_by) header.push_back(name);
+  header.push_back("N");
+  for (const auto& name : metric_names) header.push_back(name);
+  Table table(header);
+  for (const auto& g : groups) {
+    std::vector<std::string> row;
+    for (const auto& [_, v] : g.key) row.push_back(v.is_null() ? "-" : FormatPythonArg(v));
+    row.push_back(std::to_string(g.run_ids.size()));
+    for (const auto& name : metric_names) {
+      auto it = g.metrics.find(name);
+      row.push_back(it == g.metrics.end() ? "-" : MeanStd(it->second));
+    }
+    table.AddRow(std::move(row));
+  }
+  table.Print(stdout);
+  return kExitOk;
+}
 
 int ListSweeps(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
@@ -92,14 +173,50 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   auto runs = (*store)->ListRuns(sweep->id);
   if (!runs.ok()) return ReportError(runs.error());
   const MetricSpec metric = MetricOf(*sweep);
+  // Validate every flag before printing anything, so bad input is exit 2
+  // with no partial output.
+  const auto columns = SplitCommas(flags.runs.columns);
+  std::vector<review::RunField> fields;
+  for (const auto& name : columns) {
+    auto field = review::RunField::Parse(name);
+    if (!field)
+      return ReportError(Error::InvalidInput("--columns: unknown column '" + name +
+                                             "' (expected param.NAME, metric.NAME, state, id, number, exit_code, "
+                                             "duration, created_at, started_at or ended_at)"));
+    fields.push_back(*field);
+  }
+  auto rows = ApplyRunQuery(ToRunRows(*runs), flags.runs.query);
+  if (!rows.ok()) return ReportError(rows.error());
+  const auto group_by = SplitCommas(flags.runs.group_by);
+  if (!group_by.empty()) return PrintGroups(*rows, group_by, flags.json);
+
+  std::map<std::string, const RunRecord*> by_id;
+  for (const auto& run : *runs) by_id[run.id] = &run;
   if (flags.json) {
     ValueList docs;
-    for (const auto& run : *runs) docs.push_back(RunToValue(run, metric));
+    for (const auto& row : *rows) docs.push_back(RunToValue(*by_id.at(row.id), metric));
     PrintJsonLine(Value(std::move(docs)));
     return kExitOk;
   }
+  if (!fields.empty()) {
+    Table table(columns);
+    for (const auto& row : *rows) {
+      std::vector<std::string> cells;
+      for (const auto& field : fields) {
+        if (field.kind == review::RunField::Kind::kDuration) {
+          cells.push_back(RunDuration(*by_id.at(row.id)));
+          continue;
+        }
+        cells.push_back(ScalarText(review::Resolve(field, row)));
+      }
+      table.AddRow(std::move(cells));
+    }
+    table.Print(stdout);
+    return kExitOk;
+  }
   Table table({"ID", "#", "STATE", metric.name.empty() ? "METRIC" : metric.name, "PARAMS", "DURATION", "EXIT", "REASON"});
-  for (const auto& run : *runs) {
+  for (const auto& row : *rows) {
+    const RunRecord& run = *by_id.at(row.id);
     const auto objective = ObjectiveOf(run, metric);
     const std::string reason = run.failure_reason.substr(0, run.failure_reason.find('\n'));
     table.AddRow({run.id, std::to_string(run.number), std::string(TrialStateName(run.state)),
@@ -134,10 +251,29 @@ void PrintRunDetails(const RunRecord& run, const MetricSpec& metric) {
       table.AddRow({"  " + key, FormatMetric(s.last), FormatMetric(s.min), FormatMetric(s.max), std::to_string(s.count)});
     table.Print(stdout);
   }
-  if (!run.tags.empty()) {
-    std::printf("\ntags\n");
-    for (const auto& [k, v] : run.tags) std::printf("  %-24s %s\n", k.c_str(), v.c_str());
+  // Tags by what they are: the captured environment, artifacts, values the
+  // trial put in its summary, the retry link, and everything else.
+  std::map<std::string, std::string> environment, artifacts, summary, other;
+  for (const auto& [k, v] : run.tags) {
+    if (HasPrefix(k, kEnvTagPrefix) || HasPrefix(k, kGpuTagPrefix) || HasPrefix(k, kSweepTagPrefix)) environment[k] = v;
+    else if (HasPrefix(k, kArtifactTagPrefix)) artifacts[k.substr(std::string(kArtifactTagPrefix).size())] = v;
+    else if (HasPrefix(k, kSummaryTagPrefix)) summary[k.substr(std::string(kSummaryTagPrefix).size())] = v;
+    else if (k != kTagRetryOf && k != kTagAttempt) other[k] = v;
   }
+  auto section = [](const char* title, const std::map<std::string, std::string>& entries) {
+    if (entries.empty()) return;
+    std::printf("\n%s\n", title);
+    for (const auto& [k, v] : entries) std::printf("  %-24s %s\n", k.c_str(), v.c_str());
+  };
+  section("summary", summary);
+  section("environment", environment);
+  section("artifacts (sha256 size path)", artifacts);
+  if (auto retry = run.tags.find(kTagRetryOf); retry != run.tags.end()) {
+    auto attempt = run.tags.find(kTagAttempt);
+    std::printf("\nretry      attempt %s, retry of run %s\n", attempt == run.tags.end() ? "?" : attempt->second.c_str(),
+                retry->second.c_str());
+  }
+  section("tags", other);
 }
 
 int ShowRun(const InspectFlags& flags, const GlobalOptions& global) {
@@ -178,8 +314,8 @@ int ShowBest(const InspectFlags& flags, const GlobalOptions& global) {
 }
 
 CLI::App* AddInspect(CLI::App& app, GlobalOptions& global, const char* name, const char* help, const char* target_help,
-                     int (*handler)(const InspectFlags&, const GlobalOptions&)) {
-  auto flags = std::make_shared<InspectFlags>();
+                     int (*handler)(const InspectFlags&, const GlobalOptions&),
+                     std::shared_ptr<InspectFlags> flags = std::make_shared<InspectFlags>()) {
   CLI::App* cmd = app.add_subcommand(name, help);
   if (target_help != nullptr) cmd->add_option("target", flags->target, target_help)->required();
   cmd->add_flag("--json", flags->json, "Print JSON (stable field names, see README)");
@@ -195,8 +331,14 @@ CLI::App* AddInspect(CLI::App& app, GlobalOptions& global, const char* name, con
 
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& global) {
   AddInspect(app, global, "sweeps", "List sweeps: id, name, method, state, run counts, best value", nullptr, ListSweeps);
-  AddInspect(app, global, "runs", "One row per trial of a sweep: state, metric, params, duration, exit",
-             "Sweep id, id prefix or name", ListRuns);
+  auto runs_flags = std::make_shared<InspectFlags>();
+  CLI::App* runs = AddInspect(app, global, "runs", "One row per trial of a sweep: state, metric, params, duration, exit",
+                              "Sweep id, id prefix or name", ListRuns, runs_flags);
+  AddRunQueryOptions(*runs, runs_flags->runs.query);
+  runs->add_option("--columns", runs_flags->runs.columns, "Show only these columns: id,state,param.lr,metric.loss,duration,...")
+      ->delimiter(',');
+  runs->add_option("--group-by", runs_flags->runs.group_by, "Group by these parameters: mean ± std of each metric, with n")
+      ->delimiter(',');
   AddInspect(app, global, "show", "Everything recorded for one run", "Run id or id prefix", ShowRun);
   AddInspect(app, global, "best", "The best run of a sweep and the command line to reproduce it",
              "Sweep id, id prefix or name", ShowBest);

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterInspectCommands(app, options);
   sweep::cli::RegisterAgentCommands(app, options);
   sweep::cli::RegisterAskTellCommands(app, options);
+  sweep::cli::RegisterReviewCommands(app, options);
+  sweep::cli::RegisterReportCommand(app, options);
 
   try {
     app.parse(argc, argv);

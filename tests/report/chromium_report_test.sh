@@ -4,13 +4,17 @@
 # (body[data-status=done]) and that no script error was recorded
 # (body[data-errors]); also writes a screenshot for a human to look at.
 #
-# usage: chromium_report_test.sh <report_demo binary> <work dir>
+# usage: chromium_report_test.sh <report_demo binary> <work dir> [report.html]
+# With a third argument, that report (e.g. one `sweep report` wrote from a real
+# sweep) is checked instead of a synthetic one; its scatter charts are the
+# #scatter-N containers the file has.
 # Installs nothing: Chromium comes from $CHROMIUM or PATH (chromium,
 # chromium-browser, google-chrome). Exit 77 (CTest SKIP_RETURN_CODE) when none.
 set -euo pipefail
 
 demo="$1"
 work="$2"
+given_report="${3:-}"
 browser="${CHROMIUM:-}"
 if [[ -z "$browser" ]]; then
   for b in chromium chromium-browser google-chrome; do
@@ -24,7 +28,13 @@ fi
 
 mkdir -p "$work"
 report="$work/report.html"
-"$demo" "$report"
+if [[ -n "$given_report" ]]; then
+  cp "$given_report" "$report"
+  scatters=""  # the page script makes them: read from the rendered DOM below
+else
+  "$demo" "$report"
+  scatters="scatter-0 scatter-1 scatter-2 scatter-3"
+fi
 
 # A fresh profile dir per run: no state leaks between runs, no $HOME writes.
 profile="$(mktemp -d)"
@@ -36,14 +46,18 @@ timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$report" > "$work/dom.ht
   echo "FAIL: chromium --dump-dom failed"; tail -20 "$work/chromium.log"; exit 1; }
 
 fail=0
+if [[ -n "$given_report" ]]; then
+  scatters="$( { grep -o 'id="scatter-[0-9]*"' "$work/dom.html" | grep -o 'scatter-[0-9]*' | sort -u | tr '\n' ' '; } || true)"
+  if [[ -z "$scatters" ]]; then echo "FAIL: no #scatter-N chart in the rendered report"; fail=1; fi
+fi
 if ! grep -q '<body[^>]*data-status="done"' "$work/dom.html"; then
   echo "FAIL: the page script did not finish (no data-status=\"done\")"; fail=1
 fi
 if grep -o '<body[^>]*data-errors="[^"]*"' "$work/dom.html"; then
   echo "FAIL: script errors recorded (above)"; fail=1
 fi
-# Every chart of the demo report must have drawn something.
-for id in history parallel importance scatter scatter-0 scatter-1 scatter-2 scatter-3 curves runs failures; do
+# Every chart of the report must have drawn something.
+for id in history parallel importance scatter $scatters curves runs failures; do
   n="$(grep -o "id=\"$id\"[^>]*data-drawn=\"[0-9]*\"" "$work/dom.html" | grep -o 'data-drawn="[0-9]*"' | grep -o '[0-9]*' || true)"
   if [[ -z "$n" || "$n" -le 0 ]]; then
     echo "FAIL: #$id drew nothing (data-drawn='${n}')"; fail=1
