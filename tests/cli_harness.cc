@@ -78,13 +78,19 @@ std::filesystem::path TempDir::Write(const std::string& name, const std::string&
 
 CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env) {
-  const auto out = cwd / ".cli_stdout";
-  const auto err = cwd / ".cli_stderr";
+  // Captured output lives outside `cwd`, which may be the source tree.
+  static int calls = 0;
+  const auto capture = std::filesystem::temp_directory_path() /
+                       ("sweep-cli-" + std::to_string(getpid()) + "-" + std::to_string(calls++));
+  const auto out = capture.string() + ".out";
+  const auto err = capture.string() + ".err";
   pid_t pid = Spawn(cwd, args, env, out, err);
   CliResult result;
   result.exit_code = WaitCli(pid);
   result.out = ReadFile(out);
   result.err = ReadFile(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
   return result;
 }
 

@@ -114,7 +114,7 @@ metric: {name: l, objective: mean, impute: worse}
 parameters: {x: {value: 1}}
 )");
   EXPECT_FALSE(r.ok());
-  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:25: error: early_terminate.type: only hyperband is supported, got 'envelope'"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:25: error: early_terminate.type: expected hyperband (W&B) or median, got 'envelope'"));
   EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:53: error: early_terminate.eta: must be at least 2, got 1"));
   EXPECT_TRUE(
       HasDiagnostic(r, "spec.yaml:3:18: error: early_terminate: hyperband needs 'min_iter', or 'max_iter' with 's'"));
