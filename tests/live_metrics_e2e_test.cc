@@ -142,28 +142,30 @@ TEST(LiveMetricsEndToEnd, CppClientExampleReportsThroughTheChannel) {
 }
 
 TEST(LiveMetricsEndToEnd, NoWandbShimFlagRemovesTheShim) {
-  TempDir dir;
-  // A stand-in `wandb` on the caller's PYTHONPATH: the shim goes ahead of it, and without the shim it is what loads.
-  dir.Write("fake/wandb.py", "# not the shim\n");
-  dir.Write("spec.yaml", "program: " + Program("which_wandb.py") +
-                             "\nmethod: grid\nmetric:\n  name: loss\n  goal: minimize\nparameters:\n  x:\n    value: 1\n");
-  const std::map<std::string, std::string> env{{"PYTHONPATH", (dir / "fake").string()}};
-  auto wandb_file = [&](const std::vector<std::string>& extra) {
+  // Which `wandb` the trial imports, with a stand-in `wandb` on the caller's
+  // PYTHONPATH: the shim goes ahead of it; without the shim it is what loads.
+  auto wandb_file = [](const std::vector<std::string>& extra, std::string& fake) {
+    TempDir dir;
+    fake = dir.Write("fake/wandb.py", "# not the shim\n").string();
+    dir.Write("spec.yaml", "program: " + Program("which_wandb.py") +
+                               "\nmethod: grid\nmetric:\n  name: loss\n  goal: minimize\nparameters:\n"
+                               "  x:\n    value: 1\n");
     std::vector<std::string> args{"run", "spec.yaml"};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto result = RunCli(dir.path(), args, env);
+    auto result = RunCli(dir.path(), args, {{"PYTHONPATH", (dir / "fake").string()}});
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     auto store = OpenTestStore(dir);
-    auto sweeps = store->ListSweeps();
-    auto runs = store->ListRuns(sweeps->front().id);  // newest sweep first
-    const std::string out = ReadFile(std::filesystem::path(runs->back().run_dir) / "stdout.log");
+    auto runs = OnlySweepRuns(*store);
+    if (runs.size() != 1) return std::string("?");
+    const std::string out = ReadFile(std::filesystem::path(runs[0].run_dir) / "stdout.log");
     std::smatch m;
     return std::regex_search(out, m, std::regex("wandb_file=(\\S+)")) ? m[1].str() : std::string("?");
   };
-  const std::string with_shim = wandb_file({});
+  std::string fake;
+  const std::string with_shim = wandb_file({}, fake);
   EXPECT_NE(with_shim.find("wandb_shim"), std::string::npos) << with_shim;
-  const std::string without = wandb_file({"--no-wandb-shim"});
-  EXPECT_EQ(without, (dir / "fake/wandb.py").string());
+  const std::string without = wandb_file({"--no-wandb-shim"}, fake);
+  EXPECT_EQ(without, fake);
 }
 
 TEST(LiveMetricsEndToEnd, HyperbandStopsBadTrialsWhileTheyRun) {
