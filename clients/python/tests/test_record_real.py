@@ -35,7 +35,8 @@ class RealRecordTest(unittest.TestCase):
             out = subprocess.run([REAL_SWEEP_BIN, *args, "--store", store, "--json"], cwd=scratch,
                                  capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
             self.assertEqual(out.returncode, 0, out.stderr)
-            return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+            doc = json.loads(out.stdout)
+            return doc if isinstance(doc, list) else [doc]
 
         (project,) = sweep("sweeps")
         self.assertEqual((project["name"], project["method"]), ("standalone", "manual"))
