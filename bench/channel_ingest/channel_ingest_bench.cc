@@ -78,8 +78,17 @@ double PlainInsert(const fs::path& path) {
   return t;
 }
 
+double CpuSeconds(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
 struct SweepResult {
   double seconds = 0;
+  double controller_cpu = 0;  // this process: runner + controller + store
+  double trials_cpu = 0;      // the flooding trials themselves
   std::int64_t stored = 0;
   std::int64_t runs_finished = 0;
 };
@@ -115,10 +124,13 @@ SweepResult RunSweep(const fs::path& dir, int trials, std::int64_t points) {
   options.launch.working_dir = dir;
   sweep::SweepController controller(store, spec, *created, **optimizer, options, nullptr);
   auto runner = sweep::MakeLocalRunner(controller, sweep::RunnerOptions{});
+  const double self0 = CpuSeconds(RUSAGE_SELF), children0 = CpuSeconds(RUSAGE_CHILDREN);
   const auto t0 = std::chrono::steady_clock::now();
   auto outcome = controller.Run(*runner);
   SweepResult result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.controller_cpu = CpuSeconds(RUSAGE_SELF) - self0;
+  result.trials_cpu = CpuSeconds(RUSAGE_CHILDREN) - children0;
   if (!outcome.ok()) Die(outcome.error().message);
   auto runs = store.ListRuns(created->id);
   if (!runs.ok()) Die(runs.error().message);
@@ -147,12 +159,14 @@ int main(int argc, char** argv) {
   const double many_rate = static_cast<double>(many.stored) / many.seconds;
   const std::int64_t lost_one = kPoints - one.stored;
   const std::int64_t lost_many = kPoints - many.stored;
-  std::printf("%-44s %12s %10s %8s\n", "case", "rows/s", "seconds", "lost");
-  std::printf("%-44s %12.0f %10.3f %8s\n", "plain batched SQLite inserts (limit)", plain_rate, plain_s, "-");
-  std::printf("%-44s %12.0f %10.3f %8lld\n", "1 trial x 1,000,000 points via channel", one_rate, one.seconds,
-              static_cast<long long>(lost_one));
-  std::printf("%-44s %12.0f %10.3f %8lld\n", "8 trials x 125,000 points via channel", many_rate, many.seconds,
-              static_cast<long long>(lost_many));
+  std::printf("%-40s %10s %8s %14s %10s %6s\n", "case", "rows/s", "wall s", "controller cpu", "trials cpu",
+              "lost");
+  std::printf("%-40s %10.0f %8.3f %14s %10s %6s\n", "plain batched SQLite inserts (limit)", plain_rate, plain_s, "-",
+              "-", "-");
+  std::printf("%-40s %10.0f %8.3f %14.3f %10.3f %6lld\n", "1 trial x 1,000,000 points via channel", one_rate,
+              one.seconds, one.controller_cpu, one.trials_cpu, static_cast<long long>(lost_one));
+  std::printf("%-40s %10.0f %8.3f %14.3f %10.3f %6lld\n", "8 trials x 125,000 points via channel", many_rate,
+              many.seconds, many.controller_cpu, many.trials_cpu, static_cast<long long>(lost_many));
   const double ratio = one_rate / plain_rate;
   std::printf("ratio channel/plain: %.2f (target >= %.2f) %s\n", ratio, kTargetRatio,
               ratio >= kTargetRatio ? "OK" : "MISSED");
