@@ -61,12 +61,15 @@ std::string ParamText(const RunRecord& run, const std::string& name) {
   return "";
 }
 
-// Runs a spec file in the repository (configs/...) from the repository root,
-// with the store in `dir`, as a user would.
+// Runs a spec file of the repository (configs/...) as a user would from the
+// repository root, but in `dir`: its examples/ links to the repository's, so
+// the spec's relative program path resolves and nothing is written to the
+// source tree.
 testing::CliResult RunRepoSpec(const TempDir& dir, const std::string& spec, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"run", spec, "--store", (dir / ".sweep/sweep.db").string()};
+  std::filesystem::create_directory_symlink(SourceDir() / "examples", dir / "examples");
+  std::vector<std::string> args{"run", (SourceDir() / spec).string()};
   args.insert(args.end(), extra.begin(), extra.end());
-  return RunCli(SourceDir(), args);
+  return RunCli(dir.path(), args);
 }
 
 TEST(LiveMetricsEndToEnd, UnchangedWandbScriptReportsThroughTheChannel) {
