@@ -44,6 +44,13 @@ namespace bp = boost::process;
 
 // One read per wakeup moves up to a full default Linux pipe buffer.
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
+// The metric channel's pipe capacity (F_SETPIPE_SZ; Linux's unprivileged
+// maximum by default). With the default 64 KiB a trial logging flat out
+// fills the pipe every ~600 lines and then waits for the controller to be
+// scheduled; on a busy machine those hand-offs, not parsing or SQLite, set
+// the ingest rate (bench/channel_ingest). Best effort: a smaller limit or an
+// exhausted per-user pipe quota leaves the default.
+constexpr int kChannelPipeBytes = 1024 * 1024;
 // After a trial's main process exits, how long we keep reading pipes that a
 // left-over grandchild may still hold open before reporting the exit anyway.
 // Long enough for a reader to drain buffered output, short enough that a
@@ -454,6 +461,7 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
 
   int channel_fds[2];
   if (::pipe2(channel_fds, O_CLOEXEC) != 0) return Error::Io(std::string("pipe2: ") + std::strerror(errno));
+  (void)::fcntl(channel_fds[0], F_SETPIPE_SZ, kChannelPipeBytes);
 
   bp::environment env = boost::this_process::environment();
   for (const auto& [name, value] : request.env) env[name] = value;

@@ -35,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/trial.h"
@@ -70,7 +71,12 @@ class MetricChannelParser {
   ChannelLine Parse(std::string_view line, double now);
 
  private:
+  // The common flat "log" line without a JSON DOM; false leaves it to the
+  // general path (metric_channel.cc says which lines qualify).
+  bool ParseFlatLog(std::string_view line, double now, ChannelLine& out);
+
   std::map<std::string, std::int64_t, std::less<>> next_step_;
+  std::vector<std::pair<std::string_view, double>> scratch_;  // reused across lines: no allocation per line
 };
 
 }  // namespace sweep

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace sweep {
 namespace {
@@ -69,6 +71,52 @@ TEST(MetricChannelParser, PythonNaNIsAValue) {
   EXPECT_FALSE(line.bad);
   ASSERT_EQ(line.points.size(), 1u);
   EXPECT_TRUE(std::isnan(line.points[0].value));
+}
+
+// The flat-log fast path and the general JSON path must agree: each line is
+// parsed as sent and with a trailing member that forces the general path
+// (an object value the scanner never accepts), and the points compared.
+TEST(MetricChannelParser, FastPathAgreesWithTheGeneralPath) {
+  const std::vector<std::string> data = {
+      R"("b":2,"a":1)",                    // sorted by key, as a JSON object reads
+      R"( "x" : 1e3 , "y":-0 , "z":true )",  // whitespace, exponent, -0, booleans
+      R"("k":0.1,"k":0.2)",                // repeated key: the last one wins
+      R"("esc\"aped":1)",                  // escapes go to the general path
+      R"("big":12345678901234567890)",
+      R"("n":NaN,"m":1)",
+      R"("s":"text","v":3.25)",
+  };
+  for (const auto& d : data) {
+    MetricChannelParser fast, general;
+    const ChannelLine a = fast.Parse(R"({"t":"log","step":4,"time":2.5,"data":{)" + d + "}}", kNow);
+    const ChannelLine b =
+        general.Parse(R"({"t":"log","step":4,"time":2.5,"extra":{"nested":1},"data":{)" + d + "}}", kNow);
+    EXPECT_EQ(a.bad, b.bad) << d;
+    ASSERT_EQ(a.points.size(), b.points.size()) << d;
+    for (std::size_t i = 0; i < a.points.size(); ++i) {
+      EXPECT_EQ(a.points[i].key, b.points[i].key) << d;
+      EXPECT_EQ(a.points[i].step, 4) << d;
+      EXPECT_EQ(a.points[i].time, 2.5) << d;
+      if (std::isnan(b.points[i].value)) {
+        EXPECT_TRUE(std::isnan(a.points[i].value)) << d;
+      } else {
+        EXPECT_EQ(a.points[i].value, b.points[i].value) << d;
+        EXPECT_EQ(std::signbit(a.points[i].value), std::signbit(b.points[i].value)) << d;
+      }
+    }
+  }
+}
+
+TEST(MetricChannelParser, FastPathRejectsWhatJsonRejects) {
+  MetricChannelParser p;
+  EXPECT_TRUE(p.Parse(R"({"t":"log","data":{"a":1}} trailing)", kNow).bad);
+  EXPECT_TRUE(p.Parse(R"({"t":"log","data":{"a":inf}})", kNow).bad);
+  EXPECT_TRUE(p.Parse(R"({"t":"log","data":{"a":01}})", kNow).bad);
+  EXPECT_TRUE(p.Parse(R"({"t":"log","data":{"a":1,}})", kNow).bad);
+  // A non-integer step is no step: the key's own counter is used.
+  ChannelLine line = p.Parse(R"({"t":"log","step":1.5,"data":{"c":1}})", kNow);
+  ASSERT_EQ(line.points.size(), 1u);
+  EXPECT_EQ(line.points[0].step, 0);
 }
 
 }  // namespace

@@ -48,5 +48,6 @@ void RegisterAgentCommands(CLI::App& app, GlobalOptions& options);
 void RegisterAskTellCommands(CLI::App& app, GlobalOptions& options);
 void RegisterReviewCommands(CLI::App& app, GlobalOptions& options);
 void RegisterReportCommand(CLI::App& app, GlobalOptions& options);
+void RegisterRecordCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

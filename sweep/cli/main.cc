@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterAskTellCommands(app, options);
   sweep::cli::RegisterReviewCommands(app, options);
   sweep::cli::RegisterReportCommand(app, options);
+  sweep::cli::RegisterRecordCommand(app, options);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,60 @@
+"""Outside a sweep, against the real `sweep record` (SWEEP_BIN set by CTest's clients.python.record).
+
+test_standalone.py checks what the client sends, against a stand-in binary;
+this checks that the real recorder stores it: the run, its metrics, summary,
+config and the artifact copied into the run's folder.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+from harness import CHILD_TIMEOUT_S, clean_env
+from test_standalone import SCRIPT, run_script
+
+# Read before clean_env drops SWEEP_* variables.
+REAL_SWEEP_BIN = os.environ.get("SWEEP_BIN")
+
+
+@unittest.skipUnless(REAL_SWEEP_BIN and os.access(REAL_SWEEP_BIN, os.X_OK),
+                     "needs SWEEP_BIN=<build>/bin/sweep (CTest test clients.python.record sets it)")
+class RealRecordTest(unittest.TestCase):
+    def test_standalone_run_is_stored(self):
+        scratch = os.path.realpath(tempfile.mkdtemp(prefix="sweep_record_real_"))
+        with open(os.path.join(scratch, "notes.txt"), "w") as handle:
+            handle.write("hello")
+        store = os.path.join(scratch, ".sweep", "sweep.db")
+        env = clean_env({"SWEEP_BIN": REAL_SWEEP_BIN, "SWEEP_STORE": store})
+        result = run_script(SCRIPT, scratch, env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "done 0.1")
+
+        def sweep(*args):
+            out = subprocess.run([REAL_SWEEP_BIN, *args, "--store", store, "--json"], cwd=scratch,
+                                 capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            doc = json.loads(out.stdout)
+            return doc if isinstance(doc, list) else [doc]
+
+        (project,) = sweep("sweeps")
+        self.assertEqual((project["name"], project["method"]), ("standalone", "manual"))
+        (run,) = sweep("runs", project["id"])
+        self.assertEqual(run["state"], "finished", run)
+        self.assertEqual(run["params"], {"lr": 0.1})
+        self.assertEqual(run["summary"]["loss"]["last"], 1.5)
+        tags = run["tags"]
+        self.assertEqual(tags["name"], "local-try")
+        self.assertEqual(tags["summary.best"], "1.5")
+        self.assertEqual(json.loads(tags["config"]), {"lr": 0.1})
+        digest, size, path = tags["artifact.notes.txt"].split(" ", 2)
+        self.assertEqual(digest, hashlib.sha256(b"hello").hexdigest())
+        self.assertEqual(size, "5")
+        with open(path) as handle:
+            self.assertEqual(handle.read(), "hello")
+        self.assertNotEqual(os.path.dirname(path), scratch)  # a copy in the run's folder
+
+
+if __name__ == "__main__":
+    unittest.main()

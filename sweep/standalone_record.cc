@@ -1,0 +1,233 @@
+#include "sweep/standalone_record.h"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "agents/host/sha256.h"
+#include "core/value_json.h"
+#include "sweep/channel_tags.h"
+#include "sweep/clock.h"
+
+namespace sweep {
+namespace {
+
+// Artifacts land here inside the run's folder, as in a sweep (PROTOCOL.md).
+constexpr const char* kArtifactsDir = "artifacts";
+
+void Flatten(const std::string& prefix, const Value& value, Config& out) {
+  if (value.is_map()) {
+    for (const auto& [key, child] : value.as_map()) Flatten(prefix.empty() ? key : prefix + "." + key, child, out);
+    return;
+  }
+  out.emplace_back(prefix, value);
+}
+
+// `name` with empty, "." and ".." components dropped: an artifact can never
+// be written outside the run's artifacts folder.
+std::filesystem::path SafeRelative(const std::string& name) {
+  std::filesystem::path out;
+  for (const auto& part : std::filesystem::path(name)) {
+    const std::string s = part.string();
+    if (s.empty() || s == "/" || s == "." || s == "..") continue;
+    out /= part;
+  }
+  return out;
+}
+
+Result<std::string> ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::Io("cannot read " + path.string());
+  std::ostringstream data;
+  data << in.rdbuf();
+  if (!in && !in.eof()) return Error::Io("cannot read " + path.string());
+  return data.str();
+}
+
+Result<SweepRecord> ProjectSweep(Store& store, const std::string& project) {
+  auto sweeps = store.ListSweeps();
+  if (!sweeps.ok()) return sweeps.error();
+  // Newest first wins, like GetSweep's name lookup; only manual sweeps, so a
+  // real sweep that happens to share the project's name is never written into.
+  const SweepRecord* found = nullptr;
+  for (const auto& s : *sweeps) {
+    if (s.name != project || s.method != kManualMethod) continue;
+    if (found == nullptr || s.created_at > found->created_at) found = &s;
+  }
+  if (found != nullptr) return *found;
+  SweepRecord record;
+  record.name = project;
+  record.method = kManualMethod;
+  return store.CreateSweep(record);
+}
+
+}  // namespace
+
+Result<Config> ConfigFromJsonObject(std::string_view json) {
+  auto parsed = ParseJson(json);
+  if (!parsed.ok()) return parsed.error();
+  if (!parsed->is_map()) return Error::InvalidInput("the configuration must be a JSON object");
+  Config config;
+  Flatten("", *parsed, config);
+  return config;
+}
+
+Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const StandaloneRunOptions& options) {
+  auto sweep = ProjectSweep(store, options.project);
+  if (!sweep.ok()) return sweep.error();
+  const Config params = options.params;
+  auto claimed = store.ClaimRun(
+      sweep->id,
+      [&](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> {
+        return std::optional<NewRun>(NewRun{params, std::nullopt});
+      },
+      ClaimContext{options.host, options.agent_id, TrialState::kQueued});
+  if (!claimed.ok()) return claimed.error();
+  if (!claimed->has_value()) return Error::Internal("the store created no run");
+  RunRecord run = std::move(**claimed);
+  run.run_dir = (options.runs_root / run.id).string();
+  std::error_code ec;
+  std::filesystem::create_directories(run.run_dir, ec);
+  if (ec) return Error::Io("cannot create " + run.run_dir + ": " + ec.message());
+  run.argv = options.argv;
+  run.pid = options.pid;
+  run.started_at = run.created_at;
+  if (auto status = store.MarkRunStarted(run.id, run.argv, run.pid, run.run_dir, run.started_at); !status.ok())
+    return status.error();
+  run.state = TrialState::kRunning;
+  if (!options.name.empty()) {
+    if (auto status = store.SetTags(run.id, {{kRunNameTag, options.name}}); !status.ok()) return status.error();
+    run.tags[kRunNameTag] = options.name;
+  }
+  return StandaloneRecorder(store, std::move(run));
+}
+
+Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
+  ChannelLine parsed = parser_.Parse(line, now);
+  if (parsed.bad) {
+    ++stats_.bad_lines;
+    return OkStatus();
+  }
+  if (!parsed.points.empty()) {
+    stats_.points += parsed.points.size();
+    pending_.insert(pending_.end(), std::make_move_iterator(parsed.points.begin()),
+                    std::make_move_iterator(parsed.points.end()));
+    if (pending_.size() >= kRecordFlushBatch) return Flush();
+    return OkStatus();
+  }
+  if (parsed.message) return HandleMessage(*parsed.message);
+  return OkStatus();
+}
+
+Status StandaloneRecorder::Consume(std::istream& in) {
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() > kMaxChannelLineBytes) {
+      ++stats_.bad_lines;
+      continue;
+    }
+    const double now = NowSeconds();
+    if (auto status = HandleLine(line, now); !status.ok()) return status;
+  }
+  return OkStatus();
+}
+
+Status StandaloneRecorder::Flush() {
+  if (pending_.empty()) return OkStatus();
+  auto status = store_->LogMetrics(run_.id, pending_);
+  pending_.clear();
+  return status;
+}
+
+Status StandaloneRecorder::HandleMessage(const ChannelMessage& message) {
+  if (message.type == "finish") {
+    auto doc = ParseJson(message.json);
+    const Value* code = doc.ok() ? doc->find("exit_code") : nullptr;
+    // A finish without a code is the client saying "done"; PROTOCOL.md makes exit_code optional.
+    finish_code_ = code != nullptr && code->is_int() ? static_cast<int>(code->as_int()) : 0;
+    return OkStatus();
+  }
+  ChannelMessage to_tag = message;
+  if (message.type == "artifact") {
+    auto copied = CopyArtifact(message);
+    if (!copied.ok()) {
+      ++stats_.rejected_messages;
+      warnings_.push_back(copied.error().message);
+      return OkStatus();
+    }
+    to_tag = std::move(copied).value();
+  }
+  auto tags = TagsFromChannelMessage(to_tag, run_.run_dir);
+  if (!tags.ok()) {
+    ++stats_.rejected_messages;
+    warnings_.push_back(tags.error().message);
+    return OkStatus();
+  }
+  if (tags->empty()) return OkStatus();
+  return store_->SetTags(run_.id, *tags);
+}
+
+Result<ChannelMessage> StandaloneRecorder::CopyArtifact(const ChannelMessage& message) {
+  auto doc = ParseJson(message.json);
+  if (!doc.ok()) return doc.error();
+  const Value* name = doc->find("name");
+  const Value* path = doc->find("path");
+  const Value* sha = doc->find("sha256");
+  if (name == nullptr || !name->is_string() || path == nullptr || !path->is_string())
+    return Error::InvalidInput("artifact message needs name and path");
+  const auto relative = SafeRelative(name->as_string());
+  if (relative.empty()) return Error::InvalidInput("artifact name '" + name->as_string() + "' is empty");
+  auto data = ReadFile(path->as_string());
+  if (!data.ok()) return Error::InvalidInput("artifact " + name->as_string() + ": " + data.error().message);
+  const std::string digest = Sha256Hex(*data);
+  // The client hashed the file when it logged it: a different digest means
+  // the file changed since, and the copy would not be what the run produced.
+  if (sha != nullptr && sha->is_string() && sha->as_string() != digest)
+    return Error::InvalidInput("artifact " + name->as_string() + ": sha256 mismatch (client " + sha->as_string() +
+                               ", file now " + digest + "); not recorded");
+  const auto target = std::filesystem::path(run_.run_dir) / kArtifactsDir / relative;
+  std::error_code ec;
+  std::filesystem::create_directories(target.parent_path(), ec);
+  if (ec) return Error::Io("cannot create " + target.parent_path().string() + ": " + ec.message());
+  {
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
+    out.write(data->data(), static_cast<std::streamsize>(data->size()));
+    if (!out) return Error::Io("cannot write " + target.string());
+  }
+  ValueMap fields{{"t", Value("artifact")},
+                  {"name", Value(relative.generic_string())},
+                  {"path", Value(target.string())},
+                  {"sha256", Value(digest)},
+                  {"size", Value(static_cast<std::int64_t>(data->size()))}};
+  return ChannelMessage{"artifact", ToJson(Value(std::move(fields)))};
+}
+
+Status StandaloneRecorder::Finish(double now) {
+  if (auto status = Flush(); !status.ok()) return status;
+  RunOutcome outcome;
+  outcome.ended_at = now;
+  if (finish_code_ && *finish_code_ == 0) {
+    outcome.state = TrialState::kFinished;
+    outcome.exit_code = 0;
+  } else if (finish_code_) {
+    outcome.state = TrialState::kFailed;
+    outcome.exit_code = *finish_code_;
+    outcome.failure_reason = "the script finished its run with exit code " + std::to_string(*finish_code_);
+  } else {
+    outcome.state = TrialState::kFailed;
+    outcome.failure_reason = "the stream ended without a finish message (the script crashed or was killed)";
+  }
+  if (auto status = store_->FinishRun(run_.id, outcome); !status.ok()) return status;
+  run_.state = outcome.state;
+  run_.ended_at = outcome.ended_at;
+  run_.failure_reason = outcome.failure_reason;
+  return OkStatus();
+}
+
+std::vector<std::string> StandaloneRecorder::TakeWarnings() {
+  std::vector<std::string> out;
+  out.swap(warnings_);
+  return out;
+}
+
+}  // namespace sweep

@@ -1,0 +1,94 @@
+// Standalone tracking (`sweep record`, clients/PROTOCOL.md): a run recorded
+// outside any sweep, from the channel messages a client streams on stdin.
+//
+// The run belongs to a sweep named after the project (method "manual", no
+// spec), created on first use and reused by name afterwards, so plain
+// experiment runs show up in `sweep sweeps`/`runs`/`show` like any other.
+// Lines are parsed with the agents' MetricChannelParser (the same protocol as
+// inside a sweep), points are written in batches, summary/config/artifact
+// messages become tags (channel_tags.h), and artifacts, which name the
+// original file in this mode, are copied into the run's folder and verified.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agents/metric_channel.h"
+#include "core/result.h"
+#include "core/search_space.h"
+#include "tracking/store.h"
+
+namespace sweep {
+
+// The sweep standalone runs go to when the client names no project.
+inline constexpr const char* kStandaloneProject = "standalone";
+// SweepRecord::method of those sweeps: runs are started by hand, not proposed.
+inline constexpr const char* kManualMethod = "manual";
+// Tag holding the name the script gave its run.
+inline constexpr const char* kRunNameTag = "name";
+// Points buffered before one LogMetrics transaction (same trade-off as the
+// controller's flush batch: large enough to amortize the commit).
+inline constexpr std::size_t kRecordFlushBatch = 8192;
+
+// A JSON object of parameters as a Config: typed values, nested objects
+// flattened to dotted names ("model": {"depth": 4} -> "model.depth" = 4).
+Result<Config> ConfigFromJsonObject(std::string_view json);
+
+struct StandaloneRunOptions {
+  std::string project = kStandaloneProject;
+  std::string name;
+  Config params;
+  std::filesystem::path runs_root;  // the run's folder is runs_root/<run id>
+  std::vector<std::string> argv;    // recorded as the run's command line
+  std::string host;
+  std::string agent_id;
+  int pid = 0;                      // the process being tracked (the script)
+};
+
+// Counters of what a recording did not store, for the command to report.
+struct RecordStats {
+  std::size_t points = 0;
+  std::size_t bad_lines = 0;
+  std::size_t rejected_messages = 0;  // malformed tags, unreadable or mismatched artifacts
+};
+
+class StandaloneRecorder {
+ public:
+  // Creates (or reuses) the project's sweep and a running run in it.
+  static Result<StandaloneRecorder> Start(Store& store, const StandaloneRunOptions& options);
+
+  // Handles one channel line. Errors are store failures only; a bad line or
+  // message is counted and skipped (the script's problem, never fatal).
+  Status HandleLine(std::string_view line, double now);
+  // Reads lines until EOF, then nothing else; call Finish afterwards.
+  Status Consume(std::istream& in);
+  // Flushes and writes the terminal state: finished if a finish message with
+  // exit_code 0 arrived, else failed with the reason.
+  Status Finish(double now);
+
+  const RunRecord& run() const { return run_; }
+  const RecordStats& stats() const { return stats_; }
+  // Warnings for the command to print (rejected artifacts and the like).
+  std::vector<std::string> TakeWarnings();
+
+ private:
+  StandaloneRecorder(Store& store, RunRecord run) : store_(&store), run_(std::move(run)) {}
+  Status Flush();
+  Status HandleMessage(const ChannelMessage& message);
+  Result<ChannelMessage> CopyArtifact(const ChannelMessage& message);
+
+  Store* store_;
+  RunRecord run_;
+  MetricChannelParser parser_;
+  std::vector<MetricPoint> pending_;
+  std::optional<int> finish_code_;
+  RecordStats stats_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace sweep
