@@ -181,6 +181,36 @@ class SqliteStore final : public Store {
     });
   }
 
+  Status SetSweepTags(const std::string& sweep_id, const std::map<std::string, std::string>& tags) override {
+    return Write([&]() -> Status {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s;
+      for (const auto& [k, v] : tags) {
+        auto stmt = db_->Prepare("INSERT OR REPLACE INTO sweep_tags (sweep_id, key, value) VALUES (?1, ?2, ?3)");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, sweep_id).Bind(2, k).Bind(3, v);
+        if (auto s = stmt->Run(); !s.ok()) return s;
+      }
+      return OkStatus();
+    });
+  }
+
+  Result<std::map<std::string, std::string>> GetSweepTags(const std::string& sweep_id) override {
+    return Read([&]() -> Result<std::map<std::string, std::string>> {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
+      auto stmt = db_->Prepare("SELECT key, value FROM sweep_tags WHERE sweep_id = ?1");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, sweep_id);
+      std::map<std::string, std::string> out;
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        out[stmt->Text(0)] = stmt->Text(1);
+      }
+      return out;
+    });
+  }
+
   Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
                                             const ClaimContext& context) override {
     return Write([&]() -> Result<std::optional<RunRecord>> {

@@ -111,6 +111,12 @@ class Store {
   virtual Result<SweepRecord> GetSweep(const std::string& id_or_name) = 0;
   virtual Result<std::vector<SweepRecord>> ListSweeps() = 0;
   virtual Status SetSweepState(const std::string& sweep_id, SweepState state) = 0;
+  // Free-form key/value strings on a sweep (e.g. the Slurm jobs serving it,
+  // so `sweep status` and `sweep cancel` find them). Upserts each key;
+  // kNotFound (nothing written) for an unknown sweep id (exact id only).
+  virtual Status SetSweepTags(const std::string& sweep_id, const std::map<std::string, std::string>& tags) = 0;
+  // Every tag of the sweep (exact id), by key. kNotFound for an unknown sweep.
+  virtual Result<std::map<std::string, std::string>> GetSweepTags(const std::string& sweep_id) = 0;
 
   // --- runs ---
   // Atomically: reads the sweep's runs, calls `propose`, and inserts what it

@@ -412,6 +412,33 @@ TEST_P(StoreConformance, TagsUpsertAndShowInListRuns) {
   EXPECT_TRUE((*runs)[1].tags.empty());
 }
 
+TEST_P(StoreConformance, SweepTagsUpsertPerSweep) {
+  SweepRecord a = MakeSweep("a");
+  SweepRecord b = MakeSweep("b");
+  auto empty = store_->GetSweepTags(a.id);
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_TRUE(empty->empty());
+
+  ASSERT_TRUE(store_->SetSweepTags(a.id, {{"slurm.job.12", "2"}, {"note", "first"}}).ok());
+  ASSERT_TRUE(store_->SetSweepTags(a.id, {{"note", "second"}}).ok());
+  ASSERT_TRUE(store_->SetSweepTags(b.id, {{"note", "other sweep"}}).ok());
+  auto tags = store_->GetSweepTags(a.id);
+  ASSERT_TRUE(tags.ok()) << tags.error().message;
+  EXPECT_EQ(*tags, (std::map<std::string, std::string>{{"note", "second"}, {"slurm.job.12", "2"}}));
+  auto other = store_->GetSweepTags(b.id);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, (std::map<std::string, std::string>{{"note", "other sweep"}}));
+}
+
+TEST_P(StoreConformance, SweepTagsOfUnknownSweepAreNotFound) {
+  auto set = store_->SetSweepTags("zzzzzzzz", {{"k", "v"}});
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().code, ErrorCode::kNotFound);
+  auto got = store_->GetSweepTags("zzzzzzzz");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreConformance, HeartbeatAndReap) {
   SweepRecord s = MakeSweep();
   RunRecord beating = Claim(s.id, {});

@@ -154,7 +154,8 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
     return ReportError(outcome.error());
   }
 
-  const bool interrupted = outcome->end == SweepEnd::kInterrupted;
+  // A cancelled sweep ends its agents like an interrupt: the sweep stays stopped.
+  const bool interrupted = outcome->end == SweepEnd::kInterrupted || outcome->end == SweepEnd::kCancelled;
   const bool more_possible = outcome->end == SweepEnd::kCountReached;
   if (!more_possible) {
     SweepState state = SweepState::kFinished;

@@ -46,5 +46,6 @@ void RegisterValidateCommand(CLI::App& app);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& options);
 void RegisterAgentCommands(CLI::App& app, GlobalOptions& options);
 void RegisterAskTellCommands(CLI::App& app, GlobalOptions& options);
+void RegisterSlurmCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

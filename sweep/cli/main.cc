@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterInspectCommands(app, options);
   sweep::cli::RegisterAgentCommands(app, options);
   sweep::cli::RegisterAskTellCommands(app, options);
+  sweep::cli::RegisterSlurmCommands(app, options);
 
   try {
     app.parse(argc, argv);
