@@ -344,6 +344,39 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<RunRecord>> ListTopRuns(const std::string& sweep_id, const std::string& key, SummaryStat stat,
+                                             Goal goal, int limit) override {
+    return Read([&]() -> Result<std::vector<RunRecord>> {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
+      std::vector<RunRecord> out;
+      if (limit < 1) return out;
+      // The column comes from the enum, never from the caller's text. NaN is
+      // stored as NULL, so IS NOT NULL also leaves NaN values out.
+      const std::string column = stat == SummaryStat::kLast ? "s.last" : stat == SummaryStat::kMin ? "s.min" : "s.max";
+      const std::string sql = "SELECT r.id FROM runs r JOIN run_summary s ON s.run_seq = r.seq "
+                              "JOIN metric_keys k ON k.id = s.key_id WHERE r.sweep_id = ?1 AND k.key = ?2 AND " +
+                              column + " IS NOT NULL ORDER BY " + column +
+                              (goal == Goal::kMinimize ? " ASC" : " DESC") + ", r.number LIMIT ?3";
+      auto stmt = db_->Prepare(sql.c_str());
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, sweep_id).Bind(2, key).Bind(3, static_cast<std::int64_t>(limit));
+      std::vector<std::string> ids;
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        ids.push_back(stmt->Text(0));
+      }
+      // limit is small: one by-id load per ranked run, inside this read.
+      for (const auto& id : ids) {
+        auto one = LoadRuns(std::nullopt, id);
+        if (!one.ok()) return one.error();
+        if (!one->empty()) out.push_back(std::move(one->front()));
+      }
+      return out;
+    });
+  }
+
   Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override {
     auto all = ListRuns(sweep_id);
     if (!all.ok()) return all.error();

@@ -29,6 +29,10 @@ constexpr int kMaxCandidatesListed = 10;
 constexpr const char* kRunColumns =
     "id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, exit_code, "
     "signal, failure_reason, host, agent_id, pid, run_dir";
+// kRunColumns qualified for queries that join runs r with other tables.
+constexpr const char* kRunColumnsOfR =
+    "r.id, r.sweep_id, r.number, r.grid_index, r.state, r.params, r.argv, r.created_at, r.started_at, r.ended_at, "
+    "r.exit_code, r.signal, r.failure_reason, r.host, r.agent_id, r.pid, r.run_dir";
 constexpr const char* kSweepColumns =
     "id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at";
 
@@ -321,6 +325,33 @@ class PostgresStore final : public Store {
     if (!exists.ok()) return exists.error();
     if (exists->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
     return LoadRuns(sweep_id);
+  }
+
+  Result<std::vector<RunRecord>> ListTopRuns(const std::string& sweep_id, const std::string& key, SummaryStat stat,
+                                             Goal goal, int limit) override {
+    auto known = conn_->Exec("SELECT 1 FROM sweeps WHERE id = $1", {sweep_id});
+    if (!known.ok()) return known.error();
+    if (known->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
+    std::vector<RunRecord> runs;
+    if (limit < 1) return runs;
+    // The column comes from the enum, never from the caller's text.
+    // PostgreSQL sorts NaN above every number, so it is filtered out.
+    const std::string column = stat == SummaryStat::kLast ? "s.last" : stat == SummaryStat::kMin ? "s.min" : "s.max";
+    auto r = conn_->Exec(std::string("SELECT ") + kRunColumnsOfR + " FROM runs r JOIN run_summary s ON s.run_id = r.id "
+                         "WHERE r.sweep_id = $1 AND s.key = $2 AND " + column + " <> 'NaN'::float8 ORDER BY " +
+                         column + (goal == Goal::kMinimize ? " ASC" : " DESC") + ", r.number LIMIT $3",
+                         {sweep_id, key, Int(limit)});
+    if (!r.ok()) return r.error();
+    std::vector<std::string> ids;
+    for (int i = 0; i < r->rows(); ++i) {
+      auto run = RunFromRow(*r, i);
+      if (!run.ok()) return run.error();
+      ids.push_back(run->id);
+      runs.push_back(std::move(*run));
+    }
+    if (Status s = AttachSummariesAndTags(runs, "r.id = ANY($1::text[])", {pg::TextArray(ids)}); !s.ok())
+      return s.error();
+    return runs;
   }
 
   Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override {
