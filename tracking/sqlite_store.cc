@@ -350,14 +350,20 @@ class SqliteStore final : public Store {
       if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
       std::vector<RunRecord> out;
       if (limit < 1) return out;
-      // The column comes from the enum, never from the caller's text. NaN is
-      // stored as NULL, so IS NOT NULL also leaves NaN values out.
-      const std::string column = stat == SummaryStat::kLast ? "s.last" : stat == SummaryStat::kMin ? "s.min" : "s.max";
-      const std::string sql = "SELECT r.id FROM runs r JOIN run_summary s ON s.run_seq = r.seq "
-                              "JOIN metric_keys k ON k.id = s.key_id WHERE r.sweep_id = ?1 AND k.key = ?2 AND " +
-                              column + " IS NOT NULL ORDER BY " + column +
-                              (goal == Goal::kMinimize ? " ASC" : " DESC") + ", r.number LIMIT ?3";
-      auto stmt = db_->Prepare(sql.c_str());
+      // Database::Prepare caches by the SQL's address, so each ranking is its
+      // own string literal. NaN is stored as NULL: IS NOT NULL leaves it out.
+#define SWEEP_TOP_RUNS_SQL(column, order)                                                              \
+  "SELECT r.id FROM runs r JOIN run_summary s ON s.run_seq = r.seq JOIN metric_keys k ON k.id = s.key_id " \
+  "WHERE r.sweep_id = ?1 AND k.key = ?2 AND " column " IS NOT NULL ORDER BY " column " " order ", r.number LIMIT ?3"
+      static constexpr const char* kTopRuns[3][2] = {
+          {SWEEP_TOP_RUNS_SQL("s.last", "ASC"), SWEEP_TOP_RUNS_SQL("s.last", "DESC")},
+          {SWEEP_TOP_RUNS_SQL("s.min", "ASC"), SWEEP_TOP_RUNS_SQL("s.min", "DESC")},
+          {SWEEP_TOP_RUNS_SQL("s.max", "ASC"), SWEEP_TOP_RUNS_SQL("s.max", "DESC")},
+      };
+#undef SWEEP_TOP_RUNS_SQL
+      const int by = stat == SummaryStat::kLast ? 0 : stat == SummaryStat::kMin ? 1 : 2;
+      const char* sql = kTopRuns[by][goal == Goal::kMinimize ? 0 : 1];
+      auto stmt = db_->Prepare(sql);
       if (!stmt.ok()) return stmt.error();
       stmt->Bind(1, sweep_id).Bind(2, key).Bind(3, static_cast<std::int64_t>(limit));
       std::vector<std::string> ids;

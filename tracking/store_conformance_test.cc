@@ -435,7 +435,7 @@ TEST_P(StoreConformance, ListTopRunsRanksInTheStore) {
   SweepRecord other = MakeSweep("other");
   const double nan = std::numeric_limits<double>::quiet_NaN();
   // loss history per run: min and last differ so the stat matters.
-  const std::vector<std::vector<double>> histories = {{5, 3}, {1, 9}, {4, 2}, {nan}, {2, 6}};
+  const std::vector<std::vector<double>> histories = {{5, 3}, {1, 9}, {4, 2.5}, {nan}, {2, 6}};
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < histories.size(); ++i) {
     RunRecord run = Claim(s.id, {{"x", Value(static_cast<std::int64_t>(i))}});
@@ -463,7 +463,7 @@ TEST_P(StoreConformance, ListTopRunsRanksInTheStore) {
   ASSERT_TRUE(by_last.ok()) << by_last.error().message;
   std::vector<std::string> order;
   for (const auto& r : *by_last) order.push_back(r.id);
-  EXPECT_EQ(order, (std::vector<std::string>{ids[1], ids[4], ids[0], ids[2]}));  // last 9, 6, 3, 2; NaN left out
+  EXPECT_EQ(order, (std::vector<std::string>{ids[1], ids[4], ids[0], ids[2]}));  // last 9, 6, 3, 2.5; NaN left out
 
   auto none = store_->ListTopRuns(s.id, "acc", SummaryStat::kMax, Goal::kMaximize, 5);
   ASSERT_TRUE(none.ok());
