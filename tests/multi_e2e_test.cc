@@ -189,6 +189,32 @@ TEST_F(MultiAgentPg, CancelStopsAgentsBetweenClaims) {
   EXPECT_NE(status.out.find("stopped"), std::string::npos) << status.out;
 }
 
+TEST_F(MultiAgentPg, TerminatingOneAgentLeavesTheSweepToTheOthers) {
+  constexpr int kPoints = 10;
+  const std::string id = Create(ShellGridSpec(kPoints, "sleep 0.3; echo loss=1"));
+  pid_t leaving = SpawnCli(AgentDir(0), {"agent", id, "--store", url_});
+  pid_t staying = SpawnCli(AgentDir(1), {"agent", id, "--store", url_});
+  auto store = Open();
+  for (auto deadline = Clock::now() + std::chrono::seconds(60); Clock::now() < deadline;) {
+    auto runs = store->ListRuns(id);
+    ASSERT_TRUE(runs.ok());
+    if (runs->size() >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // What Slurm sends at a job's time limit.
+  ASSERT_EQ(kill(leaving, SIGTERM), 0);
+  EXPECT_NE(WaitCli(leaving), 0);
+  EXPECT_EQ(WaitCli(staying), 0);
+  auto sweep = store->GetSweep(id);
+  ASSERT_TRUE(sweep.ok());
+  EXPECT_EQ(sweep->state, SweepState::kFinished);
+  auto runs = store->ListRuns(id);
+  ASSERT_TRUE(runs.ok());
+  std::set<std::int64_t> points;
+  for (const auto& run : *runs) points.insert(run.grid_index.value_or(-1));
+  EXPECT_EQ(points.size(), static_cast<std::size_t>(kPoints));
+}
+
 TEST_F(MultiAgentPg, SlurmRefusesARelativeSqliteStore) {
   dir_.Write("spec.yaml", ShellGridSpec(2, "echo loss=1"));
   auto created = RunCli(dir_.path(), {"create", "spec.yaml"});

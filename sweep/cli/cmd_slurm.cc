@@ -1,8 +1,6 @@
 // `sweep slurm SWEEP`, `sweep status SWEEP`, `sweep cancel SWEEP`: a sweep's
 // agents as a Slurm job array against a shared store, where its runs and jobs
 // stand, and stopping both.
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <map>
