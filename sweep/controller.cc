@@ -34,6 +34,7 @@ std::string_view SweepEndName(SweepEnd end) {
     case SweepEnd::kTargetReached: return "metric target reached";
     case SweepEnd::kInterrupted: return "interrupted";
     case SweepEnd::kGaveUp: return "stopped by the failure policy";
+    case SweepEnd::kCancelled: return "cancelled";
   }
   return "unknown";
 }
@@ -84,7 +85,9 @@ Result<std::optional<NewRun>> SweepController::Propose(const std::vector<RunReco
 bool SweepController::ShouldLaunchMore(const TrialRunner& runner) const {
   if (fatal_) return false;
   if (stop_reason_ && retries_.empty()) return false;
-  if (stop_reason_ == SweepEnd::kInterrupted || stop_reason_ == SweepEnd::kGaveUp) return false;
+  if (stop_reason_ == SweepEnd::kInterrupted || stop_reason_ == SweepEnd::kGaveUp ||
+      stop_reason_ == SweepEnd::kCancelled)
+    return false;
   if (static_cast<int>(runner.active()) >= options_.agents) return false;
   if (options_.gpu_slots != nullptr && options_.gpu_slots->free() < options_.gpu_slots->gpus_per_trial()) return false;
   return true;
@@ -93,6 +96,15 @@ bool SweepController::ShouldLaunchMore(const TrialRunner& runner) const {
 Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
   if (options_.count && launched_ >= *options_.count) {
     if (!stop_reason_) stop_reason_ = SweepEnd::kCountReached;
+    retries_.clear();
+    return false;
+  }
+  // Agents on other machines learn of `sweep cancel` only through the store:
+  // one primary-key read per claim is cheap next to launching a trial.
+  auto current = store_.GetSweep(sweep_.id);
+  if (!current.ok()) return current.error();
+  if (current->state == SweepState::kStopped) {
+    stop_reason_ = SweepEnd::kCancelled;
     retries_.clear();
     return false;
   }

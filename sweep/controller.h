@@ -81,6 +81,7 @@ enum class SweepEnd {
   kTargetReached,
   kInterrupted,
   kGaveUp,  // the failure policy stopped it (max_failures, a broken program)
+  kCancelled,  // the sweep was marked stopped in the store (`sweep cancel`)
 };
 std::string_view SweepEndName(SweepEnd end);
 

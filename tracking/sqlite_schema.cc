@@ -104,6 +104,15 @@ CREATE TABLE tags (
   PRIMARY KEY (run_seq, key)
 ) WITHOUT ROWID;
 )sql",
+      // v2: sweep-level tags (the Slurm jobs serving a sweep, notes).
+      R"sql(
+CREATE TABLE sweep_tags (
+  sweep_id TEXT NOT NULL REFERENCES sweeps (id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (sweep_id, key)
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -181,6 +181,36 @@ class SqliteStore final : public Store {
     });
   }
 
+  Status SetSweepTags(const std::string& sweep_id, const std::map<std::string, std::string>& tags) override {
+    return Write([&]() -> Status {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s;
+      for (const auto& [k, v] : tags) {
+        auto stmt = db_->Prepare("INSERT OR REPLACE INTO sweep_tags (sweep_id, key, value) VALUES (?1, ?2, ?3)");
+        if (!stmt.ok()) return stmt.error();
+        stmt->Bind(1, sweep_id).Bind(2, k).Bind(3, v);
+        if (auto s = stmt->Run(); !s.ok()) return s;
+      }
+      return OkStatus();
+    });
+  }
+
+  Result<std::map<std::string, std::string>> GetSweepTags(const std::string& sweep_id) override {
+    return Read([&]() -> Result<std::map<std::string, std::string>> {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
+      auto stmt = db_->Prepare("SELECT key, value FROM sweep_tags WHERE sweep_id = ?1");
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, sweep_id);
+      std::map<std::string, std::string> out;
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        out[stmt->Text(0)] = stmt->Text(1);
+      }
+      return out;
+    });
+  }
+
   Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
                                             const ClaimContext& context) override {
     return Write([&]() -> Result<std::optional<RunRecord>> {
@@ -313,6 +343,45 @@ class SqliteStore final : public Store {
     return Read([&]() -> Result<std::vector<RunRecord>> {
       if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
       return LoadRuns(sweep_id, std::nullopt);
+    });
+  }
+
+  Result<std::vector<RunRecord>> ListTopRuns(const std::string& sweep_id, const std::string& key, SummaryStat stat,
+                                             Goal goal, int limit) override {
+    return Read([&]() -> Result<std::vector<RunRecord>> {
+      if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
+      std::vector<RunRecord> out;
+      if (limit < 1) return out;
+      // Database::Prepare caches by the SQL's address, so each ranking is its
+      // own string literal. NaN is stored as NULL: IS NOT NULL leaves it out.
+#define SWEEP_TOP_RUNS_SQL(column, order)                                                              \
+  "SELECT r.id FROM runs r JOIN run_summary s ON s.run_seq = r.seq JOIN metric_keys k ON k.id = s.key_id " \
+  "WHERE r.sweep_id = ?1 AND k.key = ?2 AND " column " IS NOT NULL ORDER BY " column " " order ", r.number LIMIT ?3"
+      static constexpr const char* kTopRuns[3][2] = {
+          {SWEEP_TOP_RUNS_SQL("s.last", "ASC"), SWEEP_TOP_RUNS_SQL("s.last", "DESC")},
+          {SWEEP_TOP_RUNS_SQL("s.min", "ASC"), SWEEP_TOP_RUNS_SQL("s.min", "DESC")},
+          {SWEEP_TOP_RUNS_SQL("s.max", "ASC"), SWEEP_TOP_RUNS_SQL("s.max", "DESC")},
+      };
+#undef SWEEP_TOP_RUNS_SQL
+      const int by = stat == SummaryStat::kLast ? 0 : stat == SummaryStat::kMin ? 1 : 2;
+      const char* sql = kTopRuns[by][goal == Goal::kMinimize ? 0 : 1];
+      auto stmt = db_->Prepare(sql);
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, sweep_id).Bind(2, key).Bind(3, static_cast<std::int64_t>(limit));
+      std::vector<std::string> ids;
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        ids.push_back(stmt->Text(0));
+      }
+      // limit is small: one by-id load per ranked run, inside this read.
+      for (const auto& id : ids) {
+        auto one = LoadRuns(std::nullopt, id);
+        if (!one.ok()) return one.error();
+        if (!one->empty()) out.push_back(std::move(one->front()));
+      }
+      return out;
     });
   }
 

@@ -69,6 +69,32 @@ class SqliteStoreTest : public ::testing::Test {
   fs::path dir_;
 };
 
+TEST_F(SqliteStoreTest, VersionOneDatabaseGainsSweepTagsAndKeepsItsSweeps) {
+  const fs::path db = dir_ / "sweep.db";
+  std::string sweep_id;
+  {
+    auto store = OpenStore(db.string());
+    ASSERT_TRUE(store.ok());
+    SweepRecord s;
+    s.name = "old";
+    s.method = "grid";
+    auto created = (*store)->CreateSweep(s);
+    ASSERT_TRUE(created.ok());
+    sweep_id = created->id;
+  }
+  // What a version 1 database looks like: no sweep_tags table.
+  RawExec(db, "DROP TABLE sweep_tags; PRAGMA user_version=1; PRAGMA wal_checkpoint(TRUNCATE)");
+  ASSERT_EQ(RawPragma(db, "PRAGMA user_version"), 1);
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(RawPragma(db, "PRAGMA user_version"), kSqliteSchemaVersion);
+  ASSERT_TRUE((*store)->SetSweepTags(sweep_id, {{"slurm.job.7", "2"}}).ok());
+  auto tags = (*store)->GetSweepTags(sweep_id);
+  ASSERT_TRUE(tags.ok());
+  EXPECT_EQ(tags->at("slurm.job.7"), "2");
+  EXPECT_TRUE((*store)->GetSweep(sweep_id).ok());
+}
+
 TEST_F(SqliteStoreTest, NewDatabaseHasVersionIdAndWal) {
   const fs::path db = dir_ / "a" / "b" / "sweep.db";
   { ASSERT_TRUE(OpenStore(db.string()).ok()); }

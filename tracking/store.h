@@ -74,6 +74,9 @@ struct RunRecord {
   std::map<std::string, std::string> tags;
 };
 
+// Which value of a run's metric summary ListTopRuns ranks by.
+enum class SummaryStat { kLast, kMin, kMax };
+
 // A run to insert, as decided by the claim callback.
 struct NewRun {
   Config params;
@@ -111,6 +114,12 @@ class Store {
   virtual Result<SweepRecord> GetSweep(const std::string& id_or_name) = 0;
   virtual Result<std::vector<SweepRecord>> ListSweeps() = 0;
   virtual Status SetSweepState(const std::string& sweep_id, SweepState state) = 0;
+  // Free-form key/value strings on a sweep (e.g. the Slurm jobs serving it,
+  // so `sweep status` and `sweep cancel` find them). Upserts each key;
+  // kNotFound (nothing written) for an unknown sweep id (exact id only).
+  virtual Status SetSweepTags(const std::string& sweep_id, const std::map<std::string, std::string>& tags) = 0;
+  // Every tag of the sweep (exact id), by key. kNotFound for an unknown sweep.
+  virtual Result<std::map<std::string, std::string>> GetSweepTags(const std::string& sweep_id) = 0;
 
   // --- runs ---
   // Atomically: reads the sweep's runs, calls `propose`, and inserts what it
@@ -130,6 +139,13 @@ class Store {
   virtual Result<RunRecord> GetRun(const std::string& id_or_prefix) = 0;
   // Every run of a sweep in number order, summaries and tags included.
   virtual Result<std::vector<RunRecord>> ListRuns(const std::string& sweep_id) = 0;
+  // The sweep's best `limit` runs by `stat` of metric `key`'s summary, best
+  // first per `goal` (ties: lower run number first), ranked by the database so
+  // a sweep of 100k runs is not loaded to show its top 20. Runs without the
+  // key, or whose value is NaN, are left out. Summaries and tags included.
+  // An empty result for limit < 1. kNotFound for an unknown sweep (exact id).
+  virtual Result<std::vector<RunRecord>> ListTopRuns(const std::string& sweep_id, const std::string& key,
+                                                     SummaryStat stat, Goal goal, int limit) = 0;
 
   // --- metrics ---
   // Appends points in one transaction and updates the run summary (last/min/max

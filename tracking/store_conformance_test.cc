@@ -412,6 +412,76 @@ TEST_P(StoreConformance, TagsUpsertAndShowInListRuns) {
   EXPECT_TRUE((*runs)[1].tags.empty());
 }
 
+TEST_P(StoreConformance, SweepTagsUpsertPerSweep) {
+  SweepRecord a = MakeSweep("a");
+  SweepRecord b = MakeSweep("b");
+  auto empty = store_->GetSweepTags(a.id);
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_TRUE(empty->empty());
+
+  ASSERT_TRUE(store_->SetSweepTags(a.id, {{"slurm.job.12", "2"}, {"note", "first"}}).ok());
+  ASSERT_TRUE(store_->SetSweepTags(a.id, {{"note", "second"}}).ok());
+  ASSERT_TRUE(store_->SetSweepTags(b.id, {{"note", "other sweep"}}).ok());
+  auto tags = store_->GetSweepTags(a.id);
+  ASSERT_TRUE(tags.ok()) << tags.error().message;
+  EXPECT_EQ(*tags, (std::map<std::string, std::string>{{"note", "second"}, {"slurm.job.12", "2"}}));
+  auto other = store_->GetSweepTags(b.id);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, (std::map<std::string, std::string>{{"note", "other sweep"}}));
+}
+
+TEST_P(StoreConformance, ListTopRunsRanksInTheStore) {
+  SweepRecord s = MakeSweep();
+  SweepRecord other = MakeSweep("other");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  // loss history per run: min and last differ so the stat matters.
+  const std::vector<std::vector<double>> histories = {{5, 3}, {1, 9}, {4, 2.5}, {nan}, {2, 6}};
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < histories.size(); ++i) {
+    RunRecord run = Claim(s.id, {{"x", Value(static_cast<std::int64_t>(i))}});
+    std::vector<MetricPoint> points;
+    for (std::size_t step = 0; step < histories[i].size(); ++step) {
+      points.push_back(MetricPoint{"loss", static_cast<std::int64_t>(step), histories[i][step], 1.0 + step});
+    }
+    ASSERT_TRUE(store_->LogMetrics(run.id, points).ok());
+    ids.push_back(run.id);
+  }
+  Claim(s.id, {{"x", Value(std::int64_t{99})}});  // no loss at all: left out
+  RunRecord elsewhere = Claim(other.id, {{"x", Value(std::int64_t{0})}});
+  ASSERT_TRUE(store_->LogMetrics(elsewhere.id, {MetricPoint{"loss", 0, -100, 1}}).ok());
+  ASSERT_TRUE(store_->SetTags(ids[1], {{"note", "best min"}}).ok());
+
+  auto by_min = store_->ListTopRuns(s.id, "loss", SummaryStat::kMin, Goal::kMinimize, 2);
+  ASSERT_TRUE(by_min.ok()) << by_min.error().message;
+  ASSERT_EQ(by_min->size(), 2u);
+  EXPECT_EQ((*by_min)[0].id, ids[1]);  // min 1
+  EXPECT_EQ((*by_min)[1].id, ids[4]);  // min 2
+  EXPECT_EQ((*by_min)[0].tags.at("note"), "best min");
+  EXPECT_EQ((*by_min)[0].summary.at("loss").last, 9);
+
+  auto by_last = store_->ListTopRuns(s.id, "loss", SummaryStat::kLast, Goal::kMaximize, 10);
+  ASSERT_TRUE(by_last.ok()) << by_last.error().message;
+  std::vector<std::string> order;
+  for (const auto& r : *by_last) order.push_back(r.id);
+  EXPECT_EQ(order, (std::vector<std::string>{ids[1], ids[4], ids[0], ids[2]}));  // last 9, 6, 3, 2.5; NaN left out
+
+  auto none = store_->ListTopRuns(s.id, "acc", SummaryStat::kMax, Goal::kMaximize, 5);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  auto unknown = store_->ListTopRuns("zzzzzzzz", "loss", SummaryStat::kMin, Goal::kMinimize, 5);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, SweepTagsOfUnknownSweepAreNotFound) {
+  auto set = store_->SetSweepTags("zzzzzzzz", {{"k", "v"}});
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().code, ErrorCode::kNotFound);
+  auto got = store_->GetSweepTags("zzzzzzzz");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreConformance, HeartbeatAndReap) {
   SweepRecord s = MakeSweep();
   RunRecord beating = Claim(s.id, {});

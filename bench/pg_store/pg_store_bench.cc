@@ -2,7 +2,8 @@
 //   1. claims/s: kAgents processes claiming runs of one sweep at once;
 //   2. metric points/s: the same processes logging batches into their runs;
 //   3. ListRuns of a kBigSweepRuns-run sweep and ranking its top kTop by a
-//      summary metric (the `sweep status` / `compare` path).
+//      summary metric (the `sweep status` / `compare` path), then the same
+//      top kTop ranked by the database (Store::ListTopRuns, `sweep runs --sort`).
 // Usage: eval "$(tests/pg/start_postgres.sh)"; build/bench/pg_store/pg_store_bench
 // Each invocation works in a fresh database on that server.
 #include <libpq-fe.h>
@@ -206,6 +207,15 @@ int main() {
   double rank_s = Seconds(t0);
   std::printf("ListRuns: %d runs in %.3f s; top %d by min loss in %.4f s (best %s, %.6f)\n", kBigSweepRuns, list_s,
               kTop, rank_s, order[0]->id.c_str(), order[0]->summary.at("loss").min);
+  t0 = Clock::now();
+  auto top = (*store)->ListTopRuns(big_id, "loss", SummaryStat::kMin, Goal::kMinimize, kTop);
+  double top_s = Seconds(t0);
+  if (!top.ok() || top->size() != static_cast<size_t>(kTop) || (*top)[0].id != order[0]->id) {
+    std::fprintf(stderr, "ListTopRuns: %s\n", top.ok() ? "wrong ranking" : top.error().message.c_str());
+    return 1;
+  }
+  std::printf("ListTopRuns: top %d of %d runs by min loss in %.4f s (best %s)\n", kTop, kBigSweepRuns, top_s,
+              (*top)[0].id.c_str());
   store->reset();
   Sql(base, "DROP DATABASE " + db);
   return 0;

@@ -154,9 +154,11 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
     return ReportError(outcome.error());
   }
 
-  const bool interrupted = outcome->end == SweepEnd::kInterrupted;
+  // A cancelled sweep ends its agents like an interrupt: the sweep stays stopped.
+  const bool interrupted = outcome->end == SweepEnd::kInterrupted || outcome->end == SweepEnd::kCancelled;
   const bool more_possible = outcome->end == SweepEnd::kCountReached;
-  if (!more_possible) {
+  const bool leave_state = interrupted && !flags.interrupt_stops_sweep;
+  if (!more_possible && !leave_state) {
     SweepState state = SweepState::kFinished;
     if (interrupted) state = SweepState::kStopped;
     if (outcome->end == SweepEnd::kGaveUp) state = SweepState::kFailed;

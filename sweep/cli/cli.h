@@ -49,5 +49,6 @@ void RegisterAskTellCommands(CLI::App& app, GlobalOptions& options);
 void RegisterReviewCommands(CLI::App& app, GlobalOptions& options);
 void RegisterReportCommand(CLI::App& app, GlobalOptions& options);
 void RegisterRecordCommand(CLI::App& app, GlobalOptions& options);
+void RegisterSlurmCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

@@ -58,7 +58,9 @@ int Serve(const AgentCommandFlags& flags, const GlobalOptions& global, bool resu
     if (auto status = (*store)->SetSweepState(sweep.id, SweepState::kRunning); !status.ok())
       return ReportError(status.error());
   }
-  return RunAgent(**store, ResolveStorePath(global), stored->spec, sweep, flags.agent);
+  AgentFlags agent = flags.agent;
+  agent.interrupt_stops_sweep = resume;
+  return RunAgent(**store, ResolveStorePath(global), stored->spec, sweep, agent);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterReviewCommands(app, options);
   sweep::cli::RegisterReportCommand(app, options);
   sweep::cli::RegisterRecordCommand(app, options);
+  sweep::cli::RegisterSlurmCommands(app, options);
 
   try {
     app.parse(argc, argv);

@@ -97,6 +97,15 @@ CREATE TABLE tags (
   PRIMARY KEY (run_id, key)
 );
 )sql",
+    // 2: sweep-level tags (the Slurm jobs serving a sweep, notes).
+    R"sql(
+CREATE TABLE sweep_tags (
+  sweep_id text NOT NULL REFERENCES sweeps (id),
+  key      text NOT NULL,
+  value    text NOT NULL,
+  PRIMARY KEY (sweep_id, key)
+);
+)sql",
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -474,7 +474,30 @@ TEST(PostgresStore, ReopeningKeepsDataAndSchemaVersion) {
   auto store = OpenPostgresStore(*url);
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->GetSweep("persist")->id, id);
-  EXPECT_EQ(*pg_test::QueryScalar(*url, "SELECT string_agg(version::text, ',') FROM schema_version"), "1");
+  EXPECT_EQ(*pg_test::QueryScalar(*url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"),
+            "1,2");
+}
+
+TEST(PostgresStore, VersionOneDatabaseGainsSweepTags) {
+  auto server = pg_test::TestServerUrl();
+  if (!server) GTEST_SKIP() << pg_test::NoServerMessage();
+  auto url = pg_test::CreateFreshDatabase(*server);
+  ASSERT_TRUE(url.ok()) << url.error().message;
+  std::string id;
+  {
+    auto store = OpenPostgresStore(*url);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    SweepRecord s;
+    s.name = "old";
+    id = (*store)->CreateSweep(s)->id;
+  }
+  // What a version 1 database looks like: no sweep_tags table.
+  ASSERT_TRUE(pg_test::QueryScalar(*url, "DROP TABLE sweep_tags; DELETE FROM schema_version WHERE version = 2").ok());
+  auto store = OpenPostgresStore(*url);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE((*store)->SetSweepTags(id, {{"slurm.job.7", "2"}}).ok());
+  EXPECT_EQ((*store)->GetSweepTags(id)->at("slurm.job.7"), "2");
+  EXPECT_EQ(*pg_test::QueryScalar(*url, "SELECT max(version) FROM schema_version"), "2");
 }
 
 TEST(PostgresStore, RefusesNewerSchema) {

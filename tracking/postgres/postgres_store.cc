@@ -29,6 +29,10 @@ constexpr int kMaxCandidatesListed = 10;
 constexpr const char* kRunColumns =
     "id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, exit_code, "
     "signal, failure_reason, host, agent_id, pid, run_dir";
+// kRunColumns qualified for queries that join runs r with other tables.
+constexpr const char* kRunColumnsOfR =
+    "r.id, r.sweep_id, r.number, r.grid_index, r.state, r.params, r.argv, r.created_at, r.started_at, r.ended_at, "
+    "r.exit_code, r.signal, r.failure_reason, r.host, r.agent_id, r.pid, r.run_dir";
 constexpr const char* kSweepColumns =
     "id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at";
 
@@ -172,6 +176,37 @@ class PostgresStore final : public Store {
     });
   }
 
+  Status SetSweepTags(const std::string& sweep_id, const std::map<std::string, std::string>& tags) override {
+    return conn_->Transaction([&]() -> Status {
+      auto known = conn_->Exec("SELECT 1 FROM sweeps WHERE id = $1", {sweep_id});
+      if (!known.ok()) return known.error();
+      if (known->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
+      for (const auto& [key, value] : tags) {
+        auto r = conn_->Exec(
+            "INSERT INTO sweep_tags (sweep_id, key, value) VALUES ($1,$2,$3) "
+            "ON CONFLICT (sweep_id, key) DO UPDATE SET value = EXCLUDED.value",
+            {sweep_id, key, value});
+        if (!r.ok()) return r.error();
+      }
+      return OkStatus();
+    });
+  }
+
+  Result<std::map<std::string, std::string>> GetSweepTags(const std::string& sweep_id) override {
+    // One statement: the existence check and the tags come from one snapshot.
+    auto r = conn_->Exec(
+        "SELECT s.id, t.key, t.value FROM sweeps s LEFT JOIN sweep_tags t ON t.sweep_id = s.id WHERE s.id = $1",
+        {sweep_id});
+    if (!r.ok()) return r.error();
+    if (r->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
+    std::map<std::string, std::string> out;
+    for (int i = 0; i < r->rows(); ++i) {
+      if (r->is_null(i, 1)) continue;  // the sweep has no tags
+      out[r->text(i, 1)] = r->text(i, 2);
+    }
+    return out;
+  }
+
   Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
                                             const ClaimContext& context) override {
     std::optional<RunRecord> claimed;
@@ -290,6 +325,33 @@ class PostgresStore final : public Store {
     if (!exists.ok()) return exists.error();
     if (exists->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
     return LoadRuns(sweep_id);
+  }
+
+  Result<std::vector<RunRecord>> ListTopRuns(const std::string& sweep_id, const std::string& key, SummaryStat stat,
+                                             Goal goal, int limit) override {
+    auto known = conn_->Exec("SELECT 1 FROM sweeps WHERE id = $1", {sweep_id});
+    if (!known.ok()) return known.error();
+    if (known->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
+    std::vector<RunRecord> runs;
+    if (limit < 1) return runs;
+    // The column comes from the enum, never from the caller's text.
+    // PostgreSQL sorts NaN above every number, so it is filtered out.
+    const std::string column = stat == SummaryStat::kLast ? "s.last" : stat == SummaryStat::kMin ? "s.min" : "s.max";
+    auto r = conn_->Exec(std::string("SELECT ") + kRunColumnsOfR + " FROM runs r JOIN run_summary s ON s.run_id = r.id "
+                         "WHERE r.sweep_id = $1 AND s.key = $2 AND " + column + " <> 'NaN'::float8 ORDER BY " +
+                         column + (goal == Goal::kMinimize ? " ASC" : " DESC") + ", r.number LIMIT $3",
+                         {sweep_id, key, Int(limit)});
+    if (!r.ok()) return r.error();
+    std::vector<std::string> ids;
+    for (int i = 0; i < r->rows(); ++i) {
+      auto run = RunFromRow(*r, i);
+      if (!run.ok()) return run.error();
+      ids.push_back(run->id);
+      runs.push_back(std::move(*run));
+    }
+    if (Status s = AttachSummariesAndTags(runs, "r.id = ANY($1::text[])", {pg::TextArray(ids)}); !s.ok())
+      return s.error();
+    return runs;
   }
 
   Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override {
