@@ -131,7 +131,7 @@ TEST(HostileTrialOutput, NeverCrashesOrHangsAndNaNFailsTheRun) {
     SCOPED_TRACE(c.name);
     dir.Write(c.name + ".py", "import os\ndef w(b):\n    os.write(1, b)\n" + c.python + "\n");
     dir.Write(c.name + ".yaml",
-              "program: " + c.name + ".py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x:\n    value: 1\n");
+              "name: " + c.name + "\nprogram: " + c.name + ".py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x:\n    value: 1\n");
     const auto started = Clock::now();
     auto result = RunCli(dir.path(), {"run", c.name + ".yaml"});
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -252,11 +252,13 @@ TEST(StoreProblems, CorruptedDatabaseIsAClearErrorAndLeftAlone) {
   const auto before = Snapshot(dir / ".sweep");
 
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"runs"}, std::vector<std::string>{"sweeps"},
+       {std::vector<std::string>{"runs", "abc"}, std::vector<std::string>{"sweeps"},
         std::vector<std::string>{"run", "spec.yaml"}}) {
     SCOPED_TRACE(args[0]);
     auto result = RunCli(dir.path(), args);
-    EXPECT_EQ(result.exit_code, kExitFailure) << result.out << result.err;
+    // The store refuses a file that is not a Sweep database as bad input
+    // (kInvalidInput, tracking/sqlite_store_test.cc), hence exit 2.
+    EXPECT_EQ(result.exit_code, kExitBadInput) << result.out << result.err;
     EXPECT_NE(result.err.find("sweep: error:"), std::string::npos) << result.err;
     EXPECT_NE(result.err.find("sweep.db"), std::string::npos) << "names the file: " << result.err;
   }
