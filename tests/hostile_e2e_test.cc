@@ -265,5 +265,26 @@ TEST(StoreProblems, CorruptedDatabaseIsAClearErrorAndLeftAlone) {
   EXPECT_TRUE(Snapshot(dir / ".sweep") == before) << "a damaged store is left as it was";
 }
 
+TEST(StoreProblems, DamagedPagesAreAnErrorExitOneNotACrash) {
+  TempDir dir;
+  dir.Write("ok.py", "print('loss=1')\n");
+  dir.Write("spec.yaml", GridSpec("1, 2"));
+  ASSERT_EQ(RunCli(dir.path(), {"run", "spec.yaml"}).exit_code, 0);
+  const auto db = dir / ".sweep/sweep.db";
+  std::string bytes = ReadFile(db);
+  // A valid header over scribbled table pages (SQLite's default page size).
+  constexpr std::size_t kPage = 4096, kDamagedPages = 3;
+  ASSERT_GT(bytes.size(), kPage * (kDamagedPages + 1));
+  for (std::size_t i = kPage; i < kPage * (kDamagedPages + 1); ++i) bytes[i] = static_cast<char>(0xA5);
+  std::ofstream(db, std::ios::binary | std::ios::trunc) << bytes;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"sweeps"}, std::vector<std::string>{"run", "spec.yaml"}}) {
+    SCOPED_TRACE(args[0]);
+    auto result = RunCli(dir.path(), args);
+    EXPECT_EQ(result.exit_code, kExitFailure) << result.out << result.err;
+    EXPECT_NE(result.err.find("malformed"), std::string::npos) << result.err;
+  }
+}
+
 }  // namespace
 }  // namespace sweep
