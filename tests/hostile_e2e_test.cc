@@ -235,6 +235,7 @@ TEST(StoreProblems, FullDiskIsAClearErrorAndEarlierRunsStayReadable) {
   EXPECT_EQ(result.exit_code, kExitFailure) << "not killed by SIGXFSZ (153), a clear error\n"
                                             << result.out.substr(0, 2000) << result.err;
   EXPECT_NE(result.err.find("sweep: error:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("file size limit"), std::string::npos) << "says why: " << result.err;
   EXPECT_GE(FinishedRunsReadable(db), 3) << "what was stored before stays readable";
 }
 
