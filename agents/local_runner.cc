@@ -102,9 +102,10 @@ struct ChildSetup : bp::extend::handler {
   void on_exec_setup(Executor&) const {
     // All signals are blocked around vfork (see Launch): drop the runner's
     // handlers first, so nothing of ours runs in the child, then unblock.
+    // SIGXFSZ too: the CLI ignores it, and an ignored signal survives exec.
     struct sigaction default_action {};
     default_action.sa_handler = SIG_DFL;
-    for (int signal_number : {SIGCHLD, SIGINT, SIGTERM}) ::sigaction(signal_number, &default_action, nullptr);
+    for (int signal_number : {SIGCHLD, SIGINT, SIGTERM, SIGXFSZ}) ::sigaction(signal_number, &default_action, nullptr);
     ::sigprocmask(SIG_SETMASK, parent_mask, nullptr);
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);

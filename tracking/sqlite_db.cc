@@ -14,6 +14,16 @@ namespace {
 
 Error ErrorFor(sqlite3* db, int code, std::string_view what) {
   std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  // SQLite says only "disk I/O error" when a write hits a full disk or the
+  // file size limit (`ulimit -f`, EFBIG), and the OS error it keeps is often
+  // overwritten by then; the user needs the likely causes and the file.
+  const int primary = db ? sqlite3_errcode(db) & 0xff : code & 0xff;
+  if (primary == SQLITE_IOERR || primary == SQLITE_FULL) {
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    message += std::string(" on ") + (file && *file ? file : "the database") +
+               " (is the disk full, or a file size limit such as `ulimit -f` reached?); "
+               "transactions already committed are intact";
+  }
   // A damaged or foreign file is the user's data problem, not a transient one.
   return Error::Io(std::move(message));
 }

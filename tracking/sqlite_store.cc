@@ -224,7 +224,8 @@ class SqliteStore final : public Store {
 
       if (fresh.grid_index) {
         // Checked here for a clear error; the UNIQUE constraint backs it up.
-        // Same condition as the partial index: a crashed run frees its point.
+        // A crashed run never ran its point, so resume may claim it again
+        // (the same exception as the runs_grid_point index).
         auto taken = db_->Prepare(
             "SELECT 1 FROM runs WHERE sweep_id = ?1 AND grid_index = ?2 AND state <> 'crashed'");
         if (!taken.ok()) return taken.error();

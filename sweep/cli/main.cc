@@ -1,9 +1,14 @@
 // `sweep`: hyperparameter sweeps with experiment tracking. Dispatch only.
+#include <csignal>
 #include <cstdio>
 
 #include "sweep/cli/cli.h"
 
 int main(int argc, char** argv) {
+  // Past a file size limit (`ulimit -f`) the kernel's default for SIGXFSZ
+  // kills the process mid-write; ignored, the write fails with EFBIG and the
+  // store reports a clear error with what was stored kept intact.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"sweep: run hyperparameter sweeps from W&B-format specs and track every trial"};
   app.set_version_flag("--version", "sweep 0.1.0");
   app.require_subcommand(1);
