@@ -76,6 +76,7 @@ struct SweepSpec {
   std::optional<EarlyTerminateSpec> early_terminate;  // only `type: hyperband`
   std::optional<std::int64_t> seed;                   // random and bayes draws
   std::optional<double> timeout_seconds;              // per-trial wall clock
+  std::optional<double> max_runtime_seconds;          // the whole sweep's wall clock (this invocation)
   std::int64_t retries = 0;                           // extra attempts per failed trial
   std::optional<std::int64_t> max_failures;           // the sweep stops after this many
   std::optional<std::int64_t> max_consecutive_failures;

@@ -34,6 +34,7 @@ std::string_view SweepEndName(SweepEnd end) {
     case SweepEnd::kTargetReached: return "metric target reached";
     case SweepEnd::kInterrupted: return "interrupted";
     case SweepEnd::kGaveUp: return "stopped by the failure policy";
+    case SweepEnd::kMaxRuntime: return "max_runtime reached";
     case SweepEnd::kCancelled: return "cancelled";
   }
   return "unknown";
@@ -206,8 +207,8 @@ Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequ
 Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
   runner_ = &runner;
   if (auto status = Prepare(); !status.ok()) return status.error();
-  const auto start = std::chrono::steady_clock::now();
-  last_flush_ = last_heartbeat_ = last_sample_ = start;
+  started_ = std::chrono::steady_clock::now();
+  last_flush_ = last_heartbeat_ = last_sample_ = started_;
   while (true) {
     while (ShouldLaunchMore(runner)) {
       auto launched = LaunchNext(runner);
@@ -228,7 +229,20 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
   return outcome_;
 }
 
+void SweepController::CheckMaxRuntime() {
+  if (!spec_.max_runtime_seconds || stop_reason_ == SweepEnd::kMaxRuntime) return;
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+  if (elapsed.count() < *spec_.max_runtime_seconds) return;
+  stop_reason_ = SweepEnd::kMaxRuntime;
+  retries_.clear();
+  for (auto& [id, run] : active_) {
+    if (run.end_request == EndRequest::kNone) run.end_request = EndRequest::kSweepRuntime;
+  }
+  if (runner_ != nullptr) runner_->TerminateAll();
+}
+
 void SweepController::OnTimers() {
+  CheckMaxRuntime();
   const auto now = std::chrono::steady_clock::now();
   if (options_.sampler != nullptr && now - last_sample_ >= options_.sample_interval) {
     last_sample_ = now;
@@ -282,6 +296,7 @@ void SweepController::ApplyEarlyStop(ActiveRun& run, const std::vector<MetricPoi
     const bool stop = early_stop_->ShouldStop(run.record.id, run.metric_iterations++, point.value);
     if (stop) {
       run.end_request = EndRequest::kEarlyStop;
+      run.stop_explanation = early_stop_->Explain(run.record.id);
       if (runner_ != nullptr) runner_->Terminate(run.record.id);
       return;
     }
@@ -332,7 +347,10 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
   auto stored = store_.GetRun(run_id);
   std::map<std::string, MetricSummary> summary;
   if (stored.ok()) summary = WithReportedSummary(*stored);
-  const RunOutcome outcome = ClassifyExit(exit, run.end_request, spec_.metric, summary, NowSeconds());
+  RunOutcome outcome = ClassifyExit(exit, run.end_request, spec_.metric, summary, NowSeconds());
+  if (outcome.state == TrialState::kStopped && !run.stop_explanation.empty()) {
+    outcome.failure_reason = "stopped early (not a failure): " + run.stop_explanation;
+  }
   if (auto status = store_.FinishRun(run_id, outcome); !status.ok()) {
     Fail(status.error());
     return;
@@ -354,7 +372,7 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
   }
   if (observer_ != nullptr) observer_->OnRunEnded(ended, objective);
 
-  if (stop_reason_ == SweepEnd::kInterrupted || fatal_) return;
+  if (stop_reason_ == SweepEnd::kInterrupted || stop_reason_ == SweepEnd::kMaxRuntime || fatal_) return;
   const auto verdict = failure_policy_.OnRunEnded(ended, run.attempt, exit.stderr_tail);
   if (verdict.stop_message) {
     if (stop_reason_ != SweepEnd::kGaveUp) {

@@ -80,7 +80,8 @@ enum class SweepEnd {
   kRunCapReached,
   kTargetReached,
   kInterrupted,
-  kGaveUp,  // the failure policy stopped it (max_failures, a broken program)
+  kGaveUp,         // the failure policy stopped it (max_failures, a broken program)
+  kMaxRuntime,     // the spec's max_runtime passed: running trials were terminated
   kCancelled,  // the sweep was marked stopped in the store (`sweep cancel`)
 };
 std::string_view SweepEndName(SweepEnd end);
@@ -120,6 +121,7 @@ class SweepController : public TrialEvents {
     std::int64_t metric_iterations = 0;   // values of the sweep metric seen so far
     std::vector<int> gpu_indices;
     std::map<std::string, std::string> pending_tags;  // from the trial's channel
+    std::string stop_explanation;  // the early-termination rule's reason, when it stopped the run
   };
   struct PendingRetry {
     Config params;
@@ -136,6 +138,7 @@ class SweepController : public TrialEvents {
   void FlushMetrics(ActiveRun& run);
   void FlushAllMetrics();
   void OnTimers();
+  void CheckMaxRuntime();
   void Fail(Error error);
   bool ShouldLaunchMore(const TrialRunner& runner) const;
 
@@ -156,7 +159,7 @@ class SweepController : public TrialEvents {
   int interrupt_presses_ = 0;
   std::optional<Error> fatal_;
   SweepOutcome outcome_;
-  std::chrono::steady_clock::time_point last_flush_, last_heartbeat_, last_sample_;
+  std::chrono::steady_clock::time_point started_, last_flush_, last_heartbeat_, last_sample_;
 };
 
 }  // namespace sweep

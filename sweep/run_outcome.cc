@@ -37,6 +37,11 @@ RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricS
     out.failure_reason = "stopped early by the early-termination rule";
     return out;
   }
+  if (request == EndRequest::kSweepRuntime) {
+    out.state = TrialState::kKilled;
+    out.failure_reason = "the sweep's max_runtime was reached";
+    return out;
+  }
   if (request == EndRequest::kUserInterrupt) {
     out.state = TrialState::kKilled;
     out.failure_reason = "interrupted by the user";

@@ -13,7 +13,7 @@
 namespace sweep {
 
 // Why the controller asked the trial to end, when it did.
-enum class EndRequest { kNone, kUserInterrupt, kEarlyStop };
+enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime };
 
 // finished: exit 0 and the sweep metric reported (and finite);
 // failed:   non-zero exit, death by signal, could not start, the metric never

@@ -3,6 +3,8 @@
 // the real `sweep` binary; assertions read the SQLite store afterwards.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -192,7 +194,9 @@ TEST(LiveMetricsEndToEnd, HyperbandStopsBadTrialsWhileTheyRun) {
   EXPECT_EQ(runs[0].summary.at("loss").count, kEpochs);
   for (int i = 1; i < 3; ++i) {
     EXPECT_EQ(runs[i].state, TrialState::kStopped) << runs[i].failure_reason;
-    EXPECT_FALSE(runs[i].failure_reason.empty());
+    // The record says which band and threshold stopped it.
+    EXPECT_NE(runs[i].failure_reason.find("hyperband: at band"), std::string::npos) << runs[i].failure_reason;
+    EXPECT_NE(runs[i].failure_reason.find("threshold"), std::string::npos) << runs[i].failure_reason;
     // Stopped as the points arrived, while it ran: before its last epoch,
     // sooner than the program's own sleeps would have taken.
     EXPECT_LT(runs[i].summary.at("loss").count, kEpochs) << runs[i].id;
@@ -212,6 +216,28 @@ TEST(LiveMetricsEndToEnd, TrialTimeoutKillsWithReason) {
   EXPECT_EQ(runs[0].state, TrialState::kKilled);
   EXPECT_NE(runs[0].failure_reason.find("timeout"), std::string::npos) << runs[0].failure_reason;
   EXPECT_LT(runs[0].ended_at - runs[0].started_at, 30.0);  // far less than the program's sleep
+}
+
+TEST(LiveMetricsEndToEnd, SweepMaxRuntimeKillsRunningTrialsAndStopsTheSweep) {
+  TempDir dir;
+  dir.Write("spec.yaml", "program: " + Program("sleeper.py") +
+                             "\nmethod: random\nmax_runtime: 1s\nmetric:\n  name: loss\n  goal: minimize\n"
+                             "parameters:\n  x:\n    min: 0.0\n    max: 1.0\n");
+  const auto start = std::chrono::steady_clock::now();
+  auto result = RunCli(dir.path(), {"run", "spec.yaml", "--agents", "2"});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(result.out.find("max_runtime reached"), std::string::npos) << result.out << result.err;
+  EXPECT_LT(seconds, 30.0) << "far less than the trials' own sleep";
+  auto store = OpenTestStore(dir);
+  auto runs = OnlySweepRuns(*store);
+  ASSERT_EQ(runs.size(), 2u) << "no trial launched after the deadline";
+  for (const auto& run : runs) {
+    EXPECT_EQ(run.state, TrialState::kKilled);
+    EXPECT_NE(run.failure_reason.find("max_runtime"), std::string::npos) << run.failure_reason;
+  }
+  auto sweeps = store->ListSweeps();
+  ASSERT_TRUE(sweeps.ok());
+  EXPECT_EQ(sweeps->front().state, SweepState::kStopped) << "resumable";
 }
 
 TEST(LiveMetricsEndToEnd, EightTrialsFloodingTheChannelLoseNoPoint) {

@@ -162,6 +162,7 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
     SweepState state = SweepState::kFinished;
     if (interrupted) state = SweepState::kStopped;
     if (outcome->end == SweepEnd::kGaveUp) state = SweepState::kFailed;
+    if (outcome->end == SweepEnd::kMaxRuntime) state = SweepState::kStopped;  // `sweep resume` continues it
     if (auto status = store.SetSweepState(sweep.id, state); !status.ok()) return ReportError(status.error());
   }
   PrintSummary(store, spec, sweep, *outcome);

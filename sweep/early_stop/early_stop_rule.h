@@ -41,6 +41,11 @@ class EarlyStopRule {
   // in the decisions about other runs as each rule documents.
   virtual void OnRunEnded(const std::string& run_id) = 0;
 
+  // Why the run's latest judgement came out as it did, for the record of a
+  // stopped run ("at band 9 its best so far 0.81 was worse than the threshold
+  // 0.42 of the 7 runs that reached it"). Empty for a run never judged.
+  virtual std::string Explain(const std::string& run_id) const = 0;
+
   // Records `values` as the run's next iterations without judging the run
   // (resume: rebuilding state from stored histories). Unlike ShouldStop it
   // leaves no trace of a decision (MedianStopRule remembers the runs it

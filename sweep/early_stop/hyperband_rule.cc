@@ -1,5 +1,7 @@
 #include "sweep/early_stop/hyperband_rule.h"
 
+#include <sstream>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -62,6 +64,21 @@ bool HyperbandRule::ShouldStop(const std::string& run_id, std::int64_t iteration
   if (run.ended) return false;
   if (iteration >= run.count) Append(run, value);
   return Judge(run);
+}
+
+std::string HyperbandRule::Explain(const std::string& run_id) const {
+  auto it = runs_.find(run_id);
+  if (it == runs_.end() || it->second.at_band.empty()) return "";
+  const RunState& run = it->second;
+  const std::size_t k = run.at_band.size() - 1;
+  const double oriented = strict_ ? run.at_band[k] : run.best;
+  const double compared = goal_ == Goal::kMaximize ? -oriented : oriented;
+  std::ostringstream out;
+  out << "hyperband: at band " << bands_[k] << " (its " << bands_[k] + 1 << "th value) its "
+      << (strict_ ? "value" : "best value so far") << " " << compared
+      << (Judge(run) ? " was worse than" : " was within") << " the threshold " << Threshold(k).value_or(compared)
+      << " set by the " << band_values_[k].size() << " runs that reached the band";
+  return out.str();
 }
 
 void HyperbandRule::OnRunEnded(const std::string& run_id) {

@@ -63,6 +63,7 @@ class HyperbandRule final : public EarlyStopRule {
 
   bool ShouldStop(const std::string& run_id, std::int64_t iteration, double value) override;
   void OnRunEnded(const std::string& run_id) override;
+  std::string Explain(const std::string& run_id) const override;
 
   // The bands, ascending.
   const std::vector<std::int64_t>& bands() const { return bands_; }

@@ -1,5 +1,7 @@
 #include "sweep/early_stop/median_stop_rule.h"
 
+#include <sstream>
+
 #include <cmath>
 #include <string>
 
@@ -57,6 +59,21 @@ bool MedianStopRule::ShouldStop(const std::string& run_id, std::int64_t iteratio
   const bool stop = Judge(run);
   if (stop) run.stopped = true;
   return stop;
+}
+
+std::string MedianStopRule::Explain(const std::string& run_id) const {
+  auto it = runs_.find(run_id);
+  if (it == runs_.end() || it->second.values.empty()) return "";
+  const RunState& run = it->second;
+  const auto idx = run.values.size() - 1;
+  std::ostringstream out;
+  out << "median rule: at iteration " << idx << " its best value so far ";
+  if (run.has_best) out << run.best; else out << "NaN";
+  if (idx < completed_values_.size() && completed_values_[idx].size() > 0) {
+    out << (Judge(run) ? " was worse than" : " was not worse than") << " the median "
+        << Median(completed_values_[idx]) << " of " << completed_values_[idx].size() << " completed runs";
+  }
+  return out.str();
 }
 
 void MedianStopRule::OnRunEnded(const std::string& run_id) {

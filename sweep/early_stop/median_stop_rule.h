@@ -47,6 +47,7 @@ class MedianStopRule final : public EarlyStopRule {
 
   bool ShouldStop(const std::string& run_id, std::int64_t iteration, double value) override;
   void OnRunEnded(const std::string& run_id) override;
+  std::string Explain(const std::string& run_id) const override;
 
  protected:
   void Record(const std::string& run_id, double value) override;

@@ -19,10 +19,11 @@ namespace {
 using spec::DiagnosticList;
 using spec::YamlNode;
 
-constexpr std::array<std::string_view, 15> kTopLevelKeys = {
+constexpr std::array<std::string_view, 16> kTopLevelKeys = {
     "program", "method",  "metric",       "parameters",   "command",
     "run_cap", "name",    "description",  "early_terminate", "seed",
-    "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial"};
+    "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial",
+    "max_runtime"};
 // W&B keys that configure W&B's servers, not the search: accepted, unused.
 constexpr std::array<std::string_view, 3> kIgnoredTopLevelKeys = {"project", "entity", "controller"};
 constexpr std::array<std::string_view, 6> kMetricKeys = {"name", "goal", "target", "impute", "objective",
@@ -85,7 +86,9 @@ class SpecReader {
       } else if (key == "seed") {
         s.seed = spec::ReadInt(v, key, 0, d_);
       } else if (key == "timeout") {
-        Timeout(v, s);
+        if (auto seconds = Duration(v, key)) s.timeout_seconds = *seconds;
+      } else if (key == "max_runtime") {
+        if (auto seconds = Duration(v, key)) s.max_runtime_seconds = *seconds;
       } else if (key == "retries") {
         if (auto r = spec::ReadInt(v, key, 0, d_)) s.retries = *r;
       } else if (key == "max_failures") {
@@ -223,14 +226,16 @@ class SpecReader {
     s.early_terminate = et;
   }
 
-  void Timeout(const YamlNode& v, SweepSpec& s) {
+  // `timeout` and `max_runtime`: "90s", "30m", "2h" or a number of seconds.
+  std::optional<double> Duration(const YamlNode& v, const std::string& key) {
     auto value = spec::ScalarValue(v);
     Result<double> seconds = Error::InvalidInput("");
     if (v.is_scalar() && value.ok() && value->is_number()) seconds = ParseDuration(v.text + "s");
     else if (v.is_scalar() && value.ok() && value->is_string()) seconds = ParseDuration(value->as_string());
     else seconds = Error::InvalidInput("expected a duration (90s, 30m, 2h) or seconds, got " + spec::DescribeNode(v));
-    if (seconds.ok()) s.timeout_seconds = *seconds;
-    else d_.Error(v, "timeout: " + seconds.error().message);
+    if (seconds.ok()) return *seconds;
+    d_.Error(v, key + ": " + seconds.error().message);
+    return std::nullopt;
   }
 
   void ProgramNote(const YamlNode& at, const std::string& program) {

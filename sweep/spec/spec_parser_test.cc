@@ -311,3 +311,22 @@ TEST(SpecParserMedianStop, UnknownTypeNamesBothChoices) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(SpecParserMaxRuntime, SweepWideRuntimeIsADuration) {
+  auto r = ParseSweepSpec("method: random\nmax_runtime: 2h\nparameters: {x: {min: 0.0, max: 1.0}}\ncommand: [/bin/true]\n",
+                          "s.yaml");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.spec->max_runtime_seconds, 7200.0);
+  auto bad = ParseSweepSpec("method: random\nmax_runtime: soon\nparameters: {x: {min: 0.0, max: 1.0}}\n"
+                            "command: [/bin/true]\n",
+                            "s.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.diagnostics[0].ToString().find("s.yaml:2:14: error: max_runtime:"), std::string::npos)
+      << bad.diagnostics[0].ToString();
+}
+
+}  // namespace
+}  // namespace sweep
