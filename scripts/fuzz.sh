@@ -41,7 +41,7 @@ fi
 command -v clang++ >/dev/null || { echo "fuzz: no clang++ on PATH; skipping" >&2; exit $kSkip; }
 
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DSWEEP_BUILD_FUZZ=ON -DSWEEP_BUILD_TESTS=OFF -DSWEEP_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build_dir" --target "${targets[@]}"
 
