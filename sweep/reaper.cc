@@ -5,7 +5,11 @@
 #include <cerrno>
 #include <charconv>
 
+#include <fstream>
+
+#include "agents/host/process_table.h"
 #include "sweep/controller.h"
+#include "sweep/trial_launch.h"
 
 namespace sweep {
 namespace {
@@ -22,6 +26,28 @@ bool LocalAgentIsDead(const std::string& agent_id, const std::string& this_host)
   return kill(pid, 0) != 0 && errno == ESRCH;
 }
 
+// The run's leftover processes: members of its process group (the trial was
+// the leader; its pid is the group id) that still carry its SWEEP_RUN_ID, so a
+// reused pid never takes an unrelated process with it. The leader died with
+// its controller (PR_SET_PDEATHSIG); what it started may still be writing.
+void KillOrphans(const RunRecord& run) {
+  if (run.pid <= 0) return;
+  const std::string marker = std::string(kEnvRunId) + "=" + run.id;
+  for (const ProcessStat& process : ProcessTable::Read().Tree(run.pid)) {
+    if (process.pgrp != run.pid && process.pid != run.pid) continue;
+    std::ifstream environ("/proc/" + std::to_string(process.pid) + "/environ", std::ios::binary);
+    std::string entry;
+    bool ours = false;
+    while (std::getline(environ, entry, '\0')) {
+      if (entry == marker) {
+        ours = true;
+        break;
+      }
+    }
+    if (ours) ::kill(process.pid, SIGKILL);
+  }
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> ReapDeadRuns(Store& store, const std::string& sweep_id, const std::string& this_host,
@@ -35,6 +61,7 @@ Result<std::vector<std::string>> ReapDeadRuns(Store& store, const std::string& s
     // once by design, so its pid says nothing about the run (store.h).
     if (run.agent_id.starts_with(kExternalAgentPrefix)) continue;
     if (!LocalAgentIsDead(run.agent_id, this_host)) continue;
+    KillOrphans(run);
     RunOutcome outcome;
     outcome.state = TrialState::kCrashed;
     outcome.failure_reason = "its agent " + run.agent_id + " died while the run was " +

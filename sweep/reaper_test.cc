@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -117,6 +119,69 @@ TEST_F(ReaperTest, ExternalAgentIdIsNotMistakenForAHostNamedExternal) {
   ASSERT_TRUE(reaped.ok());
   EXPECT_TRUE(reaped->empty());
   EXPECT_EQ(StateOf(asked), TrialState::kRunning);
+}
+
+// Starts `sh -c 'sleep 60 & ...; wait'` as a process-group leader whose
+// environment carries SWEEP_RUN_ID=<run_id>; returns {leader, sleeping child}.
+std::pair<pid_t, int> StartTrialWithChild(const fs::path& dir, const std::string& run_id) {
+  const fs::path pid_file = dir / ("child-" + run_id);
+  const pid_t leader = ::fork();
+  if (leader == 0) {
+    ::setpgid(0, 0);
+    const std::string env = "SWEEP_RUN_ID=" + run_id;
+    const std::string script = "sleep 60 & echo $! > '" + pid_file.string() + "'; wait";
+    char* const envp[] = {const_cast<char*>(env.c_str()), nullptr};
+    char* const argv[] = {const_cast<char*>("/bin/sh"), const_cast<char*>("-c"), const_cast<char*>(script.c_str()),
+                          nullptr};
+    ::execve("/bin/sh", argv, envp);
+    ::_exit(127);
+  }
+  int child = 0;
+  for (int i = 0; i < 500 && child == 0; ++i) {
+    std::ifstream in(pid_file);
+    if (!(in >> child)) child = 0;
+    if (child == 0) ::usleep(10000);
+  }
+  return {leader, child};
+}
+
+bool Alive(int pid) {
+  // A zombie still answers kill(0); read its state to tell.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+// A dead agent's trial left a child behind in its process group (the leader
+// died with the controller; the child did not): the reaper kills it, and only
+// processes that carry the run's SWEEP_RUN_ID.
+TEST_F(ReaperTest, OrphansOfADeadAgentsRunAreKilledAndOthersLeftAlone) {
+  const std::string dead_agent = std::string(kThisHost) + ":" + std::to_string(DeadPid());
+  const std::string run_id = Running(dead_agent, NowSeconds());
+  auto [leader, orphan] = StartTrialWithChild(dir_, run_id);
+  auto [other_leader, bystander] = StartTrialWithChild(dir_, "someone-else");
+  ASSERT_GT(orphan, 0);
+  ASSERT_GT(bystander, 0);
+  // The leader dies as a dead controller's PDEATHSIG would make it.
+  ::kill(leader, SIGKILL);
+  ::waitpid(leader, nullptr, 0);
+  ASSERT_TRUE(Alive(orphan));
+  // The run recorded the leader's pid (its process group); point a second,
+  // unrelated run at the bystander's group to check the environment marker.
+  ASSERT_TRUE(store_->MarkRunStarted(run_id, {"train"}, leader, (dir_ / run_id).string(), NowSeconds()).ok());
+  const std::string unrelated = Running(dead_agent, NowSeconds());
+  ASSERT_TRUE(store_->MarkRunStarted(unrelated, {"train"}, other_leader, (dir_ / unrelated).string(), NowSeconds()).ok());
+
+  auto reaped = ReapDeadRuns(*store_, sweep_id_, kThisHost, NowSeconds());
+  ASSERT_TRUE(reaped.ok());
+  EXPECT_EQ(reaped->size(), 2u);
+  for (int i = 0; i < 100 && Alive(orphan); ++i) ::usleep(10000);
+  EXPECT_FALSE(Alive(orphan)) << "the dead run's leftover process must be killed";
+  EXPECT_TRUE(Alive(bystander)) << "a process without the run's SWEEP_RUN_ID must be left alone";
+  ::kill(-other_leader, SIGKILL);
+  ::waitpid(other_leader, nullptr, 0);
 }
 
 }  // namespace
