@@ -113,6 +113,55 @@ CREATE TABLE sweep_tags (
   PRIMARY KEY (sweep_id, key)
 ) WITHOUT ROWID;
 )sql",
+      // v3: a change marker per run, so a claim reloads only the runs that
+      // changed since its last look (SqliteStore's claim cache). Every write
+      // that changes what a RunRecord shows stamps the run with a fresh value
+      // of one global counter; triggers do it, so every writer (any code path,
+      // raw SQL) is covered. Heartbeats (heartbeat_at) are not shown and do
+      // not count. Writers are serialized, so stamps are given in commit order.
+      R"sql(
+ALTER TABLE runs ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE change_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+UPDATE runs SET changed_seq = seq;
+INSERT INTO change_counter (id, value) VALUES (1, (SELECT coalesce(max(seq), 0) FROM runs));
+CREATE INDEX runs_by_change ON runs (sweep_id, changed_seq);
+CREATE TRIGGER runs_change_on_insert AFTER INSERT ON runs BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = NEW.seq;
+END;
+CREATE TRIGGER runs_change_on_update AFTER UPDATE OF id, sweep_id, number, grid_index, state, params, argv,
+    created_at, started_at, ended_at, exit_code, signal, failure_reason, host, agent_id, pid, run_dir ON runs BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = NEW.seq;
+END;
+CREATE TRIGGER run_summary_change_on_insert AFTER INSERT ON run_summary BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = NEW.run_seq;
+END;
+CREATE TRIGGER run_summary_change_on_update AFTER UPDATE ON run_summary BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq IN (OLD.run_seq, NEW.run_seq);
+END;
+CREATE TRIGGER run_summary_change_on_delete AFTER DELETE ON run_summary BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = OLD.run_seq;
+END;
+CREATE TRIGGER tags_change_on_insert AFTER INSERT ON tags BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = NEW.run_seq;
+END;
+CREATE TRIGGER tags_change_on_update AFTER UPDATE ON tags BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq IN (OLD.run_seq, NEW.run_seq);
+END;
+CREATE TRIGGER tags_change_on_delete AFTER DELETE ON tags BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = OLD.run_seq;
+END;
+)sql",
   };
   return kMigrations;
 }

@@ -213,10 +213,20 @@ class SqliteStore final : public Store {
 
   Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
                                             const ClaimContext& context) override {
+    auto claimed = ClaimRunLocked(sweep_id, propose, context);
+    if (!claimed.ok()) claim_cache_.erase(sweep_id);
+    return claimed;
+  }
+
+  Result<std::optional<RunRecord>> ClaimRunLocked(const std::string& sweep_id, const ProposeFn& propose,
+                                                  const ClaimContext& context) {
     return Write([&]() -> Result<std::optional<RunRecord>> {
       if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
-      auto existing = LoadRuns(sweep_id, std::nullopt);
-      if (!existing.ok()) return existing.error();
+      // Inside BEGIN IMMEDIATE: no writer interleaves between this refresh and
+      // the insert. The cache is dropped on any error below (see the wrapper).
+      auto refreshed = RefreshClaimCache(sweep_id);
+      if (!refreshed.ok()) return refreshed.error();
+      const std::vector<RunRecord>* existing = *refreshed;
       auto proposed = propose(*existing);
       if (!proposed.ok()) return proposed.error();
       if (!proposed->has_value()) return std::optional<RunRecord>();
@@ -749,13 +759,47 @@ class SqliteStore final : public Store {
         "SELECT t.run_seq, t.key, t.value FROM tags t JOIN runs r ON r.seq = t.run_seq WHERE r.id = ?1";
     const bool by_sweep = sweep_id.has_value();
     const std::string& arg = by_sweep ? *sweep_id : *run_id;
+    auto loaded = LoadRunsWith(by_sweep ? kBySweep : kById, by_sweep ? kSummaryBySweep : kSummaryById,
+                               by_sweep ? kTagsBySweep : kTagsById, arg, std::nullopt);
+    if (!loaded.ok()) return loaded.error();
+    return std::move(loaded->runs);
+  }
 
+  struct LoadedRuns {
     std::vector<RunRecord> runs;
+    std::int64_t max_stamp = -1;  // the largest runs.changed_seq loaded; -1 when none or not asked
+  };
+
+  // The sweep's runs stamped (runs.changed_seq) after `since`, in number
+  // order, with summaries and tags; three queries along runs_by_change.
+  Result<LoadedRuns> LoadRunsChangedSince(const std::string& sweep_id, std::int64_t since) {
+    static constexpr char kRuns[] =
+        "SELECT seq, id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, "
+        "exit_code, signal, failure_reason, host, agent_id, pid, run_dir, changed_seq FROM runs "
+        "WHERE sweep_id = ?1 AND changed_seq > ?2 ORDER BY number";
+    static constexpr char kSummary[] =
+        "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM runs r "
+        "JOIN run_summary s ON s.run_seq = r.seq JOIN metric_keys k ON k.id = s.key_id "
+        "WHERE r.sweep_id = ?1 AND r.changed_seq > ?2";
+    static constexpr char kTags[] =
+        "SELECT t.run_seq, t.key, t.value FROM runs r JOIN tags t ON t.run_seq = r.seq "
+        "WHERE r.sweep_id = ?1 AND r.changed_seq > ?2";
+    return LoadRunsWith(kRuns, kSummary, kTags, sweep_id, since);
+  }
+
+  // The shared loader: `runs_sql` selects the run columns (plus changed_seq
+  // as column 18 when `since` is given), the other two the matching summaries
+  // and tags; all bind `arg` as ?1 and `since` as ?2.
+  Result<LoadedRuns> LoadRunsWith(const char* runs_sql, const char* summary_sql, const char* tags_sql,
+                                  const std::string& arg, std::optional<std::int64_t> since) {
+    LoadedRuns loaded;
+    std::vector<RunRecord>& runs = loaded.runs;
     std::unordered_map<std::int64_t, std::size_t> index_of_seq;
     {
-      auto stmt = db_->Prepare(by_sweep ? kBySweep : kById);
+      auto stmt = db_->Prepare(runs_sql);
       if (!stmt.ok()) return stmt.error();
       stmt->Bind(1, arg);
+      if (since) stmt->Bind(2, *since);
       for (;;) {
         auto row = stmt->Step();
         if (!row.ok()) return row.error();
@@ -785,15 +829,17 @@ class SqliteStore final : public Store {
         r.agent_id = s.Text(15);
         r.pid = static_cast<int>(s.Int(16));
         r.run_dir = s.Text(17);
+        if (since) loaded.max_stamp = std::max(loaded.max_stamp, s.Int(18));
         index_of_seq.emplace(s.Int(0), runs.size());
         runs.push_back(std::move(r));
       }
     }
-    if (runs.empty()) return runs;
+    if (runs.empty()) return loaded;
     {
-      auto stmt = db_->Prepare(by_sweep ? kSummaryBySweep : kSummaryById);
+      auto stmt = db_->Prepare(summary_sql);
       if (!stmt.ok()) return stmt.error();
       stmt->Bind(1, arg);
+      if (since) stmt->Bind(2, *since);
       for (;;) {
         auto row = stmt->Step();
         if (!row.ok()) return row.error();
@@ -808,9 +854,10 @@ class SqliteStore final : public Store {
       }
     }
     {
-      auto stmt = db_->Prepare(by_sweep ? kTagsBySweep : kTagsById);
+      auto stmt = db_->Prepare(tags_sql);
       if (!stmt.ok()) return stmt.error();
       stmt->Bind(1, arg);
+      if (since) stmt->Bind(2, *since);
       for (;;) {
         auto row = stmt->Step();
         if (!row.ok()) return row.error();
@@ -818,11 +865,80 @@ class SqliteStore final : public Store {
         runs[index_of_seq.at(stmt->Int(0))].tags.emplace(stmt->Text(1), stmt->Text(2));
       }
     }
-    return runs;
+    return loaded;
+  }
+
+  // The claim cache: a sweep's runs as of stamp `high_water` (runs.changed_seq,
+  // see schema v3), in number order. Valid because every change to what a
+  // RunRecord shows restamps the run with a larger value, and stamps are given
+  // in commit order (writers are serialized).
+  struct ClaimCache {
+    std::int64_t high_water = -1;
+    std::vector<RunRecord> runs;
+    std::unordered_map<std::string, std::size_t> index_of_id;
+  };
+
+  // Brings the sweep's claim cache up to date: loads only the runs stamped
+  // after its high-water mark and merges them by id. Call inside a write
+  // transaction. On error the cache is dropped.
+  Result<const std::vector<RunRecord>*> RefreshClaimCache(const std::string& sweep_id) {
+    ClaimCache& cache = claim_cache_[sweep_id];
+    auto changed = LoadRunsChangedSince(sweep_id, cache.high_water);
+    if (!changed.ok()) {
+      claim_cache_.erase(sweep_id);
+      return changed.error();
+    }
+    bool resort = false;
+    cache.high_water = std::max(cache.high_water, changed->max_stamp);
+    for (RunRecord& run : changed->runs) {
+      auto it = cache.index_of_id.find(run.id);
+      if (it != cache.index_of_id.end()) {
+        cache.runs[it->second] = std::move(run);
+        continue;
+      }
+      if (!cache.runs.empty() && cache.runs.back().number >= run.number) resort = true;
+      cache.index_of_id.emplace(run.id, cache.runs.size());
+      cache.runs.push_back(std::move(run));
+    }
+    if (resort) {
+      std::sort(cache.runs.begin(), cache.runs.end(),
+                [](const RunRecord& a, const RunRecord& b) { return a.number < b.number; });
+      cache.index_of_id.clear();
+      for (std::size_t i = 0; i < cache.runs.size(); ++i) cache.index_of_id.emplace(cache.runs[i].id, i);
+    }
+    // Safety net: a run that vanished (or a cache that went astray) shows as
+    // a count mismatch; reload everything then.
+    auto stmt = db_->Prepare("SELECT count(*) FROM runs WHERE sweep_id = ?1");
+    if (!stmt.ok()) {
+      claim_cache_.erase(sweep_id);
+      return stmt.error();
+    }
+    stmt->Bind(1, sweep_id);
+    auto row = stmt->Step();
+    if (!row.ok()) {
+      claim_cache_.erase(sweep_id);
+      return row.error();
+    }
+    const std::int64_t count = *row ? stmt->Int(0) : 0;
+    if (count != static_cast<std::int64_t>(cache.runs.size())) {
+      claim_cache_.erase(sweep_id);
+      ClaimCache& fresh = claim_cache_[sweep_id];
+      auto all = LoadRunsChangedSince(sweep_id, -1);
+      if (!all.ok()) {
+        claim_cache_.erase(sweep_id);
+        return all.error();
+      }
+      fresh.high_water = all->max_stamp;
+      fresh.runs = std::move(all->runs);
+      for (std::size_t i = 0; i < fresh.runs.size(); ++i) fresh.index_of_id.emplace(fresh.runs[i].id, i);
+      return &fresh.runs;
+    }
+    return &cache.runs;
   }
 
   std::unique_ptr<Database> db_;
   IdGenerator ids_;
+  std::unordered_map<std::string, ClaimCache> claim_cache_;
   // Metric key -> id; keys are never deleted or renumbered, so entries stay valid.
   std::unordered_map<std::string, std::int64_t> key_ids_;
 };

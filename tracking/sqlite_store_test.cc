@@ -66,8 +66,75 @@ class SqliteStoreTest : public ::testing::Test {
     EXPECT_EQ(ReadBytes(p), before) << "the refused file was modified";
   }
 
+  // Undoes schema v3 (the change stamps), leaving what a v2 database looks like.
+  static void DowngradeToV2(const fs::path& p) {
+    RawExec(p,
+            "DROP TRIGGER runs_change_on_insert; DROP TRIGGER runs_change_on_update; "
+            "DROP TRIGGER run_summary_change_on_insert; DROP TRIGGER run_summary_change_on_update; "
+            "DROP TRIGGER run_summary_change_on_delete; DROP TRIGGER tags_change_on_insert; "
+            "DROP TRIGGER tags_change_on_update; DROP TRIGGER tags_change_on_delete; "
+            "DROP INDEX runs_by_change; DROP TABLE change_counter; ALTER TABLE runs DROP COLUMN changed_seq; "
+            "PRAGMA user_version=2; PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
   fs::path dir_;
 };
+
+// Field by field: what a claim's ProposeFn saw against what ListRuns returns.
+void ExpectSameRuns(const std::vector<RunRecord>& got, const std::vector<RunRecord>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const RunRecord& a = got[i];
+    const RunRecord& b = want[i];
+    SCOPED_TRACE("run " + std::to_string(i) + " " + b.id);
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.sweep_id, b.sweep_id);
+    EXPECT_EQ(a.number, b.number);
+    EXPECT_EQ(a.grid_index, b.grid_index);
+    EXPECT_EQ(a.state, b.state);
+    EXPECT_TRUE(a.params == b.params);
+    EXPECT_EQ(a.argv, b.argv);
+    EXPECT_EQ(a.created_at, b.created_at);
+    EXPECT_EQ(a.started_at, b.started_at);
+    EXPECT_EQ(a.ended_at, b.ended_at);
+    EXPECT_EQ(a.exit_code, b.exit_code);
+    EXPECT_EQ(a.signal, b.signal);
+    EXPECT_EQ(a.failure_reason, b.failure_reason);
+    EXPECT_EQ(a.host, b.host);
+    EXPECT_EQ(a.agent_id, b.agent_id);
+    EXPECT_EQ(a.pid, b.pid);
+    EXPECT_EQ(a.run_dir, b.run_dir);
+    EXPECT_EQ(a.tags, b.tags);
+    ASSERT_EQ(a.summary.size(), b.summary.size());
+    for (const auto& [key, m] : b.summary) {
+      ASSERT_TRUE(a.summary.count(key)) << key;
+      const MetricSummary& n = a.summary.at(key);
+      EXPECT_EQ(n.last, m.last);
+      EXPECT_EQ(n.min, m.min);
+      EXPECT_EQ(n.max, m.max);
+      EXPECT_EQ(n.last_step, m.last_step);
+      EXPECT_EQ(n.count, m.count);
+    }
+  }
+}
+
+// Claims one run through `store` and checks its ProposeFn saw exactly what a
+// fresh ListRuns (through `reference`) shows.
+RunRecord ClaimAndCompare(Store& store, Store& reference, const std::string& sweep_id, std::int64_t i) {
+  auto want = reference.ListRuns(sweep_id);
+  EXPECT_TRUE(want.ok());
+  std::vector<RunRecord> seen;
+  auto r = store.ClaimRun(
+      sweep_id,
+      [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
+        seen = existing;
+        return std::optional<NewRun>(NewRun{{{"i", Value(i)}, {"lr", Value(0.5 * static_cast<double>(i))}}, i});
+      },
+      ClaimContext{"h", "agent", TrialState::kQueued});
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  ExpectSameRuns(seen, *want);
+  return r.ok() && r->has_value() ? **r : RunRecord{};
+}
 
 TEST_F(SqliteStoreTest, VersionOneDatabaseGainsSweepTagsAndKeepsItsSweeps) {
   const fs::path db = dir_ / "sweep.db";
@@ -83,6 +150,7 @@ TEST_F(SqliteStoreTest, VersionOneDatabaseGainsSweepTagsAndKeepsItsSweeps) {
     sweep_id = created->id;
   }
   // What a version 1 database looks like: no sweep_tags table.
+  DowngradeToV2(db);
   RawExec(db, "DROP TABLE sweep_tags; PRAGMA user_version=1; PRAGMA wal_checkpoint(TRUNCATE)");
   ASSERT_EQ(RawPragma(db, "PRAGMA user_version"), 1);
   auto store = OpenStore(db.string());
@@ -179,6 +247,114 @@ TEST_F(SqliteStoreTest, PostgresUrlsGoToThePostgresStoreNotToAFile) {
 
 // Eight processes race to claim a 1000-point grid; every point must be taken
 // exactly once and no child may see an error (e.g. "database is locked").
+TEST_F(SqliteStoreTest, TwoConnectionsClaimSeeEachOthersWrites) {
+  const fs::path db = dir_ / "sweep.db";
+  auto a = OpenStore(db.string());
+  auto b = OpenStore(db.string());
+  ASSERT_TRUE(a.ok() && b.ok());
+  Store* stores[2] = {a->get(), b->get()};
+  SweepRecord s;
+  s.name = "two";
+  s.method = "grid";
+  const std::string sweep_id = (*a)->CreateSweep(s)->id;
+  SweepRecord other;
+  other.name = "other";
+  const std::string other_id = (*a)->CreateSweep(other)->id;
+  std::vector<RunRecord> claimed;
+  for (std::int64_t i = 0; i < 40; ++i) {
+    Store& me = *stores[i % 2];
+    Store& peer = *stores[(i + 1) % 2];
+    claimed.push_back(ClaimAndCompare(me, peer, sweep_id, i));
+    if (::testing::Test::HasFailure()) return;
+    const RunRecord& run = claimed.back();
+    // Writes of every kind, through the other connection, to new and old runs.
+    ASSERT_TRUE(peer.MarkRunStarted(run.id, {"train", std::to_string(i)}, 100 + static_cast<int>(i),
+                                    "/runs/" + run.id, 1000.0 + static_cast<double>(i))
+                    .ok());
+    ASSERT_TRUE(peer.LogMetrics(run.id, {MetricPoint{"loss", 1, 0.5, 2.0}, MetricPoint{"acc", 1, 0.1, 2.0}}).ok());
+    if (i >= 2) {
+      const RunRecord& old = claimed[static_cast<std::size_t>(i - 2)];
+      ASSERT_TRUE(me.LogMetrics(old.id, {MetricPoint{"loss", 2, 0.25 * static_cast<double>(i), 3.0}}).ok());
+      ASSERT_TRUE(peer.SetTags(old.id, {{"note", "n" + std::to_string(i)}, {"git", "abc"}}).ok());
+      // Runs claimed up to i == 20 were reaped (crashed) at i == 20.
+      if (i % 3 == 0 && (i <= 20 || i > 22)) {
+        RunOutcome out;
+        out.state = i % 2 ? TrialState::kFinished : TrialState::kFailed;
+        out.exit_code = static_cast<int>(i % 7);
+        out.failure_reason = i % 2 ? "" : "exit " + std::to_string(i % 7);
+        ASSERT_TRUE(peer.FinishRun(old.id, out).ok());
+      }
+    }
+    // Heartbeats change nothing a RunRecord shows; a claim on another sweep
+    // must not disturb this sweep's view.
+    ASSERT_TRUE(me.Heartbeat({run.id}, 5000.0 + static_cast<double>(i)).ok());
+    if (i % 5 == 0) {
+      ClaimAndCompare(peer, me, other_id, i);
+      if (::testing::Test::HasFailure()) return;
+    }
+    if (i == 20) {
+      // Reap through one connection, then a raw write as another program.
+      auto reaped = peer.ReapStaleRuns(sweep_id, 1e12, "lost");
+      ASSERT_TRUE(reaped.ok());
+      EXPECT_FALSE(reaped->empty());
+      RawExec(db, "UPDATE runs SET failure_reason = 'raw' WHERE id = '" + claimed[1].id + "'");
+      RawExec(db, "INSERT OR REPLACE INTO tags (run_seq, key, value) SELECT seq, 'raw', 'yes' FROM runs WHERE id = '" +
+                      claimed[3].id + "'");
+      RawExec(db, "DELETE FROM tags WHERE key = 'git' AND run_seq = (SELECT seq FROM runs WHERE id = '" +
+                      claimed[4].id + "')");
+    }
+  }
+  // One more from each, after all the writes.
+  ClaimAndCompare(*stores[0], *stores[1], sweep_id, 100);
+  ClaimAndCompare(*stores[1], *stores[0], sweep_id, 101);
+  auto final_runs = (*a)->ListRuns(sweep_id);
+  ASSERT_TRUE(final_runs.ok());
+  EXPECT_EQ(final_runs->size(), 42u);
+  EXPECT_EQ((*final_runs)[1].failure_reason, "raw");
+  EXPECT_EQ((*final_runs)[3].tags.at("raw"), "yes");
+  EXPECT_EQ((*final_runs)[4].tags.count("git"), 0u);
+}
+
+TEST_F(SqliteStoreTest, VersionTwoDatabaseGainsChangeStampsAndKeepsItsRuns) {
+  const fs::path db = dir_ / "sweep.db";
+  std::string sweep_id;
+  std::vector<RunRecord> before;
+  {
+    auto store = OpenStore(db.string());
+    ASSERT_TRUE(store.ok());
+    SweepRecord s;
+    s.name = "v2";
+    s.method = "grid";
+    sweep_id = (*store)->CreateSweep(s)->id;
+    for (std::int64_t i = 0; i < 3; ++i) ClaimAndCompare(**store, **store, sweep_id, i);
+    auto runs = (*store)->ListRuns(sweep_id);
+    ASSERT_TRUE(runs.ok());
+    ASSERT_TRUE((*store)->LogMetrics((*runs)[0].id, {MetricPoint{"loss", 1, 0.5, 2.0}}).ok());
+    ASSERT_TRUE((*store)->SetTags((*runs)[1].id, {{"k", "v"}}).ok());
+    RunOutcome out;
+    out.exit_code = 0;
+    ASSERT_TRUE((*store)->FinishRun((*runs)[2].id, out).ok());
+    before = *(*store)->ListRuns(sweep_id);
+  }
+  DowngradeToV2(db);
+  ASSERT_EQ(RawPragma(db, "PRAGMA user_version"), 2);
+  ASSERT_EQ(RawPragma(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'changed_seq'"), 0);
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(RawPragma(db, "PRAGMA user_version"), kSqliteSchemaVersion);
+  EXPECT_EQ(RawPragma(db, "SELECT count(*) FROM runs WHERE changed_seq <= 0"), 0);
+  auto after = (*store)->ListRuns(sweep_id);
+  ASSERT_TRUE(after.ok());
+  ExpectSameRuns(*after, before);
+  ClaimAndCompare(**store, **store, sweep_id, 3);
+  // A write by another connection after the migration shows in the next claim.
+  auto peer = OpenStore(db.string());
+  ASSERT_TRUE(peer.ok());
+  ASSERT_TRUE((*peer)->SetTags(before[0].id, {{"after", "migration"}}).ok());
+  ASSERT_TRUE((*peer)->LogMetrics(before[1].id, {MetricPoint{"loss", 4, 0.125, 9.0}}).ok());
+  ClaimAndCompare(**store, **peer, sweep_id, 4);
+}
+
 TEST_F(SqliteStoreTest, ManyProcessesClaimEveryGridPointOnce) {
   constexpr int kProcesses = 8;
   constexpr std::int64_t kGridPoints = 1000;

@@ -167,6 +167,73 @@ TEST_P(StoreConformance, ClaimNumbersRunsAndPassesExisting) {
   EXPECT_EQ(seen_sizes, (std::vector<std::size_t>{0, 1, 2}));
 }
 
+// Each claim's ProposeFn sees exactly what ListRuns shows, after writes of
+// every kind between claims (a store may cache the history between claims).
+TEST_P(StoreConformance, ClaimSeesCurrentRunsAfterEveryKindOfWrite) {
+  SweepRecord s = MakeSweep();
+  SweepRecord other = MakeSweep("other");
+  std::vector<std::string> ids;
+  for (std::int64_t i = 0; i < 24; ++i) {
+    auto want = store_->ListRuns(s.id);
+    ASSERT_TRUE(want.ok());
+    std::vector<RunRecord> seen;
+    auto r = store_->ClaimRun(
+        s.id,
+        [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
+          seen = existing;
+          return std::optional<NewRun>(NewRun{{{"i", Value(i)}}, i});
+        },
+        ClaimContext{"h", "a", TrialState::kQueued});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(seen.size(), want->size());
+    for (std::size_t k = 0; k < seen.size(); ++k) {
+      const RunRecord& a = seen[k];
+      const RunRecord& b = (*want)[k];
+      EXPECT_EQ(a.id, b.id);
+      EXPECT_EQ(a.number, b.number);
+      EXPECT_EQ(a.state, b.state);
+      EXPECT_TRUE(a.params == b.params);
+      EXPECT_EQ(a.argv, b.argv);
+      EXPECT_EQ(a.exit_code, b.exit_code);
+      EXPECT_EQ(a.failure_reason, b.failure_reason);
+      EXPECT_EQ(a.started_at, b.started_at);
+      EXPECT_EQ(a.ended_at, b.ended_at);
+      EXPECT_EQ(a.pid, b.pid);
+      EXPECT_EQ(a.run_dir, b.run_dir);
+      EXPECT_EQ(a.tags, b.tags);
+      ASSERT_EQ(a.summary.size(), b.summary.size());
+      for (const auto& [key, m] : b.summary) {
+        ASSERT_TRUE(a.summary.count(key)) << key;
+        EXPECT_EQ(a.summary.at(key).last, m.last);
+        EXPECT_EQ(a.summary.at(key).min, m.min);
+        EXPECT_EQ(a.summary.at(key).max, m.max);
+        EXPECT_EQ(a.summary.at(key).count, m.count);
+      }
+    }
+    const std::string id = (**r).id;
+    ids.push_back(id);
+    ASSERT_TRUE(store_->MarkRunStarted(id, {"x", std::to_string(i)}, 10 + static_cast<int>(i), "/d/" + id,
+                                       100.0 + static_cast<double>(i))
+                    .ok());
+    ASSERT_TRUE(store_->LogMetrics(id, {MetricPoint{"loss", 1, 1.0, 1.0}}).ok());
+    if (i >= 2) {
+      const std::string& old = ids[static_cast<std::size_t>(i - 2)];
+      ASSERT_TRUE(store_->LogMetrics(old, {MetricPoint{"loss", 2, 0.5 * static_cast<double>(i), 2.0}}).ok());
+      ASSERT_TRUE(store_->SetTags(old, {{"t", std::to_string(i)}}).ok());
+      if (i % 4 == 0 && i != 12 && i != 14) {
+        RunOutcome out;
+        out.state = TrialState::kFailed;
+        out.exit_code = static_cast<int>(i);
+        out.failure_reason = "r" + std::to_string(i);
+        ASSERT_TRUE(store_->FinishRun(old, out).ok());
+      }
+    }
+    ASSERT_TRUE(store_->Heartbeat({id}, 1e6).ok());
+    if (i == 12) ASSERT_TRUE(store_->ReapStaleRuns(s.id, 1e12, "lost").ok());
+    if (i % 6 == 0) Claim(other.id, {{"o", Value(i)}});
+  }
+}
+
 TEST_P(StoreConformance, ClaimNulloptAndErrorsInsertNothing) {
   SweepRecord s = MakeSweep();
   auto none = store_->ClaimRun(
