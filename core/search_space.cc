@@ -4,6 +4,22 @@
 #include <utility>
 
 namespace sweep {
+
+bool IsLogScale(Distribution d) {
+  switch (d) {
+    case Distribution::kLogUniform:
+    case Distribution::kLogUniformValues:
+    case Distribution::kInvLogUniform:
+    case Distribution::kInvLogUniformValues:
+    case Distribution::kQLogUniform:
+    case Distribution::kQLogUniformValues:
+    case Distribution::kLogNormal:
+    case Distribution::kQLogNormal:
+      return true;
+    default:
+      return false;
+  }
+}
 namespace {
 
 constexpr std::array<std::pair<Distribution, std::string_view>, 17> kDistributionNames = {{

@@ -38,6 +38,11 @@ enum class Distribution {
 std::string_view DistributionName(Distribution d);
 std::optional<Distribution> ParseDistributionName(std::string_view name);
 
+// True for the distributions whose values spread over orders of magnitude
+// (the log_* and inv_log_* families, log_normal): models, plots and
+// importance work on them in log space.
+bool IsLogScale(Distribution d);
+
 struct ParameterSpec {
   // Path from the top-level `parameters:` block, one element per nesting level.
   std::vector<std::string> path;

@@ -10,21 +10,6 @@
 namespace sweep::review {
 namespace {
 
-bool IsLogScale(Distribution d) {
-  switch (d) {
-    case Distribution::kLogUniform:
-    case Distribution::kLogUniformValues:
-    case Distribution::kInvLogUniform:
-    case Distribution::kInvLogUniformValues:
-    case Distribution::kQLogUniform:
-    case Distribution::kQLogUniformValues:
-    case Distribution::kLogNormal:
-    case Distribution::kQLogNormal:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // The model-space range the distribution promises, before widening to the
 // observed values; nullopt for unbounded families (normal, log_normal).

@@ -131,21 +131,6 @@ json BuildCurves(const ReportData& data) {
 
 }  // namespace
 
-bool IsLogScale(Distribution d) {
-  switch (d) {
-    case Distribution::kLogUniform:
-    case Distribution::kLogUniformValues:
-    case Distribution::kInvLogUniform:
-    case Distribution::kInvLogUniformValues:
-    case Distribution::kQLogUniform:
-    case Distribution::kQLogUniformValues:
-    case Distribution::kLogNormal:
-    case Distribution::kQLogNormal:
-      return true;
-    default:
-      return false;
-  }
-}
 
 std::string BuildReportJson(const ReportData& data) {
   std::vector<Axis> axes = BuildAxes(data);

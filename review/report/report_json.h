@@ -27,10 +27,7 @@ inline constexpr std::size_t kMaxStoppedCurves = 20;
 // Points per curve: more than a 1100-pixel-wide chart can show.
 inline constexpr std::size_t kMaxCurvePoints = 600;
 
-// True for distributions whose samples spread over orders of magnitude
-// (log_uniform*, inv_log_uniform*, q_log_uniform*, log_normal*): their axes
-// are logarithmic.
-bool IsLogScale(Distribution d);
+// Log-scale parameters (IsLogScale, core/search_space.h) get logarithmic axes.
 
 // The JSON text (compact, UTF-8; invalid UTF-8 in strings replaced by U+FFFD).
 std::string BuildReportJson(const ReportData& data);

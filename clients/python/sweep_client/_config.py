@@ -7,6 +7,7 @@ one-time warning, which is what W&B does too.
 """
 import copy
 
+from ._mapping import ReadOnlyMapping
 from ._warn import warn_once
 
 
@@ -34,7 +35,7 @@ def as_plain_dict(config):
     raise TypeError("config must be a dict or an object with attributes, not %s" % type(config).__name__)
 
 
-class Config:
+class Config(ReadOnlyMapping):
     """Attribute and item access over a nested dict; sweep keys are read-only.
 
     `on_change(full_dict)` is called after every effective change, so the
@@ -52,30 +53,6 @@ class Config:
             return self._values[key]
         except KeyError:
             raise AttributeError("config has no key %r" % key) from None
-
-    def __getitem__(self, key):
-        return self._values[key]
-
-    def get(self, key, default=None):
-        return self._values.get(key, default)
-
-    def __contains__(self, key):
-        return key in self._values
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self):
-        return len(self._values)
-
-    def keys(self):
-        return self._values.keys()
-
-    def items(self):
-        return self._values.items()
-
-    def values(self):
-        return self._values.values()
 
     def as_dict(self):
         return copy.deepcopy(self._values)

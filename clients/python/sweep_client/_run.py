@@ -9,6 +9,7 @@ from . import _channel
 from ._artifacts import store_artifact
 from ._config import Config, as_plain_dict, deep_merge
 from ._encode import encode_json, metric_data
+from ._mapping import ReadOnlyMapping
 from ._warn import warn_once
 
 ENV_SWEEP_ID = "SWEEP_ID"
@@ -19,7 +20,7 @@ ENV_RUN_DIR = "SWEEP_RUN_DIR"
 STANDALONE_ID_CHARS = 8
 
 
-class Summary:
+class Summary(ReadOnlyMapping):
     """Dict-like final values of a run; every assignment sends a summary message."""
 
     def __init__(self, send):
@@ -34,26 +35,6 @@ class Summary:
         self._values.update(values)
         self._send({"t": "summary", "data": values})
 
-    def __getitem__(self, key):
-        return self._values[key]
-
-    def get(self, key, default=None):
-        return self._values.get(key, default)
-
-    def __contains__(self, key):
-        return key in self._values
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self):
-        return len(self._values)
-
-    def keys(self):
-        return self._values.keys()
-
-    def items(self):
-        return self._values.items()
 
     def __repr__(self):
         return "Summary(%r)" % (self._values,)
