@@ -13,12 +13,6 @@ namespace {
 
 constexpr double kBraninMinimum = 0.397887;
 
-std::unique_ptr<Store> OpenTestStore(const TempDir& dir) {
-  auto store = OpenStore((dir.path() / ".sweep/sweep.db").string());
-  EXPECT_TRUE(store.ok());
-  return std::move(store).value();
-}
-
 TEST(BayesEndToEnd, FindsBraninsOptimumRegionWithinItsBudget) {
   for (const char* seed : {"1", "2"}) {
     TempDir dir;

@@ -1,5 +1,7 @@
 #include "tests/cli_harness.h"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -14,13 +16,6 @@ extern char** environ;
 
 namespace sweep::testing {
 namespace {
-
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 pid_t Spawn(const std::filesystem::path& cwd, const std::vector<std::string>& args,
             const std::map<std::string, std::string>& env, const std::filesystem::path& out,
@@ -105,6 +100,30 @@ int WaitCli(pid_t pid) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::unique_ptr<Store> OpenTestStore(const TempDir& dir) {
+  auto store = OpenStore((dir.path() / ".sweep/sweep.db").string());
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::vector<RunRecord> OnlySweepRuns(Store& store) {
+  auto sweeps = store.ListSweeps();
+  EXPECT_TRUE(sweeps.ok());
+  if (!sweeps.ok()) return {};
+  EXPECT_EQ(sweeps->size(), 1u);
+  if (sweeps->empty()) return {};
+  auto runs = store.ListRuns(sweeps->front().id);
+  EXPECT_TRUE(runs.ok());
+  return runs.ok() ? *runs : std::vector<RunRecord>{};
 }
 
 }  // namespace sweep::testing

@@ -1,6 +1,10 @@
 // Runs the real `sweep` binary for end-to-end tests and reads what it stored.
 #pragma once
 
+#include <memory>
+
+#include "tracking/store.h"
+
 #include <sys/types.h>
 
 #include <filesystem>
@@ -20,6 +24,9 @@ struct CliResult {
 std::string SweepBinary();
 // The repository root (SWEEP_SOURCE_DIR).
 std::filesystem::path SourceDir();
+
+// A whole file's bytes ("" when unreadable).
+std::string ReadFile(const std::filesystem::path& path);
 
 // A fresh temporary directory removed by the destructor.
 class TempDir {
@@ -44,5 +51,12 @@ CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string
 pid_t SpawnCli(const std::filesystem::path& cwd, const std::vector<std::string>& args);
 // Waits for a spawned CLI; returns its exit code (128+signal if killed).
 int WaitCli(pid_t pid);
+
+// The store a CLI run in `dir` wrote (.sweep/sweep.db); fails the test when it
+// cannot be opened.
+std::unique_ptr<Store> OpenTestStore(const TempDir& dir);
+// Every run of the store's only sweep, in number order; fails the test when
+// there is not exactly one sweep.
+std::vector<RunRecord> OnlySweepRuns(Store& store);
 
 }  // namespace sweep::testing

@@ -20,16 +20,10 @@
 namespace sweep {
 namespace {
 
+using testing::ReadFile;
 using testing::RunCli;
 using testing::TempDir;
 using Clock = std::chrono::steady_clock;
-
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The bytes and modification time of every file under `dir`: a store that
 // was "not touched" compares equal before and after.

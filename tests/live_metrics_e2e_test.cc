@@ -19,6 +19,9 @@
 namespace sweep {
 namespace {
 
+using testing::OnlySweepRuns;
+using testing::ReadFile;
+using testing::OpenTestStore;
 using testing::RunCli;
 using testing::SourceDir;
 using testing::TempDir;
@@ -33,29 +36,6 @@ constexpr int kEpochs = 40;
 constexpr double kEpochSeconds = 0.1;  // tests/programs/epochs_channel.py's sleep
 
 std::string Program(const std::string& name) { return (SourceDir() / "tests/programs" / name).string(); }
-
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::unique_ptr<Store> OpenTestStore(const TempDir& dir) {
-  auto store = OpenStore((dir / ".sweep/sweep.db").string());
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  return std::move(store).value();
-}
-
-std::vector<RunRecord> OnlySweepRuns(Store& store) {
-  auto sweeps = store.ListSweeps();
-  EXPECT_TRUE(sweeps.ok());
-  EXPECT_EQ(sweeps->size(), 1u);
-  if (!sweeps.ok() || sweeps->empty()) return {};
-  auto runs = store.ListRuns(sweeps->front().id);
-  EXPECT_TRUE(runs.ok());
-  return *runs;
-}
 
 std::string ParamText(const RunRecord& run, const std::string& name) {
   for (const auto& [key, value] : run.params)

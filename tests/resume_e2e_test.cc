@@ -20,15 +20,9 @@
 namespace sweep {
 namespace {
 
+using testing::ReadFile;
 using testing::TempDir;
 using Clock = std::chrono::steady_clock;
-
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Starts `sweep <args>` in `cwd` with stdout/stderr in `<log>.out`/`<log>.err`
 // (the harness's SpawnCli shares one pair of files, which parallel agents

@@ -14,6 +14,7 @@
 namespace sweep {
 namespace {
 
+using testing::ReadFile;
 using testing::CliResult;
 using testing::RunCli;
 using testing::SourceDir;
@@ -22,13 +23,6 @@ using testing::TempDir;
 // 3 x 3 x 3 grid; the (2, 2, 2) corner fails.
 constexpr int kGridRuns = 27;
 constexpr int kFailedRuns = 1;
-
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

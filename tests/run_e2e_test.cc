@@ -14,6 +14,9 @@
 namespace sweep {
 namespace {
 
+using testing::OnlySweepRuns;
+using testing::ReadFile;
+using testing::OpenTestStore;
 using testing::RunCli;
 using testing::SourceDir;
 using testing::TempDir;
@@ -24,28 +27,6 @@ std::string Program(const std::string& name) { return (SourceDir() / "tests/prog
 std::string GridSpec(const std::string& program, const std::string& values, const std::string& extra = "") {
   return "program: " + Program(program) + "\nmethod: grid\nmetric:\n  name: loss\n  goal: minimize\n" + extra +
          "parameters:\n  x:\n    values: " + values + "\n";
-}
-
-std::unique_ptr<Store> OpenTestStore(const TempDir& dir) {
-  auto store = OpenStore((dir / ".sweep/sweep.db").string());
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  return std::move(store).value();
-}
-
-std::vector<RunRecord> OnlySweepRuns(Store& store) {
-  auto sweeps = store.ListSweeps();
-  EXPECT_TRUE(sweeps.ok());
-  EXPECT_EQ(sweeps->size(), 1u);
-  auto runs = store.ListRuns(sweeps->front().id);
-  EXPECT_TRUE(runs.ok());
-  return *runs;
-}
-
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 TEST(RunEndToEnd, SucceedingTrialsAreFinishedWithMetricsAndLogs) {
