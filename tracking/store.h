@@ -174,11 +174,12 @@ class Store {
   virtual Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) = 0;
 };
 
-// Opens (creating and migrating as needed) the store at `location`: a path to
-// a SQLite file. Parent directories are created. A file that is not a Sweep
-// database, is damaged, or was written by a newer Sweep (schema version) is
-// refused with an error and left unmodified. "postgresql://" URLs are
-// recognized but not built yet (error).
+// Opens (creating and migrating as needed) the store at `location`: a
+// "postgresql://" (or "postgres://") URL selects the shared PostgreSQL store
+// (tracking/postgres); anything else is a path to a SQLite file, whose parent
+// directories are created. A file that is not a Sweep database, is damaged,
+// or was written by a newer Sweep (schema version) is refused with an error
+// and left unmodified.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 
 }  // namespace sweep
