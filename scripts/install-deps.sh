@@ -12,7 +12,7 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # Real components the tests start on loopback: a browser for the HTML
   # report, a PostgreSQL server for the shared store, Slurm for the job arrays.
-  packages+=(sqlite3 libssl-dev chromium postgresql slurm-wlm munge)
+  packages+=(sqlite3 chromium postgresql slurm-wlm munge)
   # clang with its libFuzzer runtime for the fuzz smoke test (scripts/fuzz.sh).
   packages+=(clang libclang-rt-14-dev)
 fi
