@@ -13,14 +13,18 @@
 #include "optimizers/bayes/encoding.h"
 #include "optimizers/bayes/gp.h"
 #include "optimizers/bayes/log_ei.h"
+#include "optimizers/bayes/trust_region.h"
 #include "optimizers/prng.h"
 
 namespace sweep {
 namespace {
 
+using bayes::Box;
 using bayes::GaussianProcess;
 using bayes::GpHyper;
 using bayes::SpaceEncoding;
+using bayes::TrustRegionBox;
+using bayes::TrustRegionSide;
 
 // Initial design: a GP with one length scale per dimension needs about d + 1
 // points before its ARD fit means anything, and below 5 points even a 1-D
@@ -56,6 +60,12 @@ constexpr int kMaxQuasiRandomCandidates = 1024;
 constexpr int kMinQuasiRandomCandidates = 128;
 constexpr double kCandidateFlopBudget = 3e8;
 constexpr int kRefineStarts = 5;
+// Points per axis slice through the incumbent (design.h): a 1/32 grid puts
+// a point in every basin of a coordinate with up to ~16 of them, and d
+// slices cost no more than the quasi-random candidates (the count shrinks
+// with them as the model grows).
+constexpr int kMaxSlicePointsPerAxis = 32;
+constexpr int kMinSlicePointsPerAxis = 4;
 constexpr int kRefineIterations = 30;
 // Two encodings closer than this (Euclidean, unit cube) are the same point:
 // far below any length scale the fit allows (5e-3), so re-evaluating it
@@ -74,6 +84,7 @@ constexpr std::uint64_t kDesignStream = 0x64657369676e0000ULL;      // "design"
 constexpr std::uint64_t kCandidateStream = 0x63616e6469640000ULL;   // "candid"
 constexpr std::uint64_t kFitStream = 0x6669740000000000ULL;         // "fit"
 constexpr std::uint64_t kFallbackStream = 0x66616c6c62000000ULL;    // "fallb"
+constexpr std::uint64_t kSliceStream = 0x736c696365000000ULL;       // "slice"
 
 bool IsPending(TrialState s) { return s == TrialState::kQueued || s == TrialState::kRunning; }
 bool MayReport(TrialState s) { return s == TrialState::kFinished || s == TrialState::kStopped; }
@@ -349,7 +360,10 @@ class BayesOptimizer final : public Optimizer {
     // best observation: with learned noise, the best observation can sit
     // above the model's mean there, and EI would then keep re-proposing the
     // incumbent (noisy EI's usual plug-in).
-    const double incumbent = gp.MeanAtInputs(y).minCoeff();
+    Eigen::Index incumbent_row = 0;
+    const double incumbent = gp.MeanAtInputs(y).minCoeff(&incumbent_row);
+    const std::vector<double>& center = data.raw[all_rows ? incumbent_row : rows[incumbent_row]];
+    const Box box = SearchBox(data, hyper, center);
     // Kriging believer: pending trials are observed, exactly, at the posterior
     // mean, which keeps the mean and collapses the variance around them (to
     // ~0, not to the noise level, so EI there is negligible).
@@ -370,9 +384,18 @@ class BayesOptimizer final : public Optimizer {
     const int m = static_cast<int>(x.rows());
     const int n_quasi = std::clamp(static_cast<int>(kCandidateFlopBudget / (static_cast<double>(m) * m + 1)),
                                    kMinQuasiRandomCandidates, kMaxQuasiRandomCandidates);
+    // Quasi-random candidates fill the box; the axis slices through the
+    // incumbent reach outside it.
     std::vector<double> q = bayes::ShiftedRdSequence(rng.Next(), n_quasi, d);
     std::vector<std::vector<double>> cand;
-    for (int i = 0; i < n_quasi; ++i) cand.emplace_back(q.begin() + i * d, q.begin() + (i + 1) * d);
+    for (int i = 0; i < n_quasi; ++i) {
+      std::vector<double>& c = cand.emplace_back(q.begin() + i * d, q.begin() + (i + 1) * d);
+      for (int j = 0; j < d; ++j) c[j] = box.lower[j] + c[j] * (box.upper[j] - box.lower[j]);
+    }
+    const int per_axis = std::clamp(n_quasi / d, kMinSlicePointsPerAxis, kMaxSlicePointsPerAxis);
+    const std::vector<double> slices =
+        bayes::AxisSlices(center, Xoshiro256StarStar::ForTrial(options_.seed ^ kSliceStream, n).Next(), per_axis);
+    for (std::size_t i = 0; i < slices.size(); i += d) cand.emplace_back(slices.begin() + i, slices.begin() + i + d);
     const int nc = static_cast<int>(cand.size());
     Eigen::MatrixXd feats(fd, nc);
     for (int i = 0; i < nc; ++i) enc_.Features(cand[i].data(), feats.col(i).data());
@@ -392,7 +415,7 @@ class BayesOptimizer final : public Optimizer {
       for (int s = 0; s < starts; ++s) {
         const int i = ranked[s];
         std::vector<double> r = cand[i];
-        const double refined = Refine(gp, acq, cont, &r);
+        const double refined = Refine(gp, acq, cont, box, &r);
         if (refined > score[i]) {
           cand.push_back(std::move(r));
           score.push_back(refined);
@@ -426,9 +449,24 @@ class BayesOptimizer final : public Optimizer {
     return false;
   }
 
-  // L-BFGS-B on -acquisition over the continuous raw coordinates `cont`,
-  // the others held; returns the acquisition at the refined point.
-  double Refine(const GaussianProcess& gp, const Acquisition& acq, const std::vector<int>& cont,
+  // The trust region around `center` for the data's history (trust_region.h).
+  Box SearchBox(const ModelData& data, const GpHyper& hyper, const std::vector<double>& center) const {
+    const int d = enc_.raw_dims();
+    std::vector<double> lengthscale(d, 1.0);
+    std::vector<bool> unbounded(d, false);
+    for (int j = 0; j < d; ++j) {
+      unbounded[j] = enc_.IsCategorical(j);
+      if (!unbounded[j]) lengthscale[j] = std::exp(hyper.log_lengthscale[enc_.FeatureOf(j)]);
+    }
+    return TrustRegionBox(center, lengthscale, unbounded, TrustRegionSide(data.y, n_init_, d));
+  }
+
+  // L-BFGS-B on -acquisition over the continuous raw coordinates `cont`
+  // within `box`, the others held; returns the acquisition at the refined
+  // point. Refinement stays in the box even from a slice point outside it:
+  // refining slices over the whole cube pulled them back to the corners the
+  // box is there to avoid (bench/bayes: Levy-6 0.14 -> 0.49, 30 seeds).
+  double Refine(const GaussianProcess& gp, const Acquisition& acq, const std::vector<int>& cont, const Box& box,
                 std::vector<double>* raw) const {
     const int k = static_cast<int>(cont.size());
     const int fd = enc_.feature_dims();
@@ -461,10 +499,15 @@ class BayesOptimizer final : public Optimizer {
     param.max_linesearch = 20;
     LBFGSpp::LBFGSBSolver<double> solver(param);
     Eigen::VectorXd v(k);
-    for (int j = 0; j < k; ++j) v[j] = std::clamp((*raw)[cont[j]], 0.0, 1.0);
+    Eigen::VectorXd lower(k), upper(k);
+    for (int j = 0; j < k; ++j) {
+      lower[j] = box.lower[cont[j]];
+      upper[j] = box.upper[cont[j]];
+      v[j] = std::clamp((*raw)[cont[j]], lower[j], upper[j]);
+    }
     double fx = 0;
     try {
-      solver.minimize(objective, v, fx, Eigen::VectorXd::Zero(k), Eigen::VectorXd::Ones(k));
+      solver.minimize(objective, v, fx, lower, upper);
     } catch (const std::exception&) {
       // Line-search trouble on a flat acquisition: keep the best point seen.
     }

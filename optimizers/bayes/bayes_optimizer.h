@@ -14,9 +14,13 @@
 //
 // Proposal n = history.size():
 //   * while n < initial design size: point n of a seeded Latin hypercube;
-//   * otherwise the maximizer of log EI (or UCB) over quasi-random (R_d)
-//     candidates, the best five refined by L-BFGS-B over the continuous
-//     parameters. Queued/running trials enter the model as "kriging
+//   * otherwise the maximizer of log EI (or UCB) within a trust region
+//     around the incumbent (trust_region.h: TuRBO's box, stretched by the
+//     length scales, doubled after 3 improvements in a row, halved after
+//     max(4, d) failures) over quasi-random (R_d) candidates in the box plus
+//     the axis slices through the incumbent (which reach outside it), the
+//     best five refined by L-BFGS-B over the continuous parameters within
+//     the box. Queued/running trials enter the model as "kriging
 //     believer" fantasies (observed at the posterior mean), so parallel
 //     agents asking at the same time get different points; a proposal never
 //     repeats an encoded point already in the history while another exists.

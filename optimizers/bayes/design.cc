@@ -53,4 +53,19 @@ std::vector<double> ShiftedRdSequence(std::uint64_t seed, int count, int dims) {
   return points;
 }
 
+std::vector<double> AxisSlices(const std::vector<double>& center, std::uint64_t seed, int per_axis) {
+  const int dims = static_cast<int>(center.size());
+  Xoshiro256StarStar rng(seed);
+  std::vector<double> points;
+  points.reserve(static_cast<std::size_t>(dims) * per_axis * dims);
+  for (int j = 0; j < dims; ++j) {
+    const double shift = rng.NextUnit() / per_axis;
+    for (int t = 0; t < per_axis; ++t) {
+      points.insert(points.end(), center.begin(), center.end());
+      points[points.size() - dims + j] = shift + static_cast<double>(t) / per_axis;
+    }
+  }
+  return points;
+}
+
 }  // namespace sweep::bayes

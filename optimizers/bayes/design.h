@@ -1,5 +1,6 @@
-// Space-filling point sets in the unit cube for the Bayesian optimizer: the
-// initial Latin hypercube design and the quasi-random acquisition candidates.
+// Point sets in the unit cube for the Bayesian optimizer: the initial Latin
+// hypercube design, the quasi-random acquisition candidates and the axis
+// slices through the incumbent.
 //
 // Pure functions of their arguments; thread-safe.
 #pragma once
@@ -22,5 +23,14 @@ std::vector<double> LatinHypercubePoint(std::uint64_t seed, int size, int index,
 // needs no direction-number table and is well spread for any dims and count.
 // Row-major: point i is [i * dims, (i + 1) * dims).
 std::vector<double> ShiftedRdSequence(std::uint64_t seed, int count, int dims);
+
+// For every coordinate j, `per_axis` copies of `center` whose coordinate j
+// runs over an evenly spaced grid of [0, 1) shifted by a random offset drawn
+// from `seed`: the lines through the incumbent along each axis. Functions
+// that are nearly separable (one coordinate left in a secondary basin is the
+// common way to get stuck) improve along one of these lines, which a search
+// in a box around the incumbent cannot reach. Row-major: point
+// j * per_axis + t is [(j * per_axis + t) * dims, ... + dims).
+std::vector<double> AxisSlices(const std::vector<double>& center, std::uint64_t seed, int per_axis);
 
 }  // namespace sweep::bayes

@@ -40,5 +40,28 @@ TEST(ShiftedRdSequence, FillsTheCubeEvenly) {
   }
 }
 
+TEST(AxisSlices, RunEachCoordinateOverItsRangeWithTheOthersAtTheCenter) {
+  const std::vector<double> center = {0.25, 0.5, 0.75};
+  constexpr int kPerAxis = 8, kDims = 3;
+  const std::vector<double> p = AxisSlices(center, 11, kPerAxis);
+  ASSERT_EQ(p.size(), static_cast<std::size_t>(kDims * kPerAxis * kDims));
+  for (int j = 0; j < kDims; ++j) {
+    std::set<int> cells;
+    for (int t = 0; t < kPerAxis; ++t) {
+      const double* point = &p[(j * kPerAxis + t) * kDims];
+      for (int k = 0; k < kDims; ++k) {
+        if (k != j) {
+          EXPECT_EQ(point[k], center[k]);
+        }
+      }
+      ASSERT_GE(point[j], 0.0);
+      ASSERT_LT(point[j], 1.0);
+      cells.insert(static_cast<int>(point[j] * kPerAxis));
+    }
+    EXPECT_EQ(cells.size(), static_cast<std::size_t>(kPerAxis));  // one point per 1/8 of the axis
+  }
+  EXPECT_NE(AxisSlices(center, 11, kPerAxis), AxisSlices(center, 12, kPerAxis));
+}
+
 }  // namespace
 }  // namespace sweep::bayes

@@ -29,6 +29,8 @@ class SpaceEncoding {
   // True when raw coordinate i is its own feature (a continuous law), so the
   // acquisition can be refined along it by gradient.
   bool IsContinuous(int raw_index) const { return raw_[raw_index].continuous; }
+  // True when raw coordinate i is a categorical (its order means nothing).
+  bool IsCategorical(int raw_index) const { return raw_[raw_index].categorical; }
   // The feature index of a continuous raw coordinate.
   int FeatureOf(int raw_index) const { return raw_[raw_index].feature; }
 
