@@ -1,6 +1,8 @@
 // SweepController driven by the scripted FakeRunner (virtual clock, no
 // processes) against a real SQLite store in a temporary folder, so every
-// check reads back what the controller actually recorded.
+// check reads back what the controller actually recorded. The controller's
+// own clock follows the fake runner's, so its timers (heartbeats, metric
+// flushes, max_runtime) are tested without sleeping.
 #include "sweep/controller.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +16,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "agents/fake_runner.h"
@@ -47,6 +48,30 @@ parameters:
     values: [1, 2]
 )";
 constexpr int kGridPoints = 6;
+
+// A timer is checked after every poll, so it fires at most one poll interval
+// after it is due; a test looks one poll later still.
+constexpr auto kTimerSlack = 2 * kControllerPollInterval;
+
+double Seconds(std::chrono::milliseconds d) { return std::chrono::duration<double>(d).count(); }
+
+// The controller's clock in these tests: it moves only when HookedRunner
+// advances it, by as much virtual time as the fake runner's Poll took, so
+// hours of trial pass in microseconds and every timer fires at a known time.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(double wall_origin) : wall_origin_(wall_origin) {}
+  std::chrono::steady_clock::time_point SteadyNow() const override {
+    return std::chrono::steady_clock::time_point(elapsed_);
+  }
+  double WallSeconds() const override { return wall_origin_ + Seconds(elapsed_); }
+  void Advance(std::chrono::milliseconds by) { elapsed_ += by; }
+  std::chrono::milliseconds elapsed() const { return elapsed_; }
+
+ private:
+  double wall_origin_;
+  std::chrono::milliseconds elapsed_{0};
+};
 
 MetricPoint Loss(std::int64_t step, double value) { return MetricPoint{kMetric, step, value, 0}; }
 
@@ -123,11 +148,12 @@ class RecordingObserver : public ControllerObserver {
   std::vector<std::string> gpu_conflicts;
 };
 
-// Forwards to a FakeRunner, with hooks a test can use to script a trial from
-// its request (its run folder is known only then) or to act between polls.
+// Forwards to a FakeRunner and moves the controller's clock along with the
+// fake's virtual one, with hooks a test can use to script a trial from its
+// request (its run folder is known only then) or to act between polls.
 class HookedRunner final : public TrialRunner {
  public:
-  explicit HookedRunner(FakeRunner& fake) : fake_(fake) {}
+  HookedRunner(FakeRunner& fake, ManualClock& clock) : fake_(fake), clock_(clock) {}
   std::function<void(FakeRunner&, const LaunchRequest&)> on_launch;
   std::function<void(FakeRunner&)> after_poll;
 
@@ -139,12 +165,15 @@ class HookedRunner final : public TrialRunner {
   void TerminateAll() override { fake_.TerminateAll(); }
   std::size_t active() const override { return fake_.active(); }
   void Poll(std::chrono::milliseconds max_wait) override {
+    const auto before = fake_.now();
     fake_.Poll(max_wait);
+    clock_.Advance(fake_.now() - before);
     if (after_poll) after_poll(fake_);
   }
 
  private:
   FakeRunner& fake_;
+  ManualClock& clock_;
 };
 
 class ControllerTest : public ::testing::Test {
@@ -186,6 +215,7 @@ class ControllerTest : public ::testing::Test {
     options.launch.working_dir = dir_;
     options.host = kHost;
     options.agent_id = std::string(kHost) + ":" + std::to_string(::getpid());
+    options.clock = &clock_;
     return options;
   }
 
@@ -198,7 +228,7 @@ class ControllerTest : public ::testing::Test {
     runner_ = std::make_unique<FakeRunner>(controller);
     observer_.runner = runner_.get();
     if (script) script(*runner_);
-    HookedRunner hooked(*runner_);
+    HookedRunner hooked(*runner_, clock_);
     if (hooks) hooks(hooked);
     auto outcome = controller.Run(hooked);
     observer_.runner = nullptr;
@@ -217,6 +247,9 @@ class ControllerTest : public ::testing::Test {
     return counts;
   }
 
+  // Starts at the real time, so what the controller stores looks like any
+  // other run's times next to those the store stamps itself.
+  ManualClock clock_{NowSeconds()};
   fs::path dir_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SweepSpec> spec_;
@@ -728,8 +761,6 @@ TEST_F(ControllerTest, FailurePolicyIsSeededFromStoredRuns) {
   EXPECT_EQ(Runs().size(), 3u);
 }
 
-// Slow on purpose (a little over kHeartbeatInterval of real time): the
-// heartbeat runs on the wall clock, not the fake runner's virtual one.
 TEST_F(ControllerTest, HeartbeatsKeepALongTrialFromBeingReaped) {
   UseSpec(R"(method: grid
 program: train.py
@@ -737,11 +768,9 @@ parameters:
   lr:
     values: [0.1]
 )");
-  constexpr auto kMargin = std::chrono::milliseconds(800);
-  constexpr auto kPollPause = std::chrono::milliseconds(20);  // keeps the wait off the CPU
-  const double wall_start = NowSeconds();
-  const auto start = std::chrono::steady_clock::now();
-  std::optional<std::vector<std::string>> reaped;
+  constexpr int kBeatsChecked = 3;
+  const double start = clock_.WallSeconds();
+  std::vector<std::vector<std::string>> reaped_at_check;
   auto outcome = RunSweep(
       Options(),
       [](FakeRunner& r) {
@@ -751,23 +780,82 @@ parameters:
       },
       [&](HookedRunner& hooked) {
         hooked.after_poll = [&](FakeRunner& fake) {
-          std::this_thread::sleep_for(kPollPause);
-          if (reaped || std::chrono::steady_clock::now() - start < kHeartbeatInterval + kMargin) return;
-          // Stale before the middle of the first interval: only a heartbeat
-          // written since then keeps the running trial alive.
-          const double stale_before = wall_start + static_cast<double>(kHeartbeatInterval.count()) / 2;
-          auto result = store_->ReapStaleRuns(sweep_.id, stale_before, "test");
-          reaped = result.ok() ? *result : std::vector<std::string>{"error"};
-          fake.Interrupt(SIGINT);
-          fake.Interrupt(SIGINT);
+          const int beat = static_cast<int>(reaped_at_check.size()) + 1;
+          if (beat > kBeatsChecked || clock_.elapsed() < beat * kHeartbeatInterval + kTimerSlack) return;
+          // Stale before the middle of the interval that just ended: only a
+          // beat written since then keeps the running trial alive, so one
+          // missed beat, or a single early one, gets it reaped.
+          const double stale_before = start + Seconds(beat * kHeartbeatInterval - kHeartbeatInterval / 2);
+          auto reaped = store_->ReapStaleRuns(sweep_.id, stale_before, "test");
+          reaped_at_check.push_back(reaped.ok() ? *reaped : std::vector<std::string>{reaped.error().message});
+          if (beat == kBeatsChecked) {
+            fake.Interrupt(SIGINT);
+            fake.Interrupt(SIGINT);
+          }
         };
       });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
-  ASSERT_TRUE(reaped.has_value());
-  EXPECT_TRUE(reaped->empty()) << "reaped a live run";
+  ASSERT_EQ(reaped_at_check.size(), static_cast<std::size_t>(kBeatsChecked));
+  for (std::size_t i = 0; i < reaped_at_check.size(); ++i) {
+    EXPECT_TRUE(reaped_at_check[i].empty()) << "beat " << i + 1 << " reaped a live run: " << reaped_at_check[i][0];
+  }
   const auto runs = Runs();
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].state, TrialState::kKilled);
+  // Stored times come from the controller's clock too.
+  EXPECT_DOUBLE_EQ(runs[0].started_at, start);
+  // Killed just after the last check.
+  EXPECT_NEAR(runs[0].ended_at, start + Seconds(kBeatsChecked * kHeartbeatInterval + kTimerSlack), Seconds(kTimerSlack));
+}
+
+TEST_F(ControllerTest, MaxRuntimeKillsTheRunningTrialAndLaunchesNoMore) {
+  // One trial at a time, 20 s each, in 50 s: two finish, the third is
+  // killed when the sweep's time is up and no fourth starts.
+  constexpr auto kTrial = std::chrono::seconds(20);
+  constexpr auto kMaxRuntime = std::chrono::seconds(50);
+  UseSpec(std::string(kGridSpec) + "max_runtime: " + std::to_string(kMaxRuntime.count()) + "s\n");
+  const double start = clock_.WallSeconds();
+  auto outcome = RunSweep(Options(), [&](FakeRunner& r) { r.SetDefaultScript(Logs({1.0}, kTrial)); });
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->end, SweepEnd::kMaxRuntime);
+  const auto runs = Runs();
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].state, TrialState::kFinished) << runs[0].failure_reason;
+  EXPECT_EQ(runs[1].state, TrialState::kFinished) << runs[1].failure_reason;
+  EXPECT_EQ(runs[2].state, TrialState::kKilled);
+  EXPECT_NE(runs[2].failure_reason.find("max_runtime"), std::string::npos) << runs[2].failure_reason;
+  EXPECT_NEAR(runs[2].ended_at, start + Seconds(kMaxRuntime), Seconds(kTimerSlack));
+  EXPECT_EQ(outcome->launched_by_state[TrialState::kKilled], 1);
+}
+
+TEST_F(ControllerTest, MetricsReachTheStoreWhileALongTrialRuns) {
+  UseSpec(R"(method: grid
+program: train.py
+metric:
+  name: loss
+parameters:
+  lr:
+    values: [0.1]
+)");
+  // Nine points, one every 10 s of a 100 s trial: five are due by 50 s.
+  constexpr auto kTrial = std::chrono::seconds(100);
+  constexpr auto kChecked = std::chrono::seconds(50);
+  constexpr std::size_t kPointsDue = 5;
+  std::optional<std::size_t> stored_mid_trial;
+  auto outcome = RunSweep(
+      Options(), [&](FakeRunner& r) { r.SetDefaultScript(Logs({9, 8, 7, 6, 5, 4, 3, 2, 1}, kTrial)); },
+      [&](HookedRunner& hooked) {
+        hooked.after_poll = [&](FakeRunner&) {
+          if (stored_mid_trial || clock_.elapsed() < kChecked + kMetricFlushInterval + kTimerSlack) return;
+          const auto runs = Runs();
+          if (runs.size() != 1) return;
+          auto series = store_->GetMetrics(runs[0].id, kMetric);
+          stored_mid_trial = series.ok() ? series->size() : 0;
+        };
+      });
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  ASSERT_TRUE(stored_mid_trial.has_value());
+  EXPECT_EQ(*stored_mid_trial, kPointsDue) << "points wait for the trial's end instead of the flush interval";
 }
 
 }  // namespace
