@@ -26,27 +26,27 @@
 #include "sweep/proposal.h"
 #include "sweep/reaper.h"
 #include "sweep/spec/spec_parser.h"
+#include "tests/test_support.h"
 
 namespace sweep {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::OpenTestStore;
+using testing::SpecText;
+using testing::TempDir;
 
 constexpr const char* kHost = "testhost";
 constexpr const char* kMetric = "loss";
 
+// The program is never run: the fake runner plays its part.
+constexpr const char* kProgram = "train.py";
+
+// A grid over lr in `values` (a YAML list's items).
+SpecText LrGrid(const std::string& values) { return SpecText(kProgram).Values("lr", values); }
+
 // A grid over lr (3 values) x bs (2 values) = 6 points, minimizing `loss`.
-constexpr const char* kGridSpec = R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3]
-  bs:
-    values: [1, 2]
-)";
+SpecText GridSpec() { return LrGrid("0.1, 0.2, 0.3").Values("bs", "1, 2").Minimize(kMetric); }
 constexpr int kGridPoints = 6;
 
 // A timer is checked after every poll, so it fires at most one poll interval
@@ -179,17 +179,8 @@ class HookedRunner final : public TrialRunner {
 class ControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("sweep-controller-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = OpenStore((dir_ / "sweep.db").string());
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
+    store_ = OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
   }
 
   // Parses `yaml` and creates its sweep in the store.
@@ -212,7 +203,7 @@ class ControllerTest : public ::testing::Test {
   ControllerOptions Options() {
     ControllerOptions options;
     options.launch.runs_root = dir_ / "runs";
-    options.launch.working_dir = dir_;
+    options.launch.working_dir = dir_.path();
     options.host = kHost;
     options.agent_id = std::string(kHost) + ":" + std::to_string(::getpid());
     options.clock = &clock_;
@@ -241,16 +232,10 @@ class ControllerTest : public ::testing::Test {
     return runs.ok() ? *runs : std::vector<RunRecord>{};
   }
 
-  std::map<TrialState, int> CountStates() {
-    std::map<TrialState, int> counts;
-    for (const auto& run : Runs()) ++counts[run.state];
-    return counts;
-  }
-
   // Starts at the real time, so what the controller stores looks like any
   // other run's times next to those the store stamps itself.
   ManualClock clock_{NowSeconds()};
-  fs::path dir_;
+  TempDir dir_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SweepSpec> spec_;
   SweepRecord sweep_;
@@ -259,7 +244,7 @@ class ControllerTest : public ::testing::Test {
 };
 
 TEST_F(ControllerTest, GridSweepRecordsEveryPointOnceWithStatesAndMetrics) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   ControllerOptions options = Options();
   options.agents = 2;
   auto outcome = RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(Logs({3.0, 2.0, 1.5})); });
@@ -295,7 +280,7 @@ TEST_F(ControllerTest, GridSweepRecordsEveryPointOnceWithStatesAndMetrics) {
 }
 
 TEST_F(ControllerTest, RunCapEndsTheSweep) {
-  UseSpec(std::string(kGridSpec) + "run_cap: 4\n");
+  UseSpec(GridSpec().With("run_cap: 4"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) { r.SetDefaultScript(Logs({1.0})); });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->end, SweepEnd::kRunCapReached);
@@ -303,7 +288,7 @@ TEST_F(ControllerTest, RunCapEndsTheSweep) {
 }
 
 TEST_F(ControllerTest, CountLimitsThisInvocationAndTheNextContinues) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   ControllerOptions options = Options();
   options.count = 2;
   auto first = RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(Logs({1.0})); });
@@ -319,16 +304,7 @@ TEST_F(ControllerTest, CountLimitsThisInvocationAndTheNextContinues) {
 }
 
 TEST_F(ControllerTest, MetricTargetEndsTheSweep) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-  target: 0.5
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3, 0.4, 0.5]
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3, 0.4, 0.5").Minimize(kMetric, 0.5));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
     r.SetScript(HasArg("--lr=0.2"), Logs({2.0, 0.4}));
     r.SetDefaultScript(Logs({2.0, 1.0}));
@@ -340,15 +316,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, ClassifiesFailedKilledAndFinishedRuns) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3, 0.4, 0.5]
-timeout: 10
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3, 0.4, 0.5").Minimize(kMetric).With("timeout: 10"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
     r.SetScript(HasArg("--lr=0.1"), ExitsWith(3));
     FakeTrialScript segv;
@@ -380,7 +348,7 @@ timeout: 10
 }
 
 TEST_F(ControllerTest, TimeoutReachesTheLaunchRequest) {
-  UseSpec(std::string(kGridSpec) + "timeout: 2.5\n");
+  UseSpec(GridSpec().With("timeout: 2.5"));
   ControllerOptions options = Options();
   options.count = 2;
   auto outcome = RunSweep(options, [](FakeRunner& r) {
@@ -400,7 +368,7 @@ TEST_F(ControllerTest, TimeoutReachesTheLaunchRequest) {
 }
 
 TEST_F(ControllerTest, FailedConfigIsRetriedWithTagsAndRetriesDoNotUseRunCap) {
-  UseSpec(std::string(kGridSpec) + "retries: 2\nrun_cap: 2\n");
+  UseSpec(GridSpec().With("retries: 2").With("run_cap: 2"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
     r.SetScript(HasArg("--lr=0.1"), ExitsWith(1));
     r.SetDefaultScript(Logs({1.0}));
@@ -426,7 +394,7 @@ TEST_F(ControllerTest, FailedConfigIsRetriedWithTagsAndRetriesDoNotUseRunCap) {
 }
 
 TEST_F(ControllerTest, MaxFailuresGivesUp) {
-  UseSpec(std::string(kGridSpec) + "max_failures: 2\n");
+  UseSpec(GridSpec().With("max_failures: 2"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) { r.SetDefaultScript(ExitsWith(1)); });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->end, SweepEnd::kGaveUp);
@@ -437,15 +405,7 @@ TEST_F(ControllerTest, MaxFailuresGivesUp) {
 }
 
 TEST_F(ControllerTest, MaxConsecutiveFailuresGivesUp) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
-max_consecutive_failures: 2
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3, 0.4, 0.5, 0.6").Minimize(kMetric).With("max_consecutive_failures: 2"));
   // lr=0.1 and 0.3 finish, so the failure of 0.2 does not start a streak
   // that lasts; 0.4 and 0.5 fail in a row: 5 runs.
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
@@ -460,12 +420,7 @@ max_consecutive_failures: 2
 }
 
 TEST_F(ControllerTest, InstantFailureGuardStopsABrokenProgram) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-)");
+  UseSpec(LrGrid("1, 2, 3, 4, 5, 6, 7, 8, 9, 10"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) { r.SetDefaultScript(ExitsWith(2)); });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->end, SweepEnd::kGaveUp);
@@ -474,19 +429,9 @@ parameters:
 }
 
 TEST_F(ControllerTest, HyperbandStopsAHopelessTrialWhileGoodOnesFinish) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3]
-early_terminate:
-  type: hyperband
-  min_iter: 2
-  eta: 3
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3")
+              .Minimize(kMetric)
+              .With("early_terminate:\n  type: hyperband\n  min_iter: 2\n  eta: 3"));
   ControllerOptions options = Options();
   options.agents = 3;
   auto outcome = RunSweep(options, [](FakeRunner& r) {
@@ -506,15 +451,7 @@ early_terminate:
 }
 
 TEST_F(ControllerTest, GpuSlotsBoundConcurrencyAndAreReleasedOnExitAndFailure) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [1, 2, 3, 4, 5, 6, 7]
-gpus_per_trial: 1
-)");
+  UseSpec(LrGrid("1, 2, 3, 4, 5, 6, 7").Minimize(kMetric).With("gpus_per_trial: 1"));
   std::vector<GpuInfo> gpus;
   for (int i = 0; i < 3; ++i) gpus.push_back(GpuInfo{i, "GPU-" + std::to_string(i), "Test GPU", 0, "", ""});
   StaticInventory inventory(gpus);
@@ -551,13 +488,7 @@ gpus_per_trial: 1
 }
 
 TEST_F(ControllerTest, TwoGpusPerTrialGetDisjointPairs) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [1, 2, 3, 4, 5]
-gpus_per_trial: 2
-)");
+  UseSpec(LrGrid("1, 2, 3, 4, 5").With("gpus_per_trial: 2"));
   std::vector<GpuInfo> gpus;
   for (int i = 0; i < 4; ++i) gpus.push_back(GpuInfo{i, "GPU-" + std::to_string(i), "Test GPU", 0, "", ""});
   auto slots = GpuSlots::Create(gpus, 2);
@@ -578,16 +509,7 @@ gpus_per_trial: 2
 }
 
 TEST_F(ControllerTest, ChannelMessagesBecomeTagsAndSummaryOverridesTheObjective) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-  target: 0.1
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3]
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3").Minimize(kMetric, 0.1));
   std::string artifact_path;
   auto outcome = RunSweep(Options(), [&](FakeRunner& r) {
     FakeTrialScript script = Logs({1.0});
@@ -612,14 +534,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, SummaryAloneCountsAsReportingTheMetric) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [0.1]
-)");
+  UseSpec(LrGrid("0.1").Minimize(kMetric));
   auto outcome = RunSweep(Options(), [&](FakeRunner& r) {
     FakeTrialScript script;  // logs no points: the metric comes only from the summary
     script.channel_messages.push_back({"summary", R"({"type":"summary","data":{"loss":0.25}})"});
@@ -633,12 +548,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, ArtifactMessageInsideTheRunFolderBecomesATag) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [0.1, 0.2]
-)");
+  UseSpec(LrGrid("0.1, 0.2"));
   constexpr const char* kSha = "ab12";
   auto outcome = RunSweep(Options(), {}, [&](HookedRunner& hooked) {
     hooked.on_launch = [&](FakeRunner& fake, const LaunchRequest& request) {
@@ -663,7 +573,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, InterruptOnceStopsLaunchingAndLetsTrialsFinish) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   observer_.interrupts_at_first_start = 1;
   ControllerOptions options = Options();
   options.agents = 2;
@@ -677,7 +587,7 @@ TEST_F(ControllerTest, InterruptOnceStopsLaunchingAndLetsTrialsFinish) {
 }
 
 TEST_F(ControllerTest, InterruptTwiceTerminatesRunningTrialsAsKilled) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   observer_.interrupts_at_first_start = 2;
   ControllerOptions options = Options();
   options.agents = 2;
@@ -698,7 +608,7 @@ TEST_F(ControllerTest, InterruptTwiceTerminatesRunningTrialsAsKilled) {
 }
 
 TEST_F(ControllerTest, ResumeRerunsExactlyTheCrashedGridPoints) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   ControllerOptions options = Options();
   options.count = 2;
   ASSERT_TRUE(RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(Logs({1.0})); }).ok());
@@ -746,7 +656,7 @@ TEST_F(ControllerTest, ResumeRerunsExactlyTheCrashedGridPoints) {
 }
 
 TEST_F(ControllerTest, FailurePolicyIsSeededFromStoredRuns) {
-  UseSpec(std::string(kGridSpec) + "max_failures: 3\n");
+  UseSpec(GridSpec().With("max_failures: 3"));
   ControllerOptions options = Options();
   options.count = 2;
   auto first = RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(ExitsWith(1)); });
@@ -762,12 +672,7 @@ TEST_F(ControllerTest, FailurePolicyIsSeededFromStoredRuns) {
 }
 
 TEST_F(ControllerTest, HeartbeatsKeepALongTrialFromBeingReaped) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [0.1]
-)");
+  UseSpec(LrGrid("0.1"));
   constexpr int kBeatsChecked = 3;
   const double start = clock_.WallSeconds();
   std::vector<std::vector<std::string>> reaped_at_check;
@@ -813,7 +718,7 @@ TEST_F(ControllerTest, MaxRuntimeKillsTheRunningTrialAndLaunchesNoMore) {
   // killed when the sweep's time is up and no fourth starts.
   constexpr auto kTrial = std::chrono::seconds(20);
   constexpr auto kMaxRuntime = std::chrono::seconds(50);
-  UseSpec(std::string(kGridSpec) + "max_runtime: " + std::to_string(kMaxRuntime.count()) + "s\n");
+  UseSpec(GridSpec().With("max_runtime: " + std::to_string(kMaxRuntime.count()) + "s"));
   const double start = clock_.WallSeconds();
   auto outcome = RunSweep(Options(), [&](FakeRunner& r) { r.SetDefaultScript(Logs({1.0}, kTrial)); });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
@@ -829,14 +734,7 @@ TEST_F(ControllerTest, MaxRuntimeKillsTheRunningTrialAndLaunchesNoMore) {
 }
 
 TEST_F(ControllerTest, MetricsReachTheStoreWhileALongTrialRuns) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [0.1]
-)");
+  UseSpec(LrGrid("0.1").Minimize(kMetric));
   // Nine points, one every 10 s of a 100 s trial: five are due by 50 s.
   constexpr auto kTrial = std::chrono::seconds(100);
   constexpr auto kChecked = std::chrono::seconds(50);
