@@ -4,7 +4,6 @@
 #include <fstream>
 
 #include "sweep/channel_tags.h"
-#include "sweep/clock.h"
 #include "sweep/early_stop/make_early_stop_rule.h"
 #include "sweep/early_stop/options_from_spec.h"
 #include "sweep/objective.h"
@@ -13,14 +12,6 @@
 namespace sweep {
 namespace {
 
-// How long one Poll may block: bounds the latency of metric flushes, timers
-// and of noticing that a slot became free when no event arrives.
-constexpr std::chrono::milliseconds kPollInterval{100};
-// Metric points are written in batches: either this many are pending for a
-// run, or this much time passed since the last flush. Large batches amortize
-// the transaction; the interval keeps `sweep runs` live during long trials.
-constexpr std::size_t kMetricFlushBatch = 8192;
-constexpr std::chrono::milliseconds kMetricFlushInterval{250};
 // The dirty working tree's diff, saved beside the run's logs.
 constexpr const char* kDiffFileName = "diff.patch";
 
@@ -160,7 +151,7 @@ Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
     RunOutcome outcome;
     outcome.state = TrialState::kFailed;
     outcome.failure_reason = "could not prepare the trial: " + request.error().message;
-    outcome.ended_at = NowSeconds();
+    outcome.ended_at = options_.clock->WallSeconds();
     (void)store_.FinishRun(run.id, outcome);
     ++outcome_.launched_by_state[TrialState::kFailed];
     return request.error();
@@ -207,7 +198,7 @@ Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequ
 Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
   runner_ = &runner;
   if (auto status = Prepare(); !status.ok()) return status.error();
-  started_ = std::chrono::steady_clock::now();
+  started_ = options_.clock->SteadyNow();
   last_flush_ = last_heartbeat_ = last_sample_ = started_;
   while (true) {
     while (ShouldLaunchMore(runner)) {
@@ -219,7 +210,7 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
       if (!*launched) break;
     }
     if (runner.active() == 0 && (stop_reason_ || fatal_) && (retries_.empty() || !ShouldLaunchMore(runner))) break;
-    runner.Poll(kPollInterval);
+    runner.Poll(kControllerPollInterval);
     OnTimers();
   }
   FlushAllMetrics();
@@ -231,7 +222,7 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
 
 void SweepController::CheckMaxRuntime() {
   if (!spec_.max_runtime_seconds || stop_reason_ == SweepEnd::kMaxRuntime) return;
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+  const std::chrono::duration<double> elapsed = options_.clock->SteadyNow() - started_;
   if (elapsed.count() < *spec_.max_runtime_seconds) return;
   stop_reason_ = SweepEnd::kMaxRuntime;
   retries_.clear();
@@ -243,10 +234,10 @@ void SweepController::CheckMaxRuntime() {
 
 void SweepController::OnTimers() {
   CheckMaxRuntime();
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = options_.clock->SteadyNow();
   if (options_.sampler != nullptr && now - last_sample_ >= options_.sample_interval) {
     last_sample_ = now;
-    for (auto& [run_id, points] : options_.sampler->Sample(NowSeconds())) {
+    for (auto& [run_id, points] : options_.sampler->Sample(options_.clock->WallSeconds())) {
       auto it = active_.find(run_id);
       if (it == active_.end()) continue;
       auto& pending = it->second.pending_points;
@@ -259,7 +250,7 @@ void SweepController::OnTimers() {
     std::vector<std::string> ids;
     ids.reserve(active_.size());
     for (const auto& [id, run] : active_) ids.push_back(id);
-    if (auto status = store_.Heartbeat(ids, NowSeconds()); !status.ok()) Fail(status.error());
+    if (auto status = store_.Heartbeat(ids, options_.clock->WallSeconds()); !status.ok()) Fail(status.error());
   }
 }
 
@@ -276,7 +267,7 @@ void SweepController::OnTrialStarted(const std::string& run_id, int pid) {
   auto& run = it->second;
   run.record.pid = pid;
   run.record.argv = run.argv;
-  run.record.started_at = NowSeconds();
+  run.record.started_at = options_.clock->WallSeconds();
   run.record.state = TrialState::kRunning;
   if (auto status = store_.MarkRunStarted(run_id, run.argv, pid, run.record.run_dir, run.record.started_at);
       !status.ok()) {
@@ -331,7 +322,7 @@ void SweepController::FlushMetrics(ActiveRun& run) {
 
 void SweepController::FlushAllMetrics() {
   for (auto& [id, run] : active_) FlushMetrics(run);
-  last_flush_ = std::chrono::steady_clock::now();
+  last_flush_ = options_.clock->SteadyNow();
 }
 
 void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& exit) {
@@ -347,7 +338,7 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
   auto stored = store_.GetRun(run_id);
   std::map<std::string, MetricSummary> summary;
   if (stored.ok()) summary = WithReportedSummary(*stored);
-  RunOutcome outcome = ClassifyExit(exit, run.end_request, spec_.metric, summary, NowSeconds());
+  RunOutcome outcome = ClassifyExit(exit, run.end_request, spec_.metric, summary, options_.clock->WallSeconds());
   if (outcome.state == TrialState::kStopped && !run.stop_explanation.empty()) {
     outcome.failure_reason = "stopped early (not a failure): " + run.stop_explanation;
   }

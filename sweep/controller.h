@@ -13,10 +13,12 @@
 // can tell a live sweep from a dead one (ReapStaleRuns).
 //
 // Single-threaded: the runner delivers events from inside Poll() on the
-// caller's thread.
+// caller's thread. Its timers and the times it stores come from
+// ControllerOptions::clock.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -34,6 +36,7 @@
 #include "core/result.h"
 #include "core/sweep_spec.h"
 #include "optimizers/optimizer.h"
+#include "sweep/clock.h"
 #include "sweep/early_stop/early_stop_rule.h"
 #include "sweep/failure_policy.h"
 #include "sweep/run_outcome.h"
@@ -47,6 +50,14 @@ namespace sweep {
 // beats, so a slow disk or a stopped laptop lid does not reap live runs.
 inline constexpr std::chrono::seconds kHeartbeatInterval{10};
 inline constexpr std::chrono::seconds kHeartbeatStaleAfter{60};
+// How long one Poll may block: bounds the latency of metric flushes, timers
+// and of noticing that a slot became free when no event arrives.
+inline constexpr std::chrono::milliseconds kControllerPollInterval{100};
+// Metric points are written in batches: either this many are pending for a
+// run, or this much time passed since the last flush. Large batches amortize
+// the transaction; the interval keeps `sweep runs` live during long trials.
+inline constexpr std::size_t kMetricFlushBatch = 8192;
+inline constexpr std::chrono::milliseconds kMetricFlushInterval{250};
 
 // Progress notifications, for the CLI to print. Library code never prints.
 class ControllerObserver {
@@ -71,6 +82,9 @@ struct ControllerOptions {
   SystemSampler* sampler = nullptr;       // system/* metrics while trials run
   EnvironmentCapture* environment = nullptr;  // env.* tags and diff.patch per run
   std::chrono::milliseconds sample_interval = kDefaultSystemSampleInterval;
+  // Every timer and every time the controller stores reads this clock, so
+  // tests can move time instead of waiting for it.
+  const Clock* clock = &RealClock();
 };
 
 // Why the loop ended.

@@ -1,6 +1,8 @@
 // SweepController driven by the scripted FakeRunner (virtual clock, no
 // processes) against a real SQLite store in a temporary folder, so every
-// check reads back what the controller actually recorded.
+// check reads back what the controller actually recorded. The controller's
+// own clock follows the fake runner's, so its timers (heartbeats, metric
+// flushes, max_runtime) are tested without sleeping.
 #include "sweep/controller.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +16,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "agents/fake_runner.h"
@@ -25,28 +26,52 @@
 #include "sweep/proposal.h"
 #include "sweep/reaper.h"
 #include "sweep/spec/spec_parser.h"
+#include "tests/test_support.h"
 
 namespace sweep {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::OpenTestStore;
+using testing::SpecText;
+using testing::TempDir;
 
 constexpr const char* kHost = "testhost";
 constexpr const char* kMetric = "loss";
 
+// The program is never run: the fake runner plays its part.
+constexpr const char* kProgram = "train.py";
+
+// A grid over lr in `values` (a YAML list's items).
+SpecText LrGrid(const std::string& values) { return SpecText(kProgram).Values("lr", values); }
+
 // A grid over lr (3 values) x bs (2 values) = 6 points, minimizing `loss`.
-constexpr const char* kGridSpec = R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3]
-  bs:
-    values: [1, 2]
-)";
+SpecText GridSpec() { return LrGrid("0.1, 0.2, 0.3").Values("bs", "1, 2").Minimize(kMetric); }
 constexpr int kGridPoints = 6;
+
+// A timer is checked after every poll, so it fires at most one poll interval
+// after it is due; a test looks one poll later still.
+constexpr auto kTimerSlack = 2 * kControllerPollInterval;
+
+double Seconds(std::chrono::milliseconds d) { return std::chrono::duration<double>(d).count(); }
+
+// The controller's clock in these tests: it moves only when HookedRunner
+// advances it, by as much virtual time as the fake runner's Poll took, so
+// hours of trial pass in microseconds and every timer fires at a known time.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(double wall_origin) : wall_origin_(wall_origin) {}
+  std::chrono::steady_clock::time_point SteadyNow() const override {
+    return std::chrono::steady_clock::time_point(elapsed_);
+  }
+  double WallSeconds() const override { return wall_origin_ + Seconds(elapsed_); }
+  void Advance(std::chrono::milliseconds by) { elapsed_ += by; }
+  std::chrono::milliseconds elapsed() const { return elapsed_; }
+
+ private:
+  double wall_origin_;
+  std::chrono::milliseconds elapsed_{0};
+};
 
 MetricPoint Loss(std::int64_t step, double value) { return MetricPoint{kMetric, step, value, 0}; }
 
@@ -123,11 +148,12 @@ class RecordingObserver : public ControllerObserver {
   std::vector<std::string> gpu_conflicts;
 };
 
-// Forwards to a FakeRunner, with hooks a test can use to script a trial from
-// its request (its run folder is known only then) or to act between polls.
+// Forwards to a FakeRunner and moves the controller's clock along with the
+// fake's virtual one, with hooks a test can use to script a trial from its
+// request (its run folder is known only then) or to act between polls.
 class HookedRunner final : public TrialRunner {
  public:
-  explicit HookedRunner(FakeRunner& fake) : fake_(fake) {}
+  HookedRunner(FakeRunner& fake, ManualClock& clock) : fake_(fake), clock_(clock) {}
   std::function<void(FakeRunner&, const LaunchRequest&)> on_launch;
   std::function<void(FakeRunner&)> after_poll;
 
@@ -139,28 +165,22 @@ class HookedRunner final : public TrialRunner {
   void TerminateAll() override { fake_.TerminateAll(); }
   std::size_t active() const override { return fake_.active(); }
   void Poll(std::chrono::milliseconds max_wait) override {
+    const auto before = fake_.now();
     fake_.Poll(max_wait);
+    clock_.Advance(fake_.now() - before);
     if (after_poll) after_poll(fake_);
   }
 
  private:
   FakeRunner& fake_;
+  ManualClock& clock_;
 };
 
 class ControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("sweep-controller-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = OpenStore((dir_ / "sweep.db").string());
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
+    store_ = OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
   }
 
   // Parses `yaml` and creates its sweep in the store.
@@ -183,9 +203,10 @@ class ControllerTest : public ::testing::Test {
   ControllerOptions Options() {
     ControllerOptions options;
     options.launch.runs_root = dir_ / "runs";
-    options.launch.working_dir = dir_;
+    options.launch.working_dir = dir_.path();
     options.host = kHost;
     options.agent_id = std::string(kHost) + ":" + std::to_string(::getpid());
+    options.clock = &clock_;
     return options;
   }
 
@@ -198,7 +219,7 @@ class ControllerTest : public ::testing::Test {
     runner_ = std::make_unique<FakeRunner>(controller);
     observer_.runner = runner_.get();
     if (script) script(*runner_);
-    HookedRunner hooked(*runner_);
+    HookedRunner hooked(*runner_, clock_);
     if (hooks) hooks(hooked);
     auto outcome = controller.Run(hooked);
     observer_.runner = nullptr;
@@ -211,13 +232,10 @@ class ControllerTest : public ::testing::Test {
     return runs.ok() ? *runs : std::vector<RunRecord>{};
   }
 
-  std::map<TrialState, int> CountStates() {
-    std::map<TrialState, int> counts;
-    for (const auto& run : Runs()) ++counts[run.state];
-    return counts;
-  }
-
-  fs::path dir_;
+  // Starts at the real time, so what the controller stores looks like any
+  // other run's times next to those the store stamps itself.
+  ManualClock clock_{NowSeconds()};
+  TempDir dir_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SweepSpec> spec_;
   SweepRecord sweep_;
@@ -226,7 +244,7 @@ class ControllerTest : public ::testing::Test {
 };
 
 TEST_F(ControllerTest, GridSweepRecordsEveryPointOnceWithStatesAndMetrics) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   ControllerOptions options = Options();
   options.agents = 2;
   auto outcome = RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(Logs({3.0, 2.0, 1.5})); });
@@ -262,7 +280,7 @@ TEST_F(ControllerTest, GridSweepRecordsEveryPointOnceWithStatesAndMetrics) {
 }
 
 TEST_F(ControllerTest, RunCapEndsTheSweep) {
-  UseSpec(std::string(kGridSpec) + "run_cap: 4\n");
+  UseSpec(GridSpec().With("run_cap: 4"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) { r.SetDefaultScript(Logs({1.0})); });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->end, SweepEnd::kRunCapReached);
@@ -270,7 +288,7 @@ TEST_F(ControllerTest, RunCapEndsTheSweep) {
 }
 
 TEST_F(ControllerTest, CountLimitsThisInvocationAndTheNextContinues) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   ControllerOptions options = Options();
   options.count = 2;
   auto first = RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(Logs({1.0})); });
@@ -286,16 +304,7 @@ TEST_F(ControllerTest, CountLimitsThisInvocationAndTheNextContinues) {
 }
 
 TEST_F(ControllerTest, MetricTargetEndsTheSweep) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-  target: 0.5
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3, 0.4, 0.5]
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3, 0.4, 0.5").Minimize(kMetric, 0.5));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
     r.SetScript(HasArg("--lr=0.2"), Logs({2.0, 0.4}));
     r.SetDefaultScript(Logs({2.0, 1.0}));
@@ -307,15 +316,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, ClassifiesFailedKilledAndFinishedRuns) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3, 0.4, 0.5]
-timeout: 10
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3, 0.4, 0.5").Minimize(kMetric).With("timeout: 10"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
     r.SetScript(HasArg("--lr=0.1"), ExitsWith(3));
     FakeTrialScript segv;
@@ -347,7 +348,7 @@ timeout: 10
 }
 
 TEST_F(ControllerTest, TimeoutReachesTheLaunchRequest) {
-  UseSpec(std::string(kGridSpec) + "timeout: 2.5\n");
+  UseSpec(GridSpec().With("timeout: 2.5"));
   ControllerOptions options = Options();
   options.count = 2;
   auto outcome = RunSweep(options, [](FakeRunner& r) {
@@ -367,7 +368,7 @@ TEST_F(ControllerTest, TimeoutReachesTheLaunchRequest) {
 }
 
 TEST_F(ControllerTest, FailedConfigIsRetriedWithTagsAndRetriesDoNotUseRunCap) {
-  UseSpec(std::string(kGridSpec) + "retries: 2\nrun_cap: 2\n");
+  UseSpec(GridSpec().With("retries: 2").With("run_cap: 2"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
     r.SetScript(HasArg("--lr=0.1"), ExitsWith(1));
     r.SetDefaultScript(Logs({1.0}));
@@ -393,7 +394,7 @@ TEST_F(ControllerTest, FailedConfigIsRetriedWithTagsAndRetriesDoNotUseRunCap) {
 }
 
 TEST_F(ControllerTest, MaxFailuresGivesUp) {
-  UseSpec(std::string(kGridSpec) + "max_failures: 2\n");
+  UseSpec(GridSpec().With("max_failures: 2"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) { r.SetDefaultScript(ExitsWith(1)); });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->end, SweepEnd::kGaveUp);
@@ -404,15 +405,7 @@ TEST_F(ControllerTest, MaxFailuresGivesUp) {
 }
 
 TEST_F(ControllerTest, MaxConsecutiveFailuresGivesUp) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
-max_consecutive_failures: 2
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3, 0.4, 0.5, 0.6").Minimize(kMetric).With("max_consecutive_failures: 2"));
   // lr=0.1 and 0.3 finish, so the failure of 0.2 does not start a streak
   // that lasts; 0.4 and 0.5 fail in a row: 5 runs.
   auto outcome = RunSweep(Options(), [](FakeRunner& r) {
@@ -427,12 +420,7 @@ max_consecutive_failures: 2
 }
 
 TEST_F(ControllerTest, InstantFailureGuardStopsABrokenProgram) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-)");
+  UseSpec(LrGrid("1, 2, 3, 4, 5, 6, 7, 8, 9, 10"));
   auto outcome = RunSweep(Options(), [](FakeRunner& r) { r.SetDefaultScript(ExitsWith(2)); });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->end, SweepEnd::kGaveUp);
@@ -441,19 +429,9 @@ parameters:
 }
 
 TEST_F(ControllerTest, HyperbandStopsAHopelessTrialWhileGoodOnesFinish) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3]
-early_terminate:
-  type: hyperband
-  min_iter: 2
-  eta: 3
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3")
+              .Minimize(kMetric)
+              .With("early_terminate:\n  type: hyperband\n  min_iter: 2\n  eta: 3"));
   ControllerOptions options = Options();
   options.agents = 3;
   auto outcome = RunSweep(options, [](FakeRunner& r) {
@@ -473,15 +451,7 @@ early_terminate:
 }
 
 TEST_F(ControllerTest, GpuSlotsBoundConcurrencyAndAreReleasedOnExitAndFailure) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [1, 2, 3, 4, 5, 6, 7]
-gpus_per_trial: 1
-)");
+  UseSpec(LrGrid("1, 2, 3, 4, 5, 6, 7").Minimize(kMetric).With("gpus_per_trial: 1"));
   std::vector<GpuInfo> gpus;
   for (int i = 0; i < 3; ++i) gpus.push_back(GpuInfo{i, "GPU-" + std::to_string(i), "Test GPU", 0, "", ""});
   StaticInventory inventory(gpus);
@@ -518,13 +488,7 @@ gpus_per_trial: 1
 }
 
 TEST_F(ControllerTest, TwoGpusPerTrialGetDisjointPairs) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [1, 2, 3, 4, 5]
-gpus_per_trial: 2
-)");
+  UseSpec(LrGrid("1, 2, 3, 4, 5").With("gpus_per_trial: 2"));
   std::vector<GpuInfo> gpus;
   for (int i = 0; i < 4; ++i) gpus.push_back(GpuInfo{i, "GPU-" + std::to_string(i), "Test GPU", 0, "", ""});
   auto slots = GpuSlots::Create(gpus, 2);
@@ -545,16 +509,7 @@ gpus_per_trial: 2
 }
 
 TEST_F(ControllerTest, ChannelMessagesBecomeTagsAndSummaryOverridesTheObjective) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-  goal: minimize
-  target: 0.1
-parameters:
-  lr:
-    values: [0.1, 0.2, 0.3]
-)");
+  UseSpec(LrGrid("0.1, 0.2, 0.3").Minimize(kMetric, 0.1));
   std::string artifact_path;
   auto outcome = RunSweep(Options(), [&](FakeRunner& r) {
     FakeTrialScript script = Logs({1.0});
@@ -579,14 +534,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, SummaryAloneCountsAsReportingTheMetric) {
-  UseSpec(R"(method: grid
-program: train.py
-metric:
-  name: loss
-parameters:
-  lr:
-    values: [0.1]
-)");
+  UseSpec(LrGrid("0.1").Minimize(kMetric));
   auto outcome = RunSweep(Options(), [&](FakeRunner& r) {
     FakeTrialScript script;  // logs no points: the metric comes only from the summary
     script.channel_messages.push_back({"summary", R"({"type":"summary","data":{"loss":0.25}})"});
@@ -600,12 +548,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, ArtifactMessageInsideTheRunFolderBecomesATag) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [0.1, 0.2]
-)");
+  UseSpec(LrGrid("0.1, 0.2"));
   constexpr const char* kSha = "ab12";
   auto outcome = RunSweep(Options(), {}, [&](HookedRunner& hooked) {
     hooked.on_launch = [&](FakeRunner& fake, const LaunchRequest& request) {
@@ -630,7 +573,7 @@ parameters:
 }
 
 TEST_F(ControllerTest, InterruptOnceStopsLaunchingAndLetsTrialsFinish) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   observer_.interrupts_at_first_start = 1;
   ControllerOptions options = Options();
   options.agents = 2;
@@ -644,7 +587,7 @@ TEST_F(ControllerTest, InterruptOnceStopsLaunchingAndLetsTrialsFinish) {
 }
 
 TEST_F(ControllerTest, InterruptTwiceTerminatesRunningTrialsAsKilled) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   observer_.interrupts_at_first_start = 2;
   ControllerOptions options = Options();
   options.agents = 2;
@@ -665,7 +608,7 @@ TEST_F(ControllerTest, InterruptTwiceTerminatesRunningTrialsAsKilled) {
 }
 
 TEST_F(ControllerTest, ResumeRerunsExactlyTheCrashedGridPoints) {
-  UseSpec(kGridSpec);
+  UseSpec(GridSpec());
   ControllerOptions options = Options();
   options.count = 2;
   ASSERT_TRUE(RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(Logs({1.0})); }).ok());
@@ -713,7 +656,7 @@ TEST_F(ControllerTest, ResumeRerunsExactlyTheCrashedGridPoints) {
 }
 
 TEST_F(ControllerTest, FailurePolicyIsSeededFromStoredRuns) {
-  UseSpec(std::string(kGridSpec) + "max_failures: 3\n");
+  UseSpec(GridSpec().With("max_failures: 3"));
   ControllerOptions options = Options();
   options.count = 2;
   auto first = RunSweep(options, [](FakeRunner& r) { r.SetDefaultScript(ExitsWith(1)); });
@@ -728,20 +671,11 @@ TEST_F(ControllerTest, FailurePolicyIsSeededFromStoredRuns) {
   EXPECT_EQ(Runs().size(), 3u);
 }
 
-// Slow on purpose (a little over kHeartbeatInterval of real time): the
-// heartbeat runs on the wall clock, not the fake runner's virtual one.
 TEST_F(ControllerTest, HeartbeatsKeepALongTrialFromBeingReaped) {
-  UseSpec(R"(method: grid
-program: train.py
-parameters:
-  lr:
-    values: [0.1]
-)");
-  constexpr auto kMargin = std::chrono::milliseconds(800);
-  constexpr auto kPollPause = std::chrono::milliseconds(20);  // keeps the wait off the CPU
-  const double wall_start = NowSeconds();
-  const auto start = std::chrono::steady_clock::now();
-  std::optional<std::vector<std::string>> reaped;
+  UseSpec(LrGrid("0.1"));
+  constexpr int kBeatsChecked = 3;
+  const double start = clock_.WallSeconds();
+  std::vector<std::vector<std::string>> reaped_at_check;
   auto outcome = RunSweep(
       Options(),
       [](FakeRunner& r) {
@@ -751,23 +685,75 @@ parameters:
       },
       [&](HookedRunner& hooked) {
         hooked.after_poll = [&](FakeRunner& fake) {
-          std::this_thread::sleep_for(kPollPause);
-          if (reaped || std::chrono::steady_clock::now() - start < kHeartbeatInterval + kMargin) return;
-          // Stale before the middle of the first interval: only a heartbeat
-          // written since then keeps the running trial alive.
-          const double stale_before = wall_start + static_cast<double>(kHeartbeatInterval.count()) / 2;
-          auto result = store_->ReapStaleRuns(sweep_.id, stale_before, "test");
-          reaped = result.ok() ? *result : std::vector<std::string>{"error"};
-          fake.Interrupt(SIGINT);
-          fake.Interrupt(SIGINT);
+          const int beat = static_cast<int>(reaped_at_check.size()) + 1;
+          if (beat > kBeatsChecked || clock_.elapsed() < beat * kHeartbeatInterval + kTimerSlack) return;
+          // Stale before the middle of the interval that just ended: only a
+          // beat written since then keeps the running trial alive, so one
+          // missed beat, or a single early one, gets it reaped.
+          const double stale_before = start + Seconds(beat * kHeartbeatInterval - kHeartbeatInterval / 2);
+          auto reaped = store_->ReapStaleRuns(sweep_.id, stale_before, "test");
+          reaped_at_check.push_back(reaped.ok() ? *reaped : std::vector<std::string>{reaped.error().message});
+          if (beat == kBeatsChecked) {
+            fake.Interrupt(SIGINT);
+            fake.Interrupt(SIGINT);
+          }
         };
       });
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
-  ASSERT_TRUE(reaped.has_value());
-  EXPECT_TRUE(reaped->empty()) << "reaped a live run";
+  ASSERT_EQ(reaped_at_check.size(), static_cast<std::size_t>(kBeatsChecked));
+  for (std::size_t i = 0; i < reaped_at_check.size(); ++i) {
+    EXPECT_TRUE(reaped_at_check[i].empty()) << "beat " << i + 1 << " reaped a live run: " << reaped_at_check[i][0];
+  }
   const auto runs = Runs();
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].state, TrialState::kKilled);
+  // Stored times come from the controller's clock too.
+  EXPECT_DOUBLE_EQ(runs[0].started_at, start);
+  // Killed just after the last check.
+  EXPECT_NEAR(runs[0].ended_at, start + Seconds(kBeatsChecked * kHeartbeatInterval + kTimerSlack), Seconds(kTimerSlack));
+}
+
+TEST_F(ControllerTest, MaxRuntimeKillsTheRunningTrialAndLaunchesNoMore) {
+  // One trial at a time, 20 s each, in 50 s: two finish, the third is
+  // killed when the sweep's time is up and no fourth starts.
+  constexpr auto kTrial = std::chrono::seconds(20);
+  constexpr auto kMaxRuntime = std::chrono::seconds(50);
+  UseSpec(GridSpec().With("max_runtime: " + std::to_string(kMaxRuntime.count()) + "s"));
+  const double start = clock_.WallSeconds();
+  auto outcome = RunSweep(Options(), [&](FakeRunner& r) { r.SetDefaultScript(Logs({1.0}, kTrial)); });
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->end, SweepEnd::kMaxRuntime);
+  const auto runs = Runs();
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].state, TrialState::kFinished) << runs[0].failure_reason;
+  EXPECT_EQ(runs[1].state, TrialState::kFinished) << runs[1].failure_reason;
+  EXPECT_EQ(runs[2].state, TrialState::kKilled);
+  EXPECT_NE(runs[2].failure_reason.find("max_runtime"), std::string::npos) << runs[2].failure_reason;
+  EXPECT_NEAR(runs[2].ended_at, start + Seconds(kMaxRuntime), Seconds(kTimerSlack));
+  EXPECT_EQ(outcome->launched_by_state[TrialState::kKilled], 1);
+}
+
+TEST_F(ControllerTest, MetricsReachTheStoreWhileALongTrialRuns) {
+  UseSpec(LrGrid("0.1").Minimize(kMetric));
+  // Nine points, one every 10 s of a 100 s trial: five are due by 50 s.
+  constexpr auto kTrial = std::chrono::seconds(100);
+  constexpr auto kChecked = std::chrono::seconds(50);
+  constexpr std::size_t kPointsDue = 5;
+  std::optional<std::size_t> stored_mid_trial;
+  auto outcome = RunSweep(
+      Options(), [&](FakeRunner& r) { r.SetDefaultScript(Logs({9, 8, 7, 6, 5, 4, 3, 2, 1}, kTrial)); },
+      [&](HookedRunner& hooked) {
+        hooked.after_poll = [&](FakeRunner&) {
+          if (stored_mid_trial || clock_.elapsed() < kChecked + kMetricFlushInterval + kTimerSlack) return;
+          const auto runs = Runs();
+          if (runs.size() != 1) return;
+          auto series = store_->GetMetrics(runs[0].id, kMetric);
+          stored_mid_trial = series.ok() ? series->size() : 0;
+        };
+      });
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  ASSERT_TRUE(stored_mid_trial.has_value());
+  EXPECT_EQ(*stored_mid_trial, kPointsDue) << "points wait for the trial's end instead of the flush interval";
 }
 
 }  // namespace

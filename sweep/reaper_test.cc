@@ -12,6 +12,7 @@
 
 #include "sweep/clock.h"
 #include "sweep/controller.h"
+#include "tests/test_support.h"
 
 namespace sweep {
 namespace {
@@ -33,13 +34,8 @@ int DeadPid() {
 class ReaperTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("sweep-reaper-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = OpenStore((dir_ / "sweep.db").string());
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
+    store_ = testing::OpenTestStore(dir_);
+    ASSERT_NE(store_, nullptr);
     SweepRecord sweep;
     sweep.name = "reap";
     sweep.method = "random";
@@ -47,11 +43,6 @@ class ReaperTest : public ::testing::Test {
     ASSERT_TRUE(created.ok());
     sweep_id_ = created->id;
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   // A running run claimed by `agent_id`, with a heartbeat at `beat`.
   std::string Running(const std::string& agent_id, double beat) {
     auto claimed = store_->ClaimRun(
@@ -66,7 +57,7 @@ class ReaperTest : public ::testing::Test {
 
   TrialState StateOf(const std::string& id) { return store_->GetRun(id)->state; }
 
-  fs::path dir_;
+  testing::TempDir dir_;
   std::unique_ptr<Store> store_;
   std::string sweep_id_;
 };
@@ -160,8 +151,8 @@ bool Alive(int pid) {
 TEST_F(ReaperTest, OrphansOfADeadAgentsRunAreKilledAndOthersLeftAlone) {
   const std::string dead_agent = std::string(kThisHost) + ":" + std::to_string(DeadPid());
   const std::string run_id = Running(dead_agent, NowSeconds());
-  auto [leader, orphan] = StartTrialWithChild(dir_, run_id);
-  auto [other_leader, bystander] = StartTrialWithChild(dir_, "someone-else");
+  auto [leader, orphan] = StartTrialWithChild(dir_.path(), run_id);
+  auto [other_leader, bystander] = StartTrialWithChild(dir_.path(), "someone-else");
   ASSERT_GT(orphan, 0);
   ASSERT_GT(bystander, 0);
   // The leader dies as a dead controller's PDEATHSIG would make it.

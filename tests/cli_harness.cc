@@ -8,9 +8,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <random>
-#include <sstream>
 
 extern char** environ;
 
@@ -48,29 +45,6 @@ std::string SweepBinary() {
   return std::string(SWEEP_BUILD_DIR) + "/bin/sweep";
 }
 
-std::filesystem::path SourceDir() {
-  const char* dir = std::getenv("SWEEP_SOURCE_DIR");
-  return dir ? dir : ".";
-}
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = std::filesystem::temp_directory_path() / ("sweep-test-" + std::to_string(rd()) + std::to_string(rd()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::filesystem::path TempDir::Write(const std::string& name, const std::string& text) const {
-  const auto p = path_ / name;
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
-}
-
 CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env) {
   // Captured output lives outside `cwd`, which may be the source tree.
@@ -102,28 +76,21 @@ int WaitCli(pid_t pid) {
   return -1;
 }
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+SweepCliRun RunAndRead(const TempDir& dir, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env) {
+  SweepCliRun result;
+  result.cli = RunCli(dir.path(), args, env);
+  result.store = OpenTestStore(dir);
+  if (result.store != nullptr) result.runs = OnlySweepRuns(*result.store);
+  return result;
 }
 
-std::unique_ptr<Store> OpenTestStore(const TempDir& dir) {
-  auto store = OpenStore((dir.path() / ".sweep/sweep.db").string());
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
-std::vector<RunRecord> OnlySweepRuns(Store& store) {
-  auto sweeps = store.ListSweeps();
-  EXPECT_TRUE(sweeps.ok());
-  if (!sweeps.ok()) return {};
-  EXPECT_EQ(sweeps->size(), 1u);
-  if (sweeps->empty()) return {};
-  auto runs = store.ListRuns(sweeps->front().id);
-  EXPECT_TRUE(runs.ok());
-  return runs.ok() ? *runs : std::vector<RunRecord>{};
+SweepCliRun RunSpec(const TempDir& dir, const std::string& spec, const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env) {
+  dir.Write("spec.yaml", spec);
+  std::vector<std::string> full{"run", "spec.yaml"};
+  full.insert(full.end(), args.begin(), args.end());
+  return RunAndRead(dir, full, env);
 }
 
 }  // namespace sweep::testing

@@ -1,16 +1,16 @@
 // Runs the real `sweep` binary for end-to-end tests and reads what it stored.
 #pragma once
 
-#include <memory>
-
-#include "tracking/store.h"
-
 #include <sys/types.h>
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "tests/test_support.h"
+#include "tracking/store.h"
 
 namespace sweep::testing {
 
@@ -22,25 +22,6 @@ struct CliResult {
 
 // Path of the built `sweep` binary (from SWEEP_BINARY_DIR set by CTest).
 std::string SweepBinary();
-// The repository root (SWEEP_SOURCE_DIR).
-std::filesystem::path SourceDir();
-
-// A whole file's bytes ("" when unreadable).
-std::string ReadFile(const std::filesystem::path& path);
-
-// A fresh temporary directory removed by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-  // Writes `text` to `name` inside the directory; returns the full path.
-  std::filesystem::path Write(const std::string& name, const std::string& text) const;
-
- private:
-  std::filesystem::path path_;
-};
 
 // Runs `sweep <args...>` in `cwd` and waits for it.
 CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string>& args,
@@ -52,11 +33,19 @@ pid_t SpawnCli(const std::filesystem::path& cwd, const std::vector<std::string>&
 // Waits for a spawned CLI; returns its exit code (128+signal if killed).
 int WaitCli(pid_t pid);
 
-// The store a CLI run in `dir` wrote (.sweep/sweep.db); fails the test when it
-// cannot be opened.
-std::unique_ptr<Store> OpenTestStore(const TempDir& dir);
-// Every run of the store's only sweep, in number order; fails the test when
-// there is not exactly one sweep.
-std::vector<RunRecord> OnlySweepRuns(Store& store);
+// What a sweep command left in `dir`: how it exited, the store and its only
+// sweep's runs (empty, with the test failed, when there is no such sweep).
+struct SweepCliRun {
+  CliResult cli;
+  std::unique_ptr<Store> store;
+  std::vector<RunRecord> runs;
+};
+// Runs `sweep <args...>` in `dir` and reads back what it stored.
+SweepCliRun RunAndRead(const TempDir& dir, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {});
+// Writes `spec` to spec.yaml in `dir`, then RunAndRead of `sweep run
+// spec.yaml <args...>`.
+SweepCliRun RunSpec(const TempDir& dir, const std::string& spec, const std::vector<std::string>& args = {},
+                    const std::map<std::string, std::string>& env = {});
 
 }  // namespace sweep::testing

@@ -233,45 +233,59 @@ TEST(StoreProblems, FullDiskIsAClearErrorAndEarlierRunsStayReadable) {
   EXPECT_GE(FinishedRunsReadable(db), 3) << "what was stored before stays readable";
 }
 
-TEST(StoreProblems, CorruptedDatabaseIsAClearErrorAndLeftAlone) {
-  TempDir dir;
+// SQLite's file header: the 16-byte magic string, then page size, format
+// versions and the rest, 100 bytes in all.
+constexpr std::size_t kSqliteMagicBytes = 16;
+constexpr std::size_t kSqliteHeaderBytes = 100;
+
+// Runs a small sweep in `dir`, then scribbles over bytes [from, to) of its
+// store, .sweep/sweep.db.
+void RunThenDamageStore(const TempDir& dir, std::size_t from, std::size_t to) {
   dir.Write("ok.py", "print('loss=1')\n");
   dir.Write("spec.yaml", GridSpec("1, 2"));
   ASSERT_EQ(RunCli(dir.path(), {"run", "spec.yaml"}).exit_code, 0);
   const auto db = dir / ".sweep/sweep.db";
   std::string bytes = ReadFile(db);
-  ASSERT_GT(bytes.size(), 100u);
-  // The header names the file format; scribbling over it is the worst case.
-  for (std::size_t i = 0; i < 16; ++i) bytes[i] = static_cast<char>(0xA5);
+  ASSERT_GT(bytes.size(), to);
+  for (std::size_t i = from; i < to; ++i) bytes[i] = static_cast<char>(0xA5);
   std::ofstream(db, std::ios::binary | std::ios::trunc) << bytes;
-  const auto before = Snapshot(dir / ".sweep");
+}
 
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"runs", "abc"}, std::vector<std::string>{"sweeps"},
-        std::vector<std::string>{"run", "spec.yaml"}}) {
-    SCOPED_TRACE(args[0]);
-    auto result = RunCli(dir.path(), args);
-    // The store refuses a file that is not a Sweep database as bad input
-    // (kInvalidInput, tracking/sqlite_store_test.cc), hence exit 2.
-    EXPECT_EQ(result.exit_code, kExitBadInput) << result.out << result.err;
-    EXPECT_NE(result.err.find("sweep: error:"), std::string::npos) << result.err;
-    EXPECT_NE(result.err.find("sweep.db"), std::string::npos) << "names the file: " << result.err;
+// A damaged header is a failure of the store, not bad input: the command the
+// user typed was fine, so it exits 1 (README "Exit codes"), says which file,
+// and leaves every byte of the store as it was.
+TEST(StoreProblems, DamagedHeaderIsAFailureExitOneAndTheStoreIsLeftAlone) {
+  struct Damage {
+    std::string name;
+    std::size_t from, to;  // the bytes overwritten
+  };
+  // Over the magic the file is no longer recognizable as SQLite; past it
+  // SQLite itself rejects the header.
+  for (const Damage& damage : {Damage{"magic", 0, kSqliteMagicBytes},
+                               Damage{"rest of the header", kSqliteMagicBytes, kSqliteHeaderBytes}}) {
+    SCOPED_TRACE(damage.name);
+    TempDir dir;
+    ASSERT_NO_FATAL_FAILURE(RunThenDamageStore(dir, damage.from, damage.to));
+    const auto before = Snapshot(dir / ".sweep");
+
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"runs", "abc"}, std::vector<std::string>{"sweeps"},
+          std::vector<std::string>{"run", "spec.yaml"}}) {
+      SCOPED_TRACE(args[0]);
+      auto result = RunCli(dir.path(), args);
+      EXPECT_EQ(result.exit_code, kExitFailure) << result.out << result.err;
+      EXPECT_NE(result.err.find("sweep: error: .sweep/sweep.db is damaged or not a database"), std::string::npos)
+          << "names the file and says what is wrong: " << result.err;
+    }
+    EXPECT_TRUE(Snapshot(dir / ".sweep") == before) << "a damaged store is left as it was";
   }
-  EXPECT_TRUE(Snapshot(dir / ".sweep") == before) << "a damaged store is left as it was";
 }
 
 TEST(StoreProblems, DamagedPagesAreAnErrorExitOneNotACrash) {
   TempDir dir;
-  dir.Write("ok.py", "print('loss=1')\n");
-  dir.Write("spec.yaml", GridSpec("1, 2"));
-  ASSERT_EQ(RunCli(dir.path(), {"run", "spec.yaml"}).exit_code, 0);
-  const auto db = dir / ".sweep/sweep.db";
-  std::string bytes = ReadFile(db);
   // A valid header over scribbled table pages (SQLite's default page size).
   constexpr std::size_t kPage = 4096, kDamagedPages = 3;
-  ASSERT_GT(bytes.size(), kPage * (kDamagedPages + 1));
-  for (std::size_t i = kPage; i < kPage * (kDamagedPages + 1); ++i) bytes[i] = static_cast<char>(0xA5);
-  std::ofstream(db, std::ios::binary | std::ios::trunc) << bytes;
+  ASSERT_NO_FATAL_FAILURE(RunThenDamageStore(dir, kPage, kPage * (kDamagedPages + 1)));
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"sweeps"}, std::vector<std::string>{"run", "spec.yaml"}}) {
     SCOPED_TRACE(args[0]);

@@ -20,10 +20,14 @@ namespace sweep {
 namespace {
 
 using testing::OnlySweepRuns;
-using testing::ReadFile;
 using testing::OpenTestStore;
+using testing::Program;
+using testing::ReadFile;
+using testing::RunAndRead;
 using testing::RunCli;
+using testing::RunSpec;
 using testing::SourceDir;
+using testing::SpecText;
 using testing::TempDir;
 
 // Points each trial of the flood test logs, and how many trials log at once.
@@ -35,7 +39,19 @@ constexpr int kFloodTrials = 8;
 constexpr int kEpochs = 40;
 constexpr double kEpochSeconds = 0.1;  // tests/programs/epochs_channel.py's sleep
 
-std::string Program(const std::string& name) { return (SourceDir() / "tests/programs" / name).string(); }
+// The client examples' sweep: two learning rates, `epochs` epochs each,
+// minimizing val_loss; each example runs with its own epoch count, so a count
+// that arrives shows the parameters reached the program.
+constexpr const char* kClientLearningRates = "0.001, 0.01";
+constexpr std::size_t kClientRuns = 2;
+constexpr int kPythonClientEpochs = 4;
+constexpr int kCppClientEpochs = 6;
+SpecText ClientExampleSpec(const std::string& program, int epochs) {
+  return SpecText(program)
+      .Minimize("val_loss")
+      .Values("lr", kClientLearningRates)
+      .Value("epochs", std::to_string(epochs));
+}
 
 std::string ParamText(const RunRecord& run, const std::string& name) {
   for (const auto& [key, value] : run.params)
@@ -47,21 +63,19 @@ std::string ParamText(const RunRecord& run, const std::string& name) {
 // repository root, but in `dir`: its examples/ links to the repository's, so
 // the spec's relative program path resolves and nothing is written to the
 // source tree.
-testing::CliResult RunRepoSpec(const TempDir& dir, const std::string& spec, std::vector<std::string> extra = {}) {
+testing::SweepCliRun RunRepoSpec(const TempDir& dir, const std::string& spec, std::vector<std::string> extra = {}) {
   std::filesystem::create_directory_symlink(SourceDir() / "examples", dir / "examples");
   std::vector<std::string> args{"run", (SourceDir() / spec).string()};
   args.insert(args.end(), extra.begin(), extra.end());
-  return RunCli(dir.path(), args);
+  return RunAndRead(dir, args);
 }
 
 TEST(LiveMetricsEndToEnd, UnchangedWandbScriptReportsThroughTheChannel) {
   TempDir dir;
-  auto result = RunRepoSpec(dir, "configs/wandb_example.yaml", {"--agents", "2"});
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);
-  ASSERT_EQ(runs.size(), 4u);
-  for (const auto& run : runs) {
+  auto sweep = RunRepoSpec(dir, "configs/wandb_example.yaml", {"--agents", "2"});
+  ASSERT_EQ(sweep.cli.exit_code, 0) << sweep.cli.out << sweep.cli.err;
+  ASSERT_EQ(sweep.runs.size(), 4u);
+  for (const auto& run : sweep.runs) {
     EXPECT_EQ(run.state, TrialState::kFinished) << run.failure_reason;
     // Every epoch's wandb.log arrived as points, with W&B's auto-incremented steps...
     ASSERT_TRUE(run.summary.count("val_loss")) << run.id;
@@ -86,19 +100,15 @@ TEST(LiveMetricsEndToEnd, UnchangedWandbScriptReportsThroughTheChannel) {
 
 TEST(LiveMetricsEndToEnd, SweepClientExampleReportsMetricsSummaryAndArtifact) {
   TempDir dir;
-  dir.Write("spec.yaml", "program: " + (SourceDir() / "examples/client_train.py").string() +
-                             "\nmethod: grid\nmetric:\n  name: val_loss\n  goal: minimize\nparameters:\n"
-                             "  lr:\n    values: [0.001, 0.01]\n  epochs:\n    value: 4\n");
-  auto result = RunCli(dir.path(), {"run", "spec.yaml"});
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);
-  ASSERT_EQ(runs.size(), 2u);
-  for (const auto& run : runs) {
+  const std::string program = (SourceDir() / "examples/client_train.py").string();
+  auto sweep = RunSpec(dir, ClientExampleSpec(program, kPythonClientEpochs));
+  ASSERT_EQ(sweep.cli.exit_code, 0) << sweep.cli.out << sweep.cli.err;
+  ASSERT_EQ(sweep.runs.size(), kClientRuns);
+  for (const auto& run : sweep.runs) {
     EXPECT_EQ(run.state, TrialState::kFinished) << run.failure_reason;
-    auto series = store->GetMetrics(run.id, "val_loss");
+    auto series = sweep.store->GetMetrics(run.id, "val_loss");
     ASSERT_TRUE(series.ok());
-    ASSERT_EQ(series->size(), 4u);
+    ASSERT_EQ(series->size(), static_cast<std::size_t>(kPythonClientEpochs));
     EXPECT_EQ(series->front().step, 1);  // the example passes step=epoch
     EXPECT_EQ(ReadFile(std::filesystem::path(run.run_dir) / "stdout.log").find("val_loss"), std::string::npos);
     EXPECT_TRUE(run.tags.count("summary.best_val_loss"));
@@ -109,19 +119,15 @@ TEST(LiveMetricsEndToEnd, SweepClientExampleReportsMetricsSummaryAndArtifact) {
 
 TEST(LiveMetricsEndToEnd, CppClientExampleReportsThroughTheChannel) {
   TempDir dir;
-  dir.Write("spec.yaml", std::string("program: ") + SWEEP_CPP_CLIENT_TRAIN +
-                             "\nmethod: grid\nmetric:\n  name: val_loss\n  goal: minimize\n"
-                             "command:\n  - ${program}\nparameters:\n  lr:\n    values: [0.001, 0.01]\n"
-                             "  epochs:\n    value: 6\n");
-  auto result = RunCli(dir.path(), {"run", "spec.yaml"});
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);
-  ASSERT_EQ(runs.size(), 2u);
-  for (const auto& run : runs) {
+  // The C++ example is a binary, run as it is: no interpreter in front.
+  auto sweep =
+      RunSpec(dir, ClientExampleSpec(SWEEP_CPP_CLIENT_TRAIN, kCppClientEpochs).With("command:\n  - ${program}"));
+  ASSERT_EQ(sweep.cli.exit_code, 0) << sweep.cli.out << sweep.cli.err;
+  ASSERT_EQ(sweep.runs.size(), kClientRuns);
+  for (const auto& run : sweep.runs) {
     EXPECT_EQ(run.state, TrialState::kFinished) << run.failure_reason;
     ASSERT_TRUE(run.summary.count("val_loss"));
-    EXPECT_EQ(run.summary.at("val_loss").count, 6);  // epochs came from SWEEP_PARAMS_FILE
+    EXPECT_EQ(run.summary.at("val_loss").count, kCppClientEpochs);  // epochs came from SWEEP_PARAMS_FILE
     EXPECT_EQ(ReadFile(std::filesystem::path(run.run_dir) / "stdout.log").find("val_loss"), std::string::npos);
     EXPECT_TRUE(run.tags.count("summary.best_val_loss"));
     EXPECT_TRUE(run.tags.count("artifact.checkpoint.txt"));
@@ -134,17 +140,11 @@ TEST(LiveMetricsEndToEnd, NoWandbShimFlagRemovesTheShim) {
   auto wandb_file = [](const std::vector<std::string>& extra, std::string& fake) {
     TempDir dir;
     fake = dir.Write("fake/wandb.py", "# not the shim\n").string();
-    dir.Write("spec.yaml", "program: " + Program("which_wandb.py") +
-                               "\nmethod: grid\nmetric:\n  name: loss\n  goal: minimize\nparameters:\n"
-                               "  x:\n    value: 1\n");
-    std::vector<std::string> args{"run", "spec.yaml"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto result = RunCli(dir.path(), args, {{"PYTHONPATH", (dir / "fake").string()}});
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    auto store = OpenTestStore(dir);
-    auto runs = OnlySweepRuns(*store);
-    if (runs.size() != 1) return std::string("?");
-    const std::string out = ReadFile(std::filesystem::path(runs[0].run_dir) / "stdout.log");
+    auto sweep = RunSpec(dir, SpecText(Program("which_wandb.py")).Minimize("loss").Value("x", "1"), extra,
+                         {{"PYTHONPATH", (dir / "fake").string()}});
+    EXPECT_EQ(sweep.cli.exit_code, 0) << sweep.cli.out << sweep.cli.err;
+    if (sweep.runs.size() != 1) return std::string("?");
+    const std::string out = ReadFile(std::filesystem::path(sweep.runs[0].run_dir) / "stdout.log");
     std::smatch m;
     return std::regex_search(out, m, std::regex("wandb_file=(\\S+)")) ? m[1].str() : std::string("?");
   };
@@ -160,15 +160,13 @@ TEST(LiveMetricsEndToEnd, HyperbandStopsBadTrialsWhileTheyRun) {
   // Bands at 2, 6, 18, 54 iterations (min_iter 2, eta 3). One trial at a time:
   // x=5 is judged at iteration 2 against {0.1, 5} -> threshold 0.1 -> stop;
   // x=6 against {0.1, 5, 6} -> threshold 5 -> stop. x=0.1 is never worse.
-  dir.Write("spec.yaml", "program: " + Program("epochs_channel.py") +
-                             "\nmethod: grid\nmetric:\n  name: loss\n  goal: minimize\n"
-                             "early_terminate:\n  type: hyperband\n  min_iter: 2\n  eta: 3\n"
-                             "parameters:\n  x:\n    values: [0.1, 5.0, 6.0]\n  epochs:\n    value: " +
-                             std::to_string(kEpochs) + "\n");
-  auto result = RunCli(dir.path(), {"run", "spec.yaml"});
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);
+  auto sweep = RunSpec(dir, SpecText(Program("epochs_channel.py"))
+                                .Minimize("loss")
+                                .With("early_terminate:\n  type: hyperband\n  min_iter: 2\n  eta: 3")
+                                .Values("x", "0.1, 5.0, 6.0")
+                                .Value("epochs", std::to_string(kEpochs)));
+  ASSERT_EQ(sweep.cli.exit_code, 0) << sweep.cli.out << sweep.cli.err;
+  const auto& runs = sweep.runs;
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_EQ(runs[0].state, TrialState::kFinished) << runs[0].failure_reason;
   EXPECT_EQ(runs[0].summary.at("loss").count, kEpochs);
@@ -186,12 +184,8 @@ TEST(LiveMetricsEndToEnd, HyperbandStopsBadTrialsWhileTheyRun) {
 
 TEST(LiveMetricsEndToEnd, TrialTimeoutKillsWithReason) {
   TempDir dir;
-  dir.Write("spec.yaml", "program: " + Program("sleeper.py") +
-                             "\nmethod: grid\ntimeout: 1s\nmetric:\n  name: loss\n  goal: minimize\n"
-                             "parameters:\n  x:\n    value: 1\n");
-  RunCli(dir.path(), {"run", "spec.yaml"});
-  auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);
+  auto sweep = RunSpec(dir, SpecText(Program("sleeper.py")).Minimize("loss").With("timeout: 1s").Value("x", "1"));
+  const auto& runs = sweep.runs;
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].state, TrialState::kKilled);
   EXPECT_NE(runs[0].failure_reason.find("timeout"), std::string::npos) << runs[0].failure_reason;
@@ -200,22 +194,19 @@ TEST(LiveMetricsEndToEnd, TrialTimeoutKillsWithReason) {
 
 TEST(LiveMetricsEndToEnd, SweepMaxRuntimeKillsRunningTrialsAndStopsTheSweep) {
   TempDir dir;
-  dir.Write("spec.yaml", "program: " + Program("sleeper.py") +
-                             "\nmethod: random\nmax_runtime: 1s\nmetric:\n  name: loss\n  goal: minimize\n"
-                             "parameters:\n  x:\n    min: 0.0\n    max: 1.0\n");
   const auto start = std::chrono::steady_clock::now();
-  auto result = RunCli(dir.path(), {"run", "spec.yaml", "--agents", "2"});
+  const auto spec =
+      SpecText(Program("sleeper.py"), "random").Minimize("loss").With("max_runtime: 1s").Range("x", "0.0", "1.0");
+  auto sweep = RunSpec(dir, spec, {"--agents", "2"});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_NE(result.out.find("max_runtime reached"), std::string::npos) << result.out << result.err;
+  EXPECT_NE(sweep.cli.out.find("max_runtime reached"), std::string::npos) << sweep.cli.out << sweep.cli.err;
   EXPECT_LT(seconds, 30.0) << "far less than the trials' own sleep";
-  auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);
-  ASSERT_EQ(runs.size(), 2u) << "no trial launched after the deadline";
-  for (const auto& run : runs) {
+  ASSERT_EQ(sweep.runs.size(), 2u) << "no trial launched after the deadline";
+  for (const auto& run : sweep.runs) {
     EXPECT_EQ(run.state, TrialState::kKilled);
     EXPECT_NE(run.failure_reason.find("max_runtime"), std::string::npos) << run.failure_reason;
   }
-  auto sweeps = store->ListSweeps();
+  auto sweeps = sweep.store->ListSweeps();
   ASSERT_TRUE(sweeps.ok());
   EXPECT_EQ(sweeps->front().state, SweepState::kStopped) << "resumable";
 }
@@ -224,18 +215,16 @@ TEST(LiveMetricsEndToEnd, EightTrialsFloodingTheChannelLoseNoPoint) {
   TempDir dir;
   std::string values;
   for (int i = 0; i < kFloodTrials; ++i) values += (i ? ", " : "") + std::to_string(i);
-  dir.Write("spec.yaml", "program: " + Program("flood_channel.py") +
-                             "\nmethod: grid\nmetric:\n  name: loss\n  goal: minimize\nparameters:\n"
-                             "  x:\n    values: [" + values + "]\n  points:\n    value: " +
-                             std::to_string(kFloodPoints) + "\n");
-  auto result = RunCli(dir.path(), {"run", "spec.yaml", "--agents", std::to_string(kFloodTrials)});
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);
-  ASSERT_EQ(runs.size(), static_cast<std::size_t>(kFloodTrials));
-  for (const auto& run : runs) {
+  const auto spec = SpecText(Program("flood_channel.py"))
+                        .Minimize("loss")
+                        .Values("x", values)
+                        .Value("points", std::to_string(kFloodPoints));
+  auto sweep = RunSpec(dir, spec, {"--agents", std::to_string(kFloodTrials)});
+  ASSERT_EQ(sweep.cli.exit_code, 0) << sweep.cli.out << sweep.cli.err;
+  ASSERT_EQ(sweep.runs.size(), static_cast<std::size_t>(kFloodTrials));
+  for (const auto& run : sweep.runs) {
     EXPECT_EQ(run.state, TrialState::kFinished) << run.failure_reason;
-    auto series = store->GetMetrics(run.id, "v");
+    auto series = sweep.store->GetMetrics(run.id, "v");
     ASSERT_TRUE(series.ok());
     ASSERT_EQ(series->size(), static_cast<std::size_t>(kFloodPoints)) << run.id;
     std::set<std::int64_t> steps;

@@ -17,11 +17,9 @@ namespace {
 using testing::OnlySweepRuns;
 using testing::ReadFile;
 using testing::OpenTestStore;
+using testing::Program;
 using testing::RunCli;
-using testing::SourceDir;
 using testing::TempDir;
-
-std::string Program(const std::string& name) { return (SourceDir() / "tests/programs" / name).string(); }
 
 // A grid sweep over `x` running `program` (from tests/programs/).
 std::string GridSpec(const std::string& program, const std::string& values, const std::string& extra = "") {

@@ -174,11 +174,13 @@ Result<std::int64_t> ReadPragma(Database& db, const char* sql) {
   return *row ? stmt->Int(0) : 0;
 }
 
-Error Damaged(const Database& db, const Error& cause) {
-  return Error::Io(db.path() + " is damaged or not a database (" + cause.message + ")");
-}
+Error Damaged(const Database& db, const Error& cause) { return DamagedDatabase(db.path(), cause.message); }
 
 }  // namespace
+
+Error DamagedDatabase(const std::string& path, const std::string& cause) {
+  return Error::Io(path + " is damaged or not a database (" + cause + ")");
+}
 
 Status CheckExisting(Database& db) {
   auto app_id = ReadPragma(db, "PRAGMA application_id");

@@ -2,6 +2,8 @@
 // application_id, and advanced by an ordered list of migrations.
 #pragma once
 
+#include <string>
+
 #include "core/result.h"
 #include "tracking/sqlite_db.h"
 
@@ -16,6 +18,12 @@ inline constexpr int kBusyBudgetMs = 30'000;
 // database this build can read, reading only: foreign, damaged and newer
 // files are refused without being modified.
 Status CheckExisting(Database& db);
+
+// The error for a store file SQLite cannot read (no SQLite header, or a
+// header or schema it rejects), naming the file and `cause`. kIo: the user's
+// command was fine, the store failed (exit 1), unlike a readable database of
+// another application or a newer Sweep, which the user chose (kInvalidInput).
+Error DamagedDatabase(const std::string& path, const std::string& cause);
 
 // Sets connection pragmas (WAL, foreign keys) and applies pending
 // migrations in one immediate transaction.

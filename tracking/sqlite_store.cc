@@ -954,7 +954,7 @@ Result<bool> IsExistingDatabase(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::string header(kSqliteMagic.size(), '\0');
   if (!in.read(header.data(), static_cast<std::streamsize>(header.size())) || header != kSqliteMagic) {
-    return Error::InvalidInput(path.string() + " is not a SQLite database (and so not a Sweep store)");
+    return sqlite::DamagedDatabase(path.string(), "it does not start with the SQLite header");
   }
   return true;
 }

@@ -57,13 +57,21 @@ class SqliteStoreTest : public ::testing::Test {
     sqlite3_close(db);
     return v;
   }
+  static std::set<std::string> FilesIn(const fs::path& dir) {
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename().string());
+    return names;
+  }
   void ExpectRefusedUnchanged(const fs::path& p, ErrorCode code, const std::string& needle) {
     const std::string before = ReadBytes(p);
+    const auto files_before = FilesIn(p.parent_path());
     auto store = OpenStore(p.string());
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, code) << store.error().message;
     EXPECT_NE(store.error().message.find(needle), std::string::npos) << store.error().message;
+    EXPECT_NE(store.error().message.find(p.string()), std::string::npos) << "names the file: " << store.error().message;
     EXPECT_EQ(ReadBytes(p), before) << "the refused file was modified";
+    EXPECT_EQ(FilesIn(p.parent_path()), files_before) << "no -wal, -shm or journal left beside it";
   }
 
   // Undoes schema v3 (the change stamps), leaving what a v2 database looks like.
@@ -206,10 +214,13 @@ TEST_F(SqliteStoreTest, RefusesForeignSqliteUnchanged) {
   ExpectRefusedUnchanged(db, ErrorCode::kInvalidInput, "another application");
 }
 
+// Without the SQLite header the file cannot be told from a store whose first
+// bytes were overwritten: a failure of the store (kIo, exit 1), like any
+// other damage SQLite reports.
 TEST_F(SqliteStoreTest, RefusesNonSqliteUnchanged) {
   const fs::path db = dir_ / "notes.txt";
   WriteBytes(db, "these are my notes, not a database\n");
-  ExpectRefusedUnchanged(db, ErrorCode::kInvalidInput, "not a SQLite database");
+  ExpectRefusedUnchanged(db, ErrorCode::kIo, "damaged or not a database");
 }
 
 TEST_F(SqliteStoreTest, RefusesCorruptHeaderUnchanged) {

@@ -179,7 +179,9 @@ class Store {
 // (tracking/postgres); anything else is a path to a SQLite file, whose parent
 // directories are created. A file that is not a Sweep database, is damaged,
 // or was written by a newer Sweep (schema version) is refused with an error
-// and left unmodified.
+// and left unmodified: kIo for a file SQLite cannot read (not a database,
+// a damaged header), kInvalidInput for a readable database of another
+// application or of a newer Sweep.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 
 }  // namespace sweep
