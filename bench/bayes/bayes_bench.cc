@@ -24,9 +24,12 @@ namespace {
 
 // Checkpoints of the regret curve (the W&B reference is at 100).
 constexpr int kCheckpoints[] = {20, 50, 100};
-// Default seeds: 10 gives a usable IQR and keeps the whole default run
-// (7 problems x 3 methods) near 10 minutes on one core.
-constexpr int kDefaultSeeds = 10;
+// Default seeds: 30. On multimodal problems a run either finds the global
+// basin or not (Hartmann-6: about a third of the runs end in the -3.20
+// local optimum), so the median of 10 runs swings between the two with the
+// seed block (seeds 1000-1009: 0.119; 1000-1029: 6.7e-6); 30 runs pin it
+// down. The default run takes ~6 minutes on one core, mostly Optuna's TPE.
+constexpr int kDefaultSeeds = 30;
 
 struct Flags {
   int seeds = kDefaultSeeds;
