@@ -151,22 +151,27 @@ TEST(BayesOptimizer, DeterministicAndIndependentOfCaches) {
   EXPECT_NE(a[24].config, c[24].config);
 }
 
+// Eight agents asking while their trials run: early (the trust region
+// spans most of the cube) and once it has shrunk around the optimum.
 TEST(BayesOptimizer, PendingTrialsGetDistinctProposals) {
-  auto history = RunTrials(BraninOptions(11), 12, [](const Config& c) { return Branin(Num(c, 0), Num(c, 1)); });
-  auto opt = MakeBayesOptimizer(BraninOptions(11));
-  std::vector<Config> batch;
-  for (int k = 0; k < 6; ++k) {
-    Suggestion s = *(*opt)->Ask(history);
-    for (const Config& prev : batch) {
-      const double dx = (Num(prev, 0) - Num(s.config, 0)) / 15, dy = (Num(prev, 1) - Num(s.config, 1)) / 15;
-      EXPECT_GT(std::hypot(dx, dy), 1e-3) << "proposal " << k;
+  constexpr int kAgents = 8;
+  for (int observed : {12, 60}) {
+    auto history = RunTrials(BraninOptions(11), observed, [](const Config& c) { return Branin(Num(c, 0), Num(c, 1)); });
+    auto opt = MakeBayesOptimizer(BraninOptions(11));
+    std::vector<Config> batch;
+    for (int k = 0; k < kAgents; ++k) {
+      Suggestion s = *(*opt)->Ask(history);
+      for (const Config& prev : batch) {
+        const double dx = (Num(prev, 0) - Num(s.config, 0)) / 15, dy = (Num(prev, 1) - Num(s.config, 1)) / 15;
+        EXPECT_GT(std::hypot(dx, dy), 1e-3) << "proposal " << k << " after " << observed;
+      }
+      batch.push_back(s.config);
+      TrialObservation t;
+      t.number = static_cast<std::int64_t>(history.size());
+      t.config = s.config;
+      t.state = k % 2 ? TrialState::kQueued : TrialState::kRunning;
+      history.push_back(t);
     }
-    batch.push_back(s.config);
-    TrialObservation t;
-    t.number = static_cast<std::int64_t>(history.size());
-    t.config = s.config;
-    t.state = k % 2 ? TrialState::kQueued : TrialState::kRunning;
-    history.push_back(t);
   }
 }
 
