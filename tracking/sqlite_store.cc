@@ -90,6 +90,14 @@ void Accumulate(SummaryRow& row, const MetricPoint& p) {
   row.exists = true;
 }
 
+// The statements that read whole sweeps, in SweepFromRow's column order.
+#define SWEEP_SELECT_SWEEPS \
+  "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at FROM sweeps "
+constexpr char kSweepById[] = SWEEP_SELECT_SWEEPS "WHERE id = ?1";
+constexpr char kNewestSweepByName[] = SWEEP_SELECT_SWEEPS "WHERE name = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1";
+constexpr char kAllSweeps[] = SWEEP_SELECT_SWEEPS "ORDER BY created_at, rowid";
+#undef SWEEP_SELECT_SWEEPS
+
 // runs.changed_seq starts at 0 (schema v3), so "changed after -1" is every run.
 constexpr std::int64_t kNoStamp = -1;
 
@@ -158,39 +166,20 @@ class SqliteStore final : public Store {
 
   Result<SweepRecord> GetSweep(const std::string& id_or_name) override {
     return Read([&]() -> Result<SweepRecord> {
-      {
-        auto stmt = db_->Prepare(
-            "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-            "updated_at FROM sweeps WHERE id = ?1");
-        if (!stmt.ok()) return stmt.error();
-        stmt->Bind(1, id_or_name);
-        auto found = FirstSweep(*stmt);
-        if (!found.ok() || found->has_value()) return Unwrap(std::move(found));
+      if (auto found = FirstSweep(kSweepById, id_or_name); !found.ok() || found->has_value()) {
+        return Unwrap(std::move(found));
       }
-      {
-        auto stmt = db_->Prepare(
-            "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-            "updated_at FROM sweeps WHERE name = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1");
-        if (!stmt.ok()) return stmt.error();
-        stmt->Bind(1, id_or_name);
-        auto found = FirstSweep(*stmt);
-        if (!found.ok() || found->has_value()) return Unwrap(std::move(found));
+      if (auto found = FirstSweep(kNewestSweepByName, id_or_name); !found.ok() || found->has_value()) {
+        return Unwrap(std::move(found));
       }
       auto id = ResolvePrefix("SELECT id FROM sweeps WHERE id GLOB ?1 ORDER BY id", "sweep", id_or_name);
       if (!id.ok()) return id.error();
-      auto stmt = db_->Prepare(
-          "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-          "updated_at FROM sweeps WHERE id = ?1");
-      if (!stmt.ok()) return stmt.error();
-      stmt->Bind(1, *id);
-      return Unwrap(FirstSweep(*stmt));
+      return Unwrap(FirstSweep(kSweepById, *id));
     });
   }
 
   Result<std::vector<SweepRecord>> ListSweeps() override {
-    auto stmt = db_->Prepare(
-        "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-        "updated_at FROM sweeps ORDER BY created_at, rowid");
+    auto stmt = db_->Prepare(kAllSweeps);
     if (!stmt.ok()) return stmt.error();
     std::vector<SweepRecord> out;
     for (;;) {
@@ -673,11 +662,15 @@ class SqliteStore final : public Store {
     return std::move(**r);
   }
 
-  Result<std::optional<SweepRecord>> FirstSweep(Statement& stmt) {
-    auto row = stmt.Step();
+  // The first sweep `sql` (one of the k*Sweep* statements) selects with ?1 = arg.
+  Result<std::optional<SweepRecord>> FirstSweep(const char* sql, const std::string& arg) {
+    auto stmt = db_->Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, arg);
+    auto row = stmt->Step();
     if (!row.ok()) return row.error();
     if (!*row) return std::optional<SweepRecord>();
-    auto rec = SweepFromRow(stmt);
+    auto rec = SweepFromRow(*stmt);
     if (!rec.ok()) return rec.error();
     return std::optional<SweepRecord>(std::move(rec).value());
   }
