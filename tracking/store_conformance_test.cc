@@ -695,15 +695,9 @@ TEST_P(StoreConformance, ListRunsByState) {
   EXPECT_EQ(store_->ListRunsByState("nosuch00", TrialState::kQueued).error().code, ErrorCode::kNotFound);
 }
 
-// Each SQLite store lives in its own fresh directory under the test temp dir.
-std::unique_ptr<Store> OpenFreshSqlite() {
-  static int counter = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("sweep-conf-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(dir);
-  auto store = OpenStore((dir / "nested" / "sweep.db").string());
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  return store.ok() ? std::move(store).value() : nullptr;
+// Test listings and failure messages name the store, not the factory's bytes.
+TEST(StoreFactoryPrinting, PrintsTheStoreName) {
+  EXPECT_EQ(::testing::PrintToString(StoreFactory{"sqlite", {}, {}}), "sqlite");
 }
 
 #ifdef SWEEP_CONFORMANCE_POSTGRES
@@ -725,12 +719,21 @@ std::optional<std::string> NoPostgres() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
-                         ::testing::Values(StoreFactory{"Postgres", OpenFreshPostgres, NoPostgres}),
-                         [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+                         ::testing::Values(StoreFactory{"postgres", OpenFreshPostgres, NoPostgres}), StoreFactoryName);
 #else
-INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
-                         ::testing::Values(StoreFactory{"Sqlite", OpenFreshSqlite, {}}),
-                         [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+// Each SQLite store lives in its own fresh directory under the test temp dir.
+std::unique_ptr<Store> OpenFreshSqlite() {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sweep-conf-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  auto store = OpenStore((dir / "nested" / "sweep.db").string());
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::Values(StoreFactory{"sqlite", OpenFreshSqlite, {}}),
+                         StoreFactoryName);
 #endif
 
 }  // namespace
