@@ -256,7 +256,9 @@ TEST_P(StoreConformance, ClaimSeesCurrentRunsAfterEveryKindOfWrite) {
       }
     }
     ASSERT_TRUE(store_->Heartbeat({id}, 1e6).ok());
-    if (i == 12) ASSERT_TRUE(store_->ReapStaleRuns(s.id, 1e12, "lost").ok());
+    if (i == 12) {
+      ASSERT_TRUE(store_->ReapStaleRuns(s.id, 1e12, "lost").ok());
+    }
     if (i % 6 == 0) Claim(other.id, {{"o", Value(i)}});
   }
 }
