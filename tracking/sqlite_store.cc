@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/value_json.h"
+#include "tracking/claim_history.h"
 #include "tracking/ids.h"
 #include "tracking/sqlite_db.h"
 #include "tracking/sqlite_schema.h"
@@ -246,7 +247,7 @@ class SqliteStore final : public Store {
     return Write([&]() -> Result<std::optional<RunRecord>> {
       if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
       // Inside BEGIN IMMEDIATE: no writer interleaves between this refresh and
-      // the insert. The cache is dropped on any error below (see the wrapper).
+      // the insert. ClaimRun drops the cache on any error below.
       auto refreshed = RefreshClaimCache(sweep_id);
       if (!refreshed.ok()) return refreshed.error();
       const std::vector<RunRecord>* existing = *refreshed;
@@ -848,71 +849,38 @@ class SqliteStore final : public Store {
   }
 
   // The claim cache: a sweep's runs as of stamp `high_water` (runs.changed_seq,
-  // see schema v3), in number order. Valid because every change to what a
-  // RunRecord shows restamps the run with a larger value, and stamps are given
-  // in commit order (writers are serialized).
+  // see schema v3). Valid because every change to what a RunRecord shows
+  // restamps the run with a larger value, and stamps are given in commit
+  // order (writers are serialized).
   struct ClaimCache {
     std::int64_t high_water = kNoStamp;
-    std::vector<RunRecord> runs;
-    std::unordered_map<std::string, std::size_t> index_of_id;
+    ClaimHistory history;
   };
 
   // Brings the sweep's claim cache up to date: loads only the runs stamped
   // after its high-water mark and merges them by id. Call inside a write
-  // transaction. On error the cache is dropped.
+  // transaction. On error ClaimRun drops the cache.
   Result<const std::vector<RunRecord>*> RefreshClaimCache(const std::string& sweep_id) {
     ClaimCache& cache = claim_cache_[sweep_id];
     auto changed = LoadRuns(RunSet::kSweepChangedSince, sweep_id, cache.high_water);
-    if (!changed.ok()) {
-      claim_cache_.erase(sweep_id);
-      return changed.error();
-    }
-    bool resort = false;
+    if (!changed.ok()) return changed.error();
     cache.high_water = std::max(cache.high_water, changed->max_stamp);
-    for (RunRecord& run : changed->runs) {
-      auto it = cache.index_of_id.find(run.id);
-      if (it != cache.index_of_id.end()) {
-        cache.runs[it->second] = std::move(run);
-        continue;
-      }
-      if (!cache.runs.empty() && cache.runs.back().number >= run.number) resort = true;
-      cache.index_of_id.emplace(run.id, cache.runs.size());
-      cache.runs.push_back(std::move(run));
-    }
-    if (resort) {
-      std::sort(cache.runs.begin(), cache.runs.end(),
-                [](const RunRecord& a, const RunRecord& b) { return a.number < b.number; });
-      cache.index_of_id.clear();
-      for (std::size_t i = 0; i < cache.runs.size(); ++i) cache.index_of_id.emplace(cache.runs[i].id, i);
-    }
+    cache.history.Merge(std::move(changed->runs));
     // Safety net: a run that vanished (or a cache that went astray) shows as
     // a count mismatch; reload everything then.
     auto stmt = db_->Prepare("SELECT count(*) FROM runs WHERE sweep_id = ?1");
-    if (!stmt.ok()) {
-      claim_cache_.erase(sweep_id);
-      return stmt.error();
-    }
+    if (!stmt.ok()) return stmt.error();
     stmt->Bind(1, sweep_id);
     auto row = stmt->Step();
-    if (!row.ok()) {
-      claim_cache_.erase(sweep_id);
-      return row.error();
-    }
+    if (!row.ok()) return row.error();
     const std::int64_t count = *row ? stmt->Int(0) : 0;
-    if (count != static_cast<std::int64_t>(cache.runs.size())) {
-      claim_cache_.erase(sweep_id);
-      ClaimCache& fresh = claim_cache_[sweep_id];
+    if (count != static_cast<std::int64_t>(cache.history.runs().size())) {
       auto all = LoadRuns(RunSet::kSweepChangedSince, sweep_id, kNoStamp);
-      if (!all.ok()) {
-        claim_cache_.erase(sweep_id);
-        return all.error();
-      }
-      fresh.high_water = all->max_stamp;
-      fresh.runs = std::move(all->runs);
-      for (std::size_t i = 0; i < fresh.runs.size(); ++i) fresh.index_of_id.emplace(fresh.runs[i].id, i);
-      return &fresh.runs;
+      if (!all.ok()) return all.error();
+      cache.high_water = all->max_stamp;
+      cache.history.Replace(std::move(all->runs));
     }
-    return &cache.runs;
+    return &cache.history.runs();
   }
 
   std::unique_ptr<Database> db_;
