@@ -1,11 +1,15 @@
 // PostgreSQL-specific behaviour of the store: URLs and connection errors,
-// schema creation and migration. Everything a Store promises regardless of
-// the database is in the conformance suite (tracking/store_conformance_test.cc),
-// which runs against PostgreSQL as pg_conformance_test.
+// schema creation and migration, change stamps under concurrent writers.
+// Everything a Store promises regardless of the database is in the
+// conformance suite (tracking/store_conformance_test.cc), which runs against
+// PostgreSQL as pg_conformance_test.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "tracking/postgres/pg_connection.h"
 #include "tracking/postgres/pg_test_support.h"
 #include "tracking/postgres/postgres_store.h"
 
@@ -29,56 +33,147 @@ TEST(PostgresStore, RejectsOtherSchemes) {
   EXPECT_FALSE(IsPostgresUrl(".sweep/sweep.db"));
 }
 
-TEST(PostgresStore, ReopeningKeepsDataAndSchemaVersion) {
-  auto server = pg_test::TestServerUrl();
-  if (!server) GTEST_SKIP() << pg_test::NoServerMessage();
-  auto url = pg_test::CreateFreshDatabase(*server);
-  ASSERT_TRUE(url.ok()) << url.error().message;
-  std::string id;
-  {
-    auto store = OpenPostgresStore(*url);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    SweepRecord s;
-    s.name = "persist";
-    id = (*store)->CreateSweep(s)->id;
+// SQL that takes a database back to the schema version before a migration,
+// to test upgrading it: what each migration added, dropped again.
+constexpr const char* kUndoVersion3 =
+    "DROP FUNCTION sweep_stamp_owning_run() CASCADE; DROP FUNCTION sweep_stamp_row() CASCADE; "
+    "ALTER TABLE runs DROP COLUMN changed_xid; ALTER TABLE run_summary DROP COLUMN changed_xid; "
+    "DELETE FROM schema_version WHERE version = 3";
+constexpr const char* kUndoVersion2 = "DROP TABLE sweep_tags; DELETE FROM schema_version WHERE version = 2";
+constexpr const char* kVersionList = "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version";
+
+// Each test gets a fresh database on the test server (skipped without one).
+class PostgresDatabase : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = pg_test::TestServerUrl();
+    if (!server) GTEST_SKIP() << pg_test::NoServerMessage();
+    auto url = pg_test::CreateFreshDatabase(*server);
+    ASSERT_TRUE(url.ok()) << url.error().message;
+    url_ = *url;
   }
-  auto store = OpenPostgresStore(*url);
-  ASSERT_TRUE(store.ok());
-  EXPECT_EQ((*store)->GetSweep("persist")->id, id);
-  EXPECT_EQ(*pg_test::QueryScalar(*url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"),
-            "1,2");
+
+  std::unique_ptr<Store> Open() {
+    auto store = OpenPostgresStore(url_);
+    EXPECT_TRUE(store.ok()) << store.error().message;
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // Creates a sweep named `name` through a store of its own, closed again.
+  std::string CreateSweep(const std::string& name) {
+    auto store = Open();
+    if (!store) return "";
+    SweepRecord s;
+    s.name = name;
+    auto made = store->CreateSweep(s);
+    EXPECT_TRUE(made.ok()) << made.error().message;
+    return made.ok() ? made->id : "";
+  }
+
+  std::string url_;
+};
+
+// Claims a run of `sweep_id` and returns it together with the history the
+// claim's ProposeFn was given.
+std::pair<RunRecord, std::vector<RunRecord>> ClaimAndSee(Store& store, const std::string& sweep_id) {
+  std::vector<RunRecord> seen;
+  auto r = store.ClaimRun(
+      sweep_id,
+      [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
+        seen = existing;
+        return std::optional<NewRun>(NewRun{});
+      },
+      {});
+  EXPECT_TRUE(r.ok() && r->has_value()) << (r.ok() ? "nothing claimed" : r.error().message);
+  return {r.ok() && r->has_value() ? **r : RunRecord{}, seen};
 }
 
-TEST(PostgresStore, VersionOneDatabaseGainsSweepTags) {
-  auto server = pg_test::TestServerUrl();
-  if (!server) GTEST_SKIP() << pg_test::NoServerMessage();
-  auto url = pg_test::CreateFreshDatabase(*server);
-  ASSERT_TRUE(url.ok()) << url.error().message;
-  std::string id;
-  {
-    auto store = OpenPostgresStore(*url);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    SweepRecord s;
-    s.name = "old";
-    id = (*store)->CreateSweep(s)->id;
-  }
-  // What a version 1 database looks like: no sweep_tags table.
-  ASSERT_TRUE(pg_test::QueryScalar(*url, "DROP TABLE sweep_tags; DELETE FROM schema_version WHERE version = 2").ok());
-  auto store = OpenPostgresStore(*url);
-  ASSERT_TRUE(store.ok()) << store.error().message;
-  ASSERT_TRUE((*store)->SetSweepTags(id, {{"slurm.job.7", "2"}}).ok());
-  EXPECT_EQ((*store)->GetSweepTags(id)->at("slurm.job.7"), "2");
-  EXPECT_EQ(*pg_test::QueryScalar(*url, "SELECT max(version) FROM schema_version"), "2");
+TEST_F(PostgresDatabase, ReopeningKeepsDataAndSchemaVersion) {
+  const std::string id = CreateSweep("persist");
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->GetSweep("persist")->id, id);
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3");
 }
 
-TEST(PostgresStore, RefusesNewerSchema) {
-  auto server = pg_test::TestServerUrl();
-  if (!server) GTEST_SKIP() << pg_test::NoServerMessage();
-  auto url = pg_test::CreateFreshDatabase(*server);
-  ASSERT_TRUE(url.ok());
-  ASSERT_TRUE(OpenPostgresStore(*url).ok());
-  ASSERT_TRUE(pg_test::QueryScalar(*url, "INSERT INTO schema_version VALUES (99)").ok());
-  auto r = OpenPostgresStore(*url);
+TEST_F(PostgresDatabase, VersionOneDatabaseGainsSweepTags) {
+  const std::string id = CreateSweep("old");
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion3).ok());
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion2).ok());
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->SetSweepTags(id, {{"slurm.job.7", "2"}}).ok());
+  EXPECT_EQ(store->GetSweepTags(id)->at("slurm.job.7"), "2");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3");
+}
+
+// Runs from before change stamps keep stamp 0 (never "changed since" a read)
+// and are stamped by their first change after the upgrade.
+TEST_F(PostgresDatabase, VersionTwoDatabaseGainsChangeStamps) {
+  const std::string sweep_id = CreateSweep("before-stamps");
+  std::string old_id;
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    old_id = ClaimAndSee(*store, sweep_id).first.id;
+  }
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion3).ok());
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3");
+  const std::string stamp_of_old = "SELECT changed_xid::text FROM runs WHERE id = '" + old_id + "'";
+  EXPECT_EQ(*pg_test::QueryScalar(url_, stamp_of_old), "0");
+
+  auto [second, seen] = ClaimAndSee(*store, sweep_id);  // the cache's first read: everything
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].id, old_id);
+  RunOutcome failed;
+  failed.state = TrialState::kFailed;
+  failed.failure_reason = "after the upgrade";
+  ASSERT_TRUE(store->FinishRun(old_id, failed).ok());
+  EXPECT_NE(*pg_test::QueryScalar(url_, stamp_of_old), "0");
+  seen = ClaimAndSee(*store, sweep_id).second;  // incremental: only what changed
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].state, TrialState::kFailed);
+  EXPECT_EQ(seen[0].failure_reason, "after the upgrade");
+  EXPECT_EQ(seen[1].id, second.id);
+}
+
+// Writers stamp concurrently, so a change can commit after a later one that
+// a claim has already read past. The claim cache must still see it: the case
+// a stamp drawn from a sequence would get wrong.
+TEST_F(PostgresDatabase, ClaimSeesAChangeThatCommitsAfterALaterOne) {
+  const std::string sweep_id = CreateSweep("out-of-order");
+  auto claimer = Open();
+  auto other = Open();
+  ASSERT_TRUE(claimer && other);
+  const RunRecord first = ClaimAndSee(*claimer, sweep_id).first;
+  const RunRecord second = ClaimAndSee(*claimer, sweep_id).first;
+
+  // Changes `first` in a transaction left open: it has its stamp, uncommitted.
+  auto slow = pg::PgConnection::Open(url_);
+  ASSERT_TRUE(slow.ok()) << slow.error().message;
+  ASSERT_TRUE((*slow)->Exec("BEGIN").ok());
+  ASSERT_TRUE((*slow)->Exec("UPDATE runs SET state = 'failed', failure_reason = 'late' WHERE id = $1", {first.id}).ok());
+  // A later writer commits first, and a claim reads past its change.
+  ASSERT_TRUE(other->FinishRun(second.id, RunOutcome{}).ok());
+  auto seen = ClaimAndSee(*claimer, sweep_id).second;
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].state, TrialState::kQueued);  // not committed yet
+  EXPECT_EQ(seen[1].state, TrialState::kFinished);
+
+  ASSERT_TRUE((*slow)->Exec("COMMIT").ok());
+  seen = ClaimAndSee(*claimer, sweep_id).second;
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].state, TrialState::kFailed);
+  EXPECT_EQ(seen[0].failure_reason, "late");
+  EXPECT_EQ(seen[1].state, TrialState::kFinished);
+}
+
+TEST_F(PostgresDatabase, RefusesNewerSchema) {
+  ASSERT_NE(Open(), nullptr);
+  ASSERT_TRUE(pg_test::QueryScalar(url_, "INSERT INTO schema_version VALUES (99)").ok());
+  auto r = OpenPostgresStore(url_);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("99"), std::string::npos);
 }
