@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/value_json.h"
+#include "tracking/claim_history.h"
 #include "tracking/ids.h"
 #include "tracking/sqlite_db.h"
 #include "tracking/sqlite_schema.h"
@@ -90,6 +91,48 @@ void Accumulate(SummaryRow& row, const MetricPoint& p) {
   row.exists = true;
 }
 
+// The statements that read whole sweeps, in SweepFromRow's column order.
+#define SWEEP_SELECT_SWEEPS \
+  "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at FROM sweeps "
+constexpr char kSweepById[] = SWEEP_SELECT_SWEEPS "WHERE id = ?1";
+constexpr char kNewestSweepByName[] = SWEEP_SELECT_SWEEPS "WHERE name = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1";
+constexpr char kAllSweeps[] = SWEEP_SELECT_SWEEPS "ORDER BY created_at, rowid";
+#undef SWEEP_SELECT_SWEEPS
+
+// runs.changed_seq starts at 0 (schema v3), so "changed after -1" is every run.
+constexpr std::int64_t kNoStamp = -1;
+
+// Which runs a load reads: one WHERE clause over `runs r` each, binding ?1
+// (and ?2 for kSweepChangedSince).
+enum class RunSet { kSweep, kOneRun, kSweepChangedSince };
+
+// The three statements that load a run set: the runs (number order, with
+// their changed_seq as column 18), their summaries and their tags. Every
+// query shape is written once here and combined with each RunSet's filter.
+struct RunQueries {
+  std::string runs, summaries, tags;
+};
+
+const RunQueries& QueriesFor(RunSet set) {
+  auto make = [](const std::string& where) {
+    return RunQueries{
+        "SELECT r.seq, r.id, r.sweep_id, r.number, r.grid_index, r.state, r.params, r.argv, r.created_at, "
+        "r.started_at, r.ended_at, r.exit_code, r.signal, r.failure_reason, r.host, r.agent_id, r.pid, r.run_dir, "
+        "r.changed_seq FROM runs r WHERE " + where + " ORDER BY r.number",
+        "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM runs r "
+        "JOIN run_summary s ON s.run_seq = r.seq JOIN metric_keys k ON k.id = s.key_id WHERE " + where,
+        "SELECT t.run_seq, t.key, t.value FROM runs r JOIN tags t ON t.run_seq = r.seq WHERE " + where};
+  };
+  // Static: Database::Prepare caches statements by the SQL text's address,
+  // so each query must keep one address for the life of the process.
+  static const RunQueries kQueries[] = {
+      make("r.sweep_id = ?1"),                          // RunSet::kSweep
+      make("r.id = ?1"),                                // RunSet::kOneRun
+      make("r.sweep_id = ?1 AND r.changed_seq > ?2"),  // RunSet::kSweepChangedSince, along runs_by_change
+  };
+  return kQueries[static_cast<std::size_t>(set)];
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
@@ -124,39 +167,20 @@ class SqliteStore final : public Store {
 
   Result<SweepRecord> GetSweep(const std::string& id_or_name) override {
     return Read([&]() -> Result<SweepRecord> {
-      {
-        auto stmt = db_->Prepare(
-            "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-            "updated_at FROM sweeps WHERE id = ?1");
-        if (!stmt.ok()) return stmt.error();
-        stmt->Bind(1, id_or_name);
-        auto found = FirstSweep(*stmt);
-        if (!found.ok() || found->has_value()) return Unwrap(std::move(found));
+      if (auto found = FirstSweep(kSweepById, id_or_name); !found.ok() || found->has_value()) {
+        return Unwrap(std::move(found));
       }
-      {
-        auto stmt = db_->Prepare(
-            "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-            "updated_at FROM sweeps WHERE name = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1");
-        if (!stmt.ok()) return stmt.error();
-        stmt->Bind(1, id_or_name);
-        auto found = FirstSweep(*stmt);
-        if (!found.ok() || found->has_value()) return Unwrap(std::move(found));
+      if (auto found = FirstSweep(kNewestSweepByName, id_or_name); !found.ok() || found->has_value()) {
+        return Unwrap(std::move(found));
       }
       auto id = ResolvePrefix("SELECT id FROM sweeps WHERE id GLOB ?1 ORDER BY id", "sweep", id_or_name);
       if (!id.ok()) return id.error();
-      auto stmt = db_->Prepare(
-          "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-          "updated_at FROM sweeps WHERE id = ?1");
-      if (!stmt.ok()) return stmt.error();
-      stmt->Bind(1, *id);
-      return Unwrap(FirstSweep(*stmt));
+      return Unwrap(FirstSweep(kSweepById, *id));
     });
   }
 
   Result<std::vector<SweepRecord>> ListSweeps() override {
-    auto stmt = db_->Prepare(
-        "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, "
-        "updated_at FROM sweeps ORDER BY created_at, rowid");
+    auto stmt = db_->Prepare(kAllSweeps);
     if (!stmt.ok()) return stmt.error();
     std::vector<SweepRecord> out;
     for (;;) {
@@ -223,7 +247,7 @@ class SqliteStore final : public Store {
     return Write([&]() -> Result<std::optional<RunRecord>> {
       if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
       // Inside BEGIN IMMEDIATE: no writer interleaves between this refresh and
-      // the insert. The cache is dropped on any error below (see the wrapper).
+      // the insert. ClaimRun drops the cache on any error below.
       auto refreshed = RefreshClaimCache(sweep_id);
       if (!refreshed.ok()) return refreshed.error();
       const std::vector<RunRecord>* existing = *refreshed;
@@ -343,7 +367,7 @@ class SqliteStore final : public Store {
           id = *resolved;
         }
       }
-      auto runs = LoadRuns(std::nullopt, id);
+      auto runs = LoadRunRecords(RunSet::kOneRun, id);
       if (!runs.ok()) return runs.error();
       if (runs->empty()) return Error::NotFound("no run with id " + id);
       return std::move(runs->front());
@@ -353,7 +377,7 @@ class SqliteStore final : public Store {
   Result<std::vector<RunRecord>> ListRuns(const std::string& sweep_id) override {
     return Read([&]() -> Result<std::vector<RunRecord>> {
       if (auto s = RequireSweep(sweep_id); !s.ok()) return s.error();
-      return LoadRuns(sweep_id, std::nullopt);
+      return LoadRunRecords(RunSet::kSweep, sweep_id);
     });
   }
 
@@ -388,7 +412,7 @@ class SqliteStore final : public Store {
       }
       // limit is small: one by-id load per ranked run, inside this read.
       for (const auto& id : ids) {
-        auto one = LoadRuns(std::nullopt, id);
+        auto one = LoadRunRecords(RunSet::kOneRun, id);
         if (!one.ok()) return one.error();
         if (!one->empty()) out.push_back(std::move(one->front()));
       }
@@ -639,11 +663,15 @@ class SqliteStore final : public Store {
     return std::move(**r);
   }
 
-  Result<std::optional<SweepRecord>> FirstSweep(Statement& stmt) {
-    auto row = stmt.Step();
+  // The first sweep `sql` (one of the k*Sweep* statements) selects with ?1 = arg.
+  Result<std::optional<SweepRecord>> FirstSweep(const char* sql, const std::string& arg) {
+    auto stmt = db_->Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, arg);
+    auto row = stmt->Step();
     if (!row.ok()) return row.error();
     if (!*row) return std::optional<SweepRecord>();
-    auto rec = SweepFromRow(stmt);
+    auto rec = SweepFromRow(*stmt);
     if (!rec.ok()) return rec.error();
     return std::optional<SweepRecord>(std::move(rec).value());
   }
@@ -736,204 +764,123 @@ class SqliteStore final : public Store {
     return OkStatus();
   }
 
-  // Runs of one sweep, or the one run `run_id`, with summaries and tags; three
-  // queries in total however many runs there are.
-  Result<std::vector<RunRecord>> LoadRuns(const std::optional<std::string>& sweep_id,
-                                          const std::optional<std::string>& run_id) {
-    static constexpr char kBySweep[] =
-        "SELECT seq, id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, "
-        "exit_code, signal, failure_reason, host, agent_id, pid, run_dir FROM runs WHERE sweep_id = ?1 "
-        "ORDER BY number";
-    static constexpr char kById[] =
-        "SELECT seq, id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, "
-        "exit_code, signal, failure_reason, host, agent_id, pid, run_dir FROM runs WHERE id = ?1";
-    static constexpr char kSummaryBySweep[] =
-        "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM run_summary s "
-        "JOIN metric_keys k ON k.id = s.key_id JOIN runs r ON r.seq = s.run_seq WHERE r.sweep_id = ?1";
-    static constexpr char kSummaryById[] =
-        "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM run_summary s "
-        "JOIN metric_keys k ON k.id = s.key_id JOIN runs r ON r.seq = s.run_seq WHERE r.id = ?1";
-    static constexpr char kTagsBySweep[] =
-        "SELECT t.run_seq, t.key, t.value FROM tags t JOIN runs r ON r.seq = t.run_seq WHERE r.sweep_id = ?1";
-    static constexpr char kTagsById[] =
-        "SELECT t.run_seq, t.key, t.value FROM tags t JOIN runs r ON r.seq = t.run_seq WHERE r.id = ?1";
-    const bool by_sweep = sweep_id.has_value();
-    const std::string& arg = by_sweep ? *sweep_id : *run_id;
-    auto loaded = LoadRunsWith(by_sweep ? kBySweep : kById, by_sweep ? kSummaryBySweep : kSummaryById,
-                               by_sweep ? kTagsBySweep : kTagsById, arg, std::nullopt);
+  struct LoadedRuns {
+    std::vector<RunRecord> runs;
+    std::int64_t max_stamp = kNoStamp;  // the largest runs.changed_seq loaded
+  };
+
+  // The runs `set` selects (arg binds ?1; `since`, for kSweepChangedSince,
+  // binds ?2) in number order, with summaries and tags: three queries
+  // however many runs there are.
+  Result<LoadedRuns> LoadRuns(RunSet set, const std::string& arg, std::int64_t since = kNoStamp) {
+    const RunQueries& q = QueriesFor(set);
+    // Runs `sql` with the set's bindings, calling `on_row` for each row.
+    auto for_each_row = [&](const std::string& sql, auto&& on_row) -> Status {
+      auto stmt = db_->Prepare(sql.c_str());
+      if (!stmt.ok()) return stmt.error();
+      stmt->Bind(1, arg);
+      if (set == RunSet::kSweepChangedSince) stmt->Bind(2, since);
+      for (;;) {
+        auto row = stmt->Step();
+        if (!row.ok()) return row.error();
+        if (!*row) return OkStatus();
+        if (Status st = on_row(*stmt); !st.ok()) return st;
+      }
+    };
+    LoadedRuns loaded;
+    std::vector<RunRecord>& runs = loaded.runs;
+    std::unordered_map<std::int64_t, std::size_t> index_of_seq;
+    Status st = for_each_row(q.runs, [&](const Statement& s) -> Status {
+      RunRecord r;
+      r.id = s.Text(1);
+      r.sweep_id = s.Text(2);
+      r.number = s.Int(3);
+      if (!s.IsNull(4)) r.grid_index = s.Int(4);
+      auto state = ParseTrialState(s.Text(5));
+      if (!state) return Error::Internal("run " + r.id + " has unknown state " + s.Text(5));
+      r.state = *state;
+      auto params = ConfigFromJson(s.Text(6));
+      if (!params.ok()) return params.error();
+      r.params = std::move(params).value();
+      auto argv = ArgvFromJson(s.Text(7));
+      if (!argv.ok()) return argv.error();
+      r.argv = std::move(argv).value();
+      r.created_at = s.Double(8);
+      r.started_at = s.Double(9);
+      r.ended_at = s.Double(10);
+      if (!s.IsNull(11)) r.exit_code = static_cast<int>(s.Int(11));
+      if (!s.IsNull(12)) r.signal = static_cast<int>(s.Int(12));
+      r.failure_reason = s.Text(13);
+      r.host = s.Text(14);
+      r.agent_id = s.Text(15);
+      r.pid = static_cast<int>(s.Int(16));
+      r.run_dir = s.Text(17);
+      loaded.max_stamp = std::max(loaded.max_stamp, s.Int(18));
+      index_of_seq.emplace(s.Int(0), runs.size());
+      runs.push_back(std::move(r));
+      return OkStatus();
+    });
+    if (!st.ok()) return st.error();
+    if (runs.empty()) return loaded;
+    st = for_each_row(q.summaries, [&](const Statement& s) -> Status {
+      MetricSummary m;
+      m.last = s.Double(2);
+      m.min = s.Double(3);
+      m.max = s.Double(4);
+      m.last_step = s.Int(5);
+      m.count = s.Int(6);
+      runs[index_of_seq.at(s.Int(0))].summary.emplace(s.Text(1), m);
+      return OkStatus();
+    });
+    if (!st.ok()) return st.error();
+    st = for_each_row(q.tags, [&](const Statement& s) -> Status {
+      runs[index_of_seq.at(s.Int(0))].tags.emplace(s.Text(1), s.Text(2));
+      return OkStatus();
+    });
+    if (!st.ok()) return st.error();
+    return loaded;
+  }
+
+  // LoadRuns for callers that want only the records.
+  Result<std::vector<RunRecord>> LoadRunRecords(RunSet set, const std::string& arg) {
+    auto loaded = LoadRuns(set, arg);
     if (!loaded.ok()) return loaded.error();
     return std::move(loaded->runs);
   }
 
-  struct LoadedRuns {
-    std::vector<RunRecord> runs;
-    std::int64_t max_stamp = -1;  // the largest runs.changed_seq loaded; -1 when none or not asked
-  };
-
-  // The sweep's runs stamped (runs.changed_seq) after `since`, in number
-  // order, with summaries and tags; three queries along runs_by_change.
-  Result<LoadedRuns> LoadRunsChangedSince(const std::string& sweep_id, std::int64_t since) {
-    static constexpr char kRuns[] =
-        "SELECT seq, id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, "
-        "exit_code, signal, failure_reason, host, agent_id, pid, run_dir, changed_seq FROM runs "
-        "WHERE sweep_id = ?1 AND changed_seq > ?2 ORDER BY number";
-    static constexpr char kSummary[] =
-        "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM runs r "
-        "JOIN run_summary s ON s.run_seq = r.seq JOIN metric_keys k ON k.id = s.key_id "
-        "WHERE r.sweep_id = ?1 AND r.changed_seq > ?2";
-    static constexpr char kTags[] =
-        "SELECT t.run_seq, t.key, t.value FROM runs r JOIN tags t ON t.run_seq = r.seq "
-        "WHERE r.sweep_id = ?1 AND r.changed_seq > ?2";
-    return LoadRunsWith(kRuns, kSummary, kTags, sweep_id, since);
-  }
-
-  // The shared loader: `runs_sql` selects the run columns (plus changed_seq
-  // as column 18 when `since` is given), the other two the matching summaries
-  // and tags; all bind `arg` as ?1 and `since` as ?2.
-  Result<LoadedRuns> LoadRunsWith(const char* runs_sql, const char* summary_sql, const char* tags_sql,
-                                  const std::string& arg, std::optional<std::int64_t> since) {
-    LoadedRuns loaded;
-    std::vector<RunRecord>& runs = loaded.runs;
-    std::unordered_map<std::int64_t, std::size_t> index_of_seq;
-    {
-      auto stmt = db_->Prepare(runs_sql);
-      if (!stmt.ok()) return stmt.error();
-      stmt->Bind(1, arg);
-      if (since) stmt->Bind(2, *since);
-      for (;;) {
-        auto row = stmt->Step();
-        if (!row.ok()) return row.error();
-        if (!*row) break;
-        const Statement& s = *stmt;
-        RunRecord r;
-        r.id = s.Text(1);
-        r.sweep_id = s.Text(2);
-        r.number = s.Int(3);
-        if (!s.IsNull(4)) r.grid_index = s.Int(4);
-        auto state = ParseTrialState(s.Text(5));
-        if (!state) return Error::Internal("run " + r.id + " has unknown state " + s.Text(5));
-        r.state = *state;
-        auto params = ConfigFromJson(s.Text(6));
-        if (!params.ok()) return params.error();
-        r.params = std::move(params).value();
-        auto argv = ArgvFromJson(s.Text(7));
-        if (!argv.ok()) return argv.error();
-        r.argv = std::move(argv).value();
-        r.created_at = s.Double(8);
-        r.started_at = s.Double(9);
-        r.ended_at = s.Double(10);
-        if (!s.IsNull(11)) r.exit_code = static_cast<int>(s.Int(11));
-        if (!s.IsNull(12)) r.signal = static_cast<int>(s.Int(12));
-        r.failure_reason = s.Text(13);
-        r.host = s.Text(14);
-        r.agent_id = s.Text(15);
-        r.pid = static_cast<int>(s.Int(16));
-        r.run_dir = s.Text(17);
-        if (since) loaded.max_stamp = std::max(loaded.max_stamp, s.Int(18));
-        index_of_seq.emplace(s.Int(0), runs.size());
-        runs.push_back(std::move(r));
-      }
-    }
-    if (runs.empty()) return loaded;
-    {
-      auto stmt = db_->Prepare(summary_sql);
-      if (!stmt.ok()) return stmt.error();
-      stmt->Bind(1, arg);
-      if (since) stmt->Bind(2, *since);
-      for (;;) {
-        auto row = stmt->Step();
-        if (!row.ok()) return row.error();
-        if (!*row) break;
-        MetricSummary m;
-        m.last = stmt->Double(2);
-        m.min = stmt->Double(3);
-        m.max = stmt->Double(4);
-        m.last_step = stmt->Int(5);
-        m.count = stmt->Int(6);
-        runs[index_of_seq.at(stmt->Int(0))].summary.emplace(stmt->Text(1), m);
-      }
-    }
-    {
-      auto stmt = db_->Prepare(tags_sql);
-      if (!stmt.ok()) return stmt.error();
-      stmt->Bind(1, arg);
-      if (since) stmt->Bind(2, *since);
-      for (;;) {
-        auto row = stmt->Step();
-        if (!row.ok()) return row.error();
-        if (!*row) break;
-        runs[index_of_seq.at(stmt->Int(0))].tags.emplace(stmt->Text(1), stmt->Text(2));
-      }
-    }
-    return loaded;
-  }
-
   // The claim cache: a sweep's runs as of stamp `high_water` (runs.changed_seq,
-  // see schema v3), in number order. Valid because every change to what a
-  // RunRecord shows restamps the run with a larger value, and stamps are given
-  // in commit order (writers are serialized).
+  // see schema v3). Valid because every change to what a RunRecord shows
+  // restamps the run with a larger value, and stamps are given in commit
+  // order (writers are serialized).
   struct ClaimCache {
-    std::int64_t high_water = -1;
-    std::vector<RunRecord> runs;
-    std::unordered_map<std::string, std::size_t> index_of_id;
+    std::int64_t high_water = kNoStamp;
+    ClaimHistory history;
   };
 
   // Brings the sweep's claim cache up to date: loads only the runs stamped
   // after its high-water mark and merges them by id. Call inside a write
-  // transaction. On error the cache is dropped.
+  // transaction. On error ClaimRun drops the cache.
   Result<const std::vector<RunRecord>*> RefreshClaimCache(const std::string& sweep_id) {
     ClaimCache& cache = claim_cache_[sweep_id];
-    auto changed = LoadRunsChangedSince(sweep_id, cache.high_water);
-    if (!changed.ok()) {
-      claim_cache_.erase(sweep_id);
-      return changed.error();
-    }
-    bool resort = false;
+    auto changed = LoadRuns(RunSet::kSweepChangedSince, sweep_id, cache.high_water);
+    if (!changed.ok()) return changed.error();
     cache.high_water = std::max(cache.high_water, changed->max_stamp);
-    for (RunRecord& run : changed->runs) {
-      auto it = cache.index_of_id.find(run.id);
-      if (it != cache.index_of_id.end()) {
-        cache.runs[it->second] = std::move(run);
-        continue;
-      }
-      if (!cache.runs.empty() && cache.runs.back().number >= run.number) resort = true;
-      cache.index_of_id.emplace(run.id, cache.runs.size());
-      cache.runs.push_back(std::move(run));
-    }
-    if (resort) {
-      std::sort(cache.runs.begin(), cache.runs.end(),
-                [](const RunRecord& a, const RunRecord& b) { return a.number < b.number; });
-      cache.index_of_id.clear();
-      for (std::size_t i = 0; i < cache.runs.size(); ++i) cache.index_of_id.emplace(cache.runs[i].id, i);
-    }
+    cache.history.Merge(std::move(changed->runs));
     // Safety net: a run that vanished (or a cache that went astray) shows as
     // a count mismatch; reload everything then.
     auto stmt = db_->Prepare("SELECT count(*) FROM runs WHERE sweep_id = ?1");
-    if (!stmt.ok()) {
-      claim_cache_.erase(sweep_id);
-      return stmt.error();
-    }
+    if (!stmt.ok()) return stmt.error();
     stmt->Bind(1, sweep_id);
     auto row = stmt->Step();
-    if (!row.ok()) {
-      claim_cache_.erase(sweep_id);
-      return row.error();
-    }
+    if (!row.ok()) return row.error();
     const std::int64_t count = *row ? stmt->Int(0) : 0;
-    if (count != static_cast<std::int64_t>(cache.runs.size())) {
-      claim_cache_.erase(sweep_id);
-      ClaimCache& fresh = claim_cache_[sweep_id];
-      auto all = LoadRunsChangedSince(sweep_id, -1);
-      if (!all.ok()) {
-        claim_cache_.erase(sweep_id);
-        return all.error();
-      }
-      fresh.high_water = all->max_stamp;
-      fresh.runs = std::move(all->runs);
-      for (std::size_t i = 0; i < fresh.runs.size(); ++i) fresh.index_of_id.emplace(fresh.runs[i].id, i);
-      return &fresh.runs;
+    if (count != static_cast<std::int64_t>(cache.history.runs().size())) {
+      auto all = LoadRuns(RunSet::kSweepChangedSince, sweep_id, kNoStamp);
+      if (!all.ok()) return all.error();
+      cache.high_water = all->max_stamp;
+      cache.history.Replace(std::move(all->runs));
     }
-    return &cache.runs;
+    return &cache.history.runs();
   }
 
   std::unique_ptr<Database> db_;

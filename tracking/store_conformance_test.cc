@@ -77,6 +77,22 @@ TEST_P(StoreConformance, CreateAndGetSweepRoundTrips) {
   EXPECT_EQ(got->state, SweepState::kRunning);
 }
 
+TEST_P(StoreConformance, CreateSweepKeepsGivenStateAndTimes) {
+  SweepRecord s;
+  s.name = "given";
+  s.seed = std::numeric_limits<std::uint64_t>::max();
+  s.state = SweepState::kStopped;
+  s.created_at = 1700000000.125;  // a binary fraction: compared exactly
+  auto made = store_->CreateSweep(s);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  auto got = store_->GetSweep(made->id);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->seed, std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(got->state, SweepState::kStopped);
+  EXPECT_EQ(got->created_at, 1700000000.125);
+  EXPECT_EQ(got->updated_at, 1700000000.125);  // defaults to created_at
+}
+
 TEST_P(StoreConformance, GetSweepByNameReturnsNewest) {
   SweepRecord old_one;
   old_one.name = "same";
@@ -135,14 +151,25 @@ TEST_P(StoreConformance, DuplicateExplicitSweepIdIsConflict) {
 }
 
 TEST_P(StoreConformance, ListSweepsAndSetState) {
-  SweepRecord a = MakeSweep("one");
-  SweepRecord b = MakeSweep("two");
+  // Created in the opposite order of their times: the list follows created_at.
+  SweepRecord later;
+  later.name = "one";
+  later.created_at = 200;
+  SweepRecord earlier = later;
+  earlier.name = "two";
+  earlier.created_at = 100;
+  auto a = store_->CreateSweep(later);
+  auto b = store_->CreateSweep(earlier);
+  ASSERT_TRUE(a.ok() && b.ok());
   auto list = store_->ListSweeps();
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
-  ASSERT_TRUE(store_->SetSweepState(b.id, SweepState::kStopped).ok());
-  EXPECT_EQ(store_->GetSweep(b.id)->state, SweepState::kStopped);
-  EXPECT_EQ(store_->GetSweep(a.id)->state, SweepState::kRunning);
+  EXPECT_EQ((*list)[0].id, b->id);
+  EXPECT_EQ((*list)[1].id, a->id);
+  ASSERT_TRUE(store_->SetSweepState(b->id, SweepState::kStopped).ok());
+  EXPECT_EQ(store_->GetSweep(b->id)->state, SweepState::kStopped);
+  EXPECT_GT(store_->GetSweep(b->id)->updated_at, earlier.created_at);  // stamped now
+  EXPECT_EQ(store_->GetSweep(a->id)->state, SweepState::kRunning);
   EXPECT_EQ(store_->SetSweepState("nosuch00", SweepState::kFailed).error().code, ErrorCode::kNotFound);
 }
 
@@ -229,7 +256,9 @@ TEST_P(StoreConformance, ClaimSeesCurrentRunsAfterEveryKindOfWrite) {
       }
     }
     ASSERT_TRUE(store_->Heartbeat({id}, 1e6).ok());
-    if (i == 12) ASSERT_TRUE(store_->ReapStaleRuns(s.id, 1e12, "lost").ok());
+    if (i == 12) {
+      ASSERT_TRUE(store_->ReapStaleRuns(s.id, 1e12, "lost").ok());
+    }
     if (i % 6 == 0) Claim(other.id, {{"o", Value(i)}});
   }
 }
@@ -275,6 +304,20 @@ TEST_P(StoreConformance, DuplicateGridIndexIsRefused) {
   EXPECT_EQ(store_->ListRuns(s.id)->size(), 3u);
 }
 
+// A crashed run never ran its point, so resume may claim the point again.
+TEST_P(StoreConformance, CrashedGridPointMayBeClaimedAgain) {
+  SweepRecord s = MakeSweep();
+  RunRecord first = Claim(s.id, {}, 4);
+  RunOutcome crashed;
+  crashed.state = TrialState::kCrashed;
+  crashed.failure_reason = "agent died";
+  ASSERT_TRUE(store_->FinishRun(first.id, crashed).ok());
+  RunRecord again = Claim(s.id, {}, 4);
+  EXPECT_EQ(again.grid_index, 4);
+  EXPECT_EQ(again.number, 2);
+  EXPECT_EQ(store_->ListRuns(s.id)->size(), 2u);
+}
+
 TEST_P(StoreConformance, TypedParamsRoundTrip) {
   SweepRecord s = MakeSweep();
   Config params = {
@@ -286,6 +329,7 @@ TEST_P(StoreConformance, TypedParamsRoundTrip) {
       {"nested", Value(ValueList{Value(1), Value(2.5), Value(ValueList{Value("x"), Value(false)})})},
       {"map", Value(ValueMap{{"z", Value(1)}, {"a", Value(2)}})},
       {"inf", Value(std::numeric_limits<double>::infinity())},
+      {"nan", Value(std::numeric_limits<double>::quiet_NaN())},
       {"a.b", Value(int64_t{-9007199254740993})},
   };
   RunRecord run = Claim(s.id, params, 0);
@@ -294,24 +338,33 @@ TEST_P(StoreConformance, TypedParamsRoundTrip) {
   ASSERT_EQ(got->params.size(), params.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
     EXPECT_EQ(got->params[i].first, params[i].first);
-    EXPECT_TRUE(got->params[i].second == params[i].second) << params[i].first;
+    if (params[i].first == "nan") {  // NaN never compares equal: check its kind
+      EXPECT_TRUE(got->params[i].second.is_double() && std::isnan(got->params[i].second.as_double()));
+    } else {
+      EXPECT_TRUE(got->params[i].second == params[i].second) << params[i].first;
+    }
   }
   EXPECT_TRUE(got->params[0].second.is_int());
   EXPECT_TRUE(got->params[1].second.is_double());
+  EXPECT_EQ(got->sweep_id, s.id);
   EXPECT_EQ(got->grid_index, 0);
+  EXPECT_EQ(got->state, TrialState::kQueued);
+  EXPECT_GT(got->created_at, 0);
   EXPECT_EQ(got->host, "host-a");
   EXPECT_EQ(got->agent_id, "agent-1");
+  RunRecord off_grid = Claim(s.id, {});
+  EXPECT_FALSE(store_->GetRun(off_grid.id)->grid_index.has_value());
 }
 
 TEST_P(StoreConformance, RunLifecycle) {
   SweepRecord s = MakeSweep();
   RunRecord run = Claim(s.id, {{"x", Value(1)}});
   EXPECT_EQ(run.state, TrialState::kQueued);
-  ASSERT_TRUE(store_->MarkRunStarted(run.id, {"python", "train.py", "--x=1", "with space"}, 4242, "/r/d", 1000.5).ok());
+  ASSERT_TRUE(store_->MarkRunStarted(run.id, {"python", "train.py", "--x=1", "with space", "tab\there"}, 4242, "/r/d", 1000.5).ok());
   auto started = store_->GetRun(run.id);
   ASSERT_TRUE(started.ok());
   EXPECT_EQ(started->state, TrialState::kRunning);
-  EXPECT_EQ(started->argv, (std::vector<std::string>{"python", "train.py", "--x=1", "with space"}));
+  EXPECT_EQ(started->argv, (std::vector<std::string>{"python", "train.py", "--x=1", "with space", "tab\there"}));
   EXPECT_EQ(started->pid, 4242);
   EXPECT_EQ(started->run_dir, "/r/d");
   EXPECT_DOUBLE_EQ(started->started_at, 1000.5);
@@ -417,6 +470,14 @@ TEST_P(StoreConformance, MetricsAndSummaries) {
   ASSERT_TRUE(loss_only.ok());
   EXPECT_EQ(loss_only->size(), 4u);
   EXPECT_TRUE(store_->GetMetrics(run.id, "nope")->empty());
+  // Keys with characters that text formats escape (tab, backslash) survive.
+  const std::string odd = "odd\tkey\\";
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{odd, 0, -std::numeric_limits<double>::infinity(), 1}}).ok());
+  EXPECT_EQ(store_->GetRun(run.id)->summary.at(odd).min, -std::numeric_limits<double>::infinity());
+  auto odd_points = store_->GetMetrics(run.id, odd);
+  ASSERT_TRUE(odd_points.ok());
+  ASSERT_EQ(odd_points->size(), 1u);
+  EXPECT_EQ((*odd_points)[0].key, odd);
   EXPECT_EQ(store_->GetMetrics("nosuch00", "").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->LogMetrics("nosuch00", {{"loss", 0, 1, 1}}).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(store_->LogMetrics(run.id, {}).ok());
@@ -436,6 +497,13 @@ TEST_P(StoreConformance, InfinitiesAndAllNanSummary) {
   EXPECT_TRUE(std::isnan(got->summary.at("n").max));
   auto pts = store_->GetMetrics(run.id, "x");
   EXPECT_EQ((*pts)[0].value, -inf);
+  // The first number after only NaN becomes both min and max.
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"n", 1, 2.0, 1}}).ok());
+  const MetricSummary n = store_->GetRun(run.id)->summary.at("n");
+  EXPECT_EQ(n.min, 2.0);
+  EXPECT_EQ(n.max, 2.0);
+  EXPECT_EQ(n.last, 2.0);
+  EXPECT_EQ(n.count, 2);
 }
 
 TEST_P(StoreConformance, SameStepLaterReportWins) {
@@ -466,14 +534,15 @@ TEST_P(StoreConformance, TagsUpsertAndShowInListRuns) {
   RunRecord a = Claim(s.id, {});
   RunRecord b = Claim(s.id, {});
   ASSERT_TRUE(store_->SetTags(a.id, {{"git", "abc"}, {"os", "linux"}}).ok());
-  ASSERT_TRUE(store_->SetTags(a.id, {{"git", "def"}}).ok());
+  ASSERT_TRUE(store_->SetTags(a.id, {{"git", "def"}, {"note", "quote \" and\nnewline"}}).ok());
   ASSERT_TRUE(store_->LogMetrics(b.id, {{"loss", 0, 1.5, 0}}).ok());
   EXPECT_EQ(store_->SetTags("nosuch00", {{"k", "v"}}).error().code, ErrorCode::kNotFound);
   auto runs = store_->ListRuns(s.id);
   ASSERT_TRUE(runs.ok());
   ASSERT_EQ(runs->size(), 2u);
   EXPECT_EQ((*runs)[0].id, a.id);
-  EXPECT_EQ((*runs)[0].tags, (std::map<std::string, std::string>{{"git", "def"}, {"os", "linux"}}));
+  EXPECT_EQ((*runs)[0].tags, (std::map<std::string, std::string>{
+                                 {"git", "def"}, {"note", "quote \" and\nnewline"}, {"os", "linux"}}));
   EXPECT_TRUE((*runs)[0].summary.empty());
   EXPECT_EQ((*runs)[1].summary.at("loss").last, 1.5);
   EXPECT_TRUE((*runs)[1].tags.empty());
@@ -580,28 +649,57 @@ TEST_P(StoreConformance, HeartbeatAndReap) {
   EXPECT_EQ(store_->ReapStaleRuns("nosuch00", now, "x").error().code, ErrorCode::kNotFound);
 }
 
+// A run is stale by its last heartbeat, else its start, else its creation;
+// reaped runs come back in number order and stay ended.
+TEST_P(StoreConformance, ReapJudgesStalenessByLatestSignOfLife) {
+  SweepRecord s = MakeSweep();
+  RunRecord beating = Claim(s.id, {});  // started long ago, beats recently
+  RunRecord silent = Claim(s.id, {});   // started long ago, never beats
+  RunRecord fresh = Claim(s.id, {});    // started recently
+  RunRecord queued = Claim(s.id, {});   // never started; created now (real time)
+  ASSERT_TRUE(store_->MarkRunStarted(beating.id, {}, 1, "", 100).ok());
+  ASSERT_TRUE(store_->MarkRunStarted(silent.id, {}, 2, "", 100).ok());
+  ASSERT_TRUE(store_->MarkRunStarted(fresh.id, {}, 3, "", 5000).ok());
+  ASSERT_TRUE(store_->Heartbeat({beating.id}, 4000).ok());
+  auto unknown = store_->Heartbeat({beating.id, "nosuch00"}, 4500);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("nosuch00"), std::string::npos);
+  EXPECT_TRUE(store_->Heartbeat({}, 1).ok());
+
+  auto reaped = store_->ReapStaleRuns(s.id, 3000, "no heartbeat");
+  ASSERT_TRUE(reaped.ok()) << reaped.error().message;
+  EXPECT_EQ(*reaped, std::vector<std::string>{silent.id});
+  // Later the beating run's heartbeat (4000) is stale too, as is the fresh start.
+  auto later = store_->ReapStaleRuns(s.id, 6000, "stale");
+  ASSERT_TRUE(later.ok()) << later.error().message;
+  EXPECT_EQ(*later, (std::vector<std::string>{beating.id, fresh.id}));
+  EXPECT_EQ(store_->GetRun(queued.id)->state, TrialState::kQueued);
+  // A reaped run cannot be finished by its late agent.
+  EXPECT_EQ(store_->FinishRun(beating.id, RunOutcome{}).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->GetRun(beating.id)->failure_reason, "stale");
+}
+
 TEST_P(StoreConformance, ListRunsByState) {
   SweepRecord s = MakeSweep();
   RunRecord a = Claim(s.id, {});
   RunRecord b = Claim(s.id, {});
+  RunRecord c = Claim(s.id, {});
   ASSERT_TRUE(store_->MarkRunStarted(b.id, {}, 1, "", 1).ok());
+  ASSERT_TRUE(store_->SetTags(c.id, {{"k", "v"}}).ok());
   auto queued = store_->ListRunsByState(s.id, TrialState::kQueued);
-  ASSERT_TRUE(queued.ok());
-  ASSERT_EQ(queued->size(), 1u);
+  ASSERT_TRUE(queued.ok()) << queued.error().message;
+  ASSERT_EQ(queued->size(), 2u);
   EXPECT_EQ((*queued)[0].id, a.id);
+  EXPECT_EQ((*queued)[1].id, c.id);
+  EXPECT_EQ((*queued)[1].tags, (std::map<std::string, std::string>{{"k", "v"}}));
   EXPECT_EQ(store_->ListRunsByState(s.id, TrialState::kRunning)->size(), 1u);
   EXPECT_TRUE(store_->ListRunsByState(s.id, TrialState::kFinished)->empty());
+  EXPECT_EQ(store_->ListRunsByState("nosuch00", TrialState::kQueued).error().code, ErrorCode::kNotFound);
 }
 
-// Each SQLite store lives in its own fresh directory under the test temp dir.
-std::unique_ptr<Store> OpenFreshSqlite() {
-  static int counter = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("sweep-conf-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(dir);
-  auto store = OpenStore((dir / "nested" / "sweep.db").string());
-  EXPECT_TRUE(store.ok()) << store.error().message;
-  return store.ok() ? std::move(store).value() : nullptr;
+// Test listings and failure messages name the store, not the factory's bytes.
+TEST(StoreFactoryPrinting, PrintsTheStoreName) {
+  EXPECT_EQ(::testing::PrintToString(StoreFactory{"sqlite", {}, {}}), "sqlite");
 }
 
 #ifdef SWEEP_CONFORMANCE_POSTGRES
@@ -623,12 +721,21 @@ std::optional<std::string> NoPostgres() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
-                         ::testing::Values(StoreFactory{"Postgres", OpenFreshPostgres, NoPostgres}),
-                         [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+                         ::testing::Values(StoreFactory{"postgres", OpenFreshPostgres, NoPostgres}), StoreFactoryName);
 #else
-INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
-                         ::testing::Values(StoreFactory{"Sqlite", OpenFreshSqlite, {}}),
-                         [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; });
+// Each SQLite store lives in its own fresh directory under the test temp dir.
+std::unique_ptr<Store> OpenFreshSqlite() {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sweep-conf-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  auto store = OpenStore((dir / "nested" / "sweep.db").string());
+  EXPECT_TRUE(store.ok()) << store.error().message;
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::Values(StoreFactory{"sqlite", OpenFreshSqlite, {}}),
+                         StoreFactoryName);
 #endif
 
 }  // namespace

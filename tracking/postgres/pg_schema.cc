@@ -106,6 +106,64 @@ CREATE TABLE sweep_tags (
   PRIMARY KEY (sweep_id, key)
 );
 )sql",
+    // 3: change stamps, so a claim rereads only the runs that changed since
+    // its last look (PostgresStore's claim cache). A stamp is the id of the
+    // transaction that last changed the row, not a sequence value: writers
+    // run concurrently, so sequence values are not handed out in commit order
+    // and a reader that had passed value n would miss an n-1 committed later.
+    // A transaction that commits after a snapshot has an id at or above that
+    // snapshot's xmin, so a reader that remembers xmin and rereads what is
+    // stamped at or above it misses nothing (it may reread a few runs, which
+    // is harmless). Column defaults and triggers stamp, so every writer (any
+    // code path, raw SQL) is covered. xid8 and pg_current_xact_id() need
+    // PostgreSQL 13 or later. A run is changed when its row is (heartbeat_at aside: it is
+    // not shown, and beats would reread runs for nothing), when one of its
+    // summaries is, or when one of its tags is. Summaries carry their own
+    // stamp because LogMetrics rewrites them on every batch: restamping the
+    // run row there too would cost each batch an extra row version in runs.
+    // Tags change rarely and restamp their run. Rows from before this
+    // version keep stamp 0: a cache's first read takes every run anyway.
+    R"sql(
+-- Existing rows get 0 (a constant default adds the column without
+-- rewriting the table); new rows are stamped by the default, which costs
+-- less than a trigger call on these hot inserts; updates by the triggers.
+ALTER TABLE runs ADD COLUMN changed_xid xid8 NOT NULL DEFAULT '0';
+ALTER TABLE runs ALTER COLUMN changed_xid SET DEFAULT pg_current_xact_id();
+CREATE INDEX runs_by_change ON runs (sweep_id, changed_xid);
+ALTER TABLE run_summary ADD COLUMN changed_xid xid8 NOT NULL DEFAULT '0';
+ALTER TABLE run_summary ALTER COLUMN changed_xid SET DEFAULT pg_current_xact_id();
+CREATE INDEX run_summary_by_change ON run_summary (changed_xid);
+
+CREATE FUNCTION sweep_stamp_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.changed_xid := pg_current_xact_id();
+  RETURN NEW;
+END $$;
+CREATE TRIGGER runs_stamp BEFORE UPDATE OF id, sweep_id, number, grid_index, state, params, argv,
+    created_at, started_at, ended_at, exit_code, signal, failure_reason, host, agent_id, pid, run_dir
+  ON runs FOR EACH ROW EXECUTE FUNCTION sweep_stamp_row();
+CREATE TRIGGER run_summary_stamp BEFORE UPDATE ON run_summary
+  FOR EACH ROW EXECUTE FUNCTION sweep_stamp_row();
+
+-- Rows that stamp their run instead: tags, and summaries that disappear.
+-- Once per run and transaction, since every later stamp would be the same.
+CREATE FUNCTION sweep_stamp_owning_run() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'DELETE' THEN
+    UPDATE runs SET changed_xid = pg_current_xact_id()
+      WHERE id = NEW.run_id AND changed_xid <> pg_current_xact_id();
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    UPDATE runs SET changed_xid = pg_current_xact_id()
+      WHERE id = OLD.run_id AND changed_xid <> pg_current_xact_id();
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER run_summary_delete_stamps_run AFTER DELETE ON run_summary
+  FOR EACH ROW EXECUTE FUNCTION sweep_stamp_owning_run();
+CREATE TRIGGER tags_stamp_run AFTER INSERT OR UPDATE OR DELETE ON tags
+  FOR EACH ROW EXECUTE FUNCTION sweep_stamp_owning_run();
+)sql",
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

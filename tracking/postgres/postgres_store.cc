@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/value_json.h"
+#include "tracking/claim_history.h"
 #include "tracking/postgres/pg_codec.h"
 #include "tracking/postgres/pg_connection.h"
 #include "tracking/postgres/pg_schema.h"
@@ -25,6 +26,8 @@ constexpr int kIdLength = 8;
 constexpr int kMaxIdDraws = 16;
 // Candidates named when an id prefix is ambiguous.
 constexpr int kMaxCandidatesListed = 10;
+// How PostgreSQL writes an empty array as text.
+constexpr const char* kEmptyTextArray = "{}";
 
 constexpr const char* kRunColumns =
     "id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, exit_code, "
@@ -209,6 +212,14 @@ class PostgresStore final : public Store {
 
   Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
                                             const ClaimContext& context) override {
+    auto claimed = ClaimRunLocked(sweep_id, propose, context);
+    // Conservative: after a failed claim the next one starts from a full read.
+    if (!claimed.ok()) claim_cache_.erase(sweep_id);
+    return claimed;
+  }
+
+  Result<std::optional<RunRecord>> ClaimRunLocked(const std::string& sweep_id, const ProposeFn& propose,
+                                                  const ClaimContext& context) {
     std::optional<RunRecord> claimed;
     Status st = conn_->Transaction([&]() -> Status {
       claimed.reset();
@@ -217,8 +228,9 @@ class PostgresStore final : public Store {
       auto lock = conn_->Exec("SELECT id FROM sweeps WHERE id = $1 FOR UPDATE", {sweep_id});
       if (!lock.ok()) return lock.error();
       if (lock->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
-      auto existing = LoadRuns(sweep_id);
-      if (!existing.ok()) return existing.error();
+      auto refreshed = RefreshClaimCache(sweep_id);
+      if (!refreshed.ok()) return refreshed.error();
+      const std::vector<RunRecord>* existing = *refreshed;
       auto proposal = propose(*existing);
       if (!proposal.ok()) return proposal.error();
       if (!proposal->has_value()) return OkStatus();
@@ -324,7 +336,7 @@ class PostgresStore final : public Store {
     auto exists = conn_->Exec("SELECT 1 FROM sweeps WHERE id = $1", {sweep_id});
     if (!exists.ok()) return exists.error();
     if (exists->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
-    return LoadRuns(sweep_id);
+    return LoadRuns("r.sweep_id = $1", {sweep_id});
   }
 
   Result<std::vector<RunRecord>> ListTopRuns(const std::string& sweep_id, const std::string& key, SummaryStat stat,
@@ -358,7 +370,7 @@ class PostgresStore final : public Store {
     auto exists = conn_->Exec("SELECT 1 FROM sweeps WHERE id = $1", {sweep_id});
     if (!exists.ok()) return exists.error();
     if (exists->rows() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
-    return LoadRuns(sweep_id, state);
+    return LoadRuns("r.sweep_id = $1 AND r.state = $2", {sweep_id, std::string(TrialStateName(state))});
   }
 
   Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) override {
@@ -541,16 +553,10 @@ class PostgresStore final : public Store {
     return OkStatus();
   }
 
-  // Every run of the sweep in number order, with summaries and tags: three
-  // set-oriented queries rather than one per run, so 100k runs stay fast.
-  // With `state`, only the runs in that state.
-  Result<std::vector<RunRecord>> LoadRuns(const std::string& sweep_id, std::optional<TrialState> state = {}) {
-    std::vector<Param> args{sweep_id};
-    std::string where = "r.sweep_id = $1";
-    if (state) {
-      args.emplace_back(std::string(TrialStateName(*state)));
-      where += " AND r.state = $2";
-    }
+  // The runs `where` (a condition on runs r, with `args` as $1..) selects, in
+  // number order, with summaries and tags: three set-oriented queries rather
+  // than one per run, so 100k runs stay fast.
+  Result<std::vector<RunRecord>> LoadRuns(const std::string& where, const std::vector<Param>& args) {
     auto r = conn_->Exec(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE " + where + " ORDER BY number", args);
     if (!r.ok()) return r.error();
     std::vector<RunRecord> runs;
@@ -562,6 +568,57 @@ class PostgresStore final : public Store {
     }
     if (Status s = AttachSummariesAndTags(runs, where, args); !s.ok()) return s.error();
     return runs;
+  }
+
+  // The claim cache of one sweep: its runs as read by earlier claims, and
+  // where the next read starts (schema v3): every run changed by a
+  // transaction that committed after the previous read's first snapshot is
+  // stamped (on its row or a summary's) at or above reread_from, that
+  // snapshot's xmin.
+  struct ClaimCache {
+    std::optional<std::string> reread_from;  // an xid8 as text; nullopt until the first read
+    ClaimHistory history;
+  };
+
+  // Brings the sweep's claim cache up to date and returns its runs. Call in
+  // the claim's transaction after locking the sweep row. A failure leaves the
+  // cache usable (the mark moves only on success; rows merged before it are
+  // newer, never older), so a retried transaction may go on with it; ClaimRun
+  // drops it when the claim fails for good.
+  Result<const std::vector<RunRecord>*> RefreshClaimCache(const std::string& sweep_id) {
+    ClaimCache& cache = claim_cache_[sweep_id];
+    // One snapshot gives the next mark, the run count and the ids of the runs
+    // changed since the last mark (along runs_by_change and
+    // run_summary_by_change: the cost follows the changes, not the sweep's
+    // size). Anything committed after that snapshot is read again next time.
+    // The ids come back as one array literal that the load below takes as is;
+    // before the first read the mark is NULL and the array empty. The count
+    // is a safety net (runs are never deleted, and only claims insert them,
+    // under the sweep lock the caller holds, so it cannot move while we
+    // read): a cache that disagrees with it is rebuilt from a full read.
+    auto mark = conn_->Exec(
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (SELECT count(*) FROM runs WHERE sweep_id = $1), "
+        "ARRAY(SELECT id FROM runs WHERE sweep_id = $1 AND changed_xid >= $2::xid8 "
+        "UNION SELECT run_id FROM run_summary WHERE changed_xid >= $2::xid8)::text",
+        {sweep_id, cache.reread_from});
+    if (!mark.ok()) return mark.error();
+    const std::string next_reread_from = mark->text(0, 0);
+    const std::size_t count = std::stoull(mark->text(0, 1));
+    const std::string changed_ids = mark->text(0, 2);
+    if (cache.reread_from && changed_ids != kEmptyTextArray) {
+      // r.sweep_id leaves out other sweeps' runs, which the run_summary branch
+      // may name.
+      auto changed = LoadRuns("r.sweep_id = $1 AND r.id = ANY($2::text[])", {sweep_id, changed_ids});
+      if (!changed.ok()) return changed.error();
+      cache.history.Merge(std::move(*changed));
+    }
+    if (!cache.reread_from || cache.history.runs().size() != count) {
+      auto all = LoadRuns("r.sweep_id = $1", {sweep_id});
+      if (!all.ok()) return all.error();
+      cache.history.Replace(std::move(*all));
+    }
+    cache.reread_from = next_reread_from;
+    return &cache.history.runs();
   }
 
   Status AttachSummariesAndTags(std::vector<RunRecord>& runs, const std::string& where, const std::vector<Param>& args) {
@@ -592,6 +649,7 @@ class PostgresStore final : public Store {
 
   std::unique_ptr<PgConnection> conn_;
   std::mt19937_64 rng_;
+  std::unordered_map<std::string, ClaimCache> claim_cache_;  // by sweep id
 };
 
 }  // namespace

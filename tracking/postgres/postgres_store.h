@@ -5,6 +5,9 @@
 // row (SELECT ... FOR UPDATE), so claimers of one sweep are serialized across
 // processes and machines while different sweeps proceed in parallel;
 // serialization failures and deadlocks are retried with a bounded budget.
+// Each store keeps the sweep's runs between its claims and rereads only the
+// runs changed since (change stamps, schema v3), so a claim costs the recent
+// changes, not the sweep's whole history.
 // Thread-safety: a returned Store holds one connection and is used by one
 // thread; open one per thread or process (never share across fork()).
 #pragma once
