@@ -379,6 +379,11 @@ TEST_F(SqliteStoreTest, ManyProcessesClaimEveryGridPointOnce) {
     s.method = "grid";
     sweep_id = (*store)->CreateSweep(s)->id;
   }
+  // A start gate: every child blocks on it until all exist, so on a loaded
+  // machine the first child cannot claim the whole grid before the others
+  // start (which would fail the "more than one process won" check below).
+  int gate[2];
+  ASSERT_EQ(::pipe(gate), 0);
   std::vector<pid_t> children;
   for (int p = 0; p < kProcesses; ++p) {
     const pid_t pid = ::fork();
@@ -386,6 +391,9 @@ TEST_F(SqliteStoreTest, ManyProcessesClaimEveryGridPointOnce) {
     if (pid == 0) {
       // Child: no gtest assertions (they would not reach the parent); the
       // exit status carries success.
+      ::close(gate[1]);
+      char go = 0;
+      if (::read(gate[0], &go, 1) != 0) ::_exit(4);  // EOF once the parent closes its end
       auto store = OpenStore(db.string());
       if (!store.ok()) ::_exit(2);
       const ProposeFn lowest_unclaimed = [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
@@ -408,6 +416,8 @@ TEST_F(SqliteStoreTest, ManyProcessesClaimEveryGridPointOnce) {
     }
     children.push_back(pid);
   }
+  ::close(gate[0]);
+  ::close(gate[1]);  // go
   for (pid_t pid : children) {
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
