@@ -31,7 +31,7 @@ class SpaceEncoding {
   bool IsContinuous(int raw_index) const { return raw_[raw_index].continuous; }
   // True when raw coordinate i is a categorical (its order means nothing).
   bool IsCategorical(int raw_index) const { return raw_[raw_index].categorical; }
-  // The feature index of a continuous raw coordinate.
+  // The feature of raw coordinate i (the first of a categorical's one-hot block).
   int FeatureOf(int raw_index) const { return raw_[raw_index].feature; }
 
   // The configuration for raw coordinates (constants included), in space order.
