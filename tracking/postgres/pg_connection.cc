@@ -58,6 +58,11 @@ long PgResult::affected() const {
   return (n && *n) ? std::strtol(n, nullptr, 10) : 0;
 }
 
+// The oldest server the schema works on: its change stamps use xid8 and
+// pg_current_xact_id() (pg_schema.cc), new in PostgreSQL 13 (PQserverVersion
+// encodes 13.0 as 130000).
+constexpr int kMinServerVersion = 130000;
+
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url) {
   if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
     return Error::InvalidInput("not a PostgreSQL URL (expected postgresql://...): scheme of '" +
@@ -67,6 +72,14 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url)
   if (conn == nullptr) return Error::Io("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     Error e = Error::Io("cannot connect to PostgreSQL as " + Describe(conn) + ": " + Trim(PQerrorMessage(conn)));
+    PQfinish(conn);
+    return e;
+  }
+  if (PQserverVersion(conn) < kMinServerVersion) {
+    // Refused here rather than by the first migration's SQL error, which
+    // names a function, not the cause.
+    Error e = Error::InvalidInput("PostgreSQL " + std::to_string(PQserverVersion(conn) / 10000) + " at " +
+                                  Describe(conn) + " is too old: the store needs PostgreSQL 13 or later");
     PQfinish(conn);
     return e;
   }
