@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "agents/json_metric_value.h"
 #include "agents/metric_line_parser.h"
 
 namespace sweep {
@@ -181,11 +182,7 @@ bool MetricChannelParser::ParseFlatLog(std::string_view line, double now, Channe
     if (scratch_[i].first == scratch_[i - 1].first) return false;
   out.points.reserve(scratch_.size());
   for (const auto& [key, value] : scratch_) {
-    auto counter = next_step_.find(key);
-    if (counter == next_step_.end()) counter = next_step_.emplace(std::string(key), 0).first;
-    const std::int64_t point_step = step.value_or(counter->second);
-    counter->second = point_step == INT64_MAX ? point_step : point_step + 1;
-    out.points.push_back(MetricPoint{std::string(key), point_step, value, time.value_or(now)});
+    out.points.push_back(MetricPoint{std::string(key), steps_.Next(key, step), value, time.value_or(now)});
   }
   return true;
 }
@@ -221,22 +218,9 @@ ChannelLine MetricChannelParser::Parse(std::string_view line, double now) {
   double time = now;
   if (auto t = doc.find("time"); t != doc.end() && t->is_number()) time = t->get<double>();
   for (auto it = data->begin(); it != data->end(); ++it) {
-    double value = 0;
-    if (it->is_number()) {
-      value = it->get<double>();
-    } else if (it->is_boolean()) {
-      value = it->get<bool>() ? 1.0 : 0.0;
-    } else if (auto non_finite = it->is_string() ? NonFiniteJsonValue(it->get_ref<const std::string&>())
-                                                 : std::nullopt) {
-      value = *non_finite;
-    } else {
-      continue;
+    if (const std::optional<double> value = JsonMetricValue(*it)) {
+      out.points.push_back(MetricPoint{it.key(), steps_.Next(it.key(), step), *value, time});
     }
-    auto counter = next_step_.find(it.key());
-    if (counter == next_step_.end()) counter = next_step_.emplace(it.key(), 0).first;
-    std::int64_t point_step = step.value_or(counter->second);
-    counter->second = point_step == INT64_MAX ? point_step : point_step + 1;
-    out.points.push_back(MetricPoint{it.key(), point_step, value, time});
   }
   return out;
 }

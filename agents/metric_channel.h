@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "agents/metric_steps.h"
 #include "core/trial.h"
 
 namespace sweep {
@@ -75,7 +76,7 @@ class MetricChannelParser {
   // general path (metric_channel.cc says which lines qualify).
   bool ParseFlatLog(std::string_view line, double now, ChannelLine& out);
 
-  std::map<std::string, std::int64_t, std::less<>> next_step_;
+  MetricSteps steps_;
   std::vector<std::pair<std::string_view, double>> scratch_;  // reused across lines: no allocation per line
 };
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "agents/json_metric_value.h"
+
 namespace sweep {
 namespace {
 
@@ -83,15 +85,6 @@ std::optional<double> NonFiniteJsonValue(std::string_view text) {
   return std::nullopt;
 }
 
-std::int64_t MetricLineParser::NextStep(const std::string& key, std::optional<std::int64_t> explicit_step) {
-  auto it = next_step_.find(key);
-  if (it == next_step_.end()) it = next_step_.emplace(key, 0).first;
-  std::int64_t step = explicit_step.value_or(it->second);
-  // Saturate rather than overflow on a step of INT64_MAX.
-  it->second = step == INT64_MAX ? step : step + 1;
-  return step;
-}
-
 std::vector<MetricPoint> MetricLineParser::Parse(std::string_view line, double now) {
   if (line.size() > kMaxMetricLineBytes) return {};
   std::size_t first = line.find_first_not_of(" \t\r");
@@ -113,20 +106,9 @@ std::vector<MetricPoint> MetricLineParser::ParseJson(std::string_view line, doub
   std::vector<MetricPoint> points;
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (IsStepKey(it.key())) continue;
-    double value = 0;
-    if (it->is_number()) {
-      value = it->get<double>();
-    } else if (it->is_boolean()) {
-      value = it->get<bool>() ? 1.0 : 0.0;
-    } else if (auto non_finite = it->is_string() ? NonFiniteJsonValue(it->get_ref<const std::string&>())
-                                                 : std::nullopt) {
-      value = *non_finite;
-    } else {
-      continue;
-    }
-    points.push_back(MetricPoint{it.key(), 0, value, now});
+    if (const std::optional<double> value = JsonMetricValue(*it)) points.push_back(MetricPoint{it.key(), 0, *value, now});
   }
-  for (MetricPoint& p : points) p.step = NextStep(p.key, step);
+  for (MetricPoint& p : points) p.step = steps_.Next(p.key, step);
   return points;
 }
 
@@ -151,7 +133,7 @@ std::vector<MetricPoint> MetricLineParser::ParsePairs(std::string_view line, dou
     }
     points.push_back(MetricPoint{std::string(key), 0, *value, now});
   }
-  for (MetricPoint& p : points) p.step = NextStep(p.key, step);
+  for (MetricPoint& p : points) p.step = steps_.Next(p.key, step);
   return points;
 }
 

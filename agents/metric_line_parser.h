@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agents/metric_steps.h"
 #include "core/trial.h"
 
 namespace sweep {
@@ -50,12 +51,10 @@ class MetricLineParser {
   std::vector<MetricPoint> Parse(std::string_view line, double now);
 
  private:
-  std::int64_t NextStep(const std::string& key, std::optional<std::int64_t> explicit_step);
-
   std::vector<MetricPoint> ParseJson(std::string_view line, double now);
   std::vector<MetricPoint> ParsePairs(std::string_view line, double now);
 
-  std::map<std::string, std::int64_t, std::less<>> next_step_;
+  MetricSteps steps_;
 };
 
 // Reads a whole string_view as a double (nan, inf, -inf accepted). Shared
