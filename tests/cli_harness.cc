@@ -14,14 +14,19 @@ extern char** environ;
 namespace sweep::testing {
 namespace {
 
+// Truncate for RunCli, which reads one command's output; append for
+// SpawnCli, where a restarted process continues its predecessor's log.
+enum class Output { kTruncate, kAppend };
+
 pid_t Spawn(const std::filesystem::path& cwd, const std::vector<std::string>& args,
             const std::map<std::string, std::string>& env, const std::filesystem::path& out,
-            const std::filesystem::path& err) {
+            const std::filesystem::path& err, Output mode) {
+  const int flags = O_WRONLY | O_CREAT | (mode == Output::kAppend ? O_APPEND : O_TRUNC);
   pid_t pid = fork();
   if (pid == 0) {
     if (chdir(cwd.c_str()) != 0) _exit(126);
-    int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out_fd = open(out.c_str(), flags, 0644);
+    int err_fd = open(err.c_str(), flags, 0644);
     int null_fd = open("/dev/null", O_RDONLY);
     dup2(null_fd, 0);
     dup2(out_fd, 1);
@@ -53,7 +58,7 @@ CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string
                        ("sweep-cli-" + std::to_string(getpid()) + "-" + std::to_string(calls++));
   const auto out = capture.string() + ".out";
   const auto err = capture.string() + ".err";
-  pid_t pid = Spawn(cwd, args, env, out, err);
+  pid_t pid = Spawn(cwd, args, env, out, err, Output::kTruncate);
   CliResult result;
   result.exit_code = WaitCli(pid);
   result.out = ReadFile(out);
@@ -63,8 +68,8 @@ CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string
   return result;
 }
 
-pid_t SpawnCli(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
-  return Spawn(cwd, args, {}, cwd / ".cli_stdout", cwd / ".cli_stderr");
+pid_t SpawnCli(const std::filesystem::path& cwd, const std::vector<std::string>& args, const std::string& log) {
+  return Spawn(cwd, args, {}, cwd / (log + ".out"), cwd / (log + ".err"), Output::kAppend);
 }
 
 int WaitCli(pid_t pid) {

@@ -27,9 +27,11 @@ std::string SweepBinary();
 CliResult RunCli(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env = {});
 
-// Starts `sweep <args...>` in `cwd` without waiting; stdout/stderr go to
-// files in cwd. Returns the pid.
-pid_t SpawnCli(const std::filesystem::path& cwd, const std::vector<std::string>& args);
+// Starts `sweep <args...>` in `cwd` without waiting; stdout/stderr are
+// appended to `<cwd>/<log>.out` and `<log>.err` (give processes that run at
+// once in one folder distinct logs). Returns the pid.
+pid_t SpawnCli(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+               const std::string& log = ".cli");
 // Waits for a spawned CLI; returns its exit code (128+signal if killed).
 int WaitCli(pid_t pid);
 

@@ -89,7 +89,9 @@ TEST(HostileSpec, EachGetsFileLineColumnExitTwoAndTheStoreIsUntouched) {
       auto result = RunCli(dir.path(), {command, file});
       EXPECT_EQ(result.exit_code, kExitBadInput) << command << "\n" << result.out << result.err;
       EXPECT_TRUE(std::regex_search(result.err, position)) << command << ": " << result.err.substr(0, 2000);
-      if (!bad.expected.empty()) EXPECT_NE(result.err.find(bad.expected), std::string::npos) << result.err.substr(0, 2000);
+      if (!bad.expected.empty()) {
+        EXPECT_NE(result.err.find(bad.expected), std::string::npos) << result.err.substr(0, 2000);
+      }
       EXPECT_LT(result.err.size(), 4096u) << "one clear message, not a dump";
       EXPECT_LT(std::chrono::duration<double>(Clock::now() - started).count(), 30.0);
     }
@@ -201,7 +203,7 @@ TEST(StoreProblems, UnwritableLocationIsAClearErrorExitOne) {
   dir.Write("spec.yaml", GridSpec("1"));
   dir.Write("not_a_dir", "a file where the store's folder should be");
   // Root ignores permission bits, so these are places nobody can write.
-  for (const std::string store : {(dir / "not_a_dir/sweep.db").string(), std::string("/proc/sweep-test/sweep.db")}) {
+  for (const std::string& store : {(dir / "not_a_dir/sweep.db").string(), std::string("/proc/sweep-test/sweep.db")}) {
     SCOPED_TRACE(store);
     auto result = RunCli(dir.path(), {"run", "spec.yaml", "--store", store});
     EXPECT_EQ(result.exit_code, kExitFailure) << result.out << result.err;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <random>
@@ -23,32 +22,6 @@ namespace {
 using testing::ReadFile;
 using testing::TempDir;
 using Clock = std::chrono::steady_clock;
-
-// Starts `sweep <args>` in `cwd` with stdout/stderr in `<log>.out`/`<log>.err`
-// (the harness's SpawnCli shares one pair of files, which parallel agents
-// would overwrite).
-pid_t Spawn(const std::filesystem::path& cwd, const std::vector<std::string>& args, const std::string& log) {
-  const std::string out = (cwd / (log + ".out")).string();
-  const std::string err = (cwd / (log + ".err")).string();
-  std::vector<std::string> full = {testing::SweepBinary()};
-  full.insert(full.end(), args.begin(), args.end());
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(cwd.c_str()) != 0) _exit(126);
-    int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int null_fd = open("/dev/null", O_RDONLY);
-    dup2(null_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    std::vector<char*> argv;
-    for (auto& a : full) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
 
 // Pids of live processes whose command line contains `marker` (zombies have
 // an empty cmdline and are not counted: they run nothing).
@@ -122,7 +95,7 @@ TEST(ResumeEndToEnd, RandomSigkillsAndResumesLoseAndRepeatNoGridPoint) {
     std::vector<std::string> args;
     if (!sweep) args = {"run", "spec.yaml", "--agents", std::to_string(kResumeAgents)};
     else args = {"resume", sweep->id, "--agents", std::to_string(kResumeAgents)};
-    pid_t pid = Spawn(dir.path(), args, "controller");
+    pid_t pid = testing::SpawnCli(dir.path(), args, "controller");
     ++starts;
     if (kills < kMinKills) {
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
@@ -195,7 +168,7 @@ TEST(ResumeEndToEnd, EightAgentsOnOneStoreRunEveryGridPointOnce) {
   const auto started = Clock::now();
   std::vector<pid_t> agents;
   for (int i = 0; i < kSharedAgents; ++i)
-    agents.push_back(Spawn(dir.path(), {"agent", sweep_id}, "agent" + std::to_string(i)));
+    agents.push_back(testing::SpawnCli(dir.path(), {"agent", sweep_id}, "agent" + std::to_string(i)));
   for (int i = 0; i < kSharedAgents; ++i) {
     const int code = testing::WaitCli(agents[i]);
     const std::string log = "agent" + std::to_string(i);
