@@ -11,6 +11,7 @@
 #include <set>
 
 #include "tracking/sqlite_store.h"
+#include "tracking/store_conformance_test.h"
 #include "tracking/store.h"
 
 namespace sweep {
@@ -88,44 +89,6 @@ class SqliteStoreTest : public ::testing::Test {
   fs::path dir_;
 };
 
-// Field by field: what a claim's ProposeFn saw against what ListRuns returns.
-void ExpectSameRuns(const std::vector<RunRecord>& got, const std::vector<RunRecord>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    const RunRecord& a = got[i];
-    const RunRecord& b = want[i];
-    SCOPED_TRACE("run " + std::to_string(i) + " " + b.id);
-    EXPECT_EQ(a.id, b.id);
-    EXPECT_EQ(a.sweep_id, b.sweep_id);
-    EXPECT_EQ(a.number, b.number);
-    EXPECT_EQ(a.grid_index, b.grid_index);
-    EXPECT_EQ(a.state, b.state);
-    EXPECT_TRUE(a.params == b.params);
-    EXPECT_EQ(a.argv, b.argv);
-    EXPECT_EQ(a.created_at, b.created_at);
-    EXPECT_EQ(a.started_at, b.started_at);
-    EXPECT_EQ(a.ended_at, b.ended_at);
-    EXPECT_EQ(a.exit_code, b.exit_code);
-    EXPECT_EQ(a.signal, b.signal);
-    EXPECT_EQ(a.failure_reason, b.failure_reason);
-    EXPECT_EQ(a.host, b.host);
-    EXPECT_EQ(a.agent_id, b.agent_id);
-    EXPECT_EQ(a.pid, b.pid);
-    EXPECT_EQ(a.run_dir, b.run_dir);
-    EXPECT_EQ(a.tags, b.tags);
-    ASSERT_EQ(a.summary.size(), b.summary.size());
-    for (const auto& [key, m] : b.summary) {
-      ASSERT_TRUE(a.summary.count(key)) << key;
-      const MetricSummary& n = a.summary.at(key);
-      EXPECT_EQ(n.last, m.last);
-      EXPECT_EQ(n.min, m.min);
-      EXPECT_EQ(n.max, m.max);
-      EXPECT_EQ(n.last_step, m.last_step);
-      EXPECT_EQ(n.count, m.count);
-    }
-  }
-}
-
 // Claims one run through `store` and checks its ProposeFn saw exactly what a
 // fresh ListRuns (through `reference`) shows.
 RunRecord ClaimAndCompare(Store& store, Store& reference, const std::string& sweep_id, std::int64_t i) {
@@ -140,7 +103,7 @@ RunRecord ClaimAndCompare(Store& store, Store& reference, const std::string& swe
       },
       ClaimContext{"h", "agent", TrialState::kQueued});
   EXPECT_TRUE(r.ok()) << r.error().message;
-  ExpectSameRuns(seen, *want);
+  testing::ExpectSameRuns(seen, *want);
   return r.ok() && r->has_value() ? **r : RunRecord{};
 }
 
@@ -356,7 +319,7 @@ TEST_F(SqliteStoreTest, VersionTwoDatabaseGainsChangeStampsAndKeepsItsRuns) {
   EXPECT_EQ(RawPragma(db, "SELECT count(*) FROM runs WHERE changed_seq <= 0"), 0);
   auto after = (*store)->ListRuns(sweep_id);
   ASSERT_TRUE(after.ok());
-  ExpectSameRuns(*after, before);
+  testing::ExpectSameRuns(*after, before);
   ClaimAndCompare(**store, **store, sweep_id, 3);
   // A write by another connection after the migration shows in the next claim.
   auto peer = OpenStore(db.string());

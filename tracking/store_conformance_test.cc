@@ -12,6 +12,44 @@
 #include <limits>
 
 namespace sweep::testing {
+
+void ExpectSameRuns(const std::vector<RunRecord>& got, const std::vector<RunRecord>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const RunRecord& a = got[i];
+    const RunRecord& b = want[i];
+    SCOPED_TRACE("run " + std::to_string(i) + " " + b.id);
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.sweep_id, b.sweep_id);
+    EXPECT_EQ(a.number, b.number);
+    EXPECT_EQ(a.grid_index, b.grid_index);
+    EXPECT_EQ(a.state, b.state);
+    EXPECT_TRUE(a.params == b.params);
+    EXPECT_EQ(a.argv, b.argv);
+    EXPECT_EQ(a.created_at, b.created_at);
+    EXPECT_EQ(a.started_at, b.started_at);
+    EXPECT_EQ(a.ended_at, b.ended_at);
+    EXPECT_EQ(a.exit_code, b.exit_code);
+    EXPECT_EQ(a.signal, b.signal);
+    EXPECT_EQ(a.failure_reason, b.failure_reason);
+    EXPECT_EQ(a.host, b.host);
+    EXPECT_EQ(a.agent_id, b.agent_id);
+    EXPECT_EQ(a.pid, b.pid);
+    EXPECT_EQ(a.run_dir, b.run_dir);
+    EXPECT_EQ(a.tags, b.tags);
+    ASSERT_EQ(a.summary.size(), b.summary.size());
+    for (const auto& [key, m] : b.summary) {
+      ASSERT_TRUE(a.summary.count(key)) << key;
+      const MetricSummary& n = a.summary.at(key);
+      EXPECT_EQ(n.last, m.last);
+      EXPECT_EQ(n.min, m.min);
+      EXPECT_EQ(n.max, m.max);
+      EXPECT_EQ(n.last_step, m.last_step);
+      EXPECT_EQ(n.count, m.count);
+    }
+  }
+}
+
 namespace {
 
 class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
@@ -212,31 +250,7 @@ TEST_P(StoreConformance, ClaimSeesCurrentRunsAfterEveryKindOfWrite) {
         },
         ClaimContext{"h", "a", TrialState::kQueued});
     ASSERT_TRUE(r.ok()) << r.error().message;
-    ASSERT_EQ(seen.size(), want->size());
-    for (std::size_t k = 0; k < seen.size(); ++k) {
-      const RunRecord& a = seen[k];
-      const RunRecord& b = (*want)[k];
-      EXPECT_EQ(a.id, b.id);
-      EXPECT_EQ(a.number, b.number);
-      EXPECT_EQ(a.state, b.state);
-      EXPECT_TRUE(a.params == b.params);
-      EXPECT_EQ(a.argv, b.argv);
-      EXPECT_EQ(a.exit_code, b.exit_code);
-      EXPECT_EQ(a.failure_reason, b.failure_reason);
-      EXPECT_EQ(a.started_at, b.started_at);
-      EXPECT_EQ(a.ended_at, b.ended_at);
-      EXPECT_EQ(a.pid, b.pid);
-      EXPECT_EQ(a.run_dir, b.run_dir);
-      EXPECT_EQ(a.tags, b.tags);
-      ASSERT_EQ(a.summary.size(), b.summary.size());
-      for (const auto& [key, m] : b.summary) {
-        ASSERT_TRUE(a.summary.count(key)) << key;
-        EXPECT_EQ(a.summary.at(key).last, m.last);
-        EXPECT_EQ(a.summary.at(key).min, m.min);
-        EXPECT_EQ(a.summary.at(key).max, m.max);
-        EXPECT_EQ(a.summary.at(key).count, m.count);
-      }
-    }
+    ExpectSameRuns(seen, *want);
     const std::string id = (**r).id;
     ids.push_back(id);
     ASSERT_TRUE(store_->MarkRunStarted(id, {"x", std::to_string(i)}, 10 + static_cast<int>(i), "/d/" + id,

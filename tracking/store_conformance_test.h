@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "tracking/store.h"
 
@@ -29,5 +30,9 @@ inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << fact
 
 // The name generator for INSTANTIATE_TEST_SUITE_P: ".../sqlite", ".../postgres".
 inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; }
+
+// Every field of every run, in order: what a claim's ProposeFn saw (or a
+// reopened store lists) against what ListRuns returns.
+void ExpectSameRuns(const std::vector<RunRecord>& got, const std::vector<RunRecord>& want);
 
 }  // namespace sweep::testing
