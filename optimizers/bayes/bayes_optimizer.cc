@@ -380,22 +380,8 @@ class BayesOptimizer final : public Optimizer {
     }
     const Acquisition acq{options_.bayes.acquisition, incumbent, options_.bayes.ucb_beta};
 
-    // Candidates in raw coordinates, one column each.
-    const int m = static_cast<int>(x.rows());
-    const int n_quasi = std::clamp(static_cast<int>(kCandidateFlopBudget / (static_cast<double>(m) * m + 1)),
-                                   kMinQuasiRandomCandidates, kMaxQuasiRandomCandidates);
-    // Quasi-random candidates fill the box; the axis slices through the
-    // incumbent reach outside it.
-    std::vector<double> q = bayes::ShiftedRdSequence(rng.Next(), n_quasi, d);
-    std::vector<std::vector<double>> cand;
-    for (int i = 0; i < n_quasi; ++i) {
-      std::vector<double>& c = cand.emplace_back(q.begin() + i * d, q.begin() + (i + 1) * d);
-      for (int j = 0; j < d; ++j) c[j] = box.lower[j] + c[j] * (box.upper[j] - box.lower[j]);
-    }
-    const int per_axis = std::clamp(n_quasi / d, kMinSlicePointsPerAxis, kMaxSlicePointsPerAxis);
-    const std::vector<double> slices =
-        bayes::AxisSlices(center, Xoshiro256StarStar::ForTrial(options_.seed ^ kSliceStream, n).Next(), per_axis);
-    for (std::size_t i = 0; i < slices.size(); i += d) cand.emplace_back(slices.begin() + i, slices.begin() + i + d);
+    std::vector<std::vector<double>> cand = Candidates(box, center, static_cast<int>(x.rows()), rng.Next(),
+                                                       Xoshiro256StarStar::ForTrial(options_.seed ^ kSliceStream, n).Next());
     const int nc = static_cast<int>(cand.size());
     Eigen::MatrixXd feats(fd, nc);
     for (int i = 0; i < nc; ++i) enc_.Features(cand[i].data(), feats.col(i).data());
@@ -447,6 +433,26 @@ class BayesOptimizer final : public Optimizer {
       if (diff.squaredNorm() <= tol2 || diff.cwiseProduct(inv_l).squaredNorm() <= r2) return true;
     }
     return false;
+  }
+
+  // Acquisition candidates in raw coordinates: quasi-random points filling
+  // the box, then the axis slices through `center`, which reach outside it.
+  // Their count shrinks as the model's m points make each one dearer.
+  static std::vector<std::vector<double>> Candidates(const Box& box, const std::vector<double>& center, int m,
+                                                     std::uint64_t quasi_seed, std::uint64_t slice_seed) {
+    const int d = static_cast<int>(center.size());
+    const int n_quasi = std::clamp(static_cast<int>(kCandidateFlopBudget / (static_cast<double>(m) * m + 1)),
+                                   kMinQuasiRandomCandidates, kMaxQuasiRandomCandidates);
+    const std::vector<double> q = bayes::ShiftedRdSequence(quasi_seed, n_quasi, d);
+    std::vector<std::vector<double>> cand;
+    for (int i = 0; i < n_quasi; ++i) {
+      std::vector<double>& c = cand.emplace_back(q.begin() + i * d, q.begin() + (i + 1) * d);
+      for (int j = 0; j < d; ++j) c[j] = box.lower[j] + c[j] * (box.upper[j] - box.lower[j]);
+    }
+    const int per_axis = std::clamp(n_quasi / d, kMinSlicePointsPerAxis, kMaxSlicePointsPerAxis);
+    const std::vector<double> slices = bayes::AxisSlices(center, slice_seed, per_axis);
+    for (std::size_t i = 0; i < slices.size(); i += d) cand.emplace_back(slices.begin() + i, slices.begin() + i + d);
+    return cand;
   }
 
   // The trust region around `center` for the data's history (trust_region.h).
