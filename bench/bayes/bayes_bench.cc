@@ -179,8 +179,11 @@ int Main(int argc, char** argv) {
         const bool win = !v.empty() && Quantile(v, 0.5) <= target;
         wins += win;
         ++compared;
-        std::printf(" W&B %.3g, TPE %.3g: target %.3g %s", p.wandb_regret_100, p.tpe_regret_100, target,
-                    win ? "MET" : "missed");
+        // How many runs reach the target, not only the median: on
+        // multimodal problems the median hides a bimodal outcome.
+        const auto reached = std::count_if(v.begin(), v.end(), [&](double r) { return r <= target; });
+        std::printf(" W&B %.3g, TPE %.3g: target %.3g %s (%ld of %zu runs)", p.wandb_regret_100, p.tpe_regret_100,
+                    target, win ? "MET" : "missed", static_cast<long>(reached), v.size());
       }
       std::printf("\n");
     }
