@@ -13,6 +13,7 @@
 #include "optimizers/bayes/encoding.h"
 #include "optimizers/bayes/gp.h"
 #include "optimizers/bayes/log_ei.h"
+#include "optimizers/bayes/model_data.h"
 #include "optimizers/bayes/trust_region.h"
 #include "optimizers/prng.h"
 
@@ -20,8 +21,13 @@ namespace sweep {
 namespace {
 
 using bayes::Box;
+using bayes::Collect;
 using bayes::GaussianProcess;
 using bayes::GpHyper;
+using bayes::ModelData;
+using bayes::Rows;
+using bayes::Standardize;
+using bayes::Subset;
 using bayes::SpaceEncoding;
 using bayes::TrustRegionBox;
 using bayes::TrustRegionSide;
@@ -50,12 +56,10 @@ constexpr int kFitRestarts = 3;
 // stay in.
 constexpr int kMaxModelPoints = 2000;
 
-// Acquisition search: quasi-random candidates cover the cube, the best few
-// are refined by L-BFGS-B, which gives the precision exploitation needs.
-// (Extra Gaussian candidates around the incumbents were tried and dropped:
-// on the bench they trapped Styblinski-Tang in its secondary basins.) The
-// candidate count shrinks with n so that the n² m flops of scoring stay
-// below ~3e8 (≈0.1 s).
+// Acquisition search: quasi-random candidates cover the trust region, the
+// best few are refined by L-BFGS-B, which gives the precision exploitation
+// needs. The candidate count shrinks with the model's m points so that the
+// m² flops per candidate of scoring stay below ~3e8 in all (≈0.1 s).
 constexpr int kMaxQuasiRandomCandidates = 1024;
 constexpr int kMinQuasiRandomCandidates = 128;
 constexpr double kCandidateFlopBudget = 3e8;
@@ -85,141 +89,6 @@ constexpr std::uint64_t kCandidateStream = 0x63616e6469640000ULL;   // "candid"
 constexpr std::uint64_t kFitStream = 0x6669740000000000ULL;         // "fit"
 constexpr std::uint64_t kFallbackStream = 0x66616c6c62000000ULL;    // "fallb"
 constexpr std::uint64_t kSliceStream = 0x736c696365000000ULL;       // "slice"
-
-bool IsPending(TrialState s) { return s == TrialState::kQueued || s == TrialState::kRunning; }
-bool MayReport(TrialState s) { return s == TrialState::kFinished || s == TrialState::kStopped; }
-
-// The history as the model sees it: rows in history order (observed and
-// imputed), targets minimized, and pending rows.
-struct ModelData {
-  std::vector<std::vector<double>> raw;  // raw coordinates of every row
-  Eigen::MatrixXd x;                     // features of observed + imputed rows
-  Eigen::VectorXd y;                     // their objective, to minimize
-  Eigen::MatrixXd pending;               // features of queued/running trials
-  std::vector<std::vector<double>> pending_raw;
-};
-
-ModelData Collect(const OptimizerOptions& options, const SpaceEncoding& enc,
-                  const std::vector<TrialObservation>& history) {
-  const double sign = options.goal == Goal::kMaximize ? -1.0 : 1.0;
-  const int fd = enc.feature_dims();
-  std::vector<std::vector<double>> raw, pending_raw;
-  std::vector<std::optional<double>> y;  // nullopt: to impute
-  for (const TrialObservation& t : history) {
-    std::optional<std::vector<double>> r = enc.EncodeRaw(t.config);
-    if (!r) continue;  // not a point of this space: nothing to learn
-    if (IsPending(t.state)) {
-      pending_raw.push_back(std::move(*r));
-      continue;
-    }
-    const bool usable = MayReport(t.state) && t.objective && std::isfinite(*t.objective);
-    if (!usable && options.bayes.failed_trials == BayesOptions::FailedTrials::kExclude) continue;
-    raw.push_back(std::move(*r));
-    y.push_back(usable ? std::optional<double>(sign * *t.objective) : std::nullopt);
-  }
-  double worst = -std::numeric_limits<double>::infinity(), best = std::numeric_limits<double>::infinity();
-  for (const auto& v : y) {
-    if (v) worst = std::max(worst, *v), best = std::min(best, *v);
-  }
-  std::optional<double> imputed;
-  switch (options.bayes.failed_trials) {
-    case BayesOptions::FailedTrials::kImputeWorst: if (std::isfinite(worst)) imputed = worst; break;
-    case BayesOptions::FailedTrials::kImputeBest: if (std::isfinite(best)) imputed = best; break;
-    case BayesOptions::FailedTrials::kImputeValue:
-      if (std::isfinite(options.bayes.impute_value)) imputed = sign * options.bayes.impute_value;
-      break;
-    case BayesOptions::FailedTrials::kExclude: break;
-  }
-  ModelData data;
-  std::vector<int> keep;
-  for (int i = 0; i < static_cast<int>(y.size()); ++i) {
-    if (y[i] || imputed) keep.push_back(i);  // nothing to impute from yet: skip
-  }
-  data.x.resize(static_cast<Eigen::Index>(keep.size()), fd);
-  data.y.resize(static_cast<Eigen::Index>(keep.size()));
-  std::vector<double> f(fd);
-  for (int k = 0; k < static_cast<int>(keep.size()); ++k) {
-    // Eigen is column-major: fill a row through a contiguous buffer.
-    enc.Features(raw[keep[k]].data(), f.data());
-    data.x.row(k) = Eigen::Map<const Eigen::RowVectorXd>(f.data(), fd);
-    data.y[k] = y[keep[k]] ? *y[keep[k]] : *imputed;
-    data.raw.push_back(std::move(raw[keep[k]]));
-  }
-  data.pending.resize(static_cast<Eigen::Index>(pending_raw.size()), fd);
-  for (int k = 0; k < static_cast<int>(pending_raw.size()); ++k) {
-    enc.Features(pending_raw[k].data(), f.data());
-    data.pending.row(k) = Eigen::Map<const Eigen::RowVectorXd>(f.data(), fd);
-  }
-  data.pending_raw = std::move(pending_raw);
-  return data;
-}
-
-// Log output warping: y -> log(y - min + delta), delta = 3 x (median - min).
-// Objectives of sweeps (losses, errors) and test functions often span orders
-// of magnitude; on the raw scale the GP spends its variance on the bad
-// region. The log compresses the values above the median, leaving the good
-// half nearly linear. Monotone (the best point stays the best). The offset
-// was chosen on the bench (bench/bayes): 0.01 and 0.3 over-amplified the
-// differences near the best point and stalled Hartmann-6 and Rosenbrock.
-constexpr double kWarpOffsetFraction = 3.0;
-
-Eigen::VectorXd Warp(const Eigen::VectorXd& y) {
-  if (y.size() < 2) return y;
-  std::vector<double> sorted(y.data(), y.data() + y.size());
-  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-  const double median = sorted[sorted.size() / 2];
-  const double lo = y.minCoeff();
-  const double delta = kWarpOffsetFraction * (median - lo);
-  if (!(delta > 0) || !std::isfinite(delta)) return y;  // constant-ish: nothing to warp
-  return (y.array() - lo + delta).log();
-}
-
-// Standardizes y: zero mean, unit variance (variance 1 if y is constant),
-// after the output warp when `warp`.
-Eigen::VectorXd Standardize(const Eigen::VectorXd& raw, bool warp = true) {
-  const Eigen::VectorXd y = warp ? Warp(raw) : raw;
-  if (y.size() == 0) return y;
-  const double mean = y.mean();
-  const double sd = std::sqrt((y.array() - mean).square().mean());
-  const double scale = (sd > 0 && std::isfinite(sd)) ? sd : 1.0;
-  return (y.array() - mean) / scale;
-}
-
-// Indices of the rows to keep when there are more than `limit`: the best
-// half by y and an even stride (or the most recent, `recent`) through the rest,
-// returned in history order.
-std::vector<int> Subset(const Eigen::VectorXd& y, int limit, bool recent) {
-  const int n = static_cast<int>(y.size());
-  std::vector<int> all(n);
-  std::iota(all.begin(), all.end(), 0);
-  if (n <= limit) return all;
-  std::vector<int> order = all;
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return y[a] < y[b]; });
-  std::vector<char> chosen(n, 0);
-  for (int k = 0; k < limit / 2; ++k) chosen[order[k]] = 1;
-  std::vector<int> rest;
-  for (int i = 0; i < n; ++i) if (!chosen[i]) rest.push_back(i);
-  const int need = limit - limit / 2;
-  for (int k = 0; k < need; ++k) {
-    const int idx = recent ? static_cast<int>(rest.size()) - need + k
-                           : static_cast<int>(static_cast<long long>(k) * rest.size() / need);
-    chosen[rest[idx]] = 1;
-  }
-  std::vector<int> out;
-  for (int i = 0; i < n; ++i) if (chosen[i]) out.push_back(i);
-  return out;
-}
-
-Eigen::MatrixXd Rows(const Eigen::MatrixXd& x, const std::vector<int>& idx) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(idx.size()), x.cols());
-  for (int k = 0; k < static_cast<int>(idx.size()); ++k) out.row(k) = x.row(idx[k]);
-  return out;
-}
-Eigen::VectorXd Rows(const Eigen::VectorXd& y, const std::vector<int>& idx) {
-  Eigen::VectorXd out(static_cast<Eigen::Index>(idx.size()));
-  for (int k = 0; k < static_cast<int>(idx.size()); ++k) out[k] = y[idx[k]];
-  return out;
-}
 
 // The last schedule point <= m (0 when m < kMinFitPoints).
 int FitPoint(int m) {
