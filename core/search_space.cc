@@ -90,6 +90,15 @@ std::string ParameterSpec::name() const {
   return out;
 }
 
+ParameterSpec BoundedParameter(std::string name, Distribution distribution, double min, double max) {
+  ParameterSpec p;
+  p.path = {std::move(name)};
+  p.distribution = distribution;
+  p.min = min;
+  p.max = max;
+  return p;
+}
+
 const ParameterSpec* SearchSpace::find(std::string_view name) const {
   for (const auto& p : parameters) {
     if (p.name() == name) return &p;

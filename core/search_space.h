@@ -63,6 +63,10 @@ struct ParameterSpec {
   std::string name() const;
 };
 
+// A top-level parameter of a law bounded by min and max (the uniform
+// families), the shape benchmarks and tests build spaces from.
+ParameterSpec BoundedParameter(std::string name, Distribution distribution, double min, double max);
+
 struct SearchSpace {
   std::vector<ParameterSpec> parameters;
 

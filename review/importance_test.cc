@@ -14,12 +14,7 @@ constexpr double kShareTolerance = 0.05;
 constexpr int kRuns = 400;
 
 ParameterSpec Uniform(const std::string& name, double lo, double hi) {
-  ParameterSpec p;
-  p.path = {name};
-  p.distribution = Distribution::kUniform;
-  p.min = lo;
-  p.max = hi;
-  return p;
+  return BoundedParameter(name, Distribution::kUniform, lo, hi);
 }
 
 RunRow Finished(int i, Config params, double loss) {

@@ -6,12 +6,7 @@ namespace sweep::bench {
 namespace {
 
 ParameterSpec Uniform(const std::string& name, double lo, double hi) {
-  ParameterSpec p;
-  p.path = {name};
-  p.distribution = Distribution::kUniform;
-  p.min = lo;
-  p.max = hi;
-  return p;
+  return BoundedParameter(name, Distribution::kUniform, lo, hi);
 }
 
 SearchSpace Box(int d, double lo, double hi) {

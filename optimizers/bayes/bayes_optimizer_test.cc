@@ -9,15 +9,6 @@
 namespace sweep {
 namespace {
 
-ParameterSpec Param(std::string name, Distribution d, double min, double max) {
-  ParameterSpec p;
-  p.path = {std::move(name)};
-  p.distribution = d;
-  p.min = min;
-  p.max = max;
-  return p;
-}
-
 double Num(const Config& c, int i) { return c[i].second.as_number(); }
 
 double Branin(double x1, double x2) {
@@ -29,7 +20,7 @@ constexpr double kBraninMin = 0.39788735772973816;
 OptimizerOptions BraninOptions(std::uint64_t seed) {
   OptimizerOptions o;
   o.method = SearchMethod::kBayes;
-  o.space.parameters = {Param("x1", Distribution::kUniform, -5, 10), Param("x2", Distribution::kUniform, 0, 15)};
+  o.space.parameters = {BoundedParameter("x1", Distribution::kUniform, -5, 10), BoundedParameter("x2", Distribution::kUniform, 0, 15)};
   o.seed = seed;
   return o;
 }
@@ -70,7 +61,7 @@ TEST(BayesOptimizer, LeavesSecondaryBasinsOfSeparableFunctions) {
   constexpr double kMinimumPerCoordinate = -39.16616570377142;  // at x = -2.9035
   OptimizerOptions o;
   o.method = SearchMethod::kBayes;
-  for (int j = 0; j < kDims; ++j) o.space.parameters.push_back(Param("x" + std::to_string(j), Distribution::kUniform, -5, 5));
+  for (int j = 0; j < kDims; ++j) o.space.parameters.push_back(BoundedParameter("x" + std::to_string(j), Distribution::kUniform, -5, 5));
   const auto f = [](const Config& c) {
     double sum = 0;
     for (const auto& [name, value] : c) {
@@ -106,12 +97,12 @@ TEST(BayesOptimizer, IntegersCategoricalsAndQuantizedValuesStayInTheirSets) {
   OptimizerOptions o;
   o.method = SearchMethod::kBayes;
   o.seed = 5;
-  ParameterSpec layers = Param("layers", Distribution::kIntUniform, 1, 6);
-  ParameterSpec act = Param("act", Distribution::kCategorical, 0, 0);
+  ParameterSpec layers = BoundedParameter("layers", Distribution::kIntUniform, 1, 6);
+  ParameterSpec act = BoundedParameter("act", Distribution::kCategorical, 0, 0);
   act.values = {Value("relu"), Value("tanh"), Value("gelu")};
-  ParameterSpec q = Param("width", Distribution::kQUniform, 16, 256);
+  ParameterSpec q = BoundedParameter("width", Distribution::kQUniform, 16, 256);
   q.q = 16;
-  ParameterSpec lr = Param("lr", Distribution::kLogUniformValues, 1e-5, 1e-1);
+  ParameterSpec lr = BoundedParameter("lr", Distribution::kLogUniformValues, 1e-5, 1e-1);
   o.space.parameters = {layers, act, q, lr};
   const auto history = RunTrials(o, 30, [](const Config& c) {
     const double act_cost = c[1].second.as_string() == "gelu" ? 0.0 : 1.0;
@@ -235,7 +226,7 @@ TEST(BayesOptimizer, OnlyConstantsGiveTheConstantConfiguration) {
 
 TEST(FitParameterRelevance, RanksTheParameterThatMattersFirst) {
   OptimizerOptions o = BraninOptions(14);
-  o.space.parameters.push_back(Param("noise", Distribution::kUniform, 0, 1));
+  o.space.parameters.push_back(BoundedParameter("noise", Distribution::kUniform, 0, 1));
   std::vector<TrialObservation> history;
   for (int i = 0; i < 40; ++i) {
     TrialObservation t;
