@@ -7,7 +7,6 @@
 //   3. 8 trials at once, 125,000 points each: points lost must be 0.
 // The controller's peak RSS (ru_maxrss) is taken after 1 and 3, before the
 // plain insert, which generates its rows on the fly and holds none.
-#include <sqlite3.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <string>
 
 #include "agents/trial_runner.h"
+#include "bench/common/plain_sqlite_insert.h"
 #include "optimizers/optimizer.h"
 #include "sweep/controller.h"
 #include "sweep/optimizer_setup.h"
@@ -43,39 +43,6 @@ double PeakRssMb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: kilobytes
-}
-
-void Exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) Die(err ? err : sql);
-}
-
-// The rows channel_flood logs, inserted in kBatch transactions.
-double PlainInsert(const fs::path& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) Die("open plain db");
-  Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-           "CREATE TABLE m (run INTEGER, key INTEGER, step INTEGER, time REAL, value REAL)");
-  sqlite3_stmt* ins = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO m VALUES (1, ?1, ?2, ?3, ?4)", -1, &ins, nullptr);
-  const auto t0 = std::chrono::steady_clock::now();
-  for (std::int64_t start = 0; start < kPoints; start += static_cast<std::int64_t>(kBatch)) {
-    Exec(db, "BEGIN IMMEDIATE");
-    const std::int64_t end = std::min<std::int64_t>(kPoints, start + static_cast<std::int64_t>(kBatch));
-    for (std::int64_t i = start; i < end; ++i) {
-      sqlite3_bind_int64(ins, 1, i % kKeys);
-      sqlite3_bind_int64(ins, 2, i / kKeys);
-      sqlite3_bind_double(ins, 3, 1.7e9 + static_cast<double>(i) * 1e-3);
-      sqlite3_bind_double(ins, 4, 1.0 / static_cast<double>(i + 1));
-      if (sqlite3_step(ins) != SQLITE_DONE) Die("plain insert");
-      sqlite3_reset(ins);
-    }
-    Exec(db, "COMMIT");
-  }
-  const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  sqlite3_finalize(ins);
-  sqlite3_close(db);
-  return t;
 }
 
 double CpuSeconds(int who) {
@@ -153,7 +120,12 @@ int main(int argc, char** argv) {
   const double rss_mb = PeakRssMb();
   fs::create_directories(root / "plain");
   const double plain_cpu0 = CpuSeconds(RUSAGE_SELF);
-  const double plain_s = PlainInsert(root / "plain" / "plain.db");
+  // The rows channel_flood logs.
+  const double plain_s = sweep::bench::PlainSqliteInsertSeconds(
+      root / "plain" / "plain.db", kPoints, kBatch, [](std::int64_t i) {
+        return sweep::bench::PlainRow{i % kKeys, i / kKeys, 1.7e9 + static_cast<double>(i) * 1e-3,
+                                      1.0 / static_cast<double>(i + 1)};
+      });
   const double plain_cpu = CpuSeconds(RUSAGE_SELF) - plain_cpu0;
 
   const double plain_rate = static_cast<double>(kPoints) / plain_s;

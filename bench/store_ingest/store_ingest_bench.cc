@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/plain_sqlite_insert.h"
 #include "tracking/store.h"
 
 namespace {
@@ -60,33 +61,6 @@ void Exec(sqlite3* db, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) Die(err ? err : sql);
 }
 
-double PlainInsert(const fs::path& path, const std::vector<MetricPoint>& pts) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) Die("open plain db");
-  Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-           "CREATE TABLE m (run INTEGER, key INTEGER, step INTEGER, time REAL, value REAL)");
-  sqlite3_stmt* ins = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO m VALUES (1, ?1, ?2, ?3, ?4)", -1, &ins, nullptr);
-  const double t = Seconds([&] {
-    for (std::size_t start = 0; start < pts.size(); start += kBatch) {
-      Exec(db, "BEGIN IMMEDIATE");
-      const std::size_t end = std::min(pts.size(), start + kBatch);
-      for (std::size_t i = start; i < end; ++i) {
-        sqlite3_bind_int64(ins, 1, static_cast<std::int64_t>(i % kKeys));
-        sqlite3_bind_int64(ins, 2, pts[i].step);
-        sqlite3_bind_double(ins, 3, pts[i].time);
-        sqlite3_bind_double(ins, 4, pts[i].value);
-        if (sqlite3_step(ins) != SQLITE_DONE) Die("plain insert");
-        sqlite3_reset(ins);
-      }
-      Exec(db, "COMMIT");
-    }
-  });
-  sqlite3_finalize(ins);
-  sqlite3_close(db);
-  return t;
-}
-
 std::unique_ptr<sweep::Store> Open(const fs::path& path) {
   auto store = sweep::OpenStore(path.string());
   if (!store.ok()) Die(store.error().message);
@@ -115,7 +89,11 @@ int main(int argc, char** argv) {
   for (int r = 0; r < kRepeats; ++r) {
     const fs::path dir = root / std::to_string(r);
     fs::create_directories(dir);
-    plain.push_back(PlainInsert(dir / "plain.db", pts));
+    plain.push_back(sweep::bench::PlainSqliteInsertSeconds(
+        dir / "plain.db", static_cast<std::int64_t>(pts.size()), kBatch, [&](std::int64_t i) {
+          const MetricPoint& p = pts[static_cast<std::size_t>(i)];
+          return sweep::bench::PlainRow{i % kKeys, p.step, p.time, p.value};
+        }));
 
     auto store = Open(dir / "sweep.db");
     sweep::SweepRecord s;
