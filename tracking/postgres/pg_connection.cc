@@ -58,10 +58,13 @@ long PgResult::affected() const {
   return (n && *n) ? std::strtol(n, nullptr, 10) : 0;
 }
 
-// The oldest server the schema works on: its change stamps use xid8 and
-// pg_current_xact_id() (pg_schema.cc), new in PostgreSQL 13 (PQserverVersion
-// encodes 13.0 as 130000).
-constexpr int kMinServerVersion = 130000;
+Status RequireServerVersion(int server_version, const std::string& server) {
+  if (server_version >= kMinServerVersion) return OkStatus();
+  // Refused at connection rather than by the first migration's SQL error,
+  // which names a function, not the cause.
+  return Error::InvalidInput("PostgreSQL " + std::to_string(server_version / 10000) + " at " + server +
+                             " is too old: the store needs PostgreSQL 13 or later");
+}
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url) {
   if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
@@ -75,13 +78,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url)
     PQfinish(conn);
     return e;
   }
-  if (PQserverVersion(conn) < kMinServerVersion) {
-    // Refused here rather than by the first migration's SQL error, which
-    // names a function, not the cause.
-    Error e = Error::InvalidInput("PostgreSQL " + std::to_string(PQserverVersion(conn) / 10000) + " at " +
-                                  Describe(conn) + " is too old: the store needs PostgreSQL 13 or later");
+  if (Status version = RequireServerVersion(PQserverVersion(conn), Describe(conn)); !version.ok()) {
     PQfinish(conn);
-    return e;
+    return version.error();
   }
   // CREATE ... IF NOT EXISTS and friends emit NOTICEs; they are not errors.
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);

@@ -44,6 +44,15 @@ class PgResult {
 // A statement parameter: text or SQL NULL.
 using Param = std::optional<std::string>;
 
+// The oldest server the schema works on: its change stamps use xid8 and
+// pg_current_xact_id() (pg_schema.cc), new in PostgreSQL 13 (libpq's
+// PQserverVersion encodes 13.0 as 130000).
+inline constexpr int kMinServerVersion = 130000;
+
+// kInvalidInput naming `server` and the version needed when
+// `server_version` (PQserverVersion's encoding) is older than 13.
+Status RequireServerVersion(int server_version, const std::string& server);
+
 class PgConnection {
  public:
   // Connects to `url` (postgresql:// or postgres://). On failure the error

@@ -26,6 +26,16 @@ TEST(PostgresStore, ConnectionFailureNamesServerButNotPassword) {
   EXPECT_EQ(r.error().message.find("s3cret"), std::string::npos) << r.error().message;
 }
 
+TEST(PostgresStore, ServersOlderThanThirteenAreRefusedByName) {
+  const Status old = pg::RequireServerVersion(120017, "127.0.0.1:5432/sweeps");
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(old.error().message.find("PostgreSQL 12 at 127.0.0.1:5432/sweeps"), std::string::npos) << old.error().message;
+  EXPECT_NE(old.error().message.find("13 or later"), std::string::npos) << old.error().message;
+  EXPECT_TRUE(pg::RequireServerVersion(130000, "h").ok());
+  EXPECT_TRUE(pg::RequireServerVersion(150010, "h").ok());
+}
+
 TEST(PostgresStore, RejectsOtherSchemes) {
   EXPECT_EQ(OpenPostgresStore("mysql://x@y/z").error().code, ErrorCode::kInvalidInput);
   EXPECT_TRUE(IsPostgresUrl("postgres://u@h/db"));
