@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agents/json_metric_value.h"
+#include "core/json_limits.h"
 
 namespace sweep {
 namespace {
@@ -94,6 +95,8 @@ std::vector<MetricPoint> MetricLineParser::Parse(std::string_view line, double n
 }
 
 std::vector<MetricPoint> MetricLineParser::ParseJson(std::string_view line, double now) {
+  // Free text, not a protocol: a line past the JSON limits is just not metrics.
+  if (!CheckJsonLimits(line, kMaxMetricLineBytes).ok()) return {};
   // Exceptions off: invalid JSON (or invalid UTF-8 inside strings) gives a discarded value.
   nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) doc = nlohmann::json::parse(QuoteNonFiniteJsonLiterals(line), nullptr, false);
