@@ -33,6 +33,19 @@ constexpr std::array<std::string_view, 8> kEarlyTerminateKeys = {"type", "min_it
                                                                  "eta",  "strict", "n_startup_trials", "warmup_steps"};
 // Hyperband's brackets shrink by eta each step; 1 would never shrink.
 constexpr std::int64_t kMinHyperbandEta = 2;
+// Counts of runs (run_cap, max_failures, ...): a billion is more than any
+// store holds, and keeps sums of counts far from overflowing.
+constexpr std::int64_t kMaxRunCount = 1'000'000'000;
+// Each retry reruns a whole trial; past this it is a loop, not a retry.
+constexpr std::int64_t kMaxRetries = 100;
+// More than any machine has; the GPU slots are counted one by one.
+constexpr std::int64_t kMaxGpusPerTrial = 1024;
+// Hyperband's bands are steps compared as doubles, exact up to 2^53 (the
+// early-stop rule's kMaxBand).
+constexpr std::int64_t kMaxHyperbandIter = std::int64_t{1} << 53;
+// With eta >= 2 each bracket at least halves max_iter (< 2^63): past 63
+// brackets there is nothing left to halve.
+constexpr std::int64_t kMaxHyperbandBrackets = 63;
 
 template <std::size_t N>
 bool Contains(const std::array<std::string_view, N>& keys, std::string_view key) {
@@ -76,7 +89,7 @@ class SpecReader {
         command = &v;
         Command(v, s.command);
       } else if (key == "run_cap") {
-        s.run_cap = spec::ReadInt(v, key, 1, d_);
+        s.run_cap = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "name") {
         if (auto t = spec::ReadText(v, key, d_)) s.name = *t;
       } else if (key == "description") {
@@ -90,13 +103,13 @@ class SpecReader {
       } else if (key == "max_runtime") {
         if (auto seconds = Duration(v, key)) s.max_runtime_seconds = *seconds;
       } else if (key == "retries") {
-        if (auto r = spec::ReadInt(v, key, 0, d_)) s.retries = *r;
+        if (auto r = spec::ReadInt(v, key, 0, kMaxRetries, d_)) s.retries = *r;
       } else if (key == "max_failures") {
-        s.max_failures = spec::ReadInt(v, key, 1, d_);
+        s.max_failures = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "max_consecutive_failures") {
-        s.max_consecutive_failures = spec::ReadInt(v, key, 1, d_);
+        s.max_consecutive_failures = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "gpus_per_trial") {
-        s.gpus_per_trial = spec::ReadInt(v, key, 1, d_);
+        s.gpus_per_trial = spec::ReadInt(v, key, 1, kMaxGpusPerTrial, d_);
       }
     }
     if (!method) d_.Error(root, "missing 'method' (grid, random or bayes)");
@@ -191,6 +204,7 @@ class SpecReader {
     }
     EarlyTerminateSpec et;
     bool has_type = false;
+    const YamlNode* max_iter_node = nullptr;
     for (const auto& [key, e] : spec::ReadMapEntries(v, d_)) {
       const YamlNode& n = *e.value;
       const std::string where = "early_terminate." + key;
@@ -205,11 +219,12 @@ class SpecReader {
           d_.Error(n, where + ": expected hyperband (W&B) or median, got '" + *t + "'");
         }
       } else if (key == "min_iter") {
-        et.min_iter = spec::ReadInt(n, where, 1, d_);
+        et.min_iter = spec::ReadInt(n, where, 1, kMaxHyperbandIter, d_);
       } else if (key == "max_iter") {
-        et.max_iter = spec::ReadInt(n, where, 1, d_);
+        max_iter_node = &n;
+        et.max_iter = spec::ReadInt(n, where, 1, kMaxHyperbandIter, d_);
       } else if (key == "s") {
-        et.s = spec::ReadInt(n, where, 1, d_);
+        et.s = spec::ReadInt(n, where, 1, kMaxHyperbandBrackets, d_);
       } else if (key == "eta") {
         if (auto x = spec::ReadInt(n, where, kMinHyperbandEta, d_)) et.eta = *x;
       } else if (key == "strict") {
@@ -221,6 +236,11 @@ class SpecReader {
       }
     }
     if (!has_type) d_.Error(v, "early_terminate: missing 'type' (hyperband or median)");
+    if (et.type == EarlyTerminateSpec::Type::kHyperband && et.max_iter && et.s && !et.min_iter &&
+        *et.max_iter < et.eta) {
+      d_.Error(*max_iter_node, "early_terminate.max_iter: must be at least eta (" + std::to_string(et.eta) +
+                                   ") for one bracket, got " + max_iter_node->text);
+    }
     if (et.type == EarlyTerminateSpec::Type::kHyperband && !et.min_iter && !(et.max_iter && et.s))
       d_.Error(v, "early_terminate: hyperband needs 'min_iter', or 'max_iter' with 's'");
     s.early_terminate = et;
@@ -267,7 +287,7 @@ SpecParseResult ParseSweepSpec(std::string_view text, const std::string& file_na
   } else {
     auto tree = spec::ParseYamlTree(text);
     if (auto* error = std::get_if<spec::YamlError>(&tree)) {
-      diagnostics.Error(error->line, error->column, "invalid YAML: " + error->message);
+      diagnostics.Error(error->line, error->column, error->message);
     } else {
       SpecReader(diagnostics, file_name).Read(*std::get<spec::YamlNodePtr>(tree), spec);
     }
