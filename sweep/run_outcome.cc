@@ -14,6 +14,8 @@ std::string WithStderr(std::string reason, const std::string& stderr_tail) {
 
 }  // namespace
 
+std::string ChannelLimitReason(const std::string& error) { return "broke the metric channel's limits: " + error; }
+
 std::string SignalName(int signal_number) {
   // sigabbrev_np is glibc >= 2.32 (Debian 12 ships 2.36).
   if (const char* abbrev = sigabbrev_np(signal_number)) return std::string("SIG") + abbrev;
@@ -50,6 +52,11 @@ RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricS
   if (exit.timed_out) {
     out.state = TrialState::kKilled;
     out.failure_reason = "exceeded its timeout";
+    return out;
+  }
+  if (!exit.channel_error.empty()) {
+    out.state = TrialState::kFailed;
+    out.failure_reason = ChannelLimitReason(exit.channel_error);
     return out;
   }
   if (exit.signal) {

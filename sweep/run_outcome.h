@@ -16,13 +16,17 @@ namespace sweep {
 enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime };
 
 // finished: exit 0 and the sweep metric reported (and finite);
-// failed:   non-zero exit, death by signal, could not start, the metric never
-//           reported, or a NaN/inf objective — the reason says which, with the
-//           last stderr lines;
+// failed:   non-zero exit, death by signal, could not start, a metric channel
+//           line past the protocol's limits, the metric never reported, or a
+//           NaN/inf objective — the reason says which, with the last stderr
+//           lines;
 // killed:   the user interrupted it or it ran past its timeout;
 // stopped:  early termination ended it (not a failure).
 RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricSpec& metric,
                         const std::map<std::string, MetricSummary>& summary, double ended_at);
+
+// The failure reason of a run whose channel broke a limit (`error` says which).
+std::string ChannelLimitReason(const std::string& error);
 
 // "SIGSEGV" for 11; "signal 64" for numbers without a name.
 std::string SignalName(int signal_number);

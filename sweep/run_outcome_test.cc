@@ -77,6 +77,17 @@ TEST(ClassifyExit, RequestsAndLimitsTakePrecedenceOverTheSignal) {
   EXPECT_EQ(out.failure_reason, "exceeded its timeout");
 }
 
+TEST(ClassifyExit, ChannelLimitErrorFailsEvenAfterExitZero) {
+  TrialExit exit;
+  exit.exit_code = 0;
+  exit.channel_error = "JSON nested deeper than 256 levels (at byte 274)";
+  auto out = ClassifyExit(exit, EndRequest::kNone, Loss(), Reported(0.5), 0);
+  EXPECT_EQ(out.state, TrialState::kFailed);
+  EXPECT_EQ(out.failure_reason, "broke the metric channel's limits: JSON nested deeper than 256 levels (at byte 274)");
+  // Asked-for ends still say what was asked.
+  EXPECT_EQ(ClassifyExit(exit, EndRequest::kUserInterrupt, Loss(), {}, 0).state, TrialState::kKilled);
+}
+
 TEST(ClassifyExit, LaunchErrorFails) {
   TrialExit exit;
   exit.launch_error = "no such file: train.py";

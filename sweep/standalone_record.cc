@@ -1,13 +1,17 @@
 #include "sweep/standalone_record.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 #include "agents/host/sha256.h"
+#include "agents/line_splitter.h"
 #include "core/value_json.h"
 #include "sweep/channel_tags.h"
 #include "sweep/clock.h"
+#include "sweep/run_outcome.h"
 
 namespace sweep {
 namespace {
@@ -15,12 +19,45 @@ namespace {
 // Artifacts land here inside the run's folder, as in a sweep (PROTOCOL.md).
 constexpr const char* kArtifactsDir = "artifacts";
 
-void Flatten(const std::string& prefix, const Value& value, Config& out) {
-  if (value.is_map()) {
-    for (const auto& [key, child] : value.as_map()) Flatten(prefix.empty() ? key : prefix + "." + key, child, out);
-    return;
+// Bytes read from stdin at a time at most; lines are split from these
+// chunks, so a line is never held past kMaxChannelLineBytes.
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+
+// A NUL byte (JSON "\u0000") in a name or a text value: PostgreSQL text
+// cannot hold one and C strings end there, so it would be cut or refused
+// later, depending on the store. Refused here instead, by name.
+Status CheckNoNul(const std::string& name, const Value& value) {
+  auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+  if (has_nul(name)) return Error::InvalidInput("a configuration key contains a NUL character (\\u0000)");
+  if (value.is_string() && has_nul(value.as_string()))
+    return Error::InvalidInput("configuration value '" + name + "' contains a NUL character (\\u0000)");
+  if (value.is_list()) {
+    for (const auto& item : value.as_list())
+      if (auto status = CheckNoNul(name, item); !status.ok()) return status;
   }
+  if (value.is_map()) {
+    for (const auto& [key, item] : value.as_map())
+      if (auto status = CheckNoNul(name + "." + key, item); !status.ok()) return status;
+  }
+  return OkStatus();
+}
+
+// Nested objects become dotted names; two paths reaching the same name
+// ({"a.b": 1, "a": {"b": 2}}) are an error, never two rows of one name.
+Status Flatten(const std::string& prefix, const Value& value, Config& out, std::set<std::string>& seen) {
+  if (value.is_map()) {
+    for (const auto& [key, child] : value.as_map()) {
+      if (auto status = Flatten(prefix.empty() ? key : prefix + "." + key, child, out, seen); !status.ok())
+        return status;
+    }
+    return OkStatus();
+  }
+  if (auto status = CheckNoNul(prefix, value); !status.ok()) return status;
+  if (!seen.insert(prefix).second)
+    return Error::InvalidInput("configuration key '" + prefix +
+                               "' is given twice once nested objects are flattened to dotted names");
   out.emplace_back(prefix, value);
+  return OkStatus();
 }
 
 // `name` with empty, "." and ".." components dropped: an artifact can never
@@ -64,11 +101,12 @@ Result<SweepRecord> ProjectSweep(Store& store, const std::string& project) {
 }  // namespace
 
 Result<Config> ConfigFromJsonObject(std::string_view json) {
-  auto parsed = ParseJson(json);
+  auto parsed = ParseJson(json, kMaxChannelLineBytes);
   if (!parsed.ok()) return parsed.error();
   if (!parsed->is_map()) return Error::InvalidInput("the configuration must be a JSON object");
   Config config;
-  Flatten("", *parsed, config);
+  std::set<std::string> seen;
+  if (auto status = Flatten("", *parsed, config, seen); !status.ok()) return status.error();
   return config;
 }
 
@@ -106,6 +144,7 @@ Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
   ChannelLine parsed = parser_.Parse(line, now);
   if (parsed.bad) {
     ++stats_.bad_lines;
+    if (limit_error_.empty()) limit_error_ = parsed.limit_error;
     return OkStatus();
   }
   if (!parsed.points.empty()) {
@@ -120,16 +159,29 @@ Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
 }
 
 Status StandaloneRecorder::Consume(std::istream& in) {
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.size() > kMaxChannelLineBytes) {
+  Status status = OkStatus();
+  LineSplitter lines(kMaxChannelLineBytes);
+  auto on_line = [&](std::string_view line, bool oversized) {
+    if (!status.ok()) return;
+    if (oversized) {
       ++stats_.bad_lines;
-      continue;
+      if (limit_error_.empty()) limit_error_ = OversizedChannelLineError();
+      return;
     }
-    const double now = NowSeconds();
-    if (auto status = HandleLine(line, now); !status.ok()) return status;
+    status = HandleLine(line, NowSeconds());
+  };
+  std::streambuf* source = in.rdbuf();
+  std::vector<char> chunk(kReadChunkBytes);
+  // sgetc waits for input (or EOF); then whatever arrived is handled at once,
+  // so a script's lines are recorded as it writes them.
+  while (status.ok() && source->sgetc() != std::char_traits<char>::eof()) {
+    const std::streamsize ready = std::max<std::streamsize>(1, source->in_avail());
+    const std::streamsize got =
+        source->sgetn(chunk.data(), std::min<std::streamsize>(ready, static_cast<std::streamsize>(chunk.size())));
+    lines.Feed(std::string_view(chunk.data(), static_cast<std::size_t>(got)), on_line);
   }
-  return OkStatus();
+  if (status.ok()) lines.Finish(on_line);
+  return status;
 }
 
 Status StandaloneRecorder::Flush() {
@@ -206,7 +258,11 @@ Status StandaloneRecorder::Finish(double now) {
   if (auto status = Flush(); !status.ok()) return status;
   RunOutcome outcome;
   outcome.ended_at = now;
-  if (finish_code_ && *finish_code_ == 0) {
+  if (!limit_error_.empty()) {
+    outcome.state = TrialState::kFailed;
+    outcome.exit_code = finish_code_;
+    outcome.failure_reason = ChannelLimitReason(limit_error_);
+  } else if (finish_code_ && *finish_code_ == 0) {
     outcome.state = TrialState::kFinished;
     outcome.exit_code = 0;
   } else if (finish_code_) {

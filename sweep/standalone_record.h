@@ -37,6 +37,9 @@ inline constexpr std::size_t kRecordFlushBatch = 8192;
 
 // A JSON object of parameters as a Config: typed values, nested objects
 // flattened to dotted names ("model": {"depth": 4} -> "model.depth" = 4).
+// kInvalidInput, saying what, for: not an object, JSON past the limits (a
+// channel line's size, kMaxJsonDepth), two keys that flatten to one name
+// ({"a.b": 1, "a": {"b": 2}}), a NUL character in a key or text value.
 Result<Config> ConfigFromJsonObject(std::string_view json);
 
 struct StandaloneRunOptions {
@@ -63,12 +66,15 @@ class StandaloneRecorder {
   static Result<StandaloneRecorder> Start(Store& store, const StandaloneRunOptions& options);
 
   // Handles one channel line. Errors are store failures only; a bad line or
-  // message is counted and skipped (the script's problem, never fatal).
+  // message is counted and skipped (the script's problem, never fatal). A
+  // line past the channel's limits (metric_channel.h) fails the run at Finish.
   Status HandleLine(std::string_view line, double now);
-  // Reads lines until EOF, then nothing else; call Finish afterwards.
+  // Reads lines until EOF, then nothing else; call Finish afterwards. Memory
+  // stays bounded whatever the input: a line is cut at kMaxChannelLineBytes.
   Status Consume(std::istream& in);
   // Flushes and writes the terminal state: finished if a finish message with
-  // exit_code 0 arrived, else failed with the reason.
+  // exit_code 0 arrived and no line broke the channel's limits, else failed
+  // with the reason.
   Status Finish(double now);
 
   const RunRecord& run() const { return run_; }
@@ -87,6 +93,7 @@ class StandaloneRecorder {
   MetricChannelParser parser_;
   std::vector<MetricPoint> pending_;
   std::optional<int> finish_code_;
+  std::string limit_error_;  // the first line past the channel's limits, why
   RecordStats stats_;
   std::vector<std::string> warnings_;
 };
