@@ -73,7 +73,7 @@ def _config_from_yaml(path):
 
 
 def init(project=None, entity=None, name=None, config=None, reinit=None, mode=None, tags=None,
-         notes=None, group=None, job_type=None, sync_tensorboard=None, **_ignored):
+         notes=None, group=None, job_type=None, sync_tensorboard=None, dir=None, **_ignored):
     """Start a run; sweep parameters override and lock the `config` defaults.
 
     Returns the active run unless reinit is true (then it is finished first).
@@ -88,6 +88,7 @@ def init(project=None, entity=None, name=None, config=None, reinit=None, mode=No
         config = _config_from_yaml(config)
     core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED)
     run = Run(core, entity=entity, tags=tags, notes=notes, group=group, job_type=job_type)
+    run._files_root = dir  # W&B's dir=: where the local wandb/ folder (media files) goes
     if sync_tensorboard and not tensorboard.is_patched():
         tensorboard.patch()
     if tensorboard.is_patched():

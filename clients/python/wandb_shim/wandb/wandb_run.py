@@ -28,6 +28,7 @@ class Run:
         self._summary_state = {}   # metric -> (count, running value)
         self._media_dir = None
         self._media_count = 0      # numbers the media files of this run
+        self._files_root = None    # init(dir=...): the folder holding wandb/ (default: the working folder)
         core.add_finish_hook(self._commit_pending)
 
     # Identity and state
@@ -167,7 +168,8 @@ class Run:
         if self._media_dir is None:
             # W&B keeps media under wandb/run-<id>/files/media; inside a sweep
             # the run folder already is the run's own.
-            base = self._core.dir or os.path.join(os.getcwd(), "wandb", "run-%s" % self.id, "files")
+            root = self._files_root or os.getcwd()
+            base = self._core.dir or os.path.join(root, "wandb", "run-%s" % self.id, "files")
             self._media_dir = os.path.join(base, "media")
             os.makedirs(self._media_dir, exist_ok=True)
         return self._media_dir
