@@ -102,10 +102,12 @@ void PrintSummary(Store& store, const SweepSpec& spec, const SweepRecord& sweep,
 
 Status CheckLaunchable(const SweepSpec& spec, const std::string& sweep_id) {
   if (!CommandUsesProgram(spec.command) || !spec.program.empty()) return OkStatus();
-  const std::string id = sweep_id.empty() ? "<sweep id>" : sweep_id;
+  const std::string in_process = sweep_id.empty()
+                                     ? "create it with `sweep create SPEC` and run it in-process with "
+                                       "wandb.agent(SWEEP_ID, function=train)"
+                                     : "run it in-process with wandb.agent(\"" + sweep_id + "\", function=train)";
   return Error::InvalidInput("the spec has no 'program' and its command runs ${program}, so there is nothing to "
-                             "launch: add program: (or a command: without ${program}), or run the sweep in-process "
-                             "with wandb.agent(\"" + id + "\", function=train)");
+                             "launch: add program: (or a command: without ${program}), or " + in_process);
 }
 
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,

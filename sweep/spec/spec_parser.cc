@@ -211,7 +211,9 @@ class SpecReader {
       const YamlNode& n = *e.value;
       const std::string where = "early_terminate." + key;
       if (!Contains(kEarlyTerminateKeys, key)) {
-        d_.Error(*e.key, spec::UnknownKeyMessage("early_terminate key", key, kEarlyTerminateKeys));
+        // W&B's hyperband_baseline_validate_and_fill deletes keys its schema
+        // does not allow "to maintain compatibility"; we warn and ignore them.
+        d_.Warning(*e.key, spec::UnknownKeyMessage("early_terminate key", key, kEarlyTerminateKeys) + " (ignored)");
       } else if (key == "type") {
         has_type = true;
         auto t = spec::ReadText(n, where, d_);

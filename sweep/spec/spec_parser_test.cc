@@ -162,6 +162,14 @@ TEST(SpecParser, UnknownTopLevelKeysAreWarningsOnly) {
   EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:4:1: warning: unknown top-level key 'RUN' (ignored)"));
 }
 
+TEST(SpecParser, UnknownEarlyTerminateKeysAreIgnoredAsWandbDoes) {
+  auto r = Parse("method: grid\nprogram: t.py\nmetric: {name: m}\nearly_terminate: {type: hyperband, min_iter: 1, "
+                 "etta: 2}\nparameters: {x: {values: [1, 2]}}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  EXPECT_TRUE(HasDiagnostic(
+      r, "spec.yaml:4:49: warning: unknown early_terminate key 'etta'; did you mean 'eta'? (ignored)"));
+}
+
 TEST(SpecParser, WandbSchemaKeysAreAccepted) {
   auto r = Parse("job: entity/project/job:v1\nimage_uri: img:latest\nscheduler: {num_workers: 2}\n"
                  "method: grid\nparameters: {x: {values: [1, 2]}}\n");
