@@ -1,5 +1,7 @@
 #include "sweep/spec/command_macros.h"
 
+#include <algorithm>
+
 #include "core/value_json.h"
 
 namespace sweep {
@@ -62,10 +64,37 @@ std::optional<std::string_view> WholeMacroName(std::string_view item) {
   return name;
 }
 
-// One entry per top-level key of the nested config, as W&B's agent sees the
-// run's config (a nested block arrives as one dict value).
+// The joint W&B's sweeps engine flattens nested parameter names with
+// (wandb/sweeps params.py HyperParameterSet.NESTING_DELIMITER); its order
+// decides the order of the re-nested config.
+constexpr std::string_view kWandbNestingDelimiter = ".wbnest[599c28ca25da].";
+
+// The run's config as W&B's agent receives it (HyperParameterSet.to_config):
+// flat parameters in the spec's order, then the nested ones re-nested in the
+// sorted order of their flattened names, so nested blocks follow every flat
+// parameter and their keys come sorted.
+Value WandbRunConfig(const SweepSpec& spec, const Config& config) {
+  Config ordered;
+  std::vector<std::pair<std::string, const std::pair<std::string, Value>*>> nested;
+  for (const auto& entry : config) {
+    const ParameterSpec* p = spec.space.find(entry.first);
+    if (p == nullptr || p->path.size() < 2) {
+      ordered.push_back(entry);
+      continue;
+    }
+    std::string flattened = p->path.front();
+    for (std::size_t i = 1; i < p->path.size(); ++i) flattened += std::string(kWandbNestingDelimiter) + p->path[i];
+    nested.emplace_back(std::move(flattened), &entry);
+  }
+  std::sort(nested.begin(), nested.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [flattened, entry] : nested) ordered.push_back(*entry);
+  return ToNestedConfig(spec.space, ordered);
+}
+
+// One entry per top-level key of the run's config, as W&B's agent sees it (a
+// nested block arrives as one dict value).
 void AppendArgs(ListMacro kind, const SweepSpec& spec, const Config& config, std::vector<std::string>& argv) {
-  const Value nested = ToNestedConfig(spec.space, config);
+  const Value nested = WandbRunConfig(spec, config);
   for (const auto& [name, value] : nested.as_map()) {
     if (kind == ListMacro::kArgsNoBooleanFlags && value.is_bool()) {
       if (value.as_bool()) argv.push_back("--" + name);
@@ -129,7 +158,7 @@ Result<std::vector<std::string>> ExpandCommand(const SweepSpec& spec, const Conf
           if (macro == "env") out += kEnvProgram;
           else if (macro == "interpreter") out += context.interpreter;
           else if (macro == "program") out += spec.program;
-          else if (macro == "args_json") out += ToJson(ToNestedConfig(spec.space, config));
+          else if (macro == "args_json") out += ToJson(WandbRunConfig(spec, config));
           else if (macro == "args_json_file") out += context.args_json_file;
           else {
             const std::string var(macro.substr(kEnvVarPrefix.size()));

@@ -114,6 +114,28 @@ TEST(ExpandCommand, NestedParametersAsWandbAgentPassesThem) {
                          "--optimizer={'lr': 0.001, 'nadam': {'beta': 0.9}}"}));
 }
 
+// W&B's HyperParameterSet.to_config re-nests the flattened names in sorted
+// order: flat parameters keep the spec's order and come first, nested blocks
+// follow, their keys sorted. Re-derived here with Python's sorted() over the
+// flattened names W&B builds.
+TEST(ExpandCommand, NestedOrderFollowsWandbsRenesting) {
+  auto r = spec_test::Parse(
+      "method: grid\nprogram: t.py\nparameters:\n  zeta:\n    parameters:\n      b: {value: 1}\n"
+      "      a: {value: 2}\n  epochs: {value: 3}\n  alpha:\n    parameters:\n      y: {value: 4}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  const Config config = {{"zeta.b", Value(1)}, {"zeta.a", Value(2)}, {"epochs", Value(3)}, {"alpha.y", Value(4)}};
+  // sorted(["zeta<D>b", "zeta<D>a", "alpha<D>y"]) = alpha<D>y, zeta<D>a, zeta<D>b.
+  auto argv = ExpandCommand(*r.spec, config, Context());
+  ASSERT_TRUE(argv.ok()) << argv.error().message;
+  EXPECT_EQ(*argv, (Argv{"/usr/bin/env", "python3.11", "t.py", "--epochs=3", "--alpha={'y': 4}",
+                         "--zeta={'a': 2, 'b': 1}"}));
+  SweepSpec json_spec = *r.spec;
+  json_spec.command = {"${args_json}"};
+  auto json = ExpandCommand(json_spec, config, Context());
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(*json, (Argv{R"({"epochs":3,"alpha":{"y":4},"zeta":{"a":2,"b":1}})"}));
+}
+
 TEST(ExpandCommand, BadMacrosAreErrors) {
   for (const char* item : {"${args", "--x=${args}", "--x=${argz}", "${envvar:}", "${}"}) {
     auto argv = ExpandCommand(SpecWith({item}), kConfig, Context());

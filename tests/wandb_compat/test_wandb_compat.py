@@ -27,16 +27,23 @@ def python_str(value):
     return str(value)
 
 
+# wandb/sweeps params.py HyperParameterSet: nested names are flattened with
+# this joint and re-nested by to_config() in sorted order.
+WANDB_NESTING_DELIMITER = ".wbnest[599c28ca25da]."
+
+
 def nested(params):
-    """The run's config as W&B holds it: `sweep runs --json` dotted names back into nested dicts."""
-    out = {}
-    for name, value in params.items():
-        *parents, leaf = name.split(".")
-        node = out
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return out
+    """The run's config as W&B's agent receives it (HyperParameterSet.to_config's _renest),
+    from the dotted names `sweep runs --json` prints."""
+    config = {name.replace(".", WANDB_NESTING_DELIMITER): value for name, value in params.items()}
+    for key in sorted(config.keys()):
+        if WANDB_NESTING_DELIMITER in key:
+            node = config
+            *parents, leaf = key.split(WANDB_NESTING_DELIMITER)
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = config.pop(key)
+    return config
 
 
 @unittest.skipUnless(SWEEP_BIN and os.access(SWEEP_BIN, os.X_OK), "needs SWEEP_BIN=<build>/bin/sweep")
