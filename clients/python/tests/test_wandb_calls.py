@@ -46,6 +46,7 @@ class SummaryConfigAndNameTest(unittest.TestCase):
             print(run.summary.best, wandb.summary["final"])
             run.name = "renamed"
             print(run.name, run.path.endswith("/run-42"), run.resumed, run.get_sweep_url())
+            assert run.save() == [] and wandb.save() == []  # W&B's cross-validation example saves without a glob
             items = vars(wandb.config)["_items"]
             print(sorted(items.items()))
             wandb.join()
@@ -145,6 +146,7 @@ class ImportsAndIntegrationsTest(unittest.TestCase):
             major, minor = (int(x) for x in wandb.__version__.split(".")[:2])
             assert (major, minor) >= (0, 12), wandb.__version__
             from wandb.sdk.wandb_run import Run
+            wandb.sdk.wandb_setup._setup(_reset=True)  # W&B's cross-validation example
             from wandb.errors import CommError, UsageError, Error
             from wandb.keras import WandbCallback
             from wandb.integration.keras import WandbMetricsLogger, WandbModelCheckpoint

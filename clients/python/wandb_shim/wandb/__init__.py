@@ -51,6 +51,7 @@ from ._agent import agent, controller, sweep  # noqa: E402,F401
 from .artifacts import Artifact  # noqa: E402  (needs the helpers above)
 from .media import Audio, Histogram, Html, Image, Media, Object3D, Table, Video, plot  # noqa: E402,F401
 from .wandb_run import Run  # noqa: E402
+from . import sdk  # noqa: E402,F401  (after Run: wandb.sdk.wandb_run re-exports it)
 
 MODE_DISABLED = "disabled"
 
@@ -114,7 +115,7 @@ def finish(exit_code=None, quiet=None):
         run.finish(exit_code=exit_code)
 
 
-def save(glob_str, base_path=None, policy="live"):
+def save(glob_str=None, base_path=None, policy="live"):
     return _active("save").save(glob_str, base_path=base_path, policy=policy)
 
 

@@ -186,8 +186,13 @@ class Run:
             self._core.log_artifact(path, name="%s/%s" % (artifact.name, entry_name))
         return artifact
 
-    def save(self, glob_str, base_path=None, policy="live"):
-        """Store the files matching `glob_str` now (W&B's policies all mean "at some point")."""
+    def save(self, glob_str=None, base_path=None, policy="live"):
+        """Store the files matching `glob_str` now (W&B's policies all mean "at some point").
+
+        Without a glob (W&B's cross-validation example calls run.save()) there is nothing to store.
+        """
+        if glob_str is None:
+            return []
         glob_str = str(glob_str)
         saved = []
         for path in sorted(glob.glob(glob_str, recursive=True)):
