@@ -110,7 +110,16 @@ Result<Config> ConfigFromJsonObject(std::string_view json) {
   return config;
 }
 
-Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const StandaloneRunOptions& options) {
+Result<RunRecord> ExistingOpenRun(Store& store, const std::string& id) {
+  auto run = store.GetRun(id);
+  if (!run.ok()) return run.error();
+  if (IsTerminal(run->state))
+    return Error::InvalidInput("run " + run->id + " has already ended (" + std::string(TrialStateName(run->state)) +
+                               ")");
+  return run;
+}
+
+Result<RunRecord> NewProjectRun(Store& store, const StandaloneRunOptions& options) {
   auto sweep = ProjectSweep(store, options.project);
   if (!sweep.ok()) return sweep.error();
   const Config params = options.params;
@@ -122,14 +131,21 @@ Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const Standal
       ClaimContext{options.host, options.agent_id, TrialState::kQueued});
   if (!claimed.ok()) return claimed.error();
   if (!claimed->has_value()) return Error::Internal("the store created no run");
-  RunRecord run = std::move(**claimed);
+  return std::move(**claimed);
+}
+
+Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const StandaloneRunOptions& options) {
+  auto opened = options.existing_run_id.empty() ? NewProjectRun(store, options)
+                                                : ExistingOpenRun(store, options.existing_run_id);
+  if (!opened.ok()) return opened.error();
+  RunRecord run = std::move(opened).value();
   run.run_dir = (options.runs_root / run.id).string();
   std::error_code ec;
   std::filesystem::create_directories(run.run_dir, ec);
   if (ec) return Error::Io("cannot create " + run.run_dir + ": " + ec.message());
   run.argv = options.argv;
   run.pid = options.pid;
-  run.started_at = run.created_at;
+  if (run.started_at == 0) run.started_at = run.created_at;
   if (auto status = store.MarkRunStarted(run.id, run.argv, run.pid, run.run_dir, run.started_at); !status.ok())
     return status.error();
   run.state = TrialState::kRunning;
@@ -197,6 +213,9 @@ Status StandaloneRecorder::HandleMessage(const ChannelMessage& message) {
     const Value* code = doc.ok() ? doc->find("exit_code") : nullptr;
     // A finish without a code is the client saying "done"; PROTOCOL.md makes exit_code optional.
     finish_code_ = code != nullptr && code->is_int() ? static_cast<int>(code->as_int()) : 0;
+    const Value* reason = doc.ok() ? doc->find("reason") : nullptr;
+    if (reason != nullptr && reason->is_string())
+      finish_reason_ = reason->as_string().substr(0, kMaxFinishReasonBytes);
     return OkStatus();
   }
   ChannelMessage to_tag = message;
@@ -268,7 +287,9 @@ Status StandaloneRecorder::Finish(double now) {
   } else if (finish_code_) {
     outcome.state = TrialState::kFailed;
     outcome.exit_code = *finish_code_;
-    outcome.failure_reason = "the script finished its run with exit code " + std::to_string(*finish_code_);
+    outcome.failure_reason = finish_reason_.empty()
+                                 ? "the script finished its run with exit code " + std::to_string(*finish_code_)
+                                 : finish_reason_;
   } else {
     outcome.state = TrialState::kFailed;
     outcome.failure_reason = "the stream ended without a finish message (the script crashed or was killed)";

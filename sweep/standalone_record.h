@@ -51,7 +51,15 @@ struct StandaloneRunOptions {
   std::string host;
   std::string agent_id;
   int pid = 0;                      // the process being tracked (the script)
+  // Record into this existing, not yet ended run (one `sweep ask` claimed for
+  // the wandb module's in-process agent) instead of creating one; `project`
+  // is then unused.
+  std::string existing_run_id;
 };
+
+// A finish message's "reason" (why an in-process run failed: the exception)
+// is kept up to this many bytes in the run's failure reason.
+inline constexpr std::size_t kMaxFinishReasonBytes = 2000;
 
 // Counters of what a recording did not store, for the command to report.
 struct RecordStats {
@@ -62,7 +70,8 @@ struct RecordStats {
 
 class StandaloneRecorder {
  public:
-  // Creates (or reuses) the project's sweep and a running run in it.
+  // Creates (or reuses) the project's sweep and a running run in it, or
+  // attaches to options.existing_run_id (kInvalidInput if it has ended).
   static Result<StandaloneRecorder> Start(Store& store, const StandaloneRunOptions& options);
 
   // Handles one channel line. Errors are store failures only; a bad line or
@@ -94,6 +103,7 @@ class StandaloneRecorder {
   std::vector<MetricPoint> pending_;
   std::optional<int> finish_code_;
   std::string limit_error_;  // the first line past the channel's limits, why
+  std::string finish_reason_;  // the finish message's "reason", bounded
   RecordStats stats_;
   std::vector<std::string> warnings_;
 };

@@ -19,6 +19,7 @@
 #include "sweep/controller.h"
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
+#include "sweep/spec/command_macros.h"
 
 namespace sweep::cli {
 
@@ -99,8 +100,19 @@ void PrintSummary(Store& store, const SweepSpec& spec, const SweepRecord& sweep,
 
 }  // namespace
 
+Status CheckLaunchable(const SweepSpec& spec, const std::string& sweep_id) {
+  if (!CommandUsesProgram(spec.command) || !spec.program.empty()) return OkStatus();
+  const std::string in_process = sweep_id.empty()
+                                     ? "create it with `sweep create SPEC` and run it in-process with "
+                                       "wandb.agent(SWEEP_ID, function=train)"
+                                     : "run it in-process with wandb.agent(\"" + sweep_id + "\", function=train)";
+  return Error::InvalidInput("the spec has no 'program' and its command runs ${program}, so there is nothing to "
+                             "launch: add program: (or a command: without ${program}), or " + in_process);
+}
+
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,
              const AgentFlags& flags) {
+  if (Status launchable = CheckLaunchable(spec, sweep.id); !launchable.ok()) return ReportError(launchable.error());
   if (flags.agents < 1) return ReportError(Error::InvalidInput("--agents must be at least 1"));
   auto optimizer = MakeOptimizer(OptimizerOptionsFor(spec, sweep.seed));
   if (!optimizer.ok()) return ReportError(optimizer.error());

@@ -33,6 +33,11 @@ struct AgentFlags {
 // --sample-interval and --no-wandb-shim.
 void AddAgentFlags(CLI::App& command, AgentFlags& flags);
 
+// kInvalidInput when the spec's command runs ${program} but it has none: such
+// a sweep (accepted, as W&B accepts it) is run in-process by
+// wandb.agent(id, function=...), not by launching trials.
+Status CheckLaunchable(const SweepSpec& spec, const std::string& sweep_id);
+
 // Runs trials of `sweep` until it ends, printing progress and a summary.
 // Returns the process exit code.
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,

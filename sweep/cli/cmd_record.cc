@@ -1,4 +1,4 @@
-// `sweep record --name NAME --config-json JSON [--project P]`: standalone
+// `sweep record --name NAME --config-json JSON [--project P] [--run ID]`: standalone
 // tracking for a script run by hand (clients/PROTOCOL.md). Reads the channel
 // protocol on stdin until EOF; the logic lives in sweep/standalone_record.h.
 #include <unistd.h>
@@ -18,6 +18,7 @@ struct RecordFlags {
   std::string name;
   std::string config_json = "{}";
   std::string project = kStandaloneProject;
+  std::string run;  // --run: an open run to record into (from `sweep ask`)
 };
 
 int Record(const RecordFlags& flags, const GlobalOptions& global) {
@@ -31,6 +32,7 @@ int Record(const RecordFlags& flags, const GlobalOptions& global) {
 
   StandaloneRunOptions options;
   options.project = flags.project;
+  options.existing_run_id = flags.run;
   options.name = flags.name;
   options.params = std::move(params).value();
   options.runs_root = std::filesystem::absolute(RunsRootFor(ResolveStorePath(global)));
@@ -68,6 +70,8 @@ void RegisterRecordCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--config-json", flags->config_json, "The run's configuration as a JSON object");
   cmd->add_option("--project", flags->project, "Sweep the run is filed under (created as a manual sweep)")
       ->capture_default_str();
+  cmd->add_option("--run", flags->run,
+                  "Record into this open run of a sweep (one `sweep ask` claimed) instead of a new one");
   AddStoreOption(*cmd, global);
   cmd->callback([flags, &global] {
     const int code = Record(*flags, global);

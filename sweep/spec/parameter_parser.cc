@@ -281,6 +281,10 @@ class BlockParser {
     if (allowed & kQ) {
       number("q", p.q);
       positive("q", p.q);
+      // W&B's schema fills q: 1.0 (a float) when q is absent.
+      const YamlNode* q = find("q");
+      const std::optional<Value> q_value = q ? ScalarValueOrNull(*q) : std::nullopt;
+      p.integer_q = q_value && q_value->is_int();
     }
     if (!ok) return;
     const std::string full = p.name();

@@ -24,8 +24,10 @@ constexpr std::array<std::string_view, 16> kTopLevelKeys = {
     "run_cap", "name",    "description",  "early_terminate", "seed",
     "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial",
     "max_runtime"};
-// W&B keys that configure W&B's servers, not the search: accepted, unused.
-constexpr std::array<std::string_view, 3> kIgnoredTopLevelKeys = {"project", "entity", "controller"};
+// Keys of W&B's sweep config schema (wandb/sweeps config/schema.json) that
+// configure W&B's servers or its launch jobs, not the search: accepted, unused.
+constexpr std::array<std::string_view, 9> kIgnoredTopLevelKeys = {
+    "project", "entity", "controller", "job", "image_uri", "apiVersion", "kind", "scheduler", "metrics"};
 constexpr std::array<std::string_view, 6> kMetricKeys = {"name", "goal", "target", "impute", "objective",
                                                          "exclude_failed"};
 constexpr std::array<std::string_view, 1> kIgnoredMetricKeys = {"impute_while_running"};
@@ -73,7 +75,9 @@ class SpecReader {
       if (Contains(kIgnoredTopLevelKeys, key)) {
         d_.Note(*e.key, "'" + key + "' is a W&B server setting; ignored here");
       } else if (!Contains(kTopLevelKeys, key)) {
-        d_.Error(*e.key, spec::UnknownKeyMessage("top-level key", key, kTopLevelKeys));
+        // W&B prints "malformed sweep config" for keys its schema does not
+        // know and still creates the sweep; so do we.
+        d_.Warning(*e.key, spec::UnknownKeyMessage("top-level key", key, kTopLevelKeys) + " (ignored)");
       } else if (key == "program") {
         program = &v;
         if (auto t = spec::ReadText(v, key, d_)) s.program = *t;
@@ -114,15 +118,20 @@ class SpecReader {
     }
     if (!method) d_.Error(root, "missing 'method' (grid, random or bayes)");
     if (!has_parameters) d_.Error(root, "missing 'parameters'");
+    if (!objective_given_ && s.method == SearchMethod::kBayes) s.metric.objective = MetricObjective::kBest;
     if (method && s.method == SearchMethod::kBayes && s.metric.name.empty())
       d_.Error(*method, "method bayes needs a metric to model: add metric: {name: ..., goal: ...}");
     if (CommandUsesProgram(s.command) && s.program.empty()) {
       if (program && program->is_scalar() && program->quoted)
         d_.Error(*program, "program: is empty, but the command runs ${program}");
       else if (!program)
-        d_.Error(command ? *command : root,
-                 command ? "the command uses ${program} but the spec has no 'program'"
-                         : "missing 'program' (the default command runs ${program})");
+        // W&B accepts it: such a sweep is run in-process by
+        // wandb.agent(sweep_id, function=...). `sweep run` refuses it.
+        d_.Note(command ? *command : root,
+                std::string(command ? "the command uses ${program} but the spec has no 'program'"
+                                    : "no 'program'") +
+                    ": run this sweep with wandb.agent(sweep_id, function=...) or `sweep ask`; "
+                    "`sweep run` needs a program");
     }
     if (program && !s.program.empty()) ProgramNote(*program, s.program);
   }
@@ -161,6 +170,7 @@ class SpecReader {
       } else if (key == "target") {
         m.target = spec::ReadNumber(n, where, d_);
       } else if (key == "objective") {
+        objective_given_ = true;
         auto t = spec::ReadText(n, where, d_);
         if (t && *t == "summary") m.objective = MetricObjective::kSummary;
         else if (t && *t == "best") m.objective = MetricObjective::kBest;
@@ -191,7 +201,13 @@ class SpecReader {
     for (const auto& item : v.items) {
       auto t = spec::ReadText(*item, "command", d_);
       if (!t) continue;
-      if (Status s = CheckCommandItem(*t); !s.ok()) d_.Error(*item, "command: " + s.error().message);
+      if (IsDroppedMacroItem(*t)) {
+        const std::string name = t->substr(2, t->size() - 3);
+        d_.Warning(*item, "command: " + spec::UnknownKeyMessage("macro", name, KnownMacroNames()) +
+                              "; the item is dropped, as W&B's agent drops it");
+      } else if (Status s = CheckCommandItem(*t); !s.ok()) {
+        d_.Error(*item, "command: " + s.error().message);
+      }
       out.push_back(*t);
     }
     if (v.items.empty()) d_.Error(v, "command: the list is empty (leave it out for the default command)");
@@ -209,7 +225,9 @@ class SpecReader {
       const YamlNode& n = *e.value;
       const std::string where = "early_terminate." + key;
       if (!Contains(kEarlyTerminateKeys, key)) {
-        d_.Error(*e.key, spec::UnknownKeyMessage("early_terminate key", key, kEarlyTerminateKeys));
+        // W&B's hyperband_baseline_validate_and_fill deletes keys its schema
+        // does not allow "to maintain compatibility"; we warn and ignore them.
+        d_.Warning(*e.key, spec::UnknownKeyMessage("early_terminate key", key, kEarlyTerminateKeys) + " (ignored)");
       } else if (key == "type") {
         has_type = true;
         auto t = spec::ReadText(n, where, d_);
@@ -273,6 +291,7 @@ class SpecReader {
 
   DiagnosticList& d_;
   std::string file_name_;
+  bool objective_given_ = false;  // metric.objective overrides the method's default
 };
 
 }  // namespace

@@ -127,8 +127,8 @@ def find_sweep_binary(environ):
     return shutil.which(DEFAULT_SWEEP_BIN, path=environ.get("PATH"))
 
 
-def open_record_channel(name, config_json, environ):
-    """Start `sweep record --name NAME --config-json JSON`; NullChannel (warned once) if impossible."""
+def open_record_channel(name, config_json, environ, run_id=None):
+    """Start `sweep record --name NAME --config-json JSON [--run ID]`; NullChannel (warned once) if impossible."""
     binary = find_sweep_binary(environ)
     if binary is None:
         warn_once("no-binary",
@@ -136,6 +136,8 @@ def open_record_channel(name, config_json, environ):
                   "logging is disabled for this run" % ENV_SWEEP_BIN)
         return NullChannel()
     argv = [binary, "record", "--name", name, "--config-json", config_json]
+    if run_id:
+        argv += ["--run", run_id]
     try:
         process = subprocess.Popen(argv, stdin=subprocess.PIPE, encoding="utf-8")
     except OSError as error:

@@ -16,19 +16,38 @@ ENV_SWEEP_ID = "SWEEP_ID"
 ENV_RUN_ID = "SWEEP_RUN_ID"
 ENV_PARAMS_FILE = "SWEEP_PARAMS_FILE"
 ENV_RUN_DIR = "SWEEP_RUN_DIR"
+# Set by the wandb module's in-process agent: record into this open run of a
+# sweep (`sweep record --run ID`) instead of a new standalone run.
+ENV_RECORD_RUN = "SWEEP_RECORD_RUN"
 # Length of the random id given to standalone runs (the store assigns the real one).
 STANDALONE_ID_CHARS = 8
 
 
 class Summary(ReadOnlyMapping):
-    """Dict-like final values of a run; every assignment sends a summary message."""
+    """Dict-like final values of a run; every assignment sends a summary message.
+
+    Keys are also attributes, as in W&B: `summary.best = 3` is
+    `summary["best"] = 3`.
+    """
 
     def __init__(self, send):
-        self._values = {}
-        self._send = send
+        object.__setattr__(self, "_values", {})
+        object.__setattr__(self, "_send", send)
 
     def __setitem__(self, key, value):
         self.update({key: value})
+
+    def __setattr__(self, key, value):
+        if key.startswith("_"):
+            object.__setattr__(self, key, value)
+        else:
+            self.update({key: value})
+
+    def __getattr__(self, key):
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError("summary has no key %r" % key) from None
 
     def update(self, values):
         values = {str(k): v for k, v in dict(values).items()}
@@ -74,10 +93,11 @@ class Run:
         sweep_params = _read_sweep_params(environ)
         fd = _channel.metrics_fd_from_env(environ)
         self.in_sweep = fd is not None
-        self.sweep_id = environ.get(ENV_SWEEP_ID) if self.in_sweep else None
-        self.id = environ.get(ENV_RUN_ID) if self.in_sweep else None
+        record_run = None if self.in_sweep else environ.get(ENV_RECORD_RUN)
+        self.sweep_id = environ.get(ENV_SWEEP_ID) if self.in_sweep or record_run else None
+        self.id = environ.get(ENV_RUN_ID) if self.in_sweep else record_run
         self.id = self.id or uuid.uuid4().hex[:STANDALONE_ID_CHARS]
-        self.name = name or (self.id if self.in_sweep else _default_name())
+        self.name = name or (self.id if self.in_sweep or record_run else _default_name())
         self.project = project
         run_dir = environ.get(ENV_RUN_DIR) if self.in_sweep else None
         self.dir = os.path.abspath(run_dir) if run_dir else None
@@ -85,7 +105,7 @@ class Run:
         if disabled:
             self._channel = _channel.NullChannel()
         elif fd is None:
-            self._channel = _channel.open_record_channel(self.name, encode_json(merged), environ)
+            self._channel = _channel.open_record_channel(self.name, encode_json(merged), environ, run_id=record_run)
         elif fd < 0:
             self._channel = _channel.NullChannel()
         else:
@@ -134,12 +154,18 @@ class Run:
         """Call `hook()` at the start of finish() (the W&B shim flushes uncommitted data there)."""
         self._finish_hooks.append(hook)
 
-    def finish(self, exit_code=0):
-        """Send the finish message and close the channel; later calls do nothing."""
+    def finish(self, exit_code=0, reason=None):
+        """Send the finish message and close the channel; later calls do nothing.
+
+        `reason` (why a failed run failed) becomes the run's failure reason.
+        """
         if self._finished:
             return
         for hook in self._finish_hooks:
             hook()
-        self._send({"t": "finish", "exit_code": int(exit_code)})
+        message = {"t": "finish", "exit_code": int(exit_code)}
+        if reason:
+            message["reason"] = str(reason)
+        self._send(message)
         self._finished = True
         self._channel.close()
