@@ -321,6 +321,12 @@ TEST(ConsoleEndToEnd, UnknownNamesAreErrorsWithDidYouMean) {
   EXPECT_EQ(grouped.exit_code, 0) << grouped.err;
   // Groups in order of their values (the grid ran x=2 first).
   EXPECT_LT(grouped.out.find("\n1 "), grouped.out.find("\n2 ")) << grouped.out;
+  // One column per parameter, the other metrics as columns (a pipe: no width limit to meet).
+  auto table = RunCli(dir.path(), {"runs", id});
+  EXPECT_EQ(table.exit_code, 0) << table.err;
+  const std::string header = table.out.substr(0, table.out.find('\n'));
+  EXPECT_EQ(header.rfind("ID        #  STATE     loss  x  DURATION  EXIT  acc  REASON", 0), 0u) << table.out;
+  EXPECT_EQ(header.find("PARAMS"), std::string::npos) << table.out;
   // diff leaves out env.command, which differs for every pair of runs, unless asked.
   auto diff = RunCli(dir.path(), {"diff", result.runs.at(0).id, result.runs.at(1).id});
   EXPECT_EQ(diff.exit_code, 0) << diff.err;

@@ -212,6 +212,78 @@ int ListSweeps(const InspectFlags& flags, const GlobalOptions& global) {
   return kExitOk;
 }
 
+// The default `sweep runs` table: one column per parameter, the sweep metric,
+// then the other metrics while the table fits the terminal (a pipe gets up to
+// kMaxOtherMetricColumns of them), and the failure reason last.
+constexpr std::size_t kMaxOtherMetricColumns = 8;
+// Room kept for the REASON column when deciding which metrics fit.
+constexpr std::size_t kReasonMinWidth = 24;
+
+void PrintRunsTable(const std::vector<review::RunRow>& rows, const std::map<std::string, const RunRecord*>& by_id,
+                    const MetricSpec& metric) {
+  std::vector<std::string> params, others;
+  std::set<std::string> other_set;
+  for (const auto& row : rows) {
+    for (const auto& [name, value] : row.params)
+      if (std::find(params.begin(), params.end(), name) == params.end()) params.push_back(name);
+    for (const auto& [name, value] : row.metrics)
+      if (name != metric.name && !HasPrefix(name, "system/")) other_set.insert(name);
+  }
+  others.assign(other_set.begin(), other_set.end());
+  auto cell = [](const Value* v) {
+    if (v == nullptr || v->is_null()) return std::string("-");
+    return v->is_double() ? FormatMetric(v->as_double()) : FormatPythonArg(*v);
+  };
+  auto metric_cell = [](const review::RunRow& row, const std::string& name) {
+    auto value = review::FindMetric(row, name);
+    return value ? FormatMetric(*value) : std::string("-");
+  };
+  // Widths decide how many of the other metrics fit.
+  std::vector<std::string> header{"ID", "#", "STATE", metric.name.empty() ? "METRIC" : metric.name};
+  header.insert(header.end(), params.begin(), params.end());
+  header.insert(header.end(), {"DURATION", "EXIT"});
+  header.insert(header.end(), others.begin(), others.end());
+  Table all(header);
+  for (const auto& row : rows) {
+    const RunRecord& run = *by_id.at(row.id);
+    const auto objective = ObjectiveOf(run, metric);
+    std::vector<std::string> cells{run.id, std::to_string(run.number), std::string(TrialStateName(run.state)),
+                                   objective ? FormatMetric(*objective) : "-"};
+    for (const auto& name : params) cells.push_back(cell(review::FindParam(row, name)));
+    cells.push_back(RunDuration(run));
+    cells.push_back(ExitText(run));
+    for (const auto& name : others) cells.push_back(metric_cell(row, name));
+    all.AddRow(std::move(cells));
+  }
+  const std::size_t fixed = header.size() - others.size();
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < fixed; ++i) width += all.ColumnWidth(i) + 2;
+  const auto columns = TerminalColumns(stdout);
+  std::size_t shown_others = 0;
+  while (shown_others < others.size() && shown_others < kMaxOtherMetricColumns) {
+    const std::size_t next = all.ColumnWidth(fixed + shown_others) + 2;
+    if (columns && width + next + kReasonMinWidth > *columns) break;
+    width += next;
+    ++shown_others;
+  }
+  header.resize(fixed + shown_others);
+  header.push_back("REASON");
+  Table table(header);
+  for (const auto& row : rows) {
+    const RunRecord& run = *by_id.at(row.id);
+    std::vector<std::string> cells{run.id, std::to_string(run.number), std::string(TrialStateName(run.state))};
+    const auto objective = ObjectiveOf(run, metric);
+    cells.push_back(objective ? FormatMetric(*objective) : "-");
+    for (const auto& name : params) cells.push_back(cell(review::FindParam(row, name)));
+    cells.push_back(RunDuration(run));
+    cells.push_back(ExitText(run));
+    for (std::size_t i = 0; i < shown_others; ++i) cells.push_back(metric_cell(row, others[i]));
+    cells.push_back(FailureHeadline(run.failure_reason));
+    table.AddRow(std::move(cells));
+  }
+  table.Print(stdout);
+}
+
 int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
@@ -265,16 +337,7 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
     table.Print(stdout);
     return kExitOk;
   }
-  Table table({"ID", "#", "STATE", metric.name.empty() ? "METRIC" : metric.name, "PARAMS", "DURATION", "EXIT", "REASON"});
-  for (const auto& row : *rows) {
-    const RunRecord& run = *by_id.at(row.id);
-    const auto objective = ObjectiveOf(run, metric);
-    const std::string reason = FailureHeadline(run.failure_reason);
-    table.AddRow({run.id, std::to_string(run.number), std::string(TrialStateName(run.state)),
-                  objective ? FormatMetric(*objective) : "-", FormatParams(run.params), RunDuration(run), ExitText(run),
-                  reason.empty() ? "" : reason});
-  }
-  table.Print(stdout);
+  PrintRunsTable(*rows, by_id, metric);
   return kExitOk;
 }
 

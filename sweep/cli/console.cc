@@ -19,7 +19,10 @@ constexpr std::size_t kMaxCellWidth = 60;
 
 std::string Clip(const std::string& s) { return FitWidth(TerminalSafe(s), kMaxCellWidth); }
 
-// Columns of the terminal `out` is, or nullopt when it is not one.
+
+
+}  // namespace
+
 std::optional<std::size_t> TerminalColumns(std::FILE* out) {
   if (isatty(fileno(out)) != 1) return std::nullopt;
   winsize size{};
@@ -27,7 +30,12 @@ std::optional<std::size_t> TerminalColumns(std::FILE* out) {
   return size.ws_col;
 }
 
-}  // namespace
+std::size_t Table::ColumnWidth(std::size_t column) const {
+  std::size_t width = column < header_.size() ? DisplayWidth(Clip(header_[column])) : 0;
+  for (const auto& row : rows_)
+    if (column < row.size()) width = std::max(width, DisplayWidth(Clip(row[column])));
+  return width;
+}
 
 void Table::Print(std::FILE* out) const {
   std::vector<std::size_t> widths(header_.size(), 0);

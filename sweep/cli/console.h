@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,16 @@ class Table {
   // Every cell is printed through TerminalSafe (terminal_text.h): cells hold
   // params, tags and reasons a trial or a spec wrote.
   void Print(std::FILE* out) const;
+  // Columns a column takes (cells clipped as Print clips them).
+  std::size_t ColumnWidth(std::size_t column) const;
 
  private:
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// Columns of the terminal `out` is, or nullopt when it is not one.
+std::optional<std::size_t> TerminalColumns(std::FILE* out);
 
 // 6 significant digits, the way people read metrics; "-" for nothing.
 std::string FormatMetric(double value);

@@ -1,8 +1,5 @@
 #include "sweep/cli/live_view.h"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -28,12 +25,6 @@ constexpr const char* kClearToEnd = "\r\x1b[J";
 constexpr const char* kBeginSynchronized = "\x1b[?2026h";
 constexpr const char* kEndSynchronized = "\x1b[?2026l";
 
-int TerminalColumns(std::FILE* out) {
-  winsize size{};
-  if (ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-  return kDefaultTerminalWidth;
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point then, std::chrono::steady_clock::time_point now) {
   return std::chrono::duration<double>(now - then).count();
 }
@@ -48,7 +39,9 @@ LiveView::LiveView(Store& store, std::string sweep_id, MetricSpec metric, SweepP
       options_(std::move(options)) {
   if (!options_.terminal_width) {
     std::FILE* out = options_.out;
-    options_.terminal_width = [out] { return TerminalColumns(out); };
+    options_.terminal_width = [out] {
+      return static_cast<int>(TerminalColumns(out).value_or(kDefaultTerminalWidth));
+    };
   }
   started_ = last_draw_ = last_status_ = last_refresh_ = options_.clock->SteadyNow();
   RefreshTally();
