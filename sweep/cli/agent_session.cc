@@ -159,6 +159,20 @@ void PrintSummary(std::FILE* out, const SweepSpec& spec, const SweepRecord& swee
   std::fflush(out);
 }
 
+// The sweep's state once this agent stops, as far as this agent can tell.
+Status RecordSweepEnd(Store& store, const SweepRecord& sweep, SweepEnd end, const AgentFlags& flags) {
+  // A cancelled sweep ends its agents like an interrupt: the sweep stays stopped.
+  const bool interrupted = end == SweepEnd::kInterrupted || end == SweepEnd::kCancelled;
+  const bool more_possible = end == SweepEnd::kCountReached;
+  const bool leave_state = interrupted && !flags.interrupt_stops_sweep;
+  if (more_possible || leave_state) return OkStatus();
+  SweepState state = SweepState::kFinished;
+  if (interrupted) state = SweepState::kStopped;
+  if (end == SweepEnd::kGaveUp) state = SweepState::kFailed;
+  if (end == SweepEnd::kMaxRuntime) state = SweepState::kStopped;  // `sweep resume` continues it
+  return store.SetSweepState(sweep.id, state);
+}
+
 }  // namespace
 
 Status CheckProgramExists(const SweepSpec& spec, const std::filesystem::path& working_dir) {
@@ -233,17 +247,8 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   }
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  // A cancelled sweep ends its agents like an interrupt: the sweep stays stopped.
   const bool interrupted = outcome->end == SweepEnd::kInterrupted || outcome->end == SweepEnd::kCancelled;
-  const bool more_possible = outcome->end == SweepEnd::kCountReached;
-  const bool leave_state = interrupted && !flags.interrupt_stops_sweep;
-  if (!more_possible && !leave_state) {
-    SweepState state = SweepState::kFinished;
-    if (interrupted) state = SweepState::kStopped;
-    if (outcome->end == SweepEnd::kGaveUp) state = SweepState::kFailed;
-    if (outcome->end == SweepEnd::kMaxRuntime) state = SweepState::kStopped;  // `sweep resume` continues it
-    if (auto status = store.SetSweepState(sweep.id, state); !status.ok()) return ReportError(status.error());
-  }
+  if (auto status = RecordSweepEnd(store, sweep, outcome->end, flags); !status.ok()) return ReportError(status.error());
   auto final_runs = store.ListRuns(sweep.id);
   const SweepTally tally = final_runs.ok() ? TallyRuns(*final_runs, spec.metric) : SweepTally{};
   PrintSummary(human, spec, sweep, *outcome, tally, wall_seconds);
