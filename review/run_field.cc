@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kMetricPrefix = "metric.";
 constexpr std::string_view kParamPrefix = "param.";
 
-constexpr std::array<std::pair<std::string_view, RunField::Kind>, 8> kPlainFields = {{
+constexpr std::array<std::pair<std::string_view, RunField::Kind>, 9> kPlainFields = {{
     {"state", RunField::Kind::kState},
     {"id", RunField::Kind::kId},
     {"number", RunField::Kind::kNumber},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<std::string_view, RunField::Kind>, 8> kPlainField
     {"created_at", RunField::Kind::kCreatedAt},
     {"started_at", RunField::Kind::kStartedAt},
     {"ended_at", RunField::Kind::kEndedAt},
+    {"reason", RunField::Kind::kReason},
 }};
 
 std::optional<Scalar> FromOptional(const std::optional<double>& d) {
@@ -72,6 +73,9 @@ std::optional<Scalar> Resolve(const RunField& field, const RunRow& row) {
       return FromOptional(row.started_at);
     case RunField::Kind::kEndedAt:
       return FromOptional(row.ended_at);
+    case RunField::Kind::kReason:
+      if (row.reason.empty()) return std::nullopt;
+      return Scalar(row.reason);
   }
   return std::nullopt;
 }

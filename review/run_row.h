@@ -26,6 +26,8 @@ struct RunRow {
   // Seconds since the Unix epoch; nullopt while unknown (e.g. not started).
   std::optional<double> created_at, started_at, ended_at;
   std::optional<int> exit_code;
+  // Why it did not finish, in one line (FailureHeadline); empty when it did.
+  std::string reason;
 };
 
 // The value of parameter `name`: an exact Config name first, else the longest

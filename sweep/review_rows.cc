@@ -8,6 +8,8 @@
 #include "review/run_sort.h"
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
+#include "sweep/run_outcome.h"
+#include "sweep/spec/nearest_key.h"
 
 // The Bayesian optimizer may be absent from a build (it arrives as its own
 // module); the GP relevance column appears only where it is compiled in.
@@ -36,6 +38,7 @@ review::RunRow ToRunRow(const RunRecord& run) {
   row.started_at = known(run.started_at);
   row.ended_at = known(run.ended_at);
   row.exit_code = run.exit_code;
+  row.reason = FailureHeadline(run.failure_reason);
   return row;
 }
 
@@ -53,10 +56,59 @@ review::Environment EnvironmentOf(const RunRecord& run) {
   return env;
 }
 
+namespace {
+
+// A metric or parameter no run has is a typo, not an empty result: an error
+// naming what the runs do have, with the nearest as a suggestion.
+Status CheckFieldsExist(const std::vector<review::RunRow>& rows, const std::vector<review::RunField>& fields,
+                        const char* flag) {
+  if (rows.empty()) return OkStatus();  // nothing to compare against
+  std::set<std::string> metrics, params;
+  for (const auto& row : rows) {
+    for (const auto& [name, value] : row.metrics) metrics.insert(name);
+    for (const auto& [name, value] : row.params) params.insert(name);
+  }
+  for (const auto& field : fields) {
+    const bool metric = field.kind == review::RunField::Kind::kMetric;
+    if (!metric && field.kind != review::RunField::Kind::kParam) continue;
+    const review::RunRow* with_it = nullptr;
+    for (const auto& row : rows) {
+      if (metric ? review::FindMetric(row, field.name).has_value() : review::FindParam(row, field.name) != nullptr) {
+        with_it = &row;
+        break;
+      }
+    }
+    if (with_it != nullptr) continue;
+    const auto& known = metric ? metrics : params;
+    std::vector<std::string_view> names(known.begin(), known.end());
+    std::string message = std::string(flag) + ": no run has the " + (metric ? "metric '" : "parameter '") +
+                          field.name + "'";
+    if (auto nearest = spec::NearestKey(field.name, names)) {
+      message += "; did you mean '" + std::string(metric ? "metric." : "param.") + *nearest + "'?";
+    } else if (!known.empty()) {
+      std::string list;
+      for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+      message += " (the runs have: " + list + ")";
+    }
+    return Error::InvalidInput(message);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<std::vector<review::RunRow>> ApplyRunQuery(std::vector<review::RunRow> rows, const RunQuery& query) {
+  if (!query.sort.empty()) {
+    auto sort = review::RunSort::Parse(query.sort);
+    if (!sort.ok()) return Error::InvalidInput("--sort: " + sort.error().message);
+    std::vector<review::RunField> fields;
+    for (const auto& key : sort->keys()) fields.push_back(key.field);
+    if (auto status = CheckFieldsExist(rows, fields, "--sort"); !status.ok()) return status.error();
+  }
   if (!query.filter.empty()) {
     auto filter = review::RunFilter::Parse(query.filter);
     if (!filter.ok()) return Error::InvalidInput("--filter: " + filter.error().message);
+    if (auto status = CheckFieldsExist(rows, filter->Fields(), "--filter"); !status.ok()) return status.error();
     std::erase_if(rows, [&](const review::RunRow& row) { return !filter->Matches(row); });
   }
   if (!query.sort.empty()) {

@@ -159,7 +159,7 @@ TEST_F(ReviewEndToEnd, BadFilterPointsAtTheColumnAndInjectionMatchesNothing) {
   EXPECT_EQ(bad_sort.exit_code, 2);
   EXPECT_NE(bad_sort.err.find("column"), std::string::npos) << bad_sort.err;
 
-  const CliResult inject = Cli({"runs", "linear", "--json", "--filter", "param.name = \"x'; DROP TABLE runs; --\""});
+  const CliResult inject = Cli({"runs", "linear", "--json", "--filter", "param.x1 = \"x'; DROP TABLE runs; --\""});
   ASSERT_EQ(inject.exit_code, 0) << inject.err;
   EXPECT_EQ(ParseJson(inject.out)->as_list().size(), 0u);
   const CliResult after = Cli({"runs", "linear", "--json"});

@@ -50,5 +50,6 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& options);
 void RegisterReportCommand(CLI::App& app, GlobalOptions& options);
 void RegisterRecordCommand(CLI::App& app, GlobalOptions& options);
 void RegisterSlurmCommands(CLI::App& app, GlobalOptions& options);
+void RegisterLogsCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

@@ -8,6 +8,7 @@
 
 #include "sweep/cli/agent_session.h"
 #include "sweep/cli/cli.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/clock.h"
 #include "sweep/standalone_record.h"
 
@@ -43,11 +44,12 @@ int Record(const RecordFlags& flags, const GlobalOptions& global) {
   auto recorder = StandaloneRecorder::Start(**store, options);
   if (!recorder.ok()) return ReportError(recorder.error());
   // The client reads nothing back; the id on stderr is for the person at the terminal.
-  std::fprintf(stderr, "sweep: recording run %s in project %s\n", recorder->run().id.c_str(), flags.project.c_str());
+  std::fprintf(stderr, "sweep: recording run %s in project %s\n", recorder->run().id.c_str(),
+               TerminalSafe(flags.project).c_str());
 
   std::ios::sync_with_stdio(false);
   Status consumed = recorder->Consume(std::cin);
-  for (const auto& warning : recorder->TakeWarnings()) std::fprintf(stderr, "sweep: warning: %s\n", warning.c_str());
+  for (const auto& warning : recorder->TakeWarnings()) std::fprintf(stderr, "sweep: warning: %s\n", TerminalSafe(warning).c_str());
   if (!consumed.ok()) {
     // Still try to close the run so it does not stay "running" forever.
     (void)recorder->Finish(NowSeconds());

@@ -284,9 +284,16 @@ class SpecReader {
       if (!fs::exists(path, ec)) d_.Note(at, "program '" + program + "' does not exist (yet)");
       return;
     }
+    // Trials run it relative to the working directory, as W&B's agent does,
+    // so that is where `sweep run` looks too.
+    if (fs::exists(path, ec)) return;
     const fs::path spec_dir = fs::path(file_name_).parent_path();
-    if (fs::exists(spec_dir / path, ec) || fs::exists(path, ec)) return;
-    d_.Note(at, "program '" + program + "' is not found next to the spec or in the current folder (yet)");
+    if (!spec_dir.empty() && fs::exists(spec_dir / path, ec)) {
+      d_.Note(at, "program '" + program + "' is next to the spec but not in the current folder, where trials run "
+                  "it (as W&B's agent does): run from " + spec_dir.string() + ", or give its path");
+      return;
+    }
+    d_.Note(at, "program '" + program + "' does not exist in the current folder, where trials run it (yet)");
   }
 
   DiagnosticList& d_;

@@ -242,18 +242,28 @@ TEST(SpecParser, CommandMacrosAreCheckedAtParseTime) {
 }
 
 TEST(SpecParser, MissingProgramFileGivesANoteOnly) {
+  // Trials run `program` relative to the working directory (W&B's agent
+  // does), so validate looks there, not next to the spec.
   const auto dir = std::filesystem::temp_directory_path() / "sweep_spec_test_program";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "present.py") << "print()\n";
   const std::string spec_path = (dir / "s.yaml").string();
-  auto present = ParseSweepSpec("method: grid\nprogram: present.py\nparameters: {x: {value: 1}}\n", spec_path);
-  ASSERT_TRUE(present.ok()) << spec_test::Dump(present);
-  EXPECT_TRUE(present.diagnostics.empty()) << spec_test::Dump(present);
+  auto absolute = ParseSweepSpec("method: grid\nprogram: " + (dir / "present.py").string() +
+                                     "\nparameters: {x: {value: 1}}\n",
+                                 spec_path);
+  ASSERT_TRUE(absolute.ok()) << spec_test::Dump(absolute);
+  EXPECT_TRUE(absolute.diagnostics.empty()) << spec_test::Dump(absolute);
+  auto beside_spec = ParseSweepSpec("method: grid\nprogram: present.py\nparameters: {x: {value: 1}}\n", spec_path);
+  ASSERT_TRUE(beside_spec.ok());
+  ASSERT_EQ(beside_spec.diagnostics.size(), 1u);
+  EXPECT_EQ(beside_spec.diagnostics[0].ToString(),
+            spec_path + ":2:10: note: program 'present.py' is next to the spec but not in the current folder, where "
+                        "trials run it (as W&B's agent does): run from " + dir.string() + ", or give its path");
   auto absent = ParseSweepSpec("method: grid\nprogram: absent.py\nparameters: {x: {value: 1}}\n", spec_path);
   ASSERT_TRUE(absent.ok());
   ASSERT_EQ(absent.diagnostics.size(), 1u);
   EXPECT_EQ(absent.diagnostics[0].ToString(),
-            spec_path + ":2:10: note: program 'absent.py' is not found next to the spec or in the current folder (yet)");
+            spec_path + ":2:10: note: program 'absent.py' does not exist in the current folder, where trials run it (yet)");
   std::filesystem::remove_all(dir);
 }
 
