@@ -1,0 +1,61 @@
+// Slice plots: the metric against each varying parameter, one small chart
+// per parameter; orange = the best 10% of finished runs.
+import { h } from '../dom.js';
+import { bestFraction, categories, displayValue, isNumericParam, resultOf } from '../model.js';
+import { drawPlot, emptyNote } from './plot.js';
+
+const BEST_FRACTION = 0.1;
+
+function sliceData(param, runs, top) {
+  const numeric = isNumericParam(param, runs);
+  const cats = numeric ? null : categories(param, runs);
+  const index = cats ? new Map(cats.map((c, i) => [c, i])) : null;
+  const pts = [];
+  for (const run of runs) {
+    const y = resultOf(run);
+    const v = (run.params || {})[param.name];
+    if (y === null || v === undefined || v === null) continue;
+    const x = numeric ? v : index.get(displayValue(v));
+    if (typeof x !== 'number' || !Number.isFinite(x)) continue;
+    pts.push({ x, y, top: top.has(run.id) });
+  }
+  pts.sort((a, b) => a.x - b.x);
+  return { pts, cats };
+}
+
+export function drawSlices(container, params, runs, sweep) {
+  container.textContent = '';
+  const top = bestFraction(runs, sweep.goal, BEST_FRACTION);
+  let drawn = 0;
+  for (const param of params) {
+    const el = h('div', { class: 'slice', dataset: { param: param.name } });
+    container.appendChild(h('div', { class: 'slice-cell' }, h('h3', { text: param.name }), el));
+    const { pts, cats } = sliceData(param, runs, top);
+    if (pts.length === 0) {
+      emptyNote(el, 'No finished run with this parameter yet.');
+      continue;
+    }
+    const logX = param.log && !cats && pts.every((p) => p.x > 0);
+    drawPlot(el, {
+      x: pts.map((p) => p.x),
+      xLabel: param.name,
+      yLabel: sweep.metric,
+      height: 200,
+      logX,
+      legend: false,
+      ...(cats
+        ? {
+            xRange: [-0.5, cats.length - 0.5],
+            xSplits: () => cats.map((c, i) => i),
+            xFormat: (v) => (Number.isInteger(v) && cats[v] !== undefined ? cats[v] : ''),
+          }
+        : {}),
+      series: [
+        { label: 'run', values: pts.map((p) => (p.top ? null : p.y)), color: '#1f77b4', points: true, line: false, pointSize: 4 },
+        { label: 'best 10%', values: pts.map((p) => (p.top ? p.y : null)), color: '#ff7f0e', points: true, line: false, pointSize: 6 },
+      ],
+    });
+    drawn += pts.length;
+  }
+  container.dataset.drawn = String(drawn);
+}
