@@ -20,7 +20,7 @@ constexpr std::size_t kDefaultParams = 10;
 constexpr std::size_t kDefaultSteps = 100;
 
 std::string SpecText(std::size_t params) {
-  std::string spec = "name: bench\nmethod: random\nmetric:\n  name: loss\n  goal: minimize\nparameters:\n";
+  std::string spec = "name: bench\nprogram: train.py\nmethod: random\nmetric:\n  name: loss\n  goal: minimize\nparameters:\n";
   for (std::size_t p = 0; p < params; ++p) {
     spec += "  p" + std::to_string(p) + ":\n    min: 0.0\n    max: 1.0\n";
   }

@@ -102,6 +102,7 @@ export function sweepPage(root, source, sweepId) {
   let curveIdsKey = '';
   let stop = () => {};
   let redrawTimer = null;
+  let lastRedraw = 0;
   let disposed = false;
 
   const table = new RunsTable(el.table, {
@@ -161,15 +162,19 @@ export function sweepPage(root, source, sweepId) {
     el.failures.dataset.drawn = String(runs.filter(isFailure).length || 1);
   }
 
+  // The header (state, counts, best) follows every change at once; the
+  // charts redraw on the first change and then at most every REDRAW_MS.
   function scheduleRedraw() {
+    root.querySelector('#header').replaceWith(header(doc));
     if (redrawTimer || disposed) return;
+    const wait = Math.max(0, lastRedraw + REDRAW_MS - Date.now());
     redrawTimer = setTimeout(() => {
       redrawTimer = null;
-      root.querySelector('#header').replaceWith(header(doc));
+      lastRedraw = Date.now();
       drawAll();
       drawCurvesNow(false).catch(() => {});
       refreshImportance(false).catch(() => {});
-    }, REDRAW_MS);
+    }, wait);
   }
 
   async function applyFilter() {
