@@ -48,6 +48,21 @@ std::size_t FinishedCount(const std::vector<RunRecord>& runs) {
       std::count_if(runs.begin(), runs.end(), [](const RunRecord& r) { return r.state == TrialState::kFinished; }));
 }
 
+// The finished runs importance is fitted on: all of them up to
+// kMaxImportanceRuns, else that many evenly spread over the sweep (the
+// forest's shares are stable long before; the fit's cost grows with runs).
+std::vector<RunRecord> ImportanceSample(const std::vector<RunRecord>& runs) {
+  std::vector<const RunRecord*> finished;
+  for (const RunRecord& run : runs)
+    if (run.state == TrialState::kFinished) finished.push_back(&run);
+  std::vector<RunRecord> out;
+  const std::size_t n = finished.size();
+  const std::size_t take = std::min(n, kMaxImportanceRuns);
+  out.reserve(take);
+  for (std::size_t i = 0; i < take; ++i) out.push_back(*finished[i * n / take]);
+  return out;
+}
+
 // Metric keys over the sweep's runs, the sweep metric first.
 Json MetricKeysJson(const std::vector<RunRecord>& runs, const std::string& objective) {
   std::set<std::string> keys;
@@ -102,6 +117,7 @@ Result<DashboardData::SweepCache*> DashboardData::Refresh(const std::string& swe
     auto record = store_->GetSweep(cache.record.id);
     if (record.ok()) cache.record = std::move(record).value();
   }
+  for (const RunRecord& run : changes->runs) cache.row_json.erase(run.id);
   if (cache.mark.empty()) {
     cache.runs.Replace(std::move(changes->runs));
   } else {
@@ -130,19 +146,28 @@ Result<std::string> DashboardData::SweepJson(const std::string& sweep_id) {
   std::lock_guard lock(mu_);
   auto cache = Refresh(sweep_id);
   if (!cache.ok()) return cache.error();
-  const SweepCache& c = **cache;
+  SweepCache& c = **cache;
   const MetricSpec metric = MetricOf(c.record);
-  Json runs = Json::array();
-  for (const RunRecord& run : c.runs.runs()) runs.push_back(RunRowJson(run, metric));
+  // The rows are the bulk of the page (10k runs: ~5 MB); each is serialized
+  // once and again only when its run changes.
+  std::string runs = "[";
+  for (const RunRecord& run : c.runs.runs()) {
+    auto [it, fresh] = c.row_json.try_emplace(run.id);
+    if (fresh) it->second = DumpJson(RunRowJson(run, metric));
+    if (runs.size() > 1) runs += ',';
+    runs += it->second;
+  }
+  runs += ']';
   Json summary = SweepSummaryJson(c.record, c.runs.runs());
   Json sweep = SweepDetailJson(c.record, c.spec ? &*c.spec : nullptr);
   sweep["counts"] = summary["counts"];
   sweep["best"] = summary["best"];
-  return DumpJson({{"sweep", sweep},
-                   {"params", c.spec ? ParamsJson(*c.spec) : Json::array()},
-                   {"runs", runs},
-                   {"metrics", MetricKeysJson(c.runs.runs(), metric.name)},
-                   {"mark", c.mark}});
+  std::string doc = DumpJson({{"sweep", sweep},
+                              {"params", c.spec ? ParamsJson(*c.spec) : Json::array()},
+                              {"metrics", MetricKeysJson(c.runs.runs(), metric.name)},
+                              {"mark", c.mark}});
+  doc.pop_back();  // the closing brace: the rows go in as the last member
+  return doc + ",\"runs\":" + runs + "}";
 }
 
 Result<SweepChanges> DashboardData::Changes(const std::string& sweep_id, const std::string& mark) {
@@ -178,21 +203,36 @@ Result<std::string> DashboardData::FilterJson(const std::string& sweep_id, const
 }
 
 Result<std::string> DashboardData::ImportanceJson(const std::string& sweep_id) {
-  std::lock_guard lock(mu_);
-  auto cache = Refresh(sweep_id);
-  if (!cache.ok()) return cache.error();
-  SweepCache& c = **cache;
-  const std::size_t finished = FinishedCount(c.runs.runs());
-  if (!c.importance_json.empty() && c.importance_finished == finished) return c.importance_json;
-  if (!c.spec) {
-    c.importance_json = DumpJson(dashboard::ImportanceJson(
-        Error::Internal("the spec stored with the sweep no longer parses"), {}));
-  } else {
-    auto report = SweepImportance(*c.spec, c.runs.runs(), "", {});
-    c.importance_json = DumpJson(dashboard::ImportanceJson(report, GpRelevance(*c.spec, c.runs.runs())));
+  std::optional<SweepSpec> spec;
+  std::vector<RunRecord> runs;
+  std::string id;
+  std::size_t finished = 0;
+  {
+    std::lock_guard lock(mu_);
+    auto cache = Refresh(sweep_id);
+    if (!cache.ok()) return cache.error();
+    SweepCache& c = **cache;
+    finished = FinishedCount(c.runs.runs());
+    if (!c.importance_json.empty() && c.importance_finished == finished) return c.importance_json;
+    spec = c.spec;
+    runs = ImportanceSample(c.runs.runs());
+    id = c.record.id;
   }
-  c.importance_finished = finished;
-  return c.importance_json;
+  // The forest is fitted without the lock, so live updates and other pages
+  // never wait for it.
+  std::string json;
+  if (!spec) {
+    json = DumpJson(dashboard::ImportanceJson(Error::Internal("the spec stored with the sweep no longer parses"), {}));
+  } else {
+    auto report = SweepImportance(*spec, runs, "", {});
+    json = DumpJson(dashboard::ImportanceJson(report, GpRelevance(*spec, runs)));
+  }
+  std::lock_guard lock(mu_);
+  if (auto it = sweeps_.find(id); it != sweeps_.end()) {
+    it->second.importance_json = json;
+    it->second.importance_finished = finished;
+  }
+  return json;
 }
 
 Result<std::string> DashboardData::CurvesJson(const std::string& sweep_id, const std::string& key,

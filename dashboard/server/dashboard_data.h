@@ -33,6 +33,9 @@ inline constexpr std::size_t kMaxSeriesPoints = 20'000;
 // A log request without an offset returns the file's last this many bytes,
 // and any request at most this many: a tail, not the whole file.
 inline constexpr std::uint64_t kLogChunkBytes = 64 * 1024;
+// Importance is fitted on at most this many finished runs (evenly spread
+// over the sweep), so a 10k-run sweep's page gets it in about a second.
+inline constexpr std::size_t kMaxImportanceRuns = 2000;
 // Curves the sweep page may ask for at once (the top runs, or a selection).
 inline constexpr std::size_t kMaxCurveRuns = 50;
 
@@ -62,7 +65,8 @@ class DashboardData {
   // language of `sweep runs --filter` (review::RunFilter); kInvalidInput
   // naming the problem for a bad expression.
   Result<std::string> FilterJson(const std::string& sweep_id, const std::string& filter);
-  // GET /api/sweeps/ID/importance: ImportanceJson over the finished runs.
+  // GET /api/sweeps/ID/importance: ImportanceJson over the finished runs
+  // (at most kMaxImportanceRuns of them); computed without holding the lock.
   Result<std::string> ImportanceJson(const std::string& sweep_id);
   // GET /api/sweeps/ID/curves: {key: {run id: {x, y}}} for metric `key` of
   // `run_ids` (at most kMaxCurveRuns), each downsampled to `points`.
@@ -89,6 +93,8 @@ class DashboardData {
     std::optional<SweepSpec> spec;  // nullopt when the stored text no longer parses
     std::string mark;
     ClaimHistory runs;
+    // RunRowJson text by run id, dropped when the run changes.
+    std::unordered_map<std::string, std::string> row_json;
     // ImportanceJson's answer, kept until the number of finished runs
     // changes: fitting the forest is the costliest thing the API does.
     std::string importance_json;

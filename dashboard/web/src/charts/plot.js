@@ -25,7 +25,7 @@ function tickValues(format) {
 // Draws a chart into `el` (emptied first) and keeps it as wide as `el`.
 // spec: {x: [numbers], series: [{label, values, color, dash, points, line}],
 //        xLabel, yLabel, logY, logX, height, xFormat, xRange, xSplits, yRange,
-//        xIntegers (whole-number ticks)}
+//        xIntegers (whole-number ticks), width (px; measured when absent)}
 // `points`: draw dots; `line`: draw the connecting line (default true).
 // Returns the uPlot instance; el.dataset.drawn = the finite values drawn.
 export function drawPlot(el, spec) {
@@ -37,7 +37,7 @@ export function drawPlot(el, spec) {
   el.textContent = '';
   const xFormat = spec.xFormat || formatNumber;
   const opts = {
-    width: widthOf(el),
+    width: spec.width || widthOf(el),
     height: spec.height || DEFAULT_HEIGHT,
     scales: {
       x: { time: false, distr: spec.logX ? 3 : 1, ...(spec.xRange ? { range: spec.xRange } : {}) },

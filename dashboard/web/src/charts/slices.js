@@ -27,13 +27,19 @@ export function drawSlices(container, params, runs, sweep) {
   container.textContent = '';
   const top = bestFraction(runs, sweep.goal, BEST_FRACTION);
   let drawn = 0;
-  for (const param of params) {
+  const cells = params.map((param) => {
     const el = h('div', { class: 'slice', dataset: { param: param.name } });
     container.appendChild(h('div', { class: 'slice-cell' }, h('h3', { text: param.name }), el));
+    return el;
+  });
+  // Every cell is as wide as the first: one layout, not one per chart.
+  const width = cells.length ? Math.floor(cells[0].getBoundingClientRect().width) || undefined : undefined;
+  params.forEach((param, i) => {
+    const el = cells[i];
     const { pts, cats } = sliceData(param, runs, top);
     if (pts.length === 0) {
       emptyNote(el, 'No finished run with this parameter yet.');
-      continue;
+      return;
     }
     const logX = param.log && !cats && pts.every((p) => p.x > 0);
     drawPlot(el, {
@@ -41,6 +47,7 @@ export function drawSlices(container, params, runs, sweep) {
       xLabel: param.name,
       yLabel: sweep.metric,
       height: 200,
+      width,
       logX,
       legend: false,
       ...(cats
@@ -56,6 +63,6 @@ export function drawSlices(container, params, runs, sweep) {
       ],
     });
     drawn += pts.length;
-  }
+  });
   container.dataset.drawn = String(drawn);
 }

@@ -12,6 +12,7 @@ import { better, displayValue, isFailure, mergeRuns, resultOf, toNumber, varying
 import { RunsTable } from '../runs_table.js';
 
 const REDRAW_MS = 400; // live redraws at most this often: well inside the 1 s budget
+const FRAME_MS = 20;
 const IMPORTANCE_REFRESH_MS = 10000; // the forest fit is the costliest request
 const TOP_CURVES = 10;
 const CURVE_POINTS = 800;
@@ -116,8 +117,9 @@ export function sweepPage(root, source, sweepId) {
     const key = el.curveKey.value || doc.sweep.metric;
     if (!key) return;
     const pool = selectedRuns().filter((r) => resultOf(r) !== null || r.state === 'stopped' || r.state === 'running');
-    const scored = pool.filter((r) => resultOf(r) !== null).sort((a, b) => (better(doc.sweep.goal, resultOf(a), resultOf(b)) ? -1 : 1));
-    const ids = scored.slice(0, TOP_CURVES).map((r) => r.id);
+    const scored = pool.map((r) => [resultOf(r), r.id]).filter(([v]) => v !== null);
+    scored.sort((a, b) => (better(doc.sweep.goal, a[0], b[0]) ? -1 : better(doc.sweep.goal, b[0], a[0]) ? 1 : 0));
+    const ids = scored.slice(0, TOP_CURVES).map(([, id]) => id);
     if (ids.length === 0) for (const r of pool.slice(-TOP_CURVES)) ids.push(r.id); // nothing finished yet: the latest
     for (const r of pool) if (r.state === 'stopped' && ids.length < 2 * TOP_CURVES && !ids.includes(r.id)) ids.push(r.id);
     const want = `${key}|${ids.join(',')}`;
@@ -167,7 +169,8 @@ export function sweepPage(root, source, sweepId) {
   function scheduleRedraw() {
     root.querySelector('#header').replaceWith(header(doc));
     if (redrawTimer || disposed) return;
-    const wait = Math.max(0, lastRedraw + REDRAW_MS - Date.now());
+    // At least a frame: the header is painted before the charts redraw.
+    const wait = Math.max(FRAME_MS, lastRedraw + REDRAW_MS - Date.now());
     redrawTimer = setTimeout(() => {
       redrawTimer = null;
       lastRedraw = Date.now();
