@@ -108,9 +108,14 @@ parameters:
                                stdout=open(os.path.join(work, "run.log"), "w"), stderr=subprocess.STDOUT)
         procs.append(run)
         store = os.path.join(work, ".sweep", "sweep.db")
+        # The dashboard opens the store read-only: wait until `sweep run`
+        # has created (and migrated) it and recorded the sweep.
         deadline = time.time() + WAIT_SECONDS
-        while not os.path.exists(store) and time.time() < deadline:
-            time.sleep(0.1)
+        while time.time() < deadline:
+            listed = subprocess.run([sweep_bin, "sweeps", "--store", store], capture_output=True, text=True)
+            if listed.returncode == 0 and "live" in listed.stdout:
+                break
+            time.sleep(0.2)
         ui = subprocess.Popen([sweep_bin, "ui", "--store", store, "--port", "0"], cwd=work,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         procs.append(ui)
