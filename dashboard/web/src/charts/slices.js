@@ -5,6 +5,8 @@ import { bestFraction, categories, displayValue, isNumericParam, resultOf } from
 import { drawPlot, emptyNote } from './plot.js';
 
 const BEST_FRACTION = 0.1;
+// The x range reaches this fraction of the data's span beyond each end.
+const X_PAD = 0.05;
 
 function sliceData(param, runs, top) {
   const numeric = isNumericParam(param, runs);
@@ -42,6 +44,13 @@ export function drawSlices(container, params, runs, sweep) {
       return;
     }
     const logX = param.log && !cats && pts.every((p) => p.x > 0);
+    // uPlot finds the points in view by binary search on x; with repeated x
+    // values (grid points) a range ending exactly on the data would lose
+    // some of them, so the range is padded past the first and last value.
+    const lo = pts[0].x;
+    const hi = pts[pts.length - 1].x;
+    const pad = logX ? Math.pow(hi / lo > 1 ? hi / lo : 10, X_PAD) : (hi - lo || Math.abs(hi) || 1) * X_PAD;
+    const numericRange = logX ? [lo / pad, hi * pad] : [lo - pad, hi + pad];
     drawPlot(el, {
       x: pts.map((p) => p.x),
       xLabel: param.name,
@@ -56,7 +65,7 @@ export function drawSlices(container, params, runs, sweep) {
             xSplits: () => cats.map((c, i) => i),
             xFormat: (v) => (Number.isInteger(v) && cats[v] !== undefined ? cats[v] : ''),
           }
-        : {}),
+        : { xRange: numericRange }),
       series: [
         { label: 'run', values: pts.map((p) => (p.top ? null : p.y)), color: '#1f77b4', points: true, line: false, pointSize: 4 },
         { label: 'best 10%', values: pts.map((p) => (p.top ? p.y : null)), color: '#ff7f0e', points: true, line: false, pointSize: 6 },
