@@ -1,4 +1,4 @@
-// The one adapter between tracking records and the review/report libraries:
+// The one adapter between tracking records and the review library:
 // RunRecord -> review::RunRow / Environment. review/ never links the store,
 // so every command (and the dashboard) that reviews a sweep goes through here.
 #pragma once
