@@ -1,14 +1,12 @@
-// `sweep report`: the self-contained HTML report of a sweep. The store ->
-// ReportData conversion is sweep/review_rows; this file only writes the file.
+// `sweep report`: the one-file HTML report of a sweep, a snapshot of the
+// dashboard's front-end with the data embedded (dashboard/server/snapshot.h).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-#include "review/report/html_report.h"
+#include "dashboard/server/snapshot.h"
 #include "sweep/cli/cli.h"
-#include "sweep/cli/stored_sweep.h"
 #include "sweep/clock.h"
-#include "sweep/review_rows.h"
 
 namespace sweep::cli {
 namespace {
@@ -21,19 +19,19 @@ struct ReportFlags {
 int WriteReport(const ReportFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = LoadStoredSweep(**store, flags.sweep);
-  if (!sweep.ok()) return ReportError(sweep.error());
-  auto data = BuildReportData(**store, sweep->record, sweep->spec, NowSeconds());
-  if (!data.ok()) return ReportError(data.error());
+  dashboard::DashboardData data(std::move(store).value());
   std::ofstream out(flags.output, std::ios::binary);
   if (!out) return ReportError(Error::Io("cannot write " + flags.output));
-  if (auto st = report::WriteHtmlReport(*data, out); !st.ok()) return ReportError(st.error());
+  if (auto st = dashboard::WriteSweepReport(data, flags.sweep, NowSeconds(), out); !st.ok()) {
+    out.close();
+    std::filesystem::remove(flags.output);
+    return ReportError(st.error());
+  }
   out.close();
   if (!out) return ReportError(Error::Io("writing " + flags.output + " failed"));
   std::error_code ec;
   const auto size = std::filesystem::file_size(flags.output, ec);
-  std::printf("wrote %s (%llu bytes, %zu runs)\n", flags.output.c_str(), static_cast<unsigned long long>(ec ? 0 : size),
-              data->runs.size());
+  std::printf("wrote %s (%llu bytes)\n", flags.output.c_str(), static_cast<unsigned long long>(ec ? 0 : size));
   return kExitOk;
 }
 
@@ -41,7 +39,8 @@ int WriteReport(const ReportFlags& flags, const GlobalOptions& global) {
 
 void RegisterReportCommand(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<ReportFlags>();
-  CLI::App* cmd = app.add_subcommand("report", "Write a self-contained HTML report of a sweep (charts, runs, importance)");
+  CLI::App* cmd = app.add_subcommand(
+      "report", "Write a sweep's dashboard as one self-contained HTML file (no server, no network needed to view it)");
   cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name")->required();
   cmd->add_option("-o,--output", flags->output, "HTML file to write")->capture_default_str();
   AddStoreOption(*cmd, global);

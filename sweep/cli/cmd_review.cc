@@ -41,8 +41,12 @@ std::string Bar(double share) {
   return bar;
 }
 
+// "–" (not computed: a categorical of strings has no order), as the
+// dashboard and the report show it.
+constexpr const char* kNotComputed = "\u2013";
+
 std::string SignedCorrelation(const std::optional<double>& rho) {
-  if (!rho) return "-";
+  if (!rho) return kNotComputed;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.3f", *rho);
   return buf;

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterAskTellCommands(app, options);
   sweep::cli::RegisterReviewCommands(app, options);
   sweep::cli::RegisterReportCommand(app, options);
+  sweep::cli::RegisterUiCommand(app, options);
   sweep::cli::RegisterRecordCommand(app, options);
   sweep::cli::RegisterSlurmCommands(app, options);
   sweep::cli::RegisterLogsCommand(app, options);
