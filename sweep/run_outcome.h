@@ -13,13 +13,17 @@
 namespace sweep {
 
 // Why the controller asked the trial to end, when it did.
-enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime };
+// kControllerError: the controller itself failed (the store refused a
+// write, the disk is full) and ends every trial; not the user's doing.
+enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime, kControllerError };
 
 // finished: exit 0 and the sweep metric reported (and finite);
 // failed:   non-zero exit, death by signal, could not start, the metric never
 //           reported, or a NaN/inf objective — the reason says which, with the
 //           last stderr lines;
 // killed:   the user interrupted it or it ran past its timeout;
+// crashed:  the controller failed and ended it (kControllerError): like a
+//           dead agent's run, its grid point runs again on resume;
 // stopped:  early termination ended it (not a failure).
 RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricSpec& metric,
                         const std::map<std::string, MetricSummary>& summary, double ended_at);
