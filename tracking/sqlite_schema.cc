@@ -202,6 +202,18 @@ Status CheckExisting(Database& db) {
   return OkStatus();
 }
 
+Status CheckReadOnlyUsable(Database& db) {
+  if (auto s = CheckExisting(db); !s.ok()) return s;
+  auto version = ReadPragma(db, "PRAGMA user_version");
+  if (!version.ok()) return Damaged(db, version.error());
+  if (*version != kSqliteSchemaVersion) {
+    return Error::Io("the store " + db.path() + " is read-only and has schema version " + std::to_string(*version) +
+                     " (this Sweep needs " + std::to_string(kSqliteSchemaVersion) +
+                     "): open it once where it can be written, to migrate it");
+  }
+  return OkStatus();
+}
+
 Status ConfigureAndMigrate(Database& db) {
   // WAL lets readers (sweep inspect) run beside writers; NORMAL sync is
   // crash-consistent in WAL mode and keeps commits off the fsync path.

@@ -25,6 +25,11 @@ Status CheckExisting(Database& db);
 // another application or a newer Sweep, which the user chose (kInvalidInput).
 Error DamagedDatabase(const std::string& path, const std::string& cause);
 
+// For a store that cannot be written (read-only filesystem or permissions):
+// CheckExisting, and the schema must be this build's, since a migration
+// cannot be applied.
+Status CheckReadOnlyUsable(Database& db);
+
 // Sets connection pragmas (WAL, foreign keys) and applies pending
 // migrations in one immediate transaction.
 Status ConfigureAndMigrate(Database& db);
