@@ -35,6 +35,7 @@
 #include "agents/line_splitter.h"
 #include "agents/metric_channel.h"
 #include "agents/metric_line_parser.h"
+#include "agents/trial_containment.h"
 #include "agents/trial_runner.h"
 
 namespace sweep {
@@ -52,10 +53,11 @@ constexpr std::size_t kReadChunkBytes = 64 * 1024;
 // the ingest rate (bench/channel_ingest). Best effort: a smaller limit or an
 // exhausted per-user pipe quota leaves the default.
 constexpr int kChannelPipeBytes = 1024 * 1024;
-// After a trial's main process exits, how long we keep reading pipes that a
-// left-over grandchild may still hold open before reporting the exit anyway.
-// Long enough for a reader to drain buffered output, short enough that a
-// daemonised helper cannot hold up the sweep.
+// After a trial's main process exits, the rest of its tree is killed
+// (trial_containment.h) and its pipes reach EOF at once. Only a process that
+// escaped containment (no cgroups, and a daemon neither in the trial's group
+// nor carrying its run id) can hold them open: the exit is reported after
+// this long anyway.
 constexpr std::chrono::seconds kOutputDrainLimit{5};
 // Handlers run by one Poll after the first event, so a flood of output from
 // busy trials cannot keep Poll from returning to the controller.
@@ -101,6 +103,7 @@ void MarkCloexecExcept(int keep) {
 struct ChildSetup : bp::extend::handler {
   int channel_fd;
   pid_t parent;
+  const char* cgroup_procs;     // the trial's cgroup.procs to join, or null
   const sigset_t* parent_mask;  // restored in the child before exec
 
   template <typename Executor>
@@ -112,6 +115,14 @@ struct ChildSetup : bp::extend::handler {
     default_action.sa_handler = SIG_DFL;
     for (int signal_number : {SIGCHLD, SIGINT, SIGTERM, SIGXFSZ}) ::sigaction(signal_number, &default_action, nullptr);
     ::sigprocmask(SIG_SETMASK, parent_mask, nullptr);
+    if (cgroup_procs != nullptr) {
+      // Joined before exec, so everything the trial starts is inside.
+      const int fd = ::open(cgroup_procs, O_WRONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        (void)::write(fd, "0", 1);
+        ::close(fd);
+      }
+    }
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // The controller may have died before prctl took effect.
@@ -191,6 +202,7 @@ class LocalRunner final : public TrialRunner {
         ::kill(-trial->pid, SIGKILL);
         ::waitpid(trial->pid, nullptr, 0);
       }
+      containment_.KillTree(id);
       trial->reported = true;  // handlers still queued must not report
       trial->out.close(ignored);
       trial->err.close(ignored);
@@ -269,10 +281,14 @@ class LocalRunner final : public TrialRunner {
       }
     }
     for (const TrialPtr& trial : exited) OnReaped(trial);
+    containment_.ReapOrphans();
   }
 
   void OnReaped(const TrialPtr& trial) {
     trial->timeout_timer.cancel();
+    // The trial is its leader: what it left running ends now, which also
+    // closes the pipes a background child held open.
+    containment_.KillTree(trial->run_id);
     if (trial->open_streams == 0) {
       Report(trial);
       return;
@@ -288,8 +304,8 @@ class LocalRunner final : public TrialRunner {
     trial->termination_started = true;
     ::kill(-trial->pid, SIGTERM);
     trial->kill_timer.expires_after(options_.kill_grace);
-    trial->kill_timer.async_wait([trial](const boost::system::error_code& ec) {
-      if (!ec && !trial->reported) ::kill(-trial->pid, SIGKILL);
+    trial->kill_timer.async_wait([this, trial](const boost::system::error_code& ec) {
+      if (!ec && !trial->reported) containment_.KillTree(trial->run_id);
     });
   }
 
@@ -386,8 +402,8 @@ class LocalRunner final : public TrialRunner {
       SplitLines(*trial, kind, {}, /*at_eof=*/true);
     }
     trial->reported = true;
-    // A terminated trial's helpers die with it even if the leader exited first.
-    if (trial->termination_started) ::kill(-trial->pid, SIGKILL);
+    containment_.KillTree(trial->run_id);
+    containment_.Finished(trial->run_id);
     boost::system::error_code ignored;
     trial->timeout_timer.cancel();
     trial->kill_timer.cancel();
@@ -421,6 +437,8 @@ class LocalRunner final : public TrialRunner {
 
   TrialEvents& events_;
   RunnerOptions options_;
+  // Before the io_context: outlives every trial and handler.
+  TrialContainment containment_;
   asio::io_context ioc_;
   asio::signal_set child_signals_;
   asio::signal_set interrupts_;
@@ -472,6 +490,7 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
   (void)::fcntl(channel_fds[0], F_SETPIPE_SZ, kChannelPipeBytes);
 
   bp::environment env = boost::this_process::environment();
+  env[kRunIdEnv] = request.run_id;  // the request may override it
   for (const auto& [name, value] : request.env) env[name] = value;
   env[kMetricsFdEnv] = std::to_string(channel_fds[1]);
   const char* path_env = std::getenv("PATH");
@@ -490,6 +509,7 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
 
   // vfork (what posix_spawn uses) is about twice as fast as fork for a large
   // controller. Signals stay blocked until the child has dropped our handlers.
+  const std::string cgroup_procs = containment_.Prepare(request.run_id);
   sigset_t all_signals;
   sigset_t parent_mask;
   ::sigfillset(&all_signals);
@@ -499,18 +519,20 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
   try {
     child = bp::child(bp::exe = program, bp::args = args, bp::std_in < bp::null, bp::std_out > trial->out,
                       bp::std_err > trial->err, bp::env = env, bp::start_dir = dir, bp::posix::use_vfork,
-                      ChildSetup{{}, channel_fds[1], ::getpid(), &parent_mask}, launch_error);
+                      ChildSetup{{}, channel_fds[1], ::getpid(), cgroup_procs.empty() ? nullptr : cgroup_procs.c_str(), &parent_mask}, launch_error);
     ::pthread_sigmask(SIG_SETMASK, &parent_mask, nullptr);
   } catch (const std::exception& e) {
     ::pthread_sigmask(SIG_SETMASK, &parent_mask, nullptr);
     ::close(channel_fds[0]);
     ::close(channel_fds[1]);
+    containment_.Finished(request.run_id);
     ReportLaunchError(request.run_id, std::string("cannot start ") + program + ": " + e.what());
     return OkStatus();
   }
   ::close(channel_fds[1]);
   if (launch_error || !child.valid()) {
     ::close(channel_fds[0]);
+    containment_.Finished(request.run_id);
     ReportLaunchError(request.run_id, "cannot start " + program + ": " + launch_error.message());
     return OkStatus();
   }
@@ -518,6 +540,7 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
   child.detach();  // we reap it ourselves on SIGCHLD
   // Also set from this side so a Terminate right after Launch finds the group.
   ::setpgid(trial->pid, trial->pid);
+  containment_.Started(request.run_id, trial->pid);
   trial->channel.assign(channel_fds[0]);
   trials_.emplace(request.run_id, trial);
 

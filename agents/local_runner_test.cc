@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "agents/marked_processes.h"
 #include "agents/recording_events.h"
 #include "agents/trial_runner.h"
 
@@ -384,5 +385,138 @@ TEST_F(LocalRunnerTest, TrialDiesWithASigkilledController) {
   EXPECT_TRUE(WaitGone(trial_pid, std::chrono::seconds(5)));
 }
 
+
+// A trial's whole process tree ends with it (trial_containment.h), with
+// cgroups where this machine allows them and with the subreaper fallback
+// (forced by SWEEP_NO_CGROUP). Leftovers are found by a marker in their argv.
+enum class Containment { kCgroup, kSubreaper };
+
+class ContainmentTest : public LocalRunnerTest, public ::testing::WithParamInterface<Containment> {
+ protected:
+  void SetUp() override {
+    LocalRunnerTest::SetUp();
+    if (GetParam() == Containment::kSubreaper) {
+      ASSERT_EQ(::setenv("SWEEP_NO_CGROUP", "1", 1), 0);
+    } else {
+      ASSERT_EQ(::unsetenv("SWEEP_NO_CGROUP"), 0);
+    }
+    marker_ = "sweep_containment_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : marker_) {
+      if (c == '/') c = '_';
+    }
+  }
+  void TearDown() override {
+    ::unsetenv("SWEEP_NO_CGROUP");
+    for (pid_t pid : testing::ProcessesWith(marker_)) ::kill(pid, SIGKILL);  // only after a failure
+    LocalRunnerTest::TearDown();
+  }
+
+  // Skips a cgroup case on a machine where the runner fell back.
+  bool InTrialCgroup(pid_t pid) {
+    return ReadFile("/proc/" + std::to_string(pid) + "/cgroup").find("/sweep-") != std::string::npos;
+  }
+
+  // A request whose processes see the marker (SpawnLeftoversCommand).
+  LaunchRequest Marked(const std::string& run_id, const std::string& script) {
+    LaunchRequest request = Request(run_id, {"sh", "-c", script});
+    request.env[testing::kLeftoverMarkerEnv] = marker_;
+    return request;
+  }
+
+  std::string marker_;
+};
+
+constexpr std::size_t kLeftovers = 3;  // SpawnLeftoversCommand's processes
+constexpr auto kLeftoverDeadline = std::chrono::seconds(10);
+
+TEST_P(ContainmentTest, LeftoversEndWithANormalExitWithoutTheDrainWait) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  const std::string script = testing::SpawnLeftoversCommand() + "echo done=1";
+  const auto started = Clock::now();
+  ASSERT_TRUE(runner->Launch(Marked("n", script)).ok());
+  RunAll(*runner);
+  const auto elapsed = Clock::now() - started;
+  EXPECT_EQ(events.exits["n"].exit_code, 0);
+  EXPECT_GE(events.points["n"].size(), 1u);
+  // The leftovers held stdout open; killing them ends it, so the exit is not
+  // held for the 5 s drain limit.
+  EXPECT_LT(elapsed, std::chrono::milliseconds(4000));
+  EXPECT_EQ(testing::SurvivorsAfter(marker_, kLeftoverDeadline), std::vector<pid_t>{});
+}
+
+TEST_P(ContainmentTest, TerminateAndTimeoutTakeTheLeftoversWithThem) {
+  RecordingEvents events;
+  RunnerOptions options;
+  options.kill_grace = milliseconds(200);
+  auto runner = MakeLocalRunner(events, options);
+  const std::string script = testing::SpawnLeftoversCommand() + "sleep 300";
+  ASSERT_TRUE(runner->Launch(Marked("t", script)).ok());
+  LaunchRequest timed = Marked("d", script);
+  timed.timeout = milliseconds(1500);
+  ASSERT_TRUE(runner->Launch(timed).ok());
+  const auto deadline = Clock::now() + kTrialDeadline;
+  while (events.points["t"].size() + events.points["d"].size() < 2 * kLeftovers && Clock::now() < deadline) {
+    runner->Poll(milliseconds(50));
+  }
+  ASSERT_EQ(events.points["t"].size() + events.points["d"].size(), 2 * kLeftovers);
+  if (GetParam() == Containment::kCgroup && !InTrialCgroup(events.pids["t"])) GTEST_SKIP() << "no usable cgroup v2";
+  runner->Terminate("t");
+  RunAll(*runner);
+  EXPECT_TRUE(events.exits["t"].terminated);
+  EXPECT_TRUE(events.exits["d"].timed_out);
+  EXPECT_EQ(testing::SurvivorsAfter(marker_, kLeftoverDeadline), std::vector<pid_t>{});
+}
+
+TEST_P(ContainmentTest, DestroyingTheRunnerTakesTheLeftoversWithIt) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  ASSERT_TRUE(runner->Launch(Marked("r", testing::SpawnLeftoversCommand() + "sleep 300")).ok());
+  const auto deadline = Clock::now() + kTrialDeadline;
+  while (events.points["r"].size() < kLeftovers && Clock::now() < deadline) runner->Poll(milliseconds(50));
+  ASSERT_EQ(events.points["r"].size(), kLeftovers) << ReadFile(dir_ / "r" / "stdout.log") << ReadFile(dir_ / "r" / "stderr.log");
+  runner.reset();
+  EXPECT_EQ(testing::SurvivorsAfter(marker_, kLeftoverDeadline), std::vector<pid_t>{});
+}
+
+// The controller's own death: its watchdog kills the trial's cgroup (or,
+// without cgroups, the trial's process group; daemons that left the group
+// are out of reach there, see trial_containment.h).
+TEST_P(ContainmentTest, SigkilledControllerTakesTheLeftoversWithIt) {
+  const bool cgroup = GetParam() == Containment::kCgroup;
+  const std::string script =
+      (cgroup ? testing::SpawnLeftoversCommand() : testing::MarkedSleeperCommand() + " & ") + "sleep 300";
+  const std::size_t expected = cgroup ? kLeftovers : 1;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t helper = ::fork();
+  ASSERT_GE(helper, 0);
+  if (helper == 0) {
+    ::close(fds[0]);
+    RecordingEvents events;
+    auto runner = MakeLocalRunner(events, RunnerOptions{});
+    if (!runner->Launch(Marked("c", script)).ok()) ::_exit(1);
+    while (events.points["c"].size() < expected) runner->Poll(milliseconds(100));
+    int pid = events.pids["c"];
+    if (::write(fds[1], &pid, sizeof pid) != sizeof pid) ::_exit(1);
+    for (;;) runner->Poll(milliseconds(100));
+  }
+  ::close(fds[1]);
+  int trial_pid = 0;
+  ASSERT_EQ(::read(fds[0], &trial_pid, sizeof trial_pid), static_cast<ssize_t>(sizeof trial_pid));
+  ::close(fds[0]);
+  const bool contained = InTrialCgroup(trial_pid);
+  ::kill(helper, SIGKILL);
+  ::waitpid(helper, nullptr, 0);
+  if (cgroup && !contained) GTEST_SKIP() << "no usable cgroup v2";
+  EXPECT_TRUE(WaitGone(trial_pid, std::chrono::seconds(10)));
+  EXPECT_EQ(testing::SurvivorsAfter(marker_, kLeftoverDeadline), std::vector<pid_t>{});
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, ContainmentTest, ::testing::Values(Containment::kCgroup, Containment::kSubreaper),
+                         [](const ::testing::TestParamInfo<Containment>& info) {
+                           return info.param == Containment::kCgroup ? "Cgroup" : "Subreaper";
+                         });
 }  // namespace
 }  // namespace sweep

@@ -24,6 +24,10 @@
 
 namespace sweep {
 
+// Every trial's environment names its run (LaunchRequest::run_id) here,
+// unless the request sets it; it also marks the trial's processes as its own.
+inline constexpr const char* kRunIdEnv = "SWEEP_RUN_ID";
+
 struct LaunchRequest {
   std::string run_id;
   // argv[0] is looked up on PATH when it has no '/'. Never run through a shell.
@@ -108,14 +112,20 @@ class TrialRunner {
 // Local subprocesses with Boost.Process/Asio (vfork + exec). Listens for
 // SIGINT/SIGTERM and SIGCHLD while it exists (default handling is restored on
 // destruction); at most one local runner may exist at a time. Each trial runs
-// in its own process group, inherits only stdio and the metric channel
-// (SWEEP_METRICS_FD, metric_channel.h), and gets PR_SET_PDEATHSIG SIGKILL,
-// which Linux ties to the launching *thread*: keep the runner on a thread that
-// lives as long as its trials. log_dir is created; stdout.log and stderr.log
-// are appended to. OnTrialExited comes once the process has exited and its
-// pipes reached EOF, or 5 s after the exit when a left-over grandchild holds
-// them open. Destroying the runner SIGKILLs the process groups of trials still
-// running, without reporting them.
+// in its own process group (and its own cgroup where the system allows it),
+// inherits only stdio and the metric channel (SWEEP_METRICS_FD,
+// metric_channel.h), and gets PR_SET_PDEATHSIG SIGKILL, which Linux ties to
+// the launching *thread*: keep the runner on a thread that lives as long as
+// its trials. A trial's whole process tree ends with it: once its main
+// process exits, on Terminate, on timeout, when the runner is destroyed, and
+// when the controller dies (a watchdog process); trial_containment.h says
+// how. While it exists the runner may be the child subreaper of its process
+// (where cgroups are not usable) and reaps the trials' orphans. log_dir is
+// created; stdout.log and stderr.log are appended to. OnTrialExited comes
+// once the process has exited and its pipes reached EOF (at once, since the
+// rest of the tree is killed), or 5 s after the exit when a process that
+// escaped containment holds them open. Destroying the runner SIGKILLs trials
+// still running, without reporting them.
 std::unique_ptr<TrialRunner> MakeLocalRunner(TrialEvents& events, const RunnerOptions& options);
 
 }  // namespace sweep

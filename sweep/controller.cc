@@ -148,9 +148,13 @@ Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
   if (!request.ok()) {
     // The run exists in the store: record why it never started, then stop.
     if (options_.gpu_slots != nullptr) options_.gpu_slots->Release(run.id);
+    // A bad command is the spec's failure; a filesystem one (disk full, a
+    // read-only folder) is the controller's, and the point runs again on resume.
     RunOutcome outcome;
-    outcome.state = TrialState::kFailed;
-    outcome.failure_reason = "could not prepare the trial: " + request.error().message;
+    const bool controller_error = request.error().code == ErrorCode::kIo;
+    outcome.state = controller_error ? TrialState::kCrashed : TrialState::kFailed;
+    outcome.failure_reason = std::string(controller_error ? "controller error: " : "") +
+                             "could not prepare the trial: " + request.error().message;
     outcome.ended_at = options_.clock->WallSeconds();
     (void)store_.FinishRun(run.id, outcome);
     ++outcome_.launched_by_state[TrialState::kFailed];
@@ -216,7 +220,10 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
   }
   FlushAllMetrics();
   runner_ = nullptr;
-  if (fatal_) return *fatal_;
+  if (fatal_) {
+    FinishUnrecorded();
+    return *fatal_;
+  }
   outcome_.end = stop_reason_.value_or(SweepEnd::kExhausted);
   return outcome_;
 }
@@ -258,8 +265,29 @@ void SweepController::OnTimers() {
 void SweepController::Fail(Error error) {
   if (!fatal_) fatal_ = std::move(error);
   retries_.clear();
-  for (auto& [id, run] : active_) run.end_request = EndRequest::kUserInterrupt;
+  for (auto& [id, run] : active_) {
+    if (run.end_request == EndRequest::kNone) run.end_request = EndRequest::kControllerError;
+  }
   if (runner_ != nullptr) runner_->TerminateAll();
+}
+
+void SweepController::FinishUnrecorded() {
+  std::vector<std::string> still_running;
+  for (auto& [run_id, outcome] : unrecorded_) {
+    if (outcome.state != TrialState::kCrashed) {
+      // Its result is unknown to the store (its metrics may be missing too):
+      // it runs again on resume, like a dead agent's run.
+      outcome.state = TrialState::kCrashed;
+      outcome.failure_reason = "controller error: " + fatal_->message;
+    }
+    if (!store_.FinishRun(run_id, outcome).ok()) still_running.push_back(run_id);
+  }
+  unrecorded_.clear();
+  if (still_running.empty()) return;
+  std::string ids;
+  for (const auto& id : still_running) ids += (ids.empty() ? "" : ", ") + id;
+  fatal_->message += "; the store could not record the end of run" + std::string(still_running.size() == 1 ? " " : "s ") +
+                     ids + " (`sweep resume` marks " + (still_running.size() == 1 ? "it" : "them") + " crashed)";
 }
 
 void SweepController::OnTrialStarted(const std::string& run_id, int pid) {
@@ -345,7 +373,13 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
   if (outcome.state == TrialState::kStopped && !run.stop_explanation.empty()) {
     outcome.failure_reason = "stopped early (not a failure): " + run.stop_explanation;
   }
+  if (run.end_request == EndRequest::kControllerError && fatal_) {
+    outcome.failure_reason = "controller error: " + fatal_->message;
+  }
   if (auto status = store_.FinishRun(run_id, outcome); !status.ok()) {
+    // Retried once every trial has ended (the write that failed may have
+    // been what filled the disk); see FinishUnrecorded.
+    unrecorded_.emplace_back(run_id, outcome);
     Fail(status.error());
     return;
   }

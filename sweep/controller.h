@@ -161,7 +161,11 @@ class SweepController : public TrialEvents {
   void FlushAllMetrics();
   void OnTimers();
   void CheckMaxRuntime();
+  // A failure of the controller or the store: ends the sweep with `error`,
+  // terminating running trials (recorded as crashed, "controller error: ...").
   void Fail(Error error);
+  // Retries recording the ends that failed; says in fatal_ which could not be.
+  void FinishUnrecorded();
   bool ShouldLaunchMore(const TrialRunner& runner) const;
 
   Store& store_;
@@ -180,6 +184,7 @@ class SweepController : public TrialEvents {
   std::int64_t launched_ = 0;
   int interrupt_presses_ = 0;
   std::optional<Error> fatal_;
+  std::vector<std::pair<std::string, RunOutcome>> unrecorded_;  // ended, but FinishRun failed
   SweepOutcome outcome_;
   std::chrono::steady_clock::time_point started_, last_flush_, last_heartbeat_, last_sample_;
 };

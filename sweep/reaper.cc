@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <charconv>
 
-#include <fstream>
 
 #include "agents/host/process_table.h"
 #include "sweep/controller.h"
@@ -26,25 +25,17 @@ bool LocalAgentIsDead(const std::string& agent_id, const std::string& this_host)
   return kill(pid, 0) != 0 && errno == ESRCH;
 }
 
-// The run's leftover processes: members of its process group (the trial was
-// the leader; its pid is the group id) that still carry its SWEEP_RUN_ID, so a
-// reused pid never takes an unrelated process with it. The leader died with
-// its controller (PR_SET_PDEATHSIG); what it started may still be writing.
+// The run's leftover processes on this host: every process whose environment
+// carries its SWEEP_RUN_ID (run ids are unique, so a reused pid never takes an
+// unrelated process with it). The leader died with its controller
+// (PR_SET_PDEATHSIG) and the controller's watchdog killed the rest where it
+// could (agents/trial_containment.h); this catches what escaped both, such
+// as `setsid` daemons of a controller without cgroups.
 void KillOrphans(const RunRecord& run) {
-  if (run.pid <= 0) return;
   const std::string marker = std::string(kEnvRunId) + "=" + run.id;
-  for (const ProcessStat& process : ProcessTable::Read().Tree(run.pid)) {
-    if (process.pgrp != run.pid && process.pid != run.pid) continue;
-    std::ifstream environ("/proc/" + std::to_string(process.pid) + "/environ", std::ios::binary);
-    std::string entry;
-    bool ours = false;
-    while (std::getline(environ, entry, '\0')) {
-      if (entry == marker) {
-        ours = true;
-        break;
-      }
-    }
-    if (ours) ::kill(process.pid, SIGKILL);
+  const ProcessTable table = ProcessTable::Read();
+  for (const auto& [pid, process] : table.all()) {
+    if (process.state != 'Z' && EnvironmentHas(pid, marker)) ::kill(pid, SIGKILL);
   }
 }
 

@@ -131,6 +131,11 @@ RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricS
     out.failure_reason = "the sweep's max_runtime was reached";
     return out;
   }
+  if (request == EndRequest::kControllerError) {
+    out.state = TrialState::kCrashed;
+    out.failure_reason = "controller error";  // the controller adds which
+    return out;
+  }
   if (request == EndRequest::kUserInterrupt) {
     out.state = TrialState::kKilled;
     out.failure_reason = "interrupted by the user";

@@ -16,7 +16,9 @@
 namespace sweep {
 
 // Why the controller asked the trial to end, when it did.
-enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime };
+// kControllerError: the controller itself failed (the store refused a
+// write, the disk is full) and ends every trial; not the user's doing.
+enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime, kControllerError };
 
 // A failure reason keeps the last lines of stderr, capped: a trial printing
 // 65 KB lines must not make a megabyte reason that every `sweep runs` and
@@ -34,6 +36,8 @@ inline constexpr std::size_t kMaxReasonTailBytes = 4096;
 //           "; last stderr:\n" and the capped stderr tail;
 // killed:   the user interrupted it or it ran past its timeout (the reason
 //           names the limit when `timeout_seconds` is given);
+// crashed:  the controller failed and ended it (kControllerError): like a
+//           dead agent's run, its grid point runs again on resume;
 // stopped:  early termination ended it (not a failure).
 RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricSpec& metric,
                         const std::map<std::string, MetricSummary>& summary, double ended_at,

@@ -159,6 +159,16 @@ TEST(FailureReason, CapNeverSplitsAUtf8Character) {
   EXPECT_EQ(capped.substr(0, 2 * kMaxReasonLineChars), line.substr(0, 2 * kMaxReasonLineChars));
 }
 
+// Issue 12 item 8: the controller's own failure is not the user's interrupt.
+TEST(ClassifyExit, ControllerErrorIsACrashNotAnInterrupt) {
+  TrialExit exit;
+  exit.signal = SIGTERM;
+  exit.terminated = true;
+  auto out = ClassifyExit(exit, EndRequest::kControllerError, Loss(), Reported(0.5), 0);
+  EXPECT_EQ(out.state, TrialState::kCrashed);
+  EXPECT_EQ(out.failure_reason.rfind("controller error", 0), 0u) << out.failure_reason;
+}
+
 TEST(ClassifyExit, LaunchErrorFails) {
   TrialExit exit;
   exit.launch_error = "no such file: train.py";

@@ -15,7 +15,7 @@ namespace sweep {
 
 // Names of the environment variables every trial receives.
 inline constexpr const char* kEnvSweepId = "SWEEP_ID";
-inline constexpr const char* kEnvRunId = "SWEEP_RUN_ID";
+inline constexpr const char* kEnvRunId = kRunIdEnv;
 inline constexpr const char* kEnvParamsFile = "SWEEP_PARAMS_FILE";
 inline constexpr const char* kEnvRunDir = "SWEEP_RUN_DIR";
 

@@ -13,39 +13,18 @@
 #include <sstream>
 #include <thread>
 
+#include "agents/marked_processes.h"
 #include "tests/cli_harness.h"
 #include "tracking/store.h"
 
 namespace sweep {
 namespace {
 
+using testing::ProcessesWith;
 using testing::ReadFile;
+using testing::SurvivorsAfter;
 using testing::TempDir;
 using Clock = std::chrono::steady_clock;
-
-// Pids of live processes whose command line contains `marker` (zombies have
-// an empty cmdline and are not counted: they run nothing).
-std::vector<pid_t> ProcessesWith(const std::string& marker) {
-  std::vector<pid_t> found;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::string cmdline = ReadFile(entry.path() / "cmdline");
-    if (cmdline.find(marker) != std::string::npos) found.push_back(std::stoi(name));
-  }
-  return found;
-}
-
-// Waits up to `limit` for no process with `marker` to remain; returns the survivors.
-std::vector<pid_t> SurvivorsAfter(const std::string& marker, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
-  auto left = ProcessesWith(marker);
-  while (!left.empty() && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    left = ProcessesWith(marker);
-  }
-  return left;
-}
 
 std::optional<SweepRecord> OnlySweep(const std::filesystem::path& db) {
   if (!std::filesystem::exists(db)) return std::nullopt;

@@ -1,7 +1,9 @@
 #include "tracking/sqlite_db.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <cerrno>
 #include <cassert>
 #include <chrono>
 #include <random>
@@ -12,20 +14,60 @@
 namespace sweep::sqlite {
 namespace {
 
+bool MissingWal(const std::string& file);
+
 Error ErrorFor(sqlite3* db, int code, std::string_view what) {
   std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
   // SQLite says only "disk I/O error" when a write hits a full disk or the
   // file size limit (`ulimit -f`, EFBIG), and the OS error it keeps is often
   // overwritten by then; the user needs the likely causes and the file.
   const int primary = db ? sqlite3_errcode(db) & 0xff : code & 0xff;
+  if (primary == SQLITE_READONLY) {
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    return Error::Io(std::string("the store ") + (file && *file ? file : "") + " is read-only (" + message + ")");
+  }
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    return Error::Io(std::string("the store ") + (file && *file ? file : "") +
+                     " is damaged: SQLite found a malformed page or index in it (" + message +
+                     "); what can be saved is in the output of `sqlite3 FILE .recover`");
+  }
   if (primary == SQLITE_IOERR || primary == SQLITE_FULL) {
     const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    if (file && *file && MissingWal(file)) {
+      return Error::Io(std::string("the store ") + file + " lost its write-ahead log: " + file +
+                       "-wal is gone while " + file + "-shm still describes it (deleted by hand, or by a "
+                       "cleanup job?); the commits it held are lost (" + message + ")");
+    }
     message += std::string(" on ") + (file && *file ? file : "the database") +
                " (is the disk full, or a file size limit such as `ulimit -f` reached?); "
                "transactions already committed are intact";
   }
   // A damaged or foreign file is the user's data problem, not a transient one.
   return Error::Io(std::move(message));
+}
+
+// True when `file`-shm exists but `file`-wal does not: someone deleted the
+// log of an open WAL database.
+bool MissingWal(const std::string& file) {
+  struct stat info {};
+  return ::stat((file + "-shm").c_str(), &info) == 0 && ::stat((file + "-wal").c_str(), &info) != 0 && errno == ENOENT;
+}
+
+// A file: URI for `path` (SQLite's URI rules: '%', '?' and '#' escaped).
+std::string FileUri(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 0xf];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri;
 }
 
 }  // namespace
@@ -96,13 +138,18 @@ std::string Statement::Text(int col) const {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenMode mode) {
   int flags = SQLITE_OPEN_NOMUTEX;  // one thread per connection (see header)
+  std::string name = path;
   switch (mode) {
     case OpenMode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case OpenMode::kImmutable:
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      name = FileUri(path) + "?immutable=1";
+      break;
     case OpenMode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
     case OpenMode::kReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
   }
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     Error e = ErrorFor(db, rc, "opening " + path);
     sqlite3_close_v2(db);

@@ -53,7 +53,11 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
-enum class OpenMode { kReadOnly, kReadWrite, kReadWriteCreate };
+// kReadOnly opens with SQLite's mode=ro (it still reads the -wal file, which
+// needs the -shm file to exist or be creatable); kImmutable promises SQLite
+// that nobody changes the file (immutable=1: no locks, no -shm, the -wal file
+// ignored), for a store on a read-only filesystem without a -wal file.
+enum class OpenMode { kReadOnly, kImmutable, kReadWrite, kReadWriteCreate };
 
 class Database {
  public:

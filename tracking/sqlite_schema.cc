@@ -202,13 +202,15 @@ Status CheckExisting(Database& db) {
   return OkStatus();
 }
 
-Status RequireCurrentSchema(Database& db) {
+Status CheckReadOnlyUsable(Database& db) {
+  if (auto s = CheckExisting(db); !s.ok()) return s;
   auto version = ReadPragma(db, "PRAGMA user_version");
   if (!version.ok()) return Damaged(db, version.error());
   if (*version == kSqliteSchemaVersion) return OkStatus();
   return Error::InvalidInput(db.path() + " has schema version " + std::to_string(*version) + ", older than this build's (" +
                              std::to_string(kSqliteSchemaVersion) +
-                             "); it cannot be upgraded read-only: run any other sweep command on it once");
+                             "); it cannot be upgraded read-only: open it once where it can be written (any other "
+                             "sweep command) to migrate it");
 }
 
 Status ConfigureAndMigrate(Database& db) {

@@ -25,9 +25,10 @@ Status CheckExisting(Database& db);
 // another application or a newer Sweep, which the user chose (kInvalidInput).
 Error DamagedDatabase(const std::string& path, const std::string& cause);
 
-// For read-only use: kInvalidInput unless `db` (CheckExisting passed) has
-// exactly this build's schema version, which a reader cannot migrate to.
-Status RequireCurrentSchema(Database& db);
+// For a store that cannot be written (read-only filesystem or permissions, or
+// the dashboard's reader): CheckExisting, and the schema must be exactly this
+// build's, since a reader cannot migrate (kInvalidInput otherwise).
+Status CheckReadOnlyUsable(Database& db);
 
 // Sets connection pragmas (WAL, foreign keys) and applies pending
 // migrations in one immediate transaction.

@@ -3,6 +3,10 @@
 // sqlite_store_*.cc, one concern each.
 #include "tracking/sqlite_store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -36,7 +40,55 @@ Result<bool> IsExistingDatabase(const std::filesystem::path& path) {
   return true;
 }
 
+// False when the store's file or folder refuses writes: a read-only mount, or
+// permissions (SQLite also writes the -wal and -shm files beside it).
+bool CanWrite(const std::filesystem::path& file) {
+  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+  return ::access(file.c_str(), W_OK) == 0 && ::access(folder.c_str(), W_OK) == 0;
+}
+
+// Reads keep working on a store that cannot be written; writes fail with
+// "the store ... is read-only" (sqlite_db.cc). mode=ro still sees commits
+// waiting in the -wal file, but needs a -shm file it can use; without one
+// and without a -wal file, the file alone is the whole store (immutable).
+Result<std::unique_ptr<Database>> OpenReadOnly(const std::string& path) {
+  auto db = Database::Open(path, OpenMode::kReadOnly);
+  if (!db.ok()) return db.error();
+  (*db)->SetBusyTimeoutMs(kBusyBudgetMs);
+  Status usable = CheckReadOnlyUsable(**db);
+  if (usable.ok()) return db;
+  std::error_code ec;
+  const std::string wal = path + "-wal";
+  if (std::filesystem::exists(wal, ec) && std::filesystem::file_size(wal, ec) > 0) {
+    return Error::Io("the store " + path + " is read-only and " + wal +
+                     " holds commits not yet in it, which SQLite can read only where it may create " + path +
+                     "-shm (" + usable.error().message + ")");
+  }
+  auto immutable = Database::Open(path, OpenMode::kImmutable);
+  if (!immutable.ok()) return immutable.error();
+  if (auto s = CheckReadOnlyUsable(**immutable); !s.ok()) return s.error();
+  return immutable;
+}
+
+std::string ReservePath(const std::string& store_path) { return store_path + ".reserve"; }
+
 }  // namespace
+
+void KeepDiskReserve(const std::string& store_path) {
+  const std::string path = ReservePath(store_path);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;  // best effort: no reserve, no harm
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && static_cast<std::uintmax_t>(info.st_size) < kDiskReserveBytes &&
+      ::posix_fallocate(fd, 0, static_cast<off_t>(kDiskReserveBytes)) != 0) {
+    ::close(fd);
+    ::unlink(path.c_str());  // a partial reserve is worth nothing
+    return;
+  }
+  ::close(fd);
+}
+
+bool ReleaseDiskReserve(const std::string& store_path) { return ::unlink(ReservePath(store_path).c_str()) == 0; }
 
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -119,6 +171,11 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   }
   auto existing = sqlite::IsExistingDatabase(file);
   if (!existing.ok()) return existing.error();
+  if (*existing && !sqlite::CanWrite(file)) {
+    auto db = sqlite::OpenReadOnly(path);
+    if (!db.ok()) return db.error();
+    return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db).value()));
+  }
   auto db = sqlite::Database::Open(path, *existing ? sqlite::OpenMode::kReadWrite
                                                   : sqlite::OpenMode::kReadWriteCreate);
   if (!db.ok()) return db.error();
@@ -128,6 +185,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     if (auto s = sqlite::CheckExisting(**db); !s.ok()) return s.error();
   }
   if (auto s = sqlite::ConfigureAndMigrate(**db); !s.ok()) return s.error();
+  sqlite::KeepDiskReserve(path);
   return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db).value()));
 }
 
@@ -135,11 +193,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStoreReadOnly(const std::string& path) 
   auto existing = sqlite::IsExistingDatabase(path);
   if (!existing.ok()) return existing.error();
   if (!*existing) return Error::NotFound("no store at " + path);
-  auto db = sqlite::Database::Open(path, sqlite::OpenMode::kReadOnly);
+  auto db = sqlite::OpenReadOnly(path);
   if (!db.ok()) return db.error();
-  (*db)->SetBusyTimeoutMs(sqlite::kBusyBudgetMs);
-  if (auto s = sqlite::CheckExisting(**db); !s.ok()) return s.error();
-  if (auto s = sqlite::RequireCurrentSchema(**db); !s.ok()) return s.error();
   return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db).value()));
 }
 

@@ -38,6 +38,15 @@ enum class RunSet { kSweep, kOneRun, kSweepChangedSince };
 // A run's stored summary of one metric key (sqlite_store_metrics.cc).
 struct SummaryRow;
 
+// A file of kDiskReserveBytes beside the store (<store>.reserve), created
+// when the store is opened for writing, deleted when a run's end cannot be
+// written (a full disk), so that write can succeed: no run is left `running`
+// by a full disk. Re-created by the next open once there is space.
+inline constexpr std::uintmax_t kDiskReserveBytes = 1u << 20;
+void KeepDiskReserve(const std::string& store_path);
+// Deletes the reserve; true when there was one to give back.
+bool ReleaseDiskReserve(const std::string& store_path);
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}

@@ -40,7 +40,7 @@ Status SqliteStore::FinishRun(const std::string& run_id, const RunOutcome& outco
     return Error::InvalidInput("FinishRun needs a terminal state, got " +
                                std::string(TrialStateName(outcome.state)));
   }
-  return Write([&]() -> Status {
+  auto finish = [&]() -> Status {
     if (auto s = RequireNotEnded(run_id); !s.ok()) return s;
     auto stmt = db_->Prepare(
         "UPDATE runs SET state = ?1, exit_code = ?2, signal = ?3, failure_reason = ?4, ended_at = ?5 "
@@ -53,7 +53,14 @@ Status SqliteStore::FinishRun(const std::string& run_id, const RunOutcome& outco
     stmt->Bind(3, widen(outcome.signal)).Bind(4, outcome.failure_reason);
     stmt->Bind(5, outcome.ended_at != 0 ? outcome.ended_at : NowSeconds()).Bind(6, run_id);
     return stmt->Run();
-  });
+  };
+  Status finished = Write(finish);
+  // A full disk must not leave the run `running`: the space kept in reserve
+  // for this moment is given back and the write tried once more.
+  if (!finished.ok() && finished.error().code == ErrorCode::kIo && ReleaseDiskReserve(db_->path())) {
+    finished = Write(finish);
+  }
+  return finished;
 }
 
 Status SqliteStore::Heartbeat(const std::vector<std::string>& run_ids, double now) {

@@ -2,6 +2,7 @@
 // ours without touching them, and many processes claiming from one database.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -195,6 +196,101 @@ TEST_F(SqliteStoreTest, ReadOnlyStoreRefusesAnOlderSchema) {
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.error().code, ErrorCode::kInvalidInput);
   EXPECT_NE(reader.error().message.find("older"), std::string::npos) << reader.error().message;
+}
+
+// Makes a folder read-only for its lifetime: a read-only bind mount where
+// this process may mount (root: what a filesystem remounted read-only does),
+// else permissions (which root would ignore).
+class ReadOnlyFolder {
+ public:
+  explicit ReadOnlyFolder(const fs::path& folder) : folder_(folder) {
+    if (::geteuid() == 0) {
+      mounted_ = ::mount(folder.c_str(), folder.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
+                 ::mount(nullptr, folder.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+    } else {
+      fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
+      for (const auto& entry : fs::directory_iterator(folder)) fs::permissions(entry.path(), fs::perms::owner_read);
+    }
+  }
+  ~ReadOnlyFolder() {
+    if (mounted_) {
+      ::umount2(folder_.c_str(), MNT_DETACH);
+    } else if (::geteuid() != 0) {
+      fs::permissions(folder_, fs::perms::owner_all);
+      for (const auto& entry : fs::directory_iterator(folder_)) {
+        fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write);
+      }
+    }
+  }
+  // False where neither works (root without mount rights): nothing to test.
+  bool read_only() const { return mounted_ || ::geteuid() != 0; }
+
+ private:
+  fs::path folder_;
+  bool mounted_ = false;
+};
+
+// Issue 12 item 7: a store whose filesystem became read-only is read as
+// usual; writes fail saying so, not "damaged or not a database".
+TEST_F(SqliteStoreTest, ReadOnlyStoreIsReadableAndWritesSaySo) {
+  const fs::path folder = dir_ / "ro";
+  fs::create_directories(folder);
+  const fs::path db = folder / "sweep.db";
+  std::string id;
+  {
+    auto store = OpenStore(db.string());
+    ASSERT_TRUE(store.ok());
+    SweepRecord s;
+    s.name = "kept";
+    id = (*store)->CreateSweep(s)->id;
+  }
+  ReadOnlyFolder read_only(folder);
+  if (!read_only.read_only()) GTEST_SKIP() << "cannot make a folder read-only here";
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto sweeps = (*store)->ListSweeps();
+  ASSERT_TRUE(sweeps.ok()) << sweeps.error().message;
+  ASSERT_EQ(sweeps->size(), 1u);
+  EXPECT_EQ(sweeps->front().id, id);
+  SweepRecord another;
+  another.name = "refused";
+  auto created = (*store)->CreateSweep(another);
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.error().message.find("is read-only"), std::string::npos) << created.error().message;
+  EXPECT_NE(created.error().message.find(db.string()), std::string::npos) << created.error().message;
+}
+
+// Issue 12 item 9: damage in the middle of the file (past the header and
+// the schema page) is reported with the file's name and what was found.
+TEST_F(SqliteStoreTest, DamageInTheMiddleNamesTheFileAndWhatWasFound) {
+  const fs::path db = dir_ / "sweep.db";
+  constexpr int kSweeps = 200;  // enough rows for several pages
+  {
+    auto store = OpenStore(db.string());
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < kSweeps; ++i) {
+      SweepRecord s;
+      s.name = "sweep-" + std::to_string(i) + std::string(100, 'x');
+      ASSERT_TRUE((*store)->CreateSweep(s).ok());
+    }
+  }
+  constexpr std::size_t kPageBytes = 4096;  // SQLite's default page size
+  std::string bytes = ReadBytes(db);
+  ASSERT_GT(bytes.size(), 4 * kPageBytes);
+  for (std::size_t i = kPageBytes; i < bytes.size(); ++i) bytes[i] = static_cast<char>(0xA5 ^ (i * 31));
+  WriteBytes(db, bytes);
+  auto store = OpenStore(db.string());
+  std::string message;
+  if (!store.ok()) {
+    message = store.error().message;
+  } else {
+    auto sweeps = (*store)->ListSweeps();
+    ASSERT_FALSE(sweeps.ok());
+    message = sweeps.error().message;
+  }
+  EXPECT_NE(message.find(db.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("damaged"), std::string::npos) << message;
+  EXPECT_EQ(message.find("disk full"), std::string::npos) << message;
 }
 
 TEST_F(SqliteStoreTest, RefusesNewerSchemaUnchanged) {

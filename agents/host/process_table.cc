@@ -1,5 +1,10 @@
 #include "agents/host/process_table.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -13,10 +18,12 @@ namespace {
 constexpr int kFieldState = 3;
 constexpr int kFieldPpid = 4;
 constexpr int kFieldPgrp = 5;
+constexpr int kFieldSession = 6;
 constexpr int kFieldUtime = 14;
 constexpr int kFieldStime = 15;
 constexpr int kFieldRss = 24;
 constexpr char kZombie = 'Z';
+constexpr std::size_t kProcReadChunk = 4096;
 
 template <typename T>
 bool ParseNumber(std::string_view s, T& out) {
@@ -52,6 +59,7 @@ Result<ProcessStat> ParseProcStat(std::string_view line) {
       case kFieldState: stat.state = token.size() == 1 ? token[0] : '?'; break;
       case kFieldPpid: ok &= ParseNumber(token, stat.ppid); ++seen; break;
       case kFieldPgrp: ok &= ParseNumber(token, stat.pgrp); ++seen; break;
+      case kFieldSession: ok &= ParseNumber(token, stat.session); ++seen; break;
       case kFieldUtime: ok &= ParseNumber(token, utime); ++seen; break;
       case kFieldStime: ok &= ParseNumber(token, stime); ++seen; break;
       case kFieldRss: {
@@ -65,10 +73,40 @@ Result<ProcessStat> ParseProcStat(std::string_view line) {
     }
     ++field;
   }
-  constexpr int kFieldsNeeded = 5;
+  constexpr int kFieldsNeeded = 6;
   if (!ok || seen != kFieldsNeeded) return Error::Io("malformed /proc stat line");
   stat.cpu_ticks = utime + stime;
   return stat;
+}
+
+std::string ReadProcFile(const std::string& path, std::size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string text;
+  char chunk[kProcReadChunk];
+  while (text.size() < max_bytes) {
+    const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, max_bytes - text.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+bool EnvironmentHas(int pid, const std::string& name_equals_value) {
+  // An environment is at most ARG_MAX-sized (2 MiB by default); a little
+  // more bounds the memory a hostile entry can take.
+  constexpr std::size_t kMaxEnvironBytes = 4u << 20;
+  const std::string environ = ReadProcFile("/proc/" + std::to_string(pid) + "/environ", kMaxEnvironBytes);
+  std::size_t start = 0;
+  while (start < environ.size()) {
+    std::size_t end = environ.find('\0', start);
+    if (end == std::string::npos) end = environ.size();
+    if (environ.compare(start, end - start, name_equals_value) == 0) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 ProcessTable ProcessTable::Read(const std::filesystem::path& proc_root) {

@@ -1,0 +1,295 @@
+// The chaos suite (issue 12, "Proof"): the real `sweep` binary under the
+// faults a flaky machine deals out, each case a few seconds. Every case
+// asserts what "nothing lost" promises (README): every grid point finished
+// exactly once, no run left queued or running, no trial process left alive
+// (found by a marker in their argv, unique to the case), and nothing a
+// finished run recorded lost or changed.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "agents/marked_processes.h"
+#include "tests/cli_harness.h"
+#include "tracking/store.h"
+
+namespace sweep {
+namespace {
+
+using testing::ReadFile;
+using testing::SurvivorsAfter;
+using testing::TempDir;
+using Clock = std::chrono::steady_clock;
+
+// Generous bounds for a loaded 2-core machine; each case normally takes
+// seconds.
+constexpr auto kCaseDeadline = std::chrono::seconds(60);
+constexpr auto kLeftoverDeadline = std::chrono::milliseconds(10000);
+constexpr auto kStorePoll = std::chrono::milliseconds(50);
+
+// A trial that leaves two processes behind unless contained (a background
+// child and a `setsid` daemon, both with `marker` in their argv), works a
+// little, then reports loss = its grid value.
+std::string LeavingTrial(const std::string& marker, double work_seconds) {
+  return "import subprocess, sys, time\n"
+         "x = int(sys.argv[1].split('=')[1])\n"
+         "sleeper = [sys.executable, '-c', 'import time; time.sleep(300)', '" + marker + "']\n"
+         "subprocess.Popen(sleeper)\n"
+         "subprocess.Popen(sleeper, start_new_session=True)\n"
+         "time.sleep(" + std::to_string(work_seconds) + ")\n"
+         "print(f'loss={x}', flush=True)\n";
+}
+
+std::string GridSpec(const std::string& program, int points) {
+  std::string values;
+  for (int i = 0; i < points; ++i) values += (i ? ", " : "") + std::to_string(i);
+  return "program: " + program + "\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x:\n    values: [" + values +
+         "]\n";
+}
+
+std::optional<SweepRecord> OnlySweep(Store& store) {
+  auto sweeps = store.ListSweeps();
+  if (!sweeps.ok() || sweeps->size() != 1) return std::nullopt;
+  return sweeps->front();
+}
+
+// Waits until the sweep in `db` has at least `finished` finished runs and
+// one running; false at the deadline.
+bool WaitForProgress(const std::filesystem::path& db, std::size_t finished) {
+  const auto deadline = Clock::now() + kCaseDeadline;
+  while (Clock::now() < deadline) {
+    std::this_thread::sleep_for(kStorePoll);
+    if (!std::filesystem::exists(db)) continue;
+    auto store = OpenStore(db.string());
+    if (!store.ok()) continue;
+    auto sweep = OnlySweep(**store);
+    if (!sweep) continue;
+    auto runs = (*store)->ListRuns(sweep->id);
+    if (!runs.ok()) continue;
+    std::size_t done = 0, running = 0;
+    for (const auto& run : *runs) {
+      done += run.state == TrialState::kFinished;
+      running += run.state == TrialState::kRunning;
+    }
+    if (done >= finished && running > 0) return true;
+  }
+  return false;
+}
+
+// What the README promises after the sweep ended: each grid point finished
+// once with its own result, nothing queued or running, and the runs in
+// `before` (finished earlier) exactly as they were.
+void ExpectNothingLost(Store& store, int points, const std::vector<RunRecord>& before) {
+  auto sweep = OnlySweep(store);
+  ASSERT_TRUE(sweep);
+  auto runs = store.ListRuns(sweep->id);
+  ASSERT_TRUE(runs.ok());
+  std::map<std::int64_t, int> finished_by_point;
+  std::map<std::string, RunRecord> by_id;
+  for (const auto& run : *runs) {
+    by_id[run.id] = run;
+    EXPECT_TRUE(IsTerminal(run.state)) << "run " << run.id << " left " << TrialStateName(run.state);
+    if (run.state != TrialState::kFinished) continue;
+    ASSERT_TRUE(run.grid_index);
+    ++finished_by_point[*run.grid_index];
+    EXPECT_DOUBLE_EQ(run.summary.at("loss").last, static_cast<double>(*run.grid_index));
+  }
+  EXPECT_EQ(finished_by_point.size(), static_cast<std::size_t>(points));
+  for (const auto& [point, n] : finished_by_point) EXPECT_EQ(n, 1) << "grid point " << point;
+  for (const auto& old : before) {
+    if (old.state != TrialState::kFinished) continue;
+    ASSERT_EQ(by_id.count(old.id), 1u) << "finished run " << old.id << " vanished";
+    const RunRecord& now = by_id[old.id];
+    EXPECT_EQ(now.state, TrialState::kFinished);
+    EXPECT_EQ(now.summary.at("loss").count, old.summary.at("loss").count);
+    EXPECT_DOUBLE_EQ(now.summary.at("loss").last, old.summary.at("loss").last);
+    EXPECT_EQ(now.ended_at, old.ended_at);
+  }
+}
+
+std::vector<RunRecord> RunsOf(const std::filesystem::path& db) {
+  auto store = OpenStore(db.string());
+  if (!store.ok()) return {};
+  auto sweep = OnlySweep(**store);
+  if (!sweep) return {};
+  auto runs = (*store)->ListRuns(sweep->id);
+  return runs.ok() ? *runs : std::vector<RunRecord>{};
+}
+
+// True when the trial `pid` runs in a cgroup of its own (trial_containment.h).
+bool InTrialCgroup(int pid) {
+  return ReadFile("/proc/" + std::to_string(pid) + "/cgroup").find("/sweep-") != std::string::npos;
+}
+
+constexpr int kKillGridPoints = 12;
+constexpr int kKillAgents = 4;
+constexpr std::size_t kFinishedBeforeKill = 3;
+
+// Which containment the controllers of a case use (trial_containment.h):
+// cgroups where this machine allows them, or the subreaper fallback, forced
+// through SWEEP_NO_CGROUP in the environment the spawned `sweep` inherits.
+enum class Containment { kCgroup, kSubreaper };
+
+class ChaosContainment : public ::testing::TestWithParam<Containment> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Containment::kSubreaper) ASSERT_EQ(::setenv("SWEEP_NO_CGROUP", "1", 1), 0);
+  }
+  void TearDown() override { ::unsetenv("SWEEP_NO_CGROUP"); }
+};
+
+// The controller is SIGKILLed with trials running: its watchdog kills their
+// process trees at once (with cgroups; without, the trials' process groups,
+// and `sweep resume` the `setsid` daemons), and `sweep resume` finishes the
+// sweep without repeating or losing a point.
+TEST_P(ChaosContainment, SigkilledControllerLeavesNoProcessAndResumeLosesNothing) {
+  TempDir dir;
+  const std::string marker =
+      "chaos_" + std::to_string(::getpid()) + "_sigkill_" + std::to_string(static_cast<int>(GetParam()));
+  dir.Write(marker + ".py", LeavingTrial(marker, 0.3));
+  dir.Write("spec.yaml", GridSpec(marker + ".py", kKillGridPoints));
+  const auto db = dir / ".sweep/sweep.db";
+
+  const pid_t controller =
+      testing::SpawnCli(dir.path(), {"run", "spec.yaml", "--agents", std::to_string(kKillAgents)}, "controller");
+  const bool progressed = WaitForProgress(db, kFinishedBeforeKill);
+  std::vector<RunRecord> before = RunsOf(db);
+  bool contained = false;
+  for (const auto& run : before) {
+    if (run.state == TrialState::kRunning && run.pid > 0) contained = contained || InTrialCgroup(run.pid);
+  }
+  ::kill(controller, SIGKILL);
+  testing::WaitCli(controller);
+  ASSERT_TRUE(progressed) << ReadFile(dir / "controller.out") << ReadFile(dir / "controller.err");
+  if (contained) {
+    EXPECT_EQ(SurvivorsAfter(marker, kLeftoverDeadline), std::vector<pid_t>{})
+        << "the dead controller's watchdog left trial processes alive";
+  }
+
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok());
+  auto sweep = OnlySweep(**store);
+  ASSERT_TRUE(sweep);
+  store->reset();
+  auto resumed = testing::RunCli(dir.path(), {"resume", sweep->id, "--agents", std::to_string(kKillAgents)});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(SurvivorsAfter(marker, kLeftoverDeadline), std::vector<pid_t>{});
+  store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok());
+  ExpectNothingLost(**store, kKillGridPoints, before);
+}
+
+// Disk full: a small tmpfs holds the store where this test may mount one
+// (root), else RLIMIT_FSIZE makes every file of the controller stop growing
+// at the same size. One trial fills it, through its stdout log and a flood
+// of metrics; the controller fails with a clear error, ends the trial as
+// "controller error: ..." (not "interrupted by the user"), leaves no run
+// running, and once space is back `sweep resume` finishes every point once.
+constexpr int kDiskGridPoints = 5;
+constexpr int kFloodPoint = 2;
+constexpr rlim_t kFileSizeLimit = 4u << 20;
+constexpr const char* kTmpfsOptions = "size=8m";
+
+class SmallFilesystem {
+ public:
+  explicit SmallFilesystem(const std::filesystem::path& where) : where_(where) {
+    std::filesystem::create_directories(where_);
+    mounted_ = ::geteuid() == 0 && ::mount("tmpfs", where_.c_str(), "tmpfs", 0, kTmpfsOptions) == 0;
+  }
+  ~SmallFilesystem() {
+    if (mounted_) ::umount2(where_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+
+ private:
+  std::filesystem::path where_;
+  bool mounted_ = false;
+};
+
+TEST(Chaos, DiskFullIsAControllerErrorAndLosesNothing) {
+  TempDir dir;
+  const std::string marker = "chaos_" + std::to_string(::getpid()) + "_diskfull";
+  // The flood happens once: the rerun after resume reports normally.
+  dir.Write(marker + ".py",
+            "import os, sys, time\n"
+            "x = int(sys.argv[1].split('=')[1])\n"
+            "flag = os.path.join('" + dir.path().string() + "', 'flooded')\n"
+            "if x == " + std::to_string(kFloodPoint) + " and not os.path.exists(flag):\n"
+            "    open(flag, 'w').close()\n"
+            "    junk = b'#' * 65536 + b'\\n'\n"
+            "    for _ in range(200): os.write(1, junk)\n"
+            "    for i in range(400000): print(f'm={i}')\n"
+            "    time.sleep(300)\n"
+            "print(f'loss={x}', flush=True)\n");
+  dir.Write("spec.yaml", GridSpec(marker + ".py", kDiskGridPoints));
+  SmallFilesystem small(dir / "small");
+  const std::string store_path = (dir / "small" / "sweep.db").string();
+
+  testing::CliResult failed;
+  if (small.mounted()) {
+    failed = testing::RunCli(dir.path(), {"run", "spec.yaml", "--store", store_path});
+  } else {
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    rlimit limited = saved;
+    limited.rlim_cur = kFileSizeLimit;
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+    const pid_t pid = testing::SpawnCli(dir.path(), {"run", "spec.yaml", "--store", store_path}, "limited");
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+    failed.exit_code = testing::WaitCli(pid);
+    failed.out = ReadFile(dir / "limited.out");
+    failed.err = ReadFile(dir / "limited.err");
+  }
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  EXPECT_NE(failed.err.find(store_path), std::string::npos) << "the error names the store: " << failed.err;
+  EXPECT_EQ(SurvivorsAfter(marker, kLeftoverDeadline), std::vector<pid_t>{});
+
+  std::vector<RunRecord> before;
+  {
+    auto store = OpenStore(store_path);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto sweep = OnlySweep(**store);
+    ASSERT_TRUE(sweep);
+    auto runs = (*store)->ListRuns(sweep->id);
+    ASSERT_TRUE(runs.ok());
+    before = *runs;
+  }
+  bool flood_run_seen = false;
+  for (const auto& run : before) {
+    EXPECT_TRUE(IsTerminal(run.state)) << "run " << run.id << " left " << TrialStateName(run.state);
+    if (run.state == TrialState::kFinished) continue;
+    EXPECT_EQ(run.state, TrialState::kCrashed) << run.failure_reason;
+    EXPECT_EQ(run.failure_reason.rfind("controller error: ", 0), 0u) << run.failure_reason;
+    flood_run_seen = flood_run_seen || run.grid_index == kFloodPoint;
+  }
+  EXPECT_TRUE(flood_run_seen) << "the run that filled the disk was recorded as ended by the controller's error";
+
+  // Space comes back: the flooded log goes, and the limit is not inherited.
+  std::error_code ignored;
+  std::filesystem::remove_all(dir / "small" / "runs", ignored);
+  auto store = OpenStore(store_path);
+  ASSERT_TRUE(store.ok());
+  const std::string sweep_id = OnlySweep(**store)->id;
+  store->reset();
+  auto resumed = testing::RunCli(dir.path(), {"resume", sweep_id, "--store", store_path});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  store = OpenStore(store_path);
+  ASSERT_TRUE(store.ok());
+  ExpectNothingLost(**store, kDiskGridPoints, before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, ChaosContainment, ::testing::Values(Containment::kCgroup, Containment::kSubreaper),
+                         [](const ::testing::TestParamInfo<Containment>& info) {
+                           return info.param == Containment::kCgroup ? "Cgroup" : "Subreaper";
+                         });
+
+}  // namespace
+}  // namespace sweep
