@@ -91,7 +91,7 @@ Result<std::vector<std::string>> PostgresStore::ReapStaleRuns(const std::string&
         {sweep_id, pg::FormatDouble(stale_before), reason, pg::FormatDouble(Now())});
     if (!r.ok()) return r.error();
     std::vector<std::pair<std::int64_t, std::string>> rows;
-    for (int i = 0; i < r->rows(); ++i) rows.emplace_back(std::stoll(r->text(i, 1)), r->text(i, 0));
+    for (int i = 0; i < r->rows(); ++i) rows.emplace_back(pg::ParseInt64(r->text(i, 1)), r->text(i, 0));
     std::sort(rows.begin(), rows.end());
     for (auto& [number, id] : rows) reaped.push_back(std::move(id));
     return OkStatus();

@@ -30,7 +30,7 @@ Result<SweepRecord> SweepFromRow(const PgResult& r, int i) {
   s.goal = *goal;
   s.spec_text = r.text(i, 5);
   s.spec_path = r.text(i, 6);
-  s.seed = static_cast<std::uint64_t>(std::stoll(r.text(i, 7)));
+  s.seed = static_cast<std::uint64_t>(pg::ParseInt64(r.text(i, 7)));
   s.state = *state;
   s.created_at = pg::ParseDouble(r.c_str(i, 9));
   s.updated_at = pg::ParseDouble(r.c_str(i, 10));
