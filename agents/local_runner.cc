@@ -35,6 +35,7 @@
 #include "agents/metric_channel.h"
 #include "agents/metric_line_parser.h"
 #include "agents/trial_runner.h"
+#include "core/wall_clock.h"
 
 namespace sweep {
 namespace {
@@ -68,11 +69,6 @@ constexpr unsigned kCloseRangeCloexec = 1u << 2;  // from linux/close_range.h
 #else
 constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
 #endif
-
-double NowUnix() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 // Marks every descriptor above stderr except `keep` close-on-exec, so a trial
 // inherits no other trial's pipes (whose EOF would otherwise never come).
@@ -314,7 +310,7 @@ class LocalRunner final : public TrialRunner {
       ++trial.exit.oversized_stdout_lines;
       return;
     }
-    auto parsed = trial.stdout_parser.Parse(line, NowUnix());
+    auto parsed = trial.stdout_parser.Parse(line, NowSeconds());
     points.insert(points.end(), std::make_move_iterator(parsed.begin()), std::make_move_iterator(parsed.end()));
   }
 
@@ -329,7 +325,7 @@ class LocalRunner final : public TrialRunner {
       ++trial.exit.bad_channel_lines;
       return;
     }
-    ChannelLine parsed = trial.channel_parser.Parse(line, NowUnix());
+    ChannelLine parsed = trial.channel_parser.Parse(line, NowSeconds());
     if (parsed.bad) ++trial.exit.bad_channel_lines;
     points.insert(points.end(), std::make_move_iterator(parsed.points.begin()),
                   std::make_move_iterator(parsed.points.end()));

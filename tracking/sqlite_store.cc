@@ -38,10 +38,6 @@ Result<bool> IsExistingDatabase(const std::filesystem::path& path) {
 
 }  // namespace
 
-double NowSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 Result<std::string> SqliteStore::NewId(const char* exists_sql) {
   for (int attempt = 0; attempt < kMaxIdAttempts; ++attempt) {
     std::string id = ids_.Next();

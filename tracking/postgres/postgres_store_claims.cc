@@ -45,7 +45,7 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
     run.grid_index = fresh.grid_index;
     run.state = context.initial_state;
     run.params = std::move(fresh.params);
-    run.created_at = Now();
+    run.created_at = NowSeconds();
     run.host = context.host;
     run.agent_id = context.agent_id;
     if (IsTerminal(run.state)) return Error::InvalidInput("a claimed run must start queued or running");
