@@ -37,6 +37,7 @@
 #include "agents/metric_line_parser.h"
 #include "agents/trial_containment.h"
 #include "agents/trial_runner.h"
+#include "core/wall_clock.h"
 
 namespace sweep {
 namespace {
@@ -75,11 +76,6 @@ constexpr unsigned kCloseRangeCloexec = 1u << 2;  // from linux/close_range.h
 #else
 constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
 #endif
-
-double NowUnix() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 // Marks every descriptor above stderr except `keep` close-on-exec, so a trial
 // inherits no other trial's pipes (whose EOF would otherwise never come).
@@ -335,7 +331,7 @@ class LocalRunner final : public TrialRunner {
       ++trial.exit.oversized_stdout_lines;
       return;
     }
-    auto parsed = trial.stdout_parser.Parse(line, NowUnix());
+    auto parsed = trial.stdout_parser.Parse(line, NowSeconds());
     points.insert(points.end(), std::make_move_iterator(parsed.begin()), std::make_move_iterator(parsed.end()));
   }
 
@@ -351,7 +347,7 @@ class LocalRunner final : public TrialRunner {
       if (trial.exit.channel_error.empty()) trial.exit.channel_error = OversizedChannelLineError();
       return;
     }
-    ChannelLine parsed = trial.channel_parser.Parse(line, NowUnix());
+    ChannelLine parsed = trial.channel_parser.Parse(line, NowSeconds());
     if (parsed.bad) ++trial.exit.bad_channel_lines;
     if (!parsed.limit_error.empty() && trial.exit.channel_error.empty()) trial.exit.channel_error = parsed.limit_error;
     points.insert(points.end(), std::make_move_iterator(parsed.points.begin()),

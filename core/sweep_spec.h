@@ -75,8 +75,8 @@ struct SweepSpec {
   std::vector<std::string> command;
   std::optional<std::int64_t> run_cap;
 
-  // Extensions beyond W&B (absent in a W&B spec, which parses unchanged).
-  std::optional<EarlyTerminateSpec> early_terminate;  // only `type: hyperband`
+  // W&B's early_terminate (hyperband, or our median), then extensions beyond W&B (absent in a W&B spec).
+  std::optional<EarlyTerminateSpec> early_terminate;
   std::optional<std::int64_t> seed;                   // random and bayes draws
   std::optional<double> timeout_seconds;              // per-trial wall clock
   std::optional<double> max_runtime_seconds;          // the whole sweep's wall clock (this invocation)

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache git python3
   libboost-dev libboost-filesystem-dev libeigen3-dev libyaml-cpp-dev libsqlite3-dev
-  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev liblbfgspp-dev libpq-dev
+  libcli11-dev nlohmann-json3-dev liblbfgspp-dev libpq-dev
   libgtest-dev libgmock-dev libssl-dev
   libcpp-httplib-dev zlib1g-dev libbrotli-dev
 )

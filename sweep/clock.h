@@ -6,13 +6,9 @@
 
 #include <chrono>
 
-namespace sweep {
+#include "core/wall_clock.h"
 
-// Seconds since the Unix epoch, with sub-second precision.
-inline double NowSeconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
+namespace sweep {
 
 class Clock {
  public:

@@ -4,21 +4,13 @@
 #include <cmath>
 #include <set>
 
+#include "optimizers/bayes/bayes_optimizer.h"
 #include "review/run_filter.h"
 #include "review/run_sort.h"
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
 #include "sweep/run_outcome.h"
 #include "sweep/spec/nearest_key.h"
-
-// The Bayesian optimizer may be absent from a build (it arrives as its own
-// module); the GP relevance column appears only where it is compiled in.
-#if __has_include("optimizers/bayes/bayes_optimizer.h")
-#include "optimizers/bayes/bayes_optimizer.h"
-#define SWEEP_HAS_GP_RELEVANCE 1
-#else
-#define SWEEP_HAS_GP_RELEVANCE 0
-#endif
 #include "sweep/record_json.h"
 
 namespace sweep {
@@ -127,21 +119,14 @@ Result<review::ImportanceReport> SweepImportance(const SweepSpec& spec, const st
   return review::ComputeImportance(spec.space, ToRunRows(runs), name, spec.metric.goal, options);
 }
 
-bool HasGpRelevance() { return SWEEP_HAS_GP_RELEVANCE != 0; }
-
 std::map<std::string, double> GpRelevance(const SweepSpec& spec, const std::vector<RunRecord>& runs) {
   std::map<std::string, double> out;
-#if SWEEP_HAS_GP_RELEVANCE
   if (spec.method != SearchMethod::kBayes || spec.metric.name.empty()) return out;
   // The seed only drives proposals; the relevance fit does not depend on it.
   auto relevance = FitParameterRelevance(OptimizerOptionsFor(spec, /*seed=*/0), ToObservations(runs, spec.metric));
   if (!relevance.ok()) return out;
   for (std::size_t i = 0; i < relevance->size() && i < spec.space.parameters.size(); ++i)
     out[spec.space.parameters[i].name()] = (*relevance)[i];
-#else
-  (void)spec;
-  (void)runs;
-#endif
   return out;
 }
 

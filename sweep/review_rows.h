@@ -49,13 +49,9 @@ Result<std::vector<review::RunRow>> ApplyRunQuery(std::vector<review::RunRow> ro
 Result<review::ImportanceReport> SweepImportance(const SweepSpec& spec, const std::vector<RunRecord>& runs,
                                                  const std::string& metric, const review::ImportanceOptions& options);
 
-// Whether this build has the Bayesian optimizer's FitParameterRelevance
-// (optimizers/bayes); without it the GP relevance column is left out.
-bool HasGpRelevance();
-
 // For bayes sweeps: the fitted GP's relevance (inverse ARD length scale) per
-// parameter name. Empty for other methods, when the fit fails (e.g. fewer
-// than 2 usable runs) or when !HasGpRelevance().
+// parameter name. Empty for other methods, or when the fit fails (e.g. fewer
+// than 2 usable runs).
 std::map<std::string, double> GpRelevance(const SweepSpec& spec, const std::vector<RunRecord>& runs);
 
 

@@ -26,6 +26,7 @@ namespace {
 using testing::RunCli;
 using testing::SpawnCli;
 using testing::TempDir;
+using testing::WaitUntil;
 using testing::WaitCli;
 
 using Clock = std::chrono::steady_clock;
@@ -168,12 +169,14 @@ TEST_F(MultiAgentPg, CancelStopsAgentsBetweenClaims) {
   const std::string id = Create(ShellGridSpec(50, "sleep 0.2; echo loss=1"));
   pid_t agent = SpawnCli(AgentDir(0), {"agent", id, "--store", url_});
   auto store = Open();
-  for (auto deadline = Clock::now() + std::chrono::seconds(60); Clock::now() < deadline;) {
-    auto runs = store->ListRuns(id);
-    ASSERT_TRUE(runs.ok());
-    if (runs->size() >= 2) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const bool claimed = WaitUntil(
+      [&] {
+        auto runs = store->ListRuns(id);
+        return runs.ok() && runs->size() >= 2;
+      },
+      std::chrono::seconds(60));
+  if (!claimed) kill(agent, SIGKILL);  // not left running past the test
+  ASSERT_TRUE(claimed) << "the agent should have claimed 2 runs before the cancel";
   auto cancelled = RunCli(dir_.path(), {"cancel", id, "--store", url_});
   EXPECT_EQ(cancelled.exit_code, 0) << cancelled.err;
   EXPECT_NE(WaitCli(agent), 0);  // ended by the cancel, not by running out of points
@@ -195,12 +198,14 @@ TEST_F(MultiAgentPg, TerminatingOneAgentLeavesTheSweepToTheOthers) {
   pid_t leaving = SpawnCli(AgentDir(0), {"agent", id, "--store", url_});
   pid_t staying = SpawnCli(AgentDir(1), {"agent", id, "--store", url_});
   auto store = Open();
-  for (auto deadline = Clock::now() + std::chrono::seconds(60); Clock::now() < deadline;) {
-    auto runs = store->ListRuns(id);
-    ASSERT_TRUE(runs.ok());
-    if (runs->size() >= 3) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const bool claimed = WaitUntil(
+      [&] {
+        auto runs = store->ListRuns(id);
+        return runs.ok() && runs->size() >= 3;
+      },
+      std::chrono::seconds(60));
+  if (!claimed) kill(leaving, SIGKILL), kill(staying, SIGKILL);  // not left running past the test
+  ASSERT_TRUE(claimed) << "the agents should have claimed 3 runs before one is terminated";
   // What Slurm sends at a job's time limit.
   ASSERT_EQ(kill(leaving, SIGTERM), 0);
   EXPECT_NE(WaitCli(leaving), 0);
@@ -306,12 +311,13 @@ TEST_F(SlurmSweep, CancelCancelsTheSweepsJobs) {
   const std::string job = submitted.out.substr(0, submitted.out.find('\n'));
   auto store = Open();
   // Cancel once a trial runs, so the jobs are really busy.
-  for (auto deadline = Clock::now() + std::chrono::seconds(90); Clock::now() < deadline;) {
-    auto live = store->ListRunsByState(id, TrialState::kRunning);
-    ASSERT_TRUE(live.ok());
-    if (!live->empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  const bool busy = WaitUntil(
+      [&] {
+        auto live = store->ListRunsByState(id, TrialState::kRunning);
+        return live.ok() && !live->empty();
+      },
+      std::chrono::seconds(90), std::chrono::milliseconds(200));
+  EXPECT_TRUE(busy) << "no trial ran within 90 s";  // cancel anyway: the jobs must not outlive the test
   auto cancelled = RunCli(dir_.path(), {"cancel", id, "--store", url_});
   EXPECT_EQ(cancelled.exit_code, 0) << cancelled.out << cancelled.err;
   EXPECT_NE(cancelled.out.find(job), std::string::npos) << cancelled.out;

@@ -243,19 +243,22 @@ TEST(RunEndToEnd, SecondInterruptKillsRunningTrials) {
   dir.Write("spec.yaml", "program: sleep.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x:\n    values: [1, 2, 3, 4]\n");
   pid_t pid = testing::SpawnCli(dir.path(), {"run", "spec.yaml", "--agents", "2"});
   auto store_path = dir / ".sweep/sweep.db";
-  // Wait until both trials run.
-  for (int i = 0; i < 200; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!std::filesystem::exists(store_path)) continue;
-    auto store = OpenStore(store_path.string());
-    if (!store.ok()) continue;
-    auto sweeps = (*store)->ListSweeps();
-    if (!sweeps.ok() || sweeps->empty()) continue;
-    auto runs = (*store)->ListRuns(sweeps->front().id);
-    int running = 0;
-    for (const auto& r : *runs) running += r.state == TrialState::kRunning;
-    if (running == 2) break;
-  }
+  const bool both_running = testing::WaitUntil(
+      [&] {
+        if (!std::filesystem::exists(store_path)) return false;
+        auto store = OpenStore(store_path.string());
+        if (!store.ok()) return false;
+        auto sweeps = (*store)->ListSweeps();
+        if (!sweeps.ok() || sweeps->empty()) return false;
+        auto runs = (*store)->ListRuns(sweeps->front().id);
+        if (!runs.ok()) return false;
+        int running = 0;
+        for (const auto& r : *runs) running += r.state == TrialState::kRunning;
+        return running == 2;
+      },
+      std::chrono::seconds(60));
+  if (!both_running) kill(pid, SIGKILL);  // do not leave it running past the test
+  ASSERT_TRUE(both_running) << "both trials should be running before the first Ctrl-C";
   kill(pid, SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGINT);

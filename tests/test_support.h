@@ -2,7 +2,9 @@
 // temporary folder, a store in it, the runs of its sweep, and sweep specs.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +21,12 @@ std::string Program(const std::string& name);
 
 // A whole file's bytes ("" when unreadable).
 std::string ReadFile(const std::filesystem::path& path);
+
+// Polls `condition` every `poll` until it holds (true) or `timeout` has
+// passed (false). Timeouts are generous: tests run on loaded machines, so
+// callers assert the result instead of carrying on as if it held.
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds poll = std::chrono::milliseconds(50));
 
 // A fresh temporary directory removed by the destructor.
 class TempDir {

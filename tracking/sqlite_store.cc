@@ -90,10 +90,6 @@ void KeepDiskReserve(const std::string& store_path) {
 
 bool ReleaseDiskReserve(const std::string& store_path) { return ::unlink(ReservePath(store_path).c_str()) == 0; }
 
-double NowSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 Result<std::string> SqliteStore::NewId(const char* exists_sql) {
   for (int attempt = 0; attempt < kMaxIdAttempts; ++attempt) {
     std::string id = ids_.Next();

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/wall_clock.h"
 #include "tracking/claim_history.h"
 #include "tracking/ids.h"
 #include "tracking/sqlite_db.h"
@@ -24,9 +25,6 @@
 #include "tracking/store.h"
 
 namespace sweep::sqlite {
-
-// Wall-clock seconds since the epoch, the stores' timestamp unit.
-double NowSeconds();
 
 // runs.changed_seq starts at 0 (schema v3), so "changed after -1" is every run.
 constexpr std::int64_t kNoStamp = -1;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agents/host/command_output.h"
+#include "core/shell_quote.h"
 #include "agents/host/sha256.h"
 
 namespace sweep {
@@ -46,30 +47,6 @@ std::optional<std::string> GitLine(const std::filesystem::path& dir,
 }
 
 }  // namespace
-
-std::string ShellQuoteCommand(const std::vector<std::string>& argv) {
-  // Characters that never need quoting in a POSIX shell word.
-  constexpr std::string_view kSafe =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./:,@%";
-  std::string out;
-  for (const std::string& arg : argv) {
-    if (!out.empty()) out += ' ';
-    if (!arg.empty() && arg.find_first_not_of(kSafe) == std::string::npos) {
-      out += arg;
-      continue;
-    }
-    out += '\'';
-    for (char c : arg) {
-      if (c == '\'') {
-        out += "'\\''";  // close, escaped quote, reopen
-      } else {
-        out += c;
-      }
-    }
-    out += '\'';
-  }
-  return out;
-}
 
 std::string DetectInterpreter(const std::vector<std::string>& argv) {
   if (argv.empty()) return "";

@@ -76,10 +76,6 @@ class EnvironmentCapture {
 // EnvironmentCapture in the controller.
 CapturedEnvironment CaptureEnvironment(const EnvironmentRequest& request);
 
-// Quotes each argument for a POSIX shell only when needed:
-// {"python3", "train.py", "--name=a b"} -> "python3 train.py '--name=a b'".
-std::string ShellQuoteCommand(const std::vector<std::string>& argv);
-
 // The interpreter the command runs, or "" (see EnvironmentRequest).
 std::string DetectInterpreter(const std::vector<std::string>& argv);
 

@@ -7,6 +7,7 @@
 
 #include "agents/host/command_output.h"
 #include "agents/host/sha256.h"
+#include "core/shell_quote.h"
 
 namespace sweep {
 namespace {

@@ -7,16 +7,12 @@
 #include <set>
 
 #include "agents/host/process_table.h"
+#include "core/wall_clock.h"
 
 namespace sweep {
 namespace {
 
 constexpr double kPercent = 100.0;
-
-double WallClockNow() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -36,7 +32,7 @@ void SystemSampler::Track(const std::string& run_id, int pid, std::vector<int> g
 }
 
 void SystemSampler::Track(const std::string& run_id, int pid, std::vector<int> gpu_indices) {
-  Track(run_id, pid, std::move(gpu_indices), WallClockNow());
+  Track(run_id, pid, std::move(gpu_indices), NowSeconds());
 }
 
 void SystemSampler::Untrack(const std::string& run_id) { runs_.erase(run_id); }

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <thread>
 
+#include "agents/host/process_table.h"
 #include "agents/host/test_child.h"
 
 namespace sweep {
@@ -14,6 +16,25 @@ namespace {
 double Now() {
   using namespace std::chrono;
   return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+// CPU clock ticks used so far by the process tree of `pid`.
+std::uint64_t TreeCpuTicks(int pid) {
+  std::uint64_t ticks = 0;
+  for (const ProcessStat& p : ProcessTable::Read().Tree(pid)) ticks += p.cpu_ticks;
+  return ticks;
+}
+
+// Waits until the tree of `pid` has used CPU beyond `ticks`, so a sample
+// taken afterwards must see CPU use; generous, for loaded machines.
+bool WaitForCpuBeyond(int pid, std::uint64_t ticks) {
+  constexpr auto kTimeout = std::chrono::seconds(30);
+  constexpr auto kPoll = std::chrono::milliseconds(20);
+  for (const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(kPoll)) {
+    if (TreeCpuTicks(pid) > ticks) return true;
+  }
+  return false;
 }
 
 std::map<std::string, MetricPoint> ByKey(const std::vector<MetricPoint>& points) {
@@ -27,7 +48,7 @@ TEST(SystemSamplerTest, BusyTreeReportsCpuAndMemory) {
   ASSERT_GT(child.pid(), 0);
   SystemSampler sampler(nullptr);
   sampler.Track("run-1", child.pid(), {}, Now());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(WaitForCpuBeyond(child.pid(), TreeCpuTicks(child.pid())));
   const double t1 = Now();
   auto first = sampler.Sample(t1);
   ASSERT_EQ(first.size(), 1u);
@@ -40,7 +61,7 @@ TEST(SystemSamplerTest, BusyTreeReportsCpuAndMemory) {
   EXPECT_EQ(points["system/rss_bytes"].step, 0);
   EXPECT_DOUBLE_EQ(points["system/rss_bytes"].time, t1);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(WaitForCpuBeyond(child.pid(), TreeCpuTicks(child.pid())));
   auto second = sampler.Sample(Now());
   ASSERT_EQ(second.size(), 1u);
   auto later = ByKey(second[0].second);

@@ -7,17 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/shell_quote.h"  // ShellQuote, for the script body
+
 namespace sweep {
 
 // True when `s` holds a byte below 0x20 or 0x7f (newline, carriage return,
 // NUL, tab, escape, ...). Such values can end a directive or a command line
 // early, so every user-provided value with one is rejected before quoting.
 bool HasControlChar(std::string_view s);
-
-// `s` as one bash word: unchanged when it consists only of characters bash
-// never interprets, otherwise in single quotes with each ' written as '\''.
-// Precondition: !HasControlChar(s).
-std::string ShellQuote(std::string_view s);
 
 // `s` as one argument of an `#SBATCH` line. sbatch splits those lines at
 // whitespace, treats an unquoted '#' as the start of a comment, groups with

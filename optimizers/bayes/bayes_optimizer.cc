@@ -1,7 +1,5 @@
 #include "optimizers/bayes/bayes_optimizer.h"
 
-#include <LBFGSB.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "optimizers/bayes/box_minimizer.h"
 #include "optimizers/bayes/design.h"
 #include "optimizers/bayes/encoding.h"
 #include "optimizers/bayes/gp.h"
@@ -70,7 +69,10 @@ constexpr int kRefineStarts = 5;
 // with them as the model grows).
 constexpr int kMaxSlicePointsPerAxis = 32;
 constexpr int kMinSlicePointsPerAxis = 4;
+// L-BFGS-B settings of each refinement.
 constexpr int kRefineIterations = 30;
+constexpr double kRefineEpsilon = 1e-6;
+constexpr int kRefineLineSearches = 20;
 // Two encodings closer than this (Euclidean, unit cube) are the same point:
 // far below any length scale the fit allows (5e-3), so re-evaluating it
 // teaches the model nothing, yet coarse enough to catch refinements that
@@ -368,11 +370,7 @@ class BayesOptimizer final : public Optimizer {
       if (value > best_value) best_value = value, best_v = v;
       return -value;
     };
-    LBFGSpp::LBFGSBParam<double> param;
-    param.max_iterations = kRefineIterations;
-    param.epsilon = 1e-6;
-    param.max_linesearch = 20;
-    LBFGSpp::LBFGSBSolver<double> solver(param);
+    const bayes::BoxMinimizerSettings settings{kRefineIterations, kRefineEpsilon, kRefineLineSearches};
     Eigen::VectorXd v(k);
     Eigen::VectorXd lower(k), upper(k);
     for (int j = 0; j < k; ++j) {
@@ -380,12 +378,8 @@ class BayesOptimizer final : public Optimizer {
       upper[j] = box.upper[cont[j]];
       v[j] = std::clamp((*raw)[cont[j]], lower[j], upper[j]);
     }
-    double fx = 0;
-    try {
-      solver.minimize(objective, v, fx, lower, upper);
-    } catch (const std::exception&) {
-      // Line-search trouble on a flat acquisition: keep the best point seen.
-    }
+    // On line-search trouble (a flat acquisition) best_v is the best point seen.
+    bayes::MinimizeInBox(objective, settings, v, lower, upper);
     if (best_value > -std::numeric_limits<double>::infinity()) {
       for (int j = 0; j < k; ++j) (*raw)[cont[j]] = best_v[j];
     }

@@ -1,12 +1,11 @@
 #include "optimizers/bayes/gp.h"
 
-#include <LBFGSB.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
+#include <functional>
 
+#include "optimizers/bayes/box_minimizer.h"
 #include "optimizers/prng.h"
 #include "optimizers/special_functions.h"
 
@@ -257,8 +256,8 @@ double NegLogPosterior(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const
 
 namespace {
 
-// LBFGS++ objective that remembers the best finite point it evaluated, so a
-// line search that throws still leaves a usable answer.
+// L-BFGS-B objective that remembers the best finite point it evaluated, so a
+// failed line search still leaves a usable answer.
 struct FitObjective {
   const Eigen::MatrixXd& x;
   const Eigen::VectorXd& y;
@@ -287,6 +286,7 @@ struct FitObjective {
 // regions) are caught and answered with the best point seen.
 constexpr int kFitIterations = 60;
 constexpr double kFitEpsilon = 1e-6;
+constexpr int kFitLineSearches = 30;
 
 }  // namespace
 
@@ -297,11 +297,7 @@ GpHyper FitHyper(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, std::uint64
   GpHyper mode = PriorModeHyper(d);
   Xoshiro256StarStar rng(seed);
 
-  LBFGSpp::LBFGSBParam<double> param;
-  param.max_iterations = kFitIterations;
-  param.epsilon = kFitEpsilon;
-  param.max_linesearch = 30;
-  LBFGSpp::LBFGSBSolver<double> solver(param);
+  const BoxMinimizerSettings settings{kFitIterations, kFitEpsilon, kFitLineSearches};
 
   // The jitter may need raising for data with duplicate rows and tiny noise.
   double jitter = kBaseJitter;
@@ -321,12 +317,8 @@ GpHyper FitHyper(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, std::uint64
         theta[j] = std::clamp(theta[j] + sd * normal, lower[j], upper[j]);
       }
     }
-    double fx = 0;
-    try {
-      solver.minimize(objective, theta, fx, lower, upper);
-    } catch (const std::exception&) {
-      // Line-search failure: objective.best_theta holds the best point seen.
-    }
+    // On a line-search failure objective.best_theta holds the best point seen.
+    MinimizeInBox(std::ref(objective), settings, theta, lower, upper);
   }
   return GpHyper::FromTheta(objective.best_theta, jitter);
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/shell_quote.h"
 #include "sweep/cli/cli.h"
 #include "review/group_runs.h"
 #include "review/run_field.h"
@@ -23,26 +24,6 @@
 
 namespace sweep::cli {
 namespace {
-
-// Quotes an argument for a POSIX shell only when it needs it, so the
-// reproduce line pastes into a terminal as is.
-std::string ShellQuote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%") ==
-                          std::string::npos)
-    return arg;
-  std::string out = "'";
-  for (char c : arg) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-std::string CommandLine(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + ShellQuote(a);
-  return out;
-}
 
 std::string RunDuration(const RunRecord& run) {
   if (run.started_at <= 0) return "-";
@@ -358,7 +339,7 @@ void PrintRunDetails(const RunRecord& run, const MetricSpec& metric) {
   std::printf("duration   %s\n", RunDuration(run).c_str());
   std::printf("host       %s   agent %s   pid %d\n", safe(run.host).c_str(), safe(run.agent_id).c_str(),
               run.pid);
-  std::printf("command    %s\n", run.argv.empty() ? "-" : safe(CommandLine(run.argv)).c_str());
+  std::printf("command    %s\n", run.argv.empty() ? "-" : safe(ShellQuoteCommand(run.argv)).c_str());
   std::printf("run dir    %s\n", run.run_dir.empty() ? "-" : safe(run.run_dir).c_str());
   std::printf("\nparameters\n");
   for (const auto& [name, value] : run.params) std::printf("  %-24s %s\n", safe(name).c_str(), safe(FormatPythonArg(value)).c_str());
@@ -422,12 +403,12 @@ int ShowBest(const InspectFlags& flags, const GlobalOptions& global) {
   if (flags.json) {
     Value doc = RunToValue(*best, metric);
     ValueMap map = doc.as_map();
-    map.emplace_back("command_line", Value(CommandLine(best->argv)));
+    map.emplace_back("command_line", Value(ShellQuoteCommand(best->argv)));
     PrintJsonLine(Value(std::move(map)));
     return kExitOk;
   }
   PrintRunDetails(*best, metric);
-  std::printf("\nreproduce  %s\n", TerminalSafe(CommandLine(best->argv)).c_str());
+  std::printf("\nreproduce  %s\n", TerminalSafe(ShellQuoteCommand(best->argv)).c_str());
   return kExitOk;
 }
 

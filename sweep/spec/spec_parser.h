@@ -13,7 +13,8 @@
 //   metric: {objective: summary|best, impute: worst|best|<number>,
 //            exclude_failed: true|false}
 //   early_terminate: {type: hyperband, min_iter | max_iter + s, eta: 3, strict: false}
-//   seed: <int >= 0>          timeout: 90s | 30m | 2h | <seconds>
+//                    {type: median, n_startup_trials: 5, warmup_steps: 0}
+//   seed: <int >= 0>          timeout, max_runtime: 90s | 30m | 2h | <seconds>
 //   retries: <int >= 0>       max_failures, max_consecutive_failures: <int >= 1>
 //   gpus_per_trial: <int >= 1>
 // Every problem found is reported (not just the first) as a diagnostic at

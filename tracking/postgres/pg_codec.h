@@ -2,6 +2,7 @@
 // protocol. Private to tracking/postgres. Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@ namespace sweep::pg {
 std::string FormatDouble(double d);
 // Inverse of FormatDouble (also accepts PostgreSQL's own output).
 double ParseDouble(const char* text);
+// The text of an integer column (the server always sends plain decimal).
+// Unlike std::stoll it never throws: text that is not a whole, in-range
+// number reads as 0, as ParseDouble reads text that is not a number.
+std::int64_t ParseInt64(std::string_view text);
 
 // A text[] literal ({"a","b"}) with every element quoted and escaped.
 std::string TextArray(const std::vector<std::string>& items);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "tracking/postgres/pg_codec.h"
+
 namespace sweep::pg {
 namespace {
 
@@ -181,7 +183,7 @@ Status Migrate(PgConnection& conn) {
     }
     auto cur = conn.Exec("SELECT coalesce(max(version), 0) FROM schema_version");
     if (!cur.ok()) return cur.error();
-    found = std::stoi(cur->text(0, 0));
+    found = static_cast<int>(pg::ParseInt64(cur->text(0, 0)));
     if (found > kSchemaVersion) {
       return Error::Io("the database's schema version " + std::to_string(found) +
                        " is newer than this build supports (" + std::to_string(kSchemaVersion) +

@@ -3,17 +3,11 @@
 // postgres_store_*.cc, one concern each.
 #include "tracking/postgres/postgres_store.h"
 
-#include <chrono>
-
 #include "tracking/postgres/pg_schema.h"
 #include "tracking/postgres/postgres_store_impl.h"
 
 namespace sweep {
 namespace pg {
-
-double Now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string Int(std::int64_t v) { return std::to_string(v); }
 Param OptInt(const std::optional<std::int64_t>& v) { return v ? Param(Int(*v)) : std::nullopt; }

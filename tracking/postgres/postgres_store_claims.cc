@@ -45,7 +45,7 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
     run.grid_index = fresh.grid_index;
     run.state = context.initial_state;
     run.params = std::move(fresh.params);
-    run.created_at = Now();
+    run.created_at = NowSeconds();
     run.host = context.host;
     run.agent_id = context.agent_id;
     if (IsTerminal(run.state)) return Error::InvalidInput("a claimed run must start queued or running");
@@ -94,7 +94,7 @@ Result<const std::vector<RunRecord>*> PostgresStore::RefreshClaimCache(const std
       {sweep_id, cache.reread_from});
   if (!mark.ok()) return mark.error();
   const std::string next_reread_from = mark->text(0, 0);
-  const std::size_t count = std::stoull(mark->text(0, 1));
+  const std::size_t count = static_cast<std::size_t>(pg::ParseInt64(mark->text(0, 1)));
   const std::string changed_ids = mark->text(0, 2);
   if (cache.reread_from && changed_ids != kEmptyTextArray) {
     // r.sweep_id leaves out other sweeps' runs, which the run_summary branch

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/wall_clock.h"
 #include "tracking/claim_history.h"
 #include "tracking/postgres/pg_connection.h"
 #include "tracking/store.h"
@@ -32,8 +33,6 @@ inline constexpr int kMaxIdDraws = 16;
 // Candidates named when an id prefix is ambiguous.
 inline constexpr int kMaxCandidatesListed = 10;
 
-// Wall-clock seconds since the epoch, the stores' timestamp unit.
-double Now();
 // Integers as statement parameters (text protocol); nullopt is NULL.
 std::string Int(std::int64_t v);
 Param OptInt(const std::optional<std::int64_t>& v);
@@ -45,7 +44,7 @@ std::string Candidates(const PgResult& r);
 class PostgresStore final : public Store {
  public:
   explicit PostgresStore(std::unique_ptr<PgConnection> conn)
-      : conn_(std::move(conn)), rng_(std::random_device{}() ^ static_cast<std::uint64_t>(Now() * 1e6)) {}
+      : conn_(std::move(conn)), rng_(std::random_device{}() ^ static_cast<std::uint64_t>(NowSeconds() * 1e6)) {}
 
   // Sweeps (postgres_store_sweeps.cc).
   Result<SweepRecord> CreateSweep(SweepRecord sweep) override;

@@ -36,7 +36,7 @@ Status PostgresStore::FinishRun(const std::string& run_id, const RunOutcome& out
   if (!IsTerminal(outcome.state)) {
     return Error::InvalidInput("FinishRun needs a terminal state, not " + std::string(TrialStateName(outcome.state)));
   }
-  const double ended_at = outcome.ended_at != 0 ? outcome.ended_at : Now();
+  const double ended_at = outcome.ended_at != 0 ? outcome.ended_at : NowSeconds();
   return conn_->Transaction([&]() -> Status {
     auto r = conn_->Exec(
         "UPDATE runs SET state = $2, exit_code = $3, signal = $4, failure_reason = $5, ended_at = $6 "
@@ -88,10 +88,10 @@ Result<std::vector<std::string>> PostgresStore::ReapStaleRuns(const std::string&
         "WHERE sweep_id = $1 AND state IN ('queued', 'running') "
         "AND agent_id NOT LIKE 'external:%' "
         "AND coalesce(heartbeat_at, nullif(started_at, 0), created_at) < $2 RETURNING id, number",
-        {sweep_id, pg::FormatDouble(stale_before), reason, pg::FormatDouble(Now())});
+        {sweep_id, pg::FormatDouble(stale_before), reason, pg::FormatDouble(NowSeconds())});
     if (!r.ok()) return r.error();
     std::vector<std::pair<std::int64_t, std::string>> rows;
-    for (int i = 0; i < r->rows(); ++i) rows.emplace_back(std::stoll(r->text(i, 1)), r->text(i, 0));
+    for (int i = 0; i < r->rows(); ++i) rows.emplace_back(pg::ParseInt64(r->text(i, 1)), r->text(i, 0));
     std::sort(rows.begin(), rows.end());
     for (auto& [number, id] : rows) reaped.push_back(std::move(id));
     return OkStatus();

@@ -51,8 +51,8 @@ Status PostgresStore::LogMetrics(const std::string& run_id, const std::vector<Me
       auto it = batch.find(old->text(i, 0));
       if (it == batch.end()) continue;
       MetricSummary merged{pg::ParseDouble(old->c_str(i, 1)), pg::ParseDouble(old->c_str(i, 3)),
-                           pg::ParseDouble(old->c_str(i, 4)), std::stoll(old->text(i, 2)),
-                           std::stoll(old->text(i, 5))};
+                           pg::ParseDouble(old->c_str(i, 4)), pg::ParseInt64(old->text(i, 2)),
+                           pg::ParseInt64(old->text(i, 5))};
       Merge(merged, false, it->second);
       it->second = merged;
     }
@@ -81,7 +81,7 @@ Result<std::vector<MetricPoint>> PostgresStore::GetMetrics(const std::string& ru
   std::vector<MetricPoint> out;
   out.reserve(r->rows());
   for (int i = 0; i < r->rows(); ++i) {
-    out.push_back({r->text(i, 0), std::stoll(r->text(i, 1)), pg::ParseDouble(r->c_str(i, 2)),
+    out.push_back({r->text(i, 0), pg::ParseInt64(r->text(i, 1)), pg::ParseDouble(r->c_str(i, 2)),
                    pg::ParseDouble(r->c_str(i, 3))});
   }
   return out;

@@ -22,8 +22,8 @@ Result<RunRecord> RunFromRow(const PgResult& r, int i) {
   RunRecord run;
   run.id = r.text(i, 0);
   run.sweep_id = r.text(i, 1);
-  run.number = std::stoll(r.text(i, 2));
-  if (!r.is_null(i, 3)) run.grid_index = std::stoll(r.text(i, 3));
+  run.number = pg::ParseInt64(r.text(i, 2));
+  if (!r.is_null(i, 3)) run.grid_index = pg::ParseInt64(r.text(i, 3));
   auto state = ParseTrialState(r.text(i, 4));
   if (!state) return Error::Internal("run " + run.id + " has unknown state '" + r.text(i, 4) + "'");
   run.state = *state;
@@ -36,12 +36,12 @@ Result<RunRecord> RunFromRow(const PgResult& r, int i) {
   run.created_at = pg::ParseDouble(r.c_str(i, 7));
   run.started_at = pg::ParseDouble(r.c_str(i, 8));
   run.ended_at = pg::ParseDouble(r.c_str(i, 9));
-  if (!r.is_null(i, 10)) run.exit_code = std::stoi(r.text(i, 10));
-  if (!r.is_null(i, 11)) run.signal = std::stoi(r.text(i, 11));
+  if (!r.is_null(i, 10)) run.exit_code = static_cast<int>(pg::ParseInt64(r.text(i, 10)));
+  if (!r.is_null(i, 11)) run.signal = static_cast<int>(pg::ParseInt64(r.text(i, 11)));
   run.failure_reason = r.text(i, 12);
   run.host = r.text(i, 13);
   run.agent_id = r.text(i, 14);
-  run.pid = std::stoi(r.text(i, 15));
+  run.pid = static_cast<int>(pg::ParseInt64(r.text(i, 15)));
   run.run_dir = r.text(i, 16);
   return run;
 }
@@ -165,7 +165,7 @@ Status PostgresStore::AttachSummariesAndTags(std::vector<RunRecord>& runs, const
     if (it == by_id.end()) continue;
     it->second->summary[s->text(i, 1)] =
         MetricSummary{pg::ParseDouble(s->c_str(i, 2)), pg::ParseDouble(s->c_str(i, 4)),
-                      pg::ParseDouble(s->c_str(i, 5)), std::stoll(s->text(i, 3)), std::stoll(s->text(i, 6))};
+                      pg::ParseDouble(s->c_str(i, 5)), pg::ParseInt64(s->text(i, 3)), pg::ParseInt64(s->text(i, 6))};
   }
   auto t = conn_->Exec("SELECT t.run_id, t.key, t.value FROM tags t JOIN runs r ON r.id = t.run_id WHERE " + where,
                        args);

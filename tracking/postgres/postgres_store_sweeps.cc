@@ -30,7 +30,7 @@ Result<SweepRecord> SweepFromRow(const PgResult& r, int i) {
   s.goal = *goal;
   s.spec_text = r.text(i, 5);
   s.spec_path = r.text(i, 6);
-  s.seed = static_cast<std::uint64_t>(std::stoll(r.text(i, 7)));
+  s.seed = static_cast<std::uint64_t>(pg::ParseInt64(r.text(i, 7)));
   s.state = *state;
   s.created_at = pg::ParseDouble(r.c_str(i, 9));
   s.updated_at = pg::ParseDouble(r.c_str(i, 10));
@@ -40,7 +40,7 @@ Result<SweepRecord> SweepFromRow(const PgResult& r, int i) {
 }  // namespace
 
 Result<SweepRecord> PostgresStore::CreateSweep(SweepRecord sweep) {
-  if (sweep.created_at == 0) sweep.created_at = Now();
+  if (sweep.created_at == 0) sweep.created_at = NowSeconds();
   if (sweep.updated_at == 0) sweep.updated_at = sweep.created_at;
   const bool generate = sweep.id.empty();
   if (!generate && !IsValidId(sweep.id)) {
@@ -99,7 +99,7 @@ Result<std::vector<SweepRecord>> PostgresStore::ListSweeps() {
 Status PostgresStore::SetSweepState(const std::string& sweep_id, SweepState state) {
   return conn_->Transaction([&]() -> Status {
     auto r = conn_->Exec("UPDATE sweeps SET state = $2, updated_at = $3 WHERE id = $1",
-                         {sweep_id, std::string(pg::SweepStateText(state)), pg::FormatDouble(Now())});
+                         {sweep_id, std::string(pg::SweepStateText(state)), pg::FormatDouble(NowSeconds())});
     if (!r.ok()) return r.error();
     if (r->affected() == 0) return Error::NotFound("no sweep with id '" + sweep_id + "'");
     return OkStatus();
