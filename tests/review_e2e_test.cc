@@ -169,6 +169,17 @@ TEST_F(ReviewEndToEnd, BadFilterPointsAtTheColumnAndInjectionMatchesNothing) {
   EXPECT_EQ(ParseJson(after.out)->as_list().size(), static_cast<std::size_t>(kGridRuns));
 }
 
+TEST_F(ReviewEndToEnd, MistypedSweepNameSuggestsTheNearestSweep) {
+  for (const char* command : {"runs", "best", "importance", "export", "report", "resume"}) {
+    const CliResult r = Cli({command, "lineer"});
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("did you mean 'linear'?"), std::string::npos) << command << ": " << r.err;
+  }
+  const CliResult far = Cli({"runs", "quickstart"});
+  EXPECT_EQ(far.exit_code, 2) << far.err;
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+}
+
 TEST_F(ReviewEndToEnd, GroupByShowsMeanStdAndN) {
   const CliResult out = Cli({"runs", "linear", "--group-by", "x1", "--filter", "state = finished"});
   ASSERT_EQ(out.exit_code, 0) << out.err;

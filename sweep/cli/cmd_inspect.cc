@@ -12,6 +12,7 @@
 #include "sweep/cli/console.h"
 #include "sweep/cli/did_you_mean.h"
 #include "sweep/cli/run_query_options.h"
+#include "sweep/cli/stored_sweep.h"
 #include "sweep/cli/terminal_text.h"
 #include "sweep/failure_policy.h"
 #include "sweep/review_rows.h"
@@ -287,7 +288,7 @@ void PrintRunsTable(const std::vector<review::RunRow>& rows, const std::map<std:
 int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(flags.target);
+  auto sweep = FindSweep(**store, flags.target);
   if (!sweep.ok()) return ReportError(sweep.error());
   auto runs = (*store)->ListRuns(sweep->id);
   if (!runs.ok()) return ReportError(runs.error());
@@ -410,7 +411,7 @@ int ShowRun(const InspectFlags& flags, const GlobalOptions& global) {
 int ShowBest(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(flags.target);
+  auto sweep = FindSweep(**store, flags.target);
   if (!sweep.ok()) return ReportError(sweep.error());
   const MetricSpec metric = MetricOf(*sweep);
   if (metric.name.empty())
