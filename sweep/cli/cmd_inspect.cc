@@ -331,7 +331,12 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
           cells.push_back(RunDuration(*by_id.at(row.id)));
           continue;
         }
-        cells.push_back(ScalarText(review::Resolve(field, row)));
+        const auto value = review::Resolve(field, row);
+        const bool is_time = field.kind == review::RunField::Kind::kCreatedAt ||
+                             field.kind == review::RunField::Kind::kStartedAt ||
+                             field.kind == review::RunField::Kind::kEndedAt;
+        const double* seconds = value ? std::get_if<double>(&*value) : nullptr;
+        cells.push_back(is_time && seconds ? FormatTimestamp(*seconds) : ScalarText(value));
       }
       table.AddRow(std::move(cells));
     }
