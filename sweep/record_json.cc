@@ -26,7 +26,10 @@ Value SweepToValue(const SweepRecord& sweep, const std::vector<RunRecord>* runs)
       {"state", Value(std::string(SweepStateName(sweep.state)))},
       {"metric", sweep.metric_name.empty() ? Value() : Value(sweep.metric_name)},
       {"goal", Value(sweep.goal == Goal::kMinimize ? "minimize" : "maximize")},
-      {"seed", Value(static_cast<std::int64_t>(sweep.seed))},
+      // The unsigned number `--seed` accepts, as decimal text: past 2^53
+      // JSON readers (JavaScript, jq) round numbers, and past 2^63 our Value
+      // would print it negative. The dashboard's API writes it the same way.
+      {"seed", Value(std::to_string(sweep.seed))},
       {"spec_path", Value(sweep.spec_path)},
       {"created_at", Value(sweep.created_at)},
       {"updated_at", Value(sweep.updated_at)},

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "core/value_json.h"
@@ -167,6 +168,33 @@ TEST_F(ReviewEndToEnd, BadFilterPointsAtTheColumnAndInjectionMatchesNothing) {
   const CliResult after = Cli({"runs", "linear", "--json"});
   ASSERT_EQ(after.exit_code, 0);
   EXPECT_EQ(ParseJson(after.out)->as_list().size(), static_cast<std::size_t>(kGridRuns));
+}
+
+TEST_F(ReviewEndToEnd, TimesPrintAsLocalTimeWithTheZone) {
+  const std::regex stamp(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC([+-]\d\d:\d\d)?)");
+  const CliResult runs = Cli({"runs", "linear", "--limit", "1", "--columns", "id,started_at,ended_at"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  const auto lines = Lines(runs.out);
+  ASSERT_EQ(lines.size(), 2u) << runs.out;
+  EXPECT_TRUE(std::regex_search(lines[1], stamp)) << runs.out;
+  EXPECT_EQ(lines[1].find("e+09"), std::string::npos) << runs.out;
+  const CliResult sweeps = Cli({"sweeps"});
+  ASSERT_EQ(sweeps.exit_code, 0) << sweeps.err;
+  EXPECT_TRUE(std::regex_search(sweeps.out, stamp)) << sweeps.out;
+  const CliResult show = Cli({"show", ids().front()});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_TRUE(std::regex_search(show.out, stamp)) << show.out;
+}
+
+TEST_F(ReviewEndToEnd, MistypedSweepNameSuggestsTheNearestSweep) {
+  for (const char* command : {"runs", "best", "importance", "export", "report", "resume"}) {
+    const CliResult r = Cli({command, "lineer"});
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("did you mean 'linear'?"), std::string::npos) << command << ": " << r.err;
+  }
+  const CliResult far = Cli({"runs", "quickstart"});
+  EXPECT_EQ(far.exit_code, 2) << far.err;
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
 }
 
 TEST_F(ReviewEndToEnd, GroupByShowsMeanStdAndN) {

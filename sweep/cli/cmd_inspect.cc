@@ -13,6 +13,7 @@
 #include "sweep/cli/console.h"
 #include "sweep/cli/did_you_mean.h"
 #include "sweep/cli/run_query_options.h"
+#include "sweep/cli/stored_sweep.h"
 #include "sweep/cli/terminal_text.h"
 #include "sweep/failure_policy.h"
 #include "sweep/review_rows.h"
@@ -268,7 +269,7 @@ void PrintRunsTable(const std::vector<review::RunRow>& rows, const std::map<std:
 int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(flags.target);
+  auto sweep = FindSweep(**store, flags.target);
   if (!sweep.ok()) return ReportError(sweep.error());
   auto runs = (*store)->ListRuns(sweep->id);
   if (!runs.ok()) return ReportError(runs.error());
@@ -311,7 +312,12 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
           cells.push_back(RunDuration(*by_id.at(row.id)));
           continue;
         }
-        cells.push_back(ScalarText(review::Resolve(field, row)));
+        const auto value = review::Resolve(field, row);
+        const bool is_time = field.kind == review::RunField::Kind::kCreatedAt ||
+                             field.kind == review::RunField::Kind::kStartedAt ||
+                             field.kind == review::RunField::Kind::kEndedAt;
+        const double* seconds = value ? std::get_if<double>(&*value) : nullptr;
+        cells.push_back(is_time && seconds ? FormatTimestamp(*seconds) : ScalarText(value));
       }
       table.AddRow(std::move(cells));
     }
@@ -391,7 +397,7 @@ int ShowRun(const InspectFlags& flags, const GlobalOptions& global) {
 int ShowBest(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(flags.target);
+  auto sweep = FindSweep(**store, flags.target);
   if (!sweep.ok()) return ReportError(sweep.error());
   const MetricSpec metric = MetricOf(*sweep);
   if (metric.name.empty())

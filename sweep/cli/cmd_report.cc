@@ -6,6 +6,7 @@
 
 #include "dashboard/server/snapshot.h"
 #include "sweep/cli/cli.h"
+#include "sweep/cli/stored_sweep.h"
 #include "sweep/clock.h"
 
 namespace sweep::cli {
@@ -19,10 +20,12 @@ struct ReportFlags {
 int WriteReport(const ReportFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
+  auto sweep = FindSweep(**store, flags.sweep);
+  if (!sweep.ok()) return ReportError(sweep.error());
   dashboard::DashboardData data(std::move(store).value());
   std::ofstream out(flags.output, std::ios::binary);
   if (!out) return ReportError(Error::Io("cannot write " + flags.output));
-  if (auto st = dashboard::WriteSweepReport(data, flags.sweep, NowSeconds(), out); !st.ok()) {
+  if (auto st = dashboard::WriteSweepReport(data, sweep->id, NowSeconds(), out); !st.ok()) {
     out.close();
     std::filesystem::remove(flags.output);
     return ReportError(st.error());

@@ -225,7 +225,7 @@ struct ExportFlags {
 int Export(const ExportFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(flags.sweep);
+  auto sweep = FindSweep(**store, flags.sweep);
   if (!sweep.ok()) return ReportError(sweep.error());
   auto runs = (*store)->ListRuns(sweep->id);
   if (!runs.ok()) return ReportError(runs.error());

@@ -9,6 +9,7 @@
 #include "agents/slurm/sbatch_script.h"
 #include "agents/slurm/slurm_client.h"
 #include "sweep/cli/cli.h"
+#include "sweep/cli/stored_sweep.h"
 #include "sweep/cli/terminal_text.h"
 #include "sweep/slurm_jobs.h"
 #include "tracking/postgres/postgres_store.h"
@@ -51,7 +52,7 @@ int Submit(const SlurmFlags& flags, const GlobalOptions& global) {
   if (!url.ok()) return ReportError(url.error());
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(flags.sweep);
+  auto sweep = FindSweep(**store, flags.sweep);
   if (!sweep.ok()) return ReportError(sweep.error());
 
   std::error_code ec;
@@ -106,7 +107,7 @@ const char* PhaseName(SlurmJobPhase phase) {
 int ShowStatus(const SweepTarget& target, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(target.sweep);
+  auto sweep = FindSweep(**store, target.sweep);
   if (!sweep.ok()) return ReportError(sweep.error());
   auto runs = (*store)->ListRuns(sweep->id);
   if (!runs.ok()) return ReportError(runs.error());
@@ -148,7 +149,7 @@ int ShowStatus(const SweepTarget& target, const GlobalOptions& global) {
 int Cancel(const SweepTarget& target, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(target.sweep);
+  auto sweep = FindSweep(**store, target.sweep);
   if (!sweep.ok()) return ReportError(sweep.error());
   auto report = CancelSweep(**store, sweep->id);
   if (!report.ok()) return ReportError(report.error());

@@ -91,8 +91,13 @@ std::string FormatTimestamp(double unix_seconds) {
   std::tm tm{};
   localtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  std::string out = buf;
+  const long offset_minutes = tm.tm_gmtoff / 60;
+  if (offset_minutes == 0) return out;
+  const long magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", offset_minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
+  return out + buf;
 }
 
 std::string FormatParams(const Config& params) {

@@ -34,7 +34,10 @@ std::optional<std::size_t> TerminalColumns(std::FILE* out);
 std::string FormatMetric(double value);
 // "850ms", "12.3s", "4m05s", "2h03m".
 std::string FormatDuration(double seconds);
-// "2026-11-23 19:45:02" in local time.
+// The CLI's one way to print a wall time: local time with its offset from
+// UTC, "2026-11-23 19:45:02 UTC+01:00" ("... UTC" where local time is UTC),
+// so a time read off the terminal is never ambiguous. "-" for nothing (<= 0).
+// JSON keeps Unix seconds.
 std::string FormatTimestamp(double unix_seconds);
 // "lr=0.01 batch=32 opt=adam".
 std::string FormatParams(const Config& params);

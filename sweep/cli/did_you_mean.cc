@@ -1,5 +1,7 @@
 #include "sweep/cli/did_you_mean.h"
 
+#include <CLI/CLI.hpp>
+
 #include "sweep/spec/nearest_key.h"
 
 namespace sweep::cli {

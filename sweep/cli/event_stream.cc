@@ -21,6 +21,7 @@ void EventStream::OnRunStarted(const RunRecord& run) {
 
 void EventStream::OnMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) {
   for (const auto& point : points) {
+    if (point.key.rfind(kSystemMetricPrefix, 0) == 0) continue;
     Emit(ValueMap{{"event", "metric"},
                   {"run", run_id},
                   {"key", point.key},

@@ -8,6 +8,9 @@
 //    "duration":SECONDS,"time":UNIX}
 //   {"event":"sweep_ended","sweep":ID,"end":TEXT,"runs":{STATE:N,...},
 //    "best":{"run":ID,"value":V}|null,"wall_seconds":SECONDS}
+// Only what the trial reported: the system/* samples Sweep takes of a trial's
+// processes (several per run every few seconds) are left out, as tools mostly
+// follow the sweep's metrics; they stay in the store (`sweep show`, export).
 // Non-finite values are written as Python's json module writes them (NaN,
 // Infinity). Strings are JSON-escaped, so a trial's output cannot break a line.
 // Single-threaded, like the controller that calls it.
@@ -15,11 +18,15 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "sweep/cli/sweep_tally.h"
 #include "sweep/controller.h"
 
 namespace sweep::cli {
+
+// Metric keys Sweep samples itself (agents/host/system_sampler.h).
+inline constexpr std::string_view kSystemMetricPrefix = "system/";
 
 class EventStream : public ControllerObserver {
  public:

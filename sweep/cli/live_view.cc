@@ -208,32 +208,47 @@ void LiveView::Scroll(const std::string& lines) {
   }
   // Erase the block, print the lines where it was, draw it again below: one write.
   std::string frame = kBeginSynchronized;
-  if (block_lines_ > 0) {
-    char up[32];
-    std::snprintf(up, sizeof up, kCursorUp, block_lines_);
-    frame += up;
-  }
-  frame += kClearToEnd;
+  frame += block_widths_.empty() ? std::string(kClearToEnd) : EraseBlock();
   frame += lines;
   const auto block = StatusBlock();
   const std::size_t width = static_cast<std::size_t>(Width() - 1);
-  for (const auto& line : block) frame += FitWidth(line, width) + "\n";
+  block_widths_.clear();
+  for (const auto& line : block) {
+    const std::string fitted = FitWidth(line, width);
+    block_widths_.push_back(DisplayWidth(fitted));
+    frame += fitted + "\n";
+  }
   frame += kEndSynchronized;
   Write(frame);
-  block_lines_ = block.size();
   last_draw_ = options_.clock->SteadyNow();
 }
 
 void LiveView::Redraw() { Scroll(""); }
 
+// Each line was drawn narrower than the terminal was then. When the terminal
+// has since been narrowed, terminals that reflow (tmux, VTE, iTerm2, kitty,
+// Windows Terminal) wrap each longer line onto several rows; moving up only
+// one row per line would leave the old block's top rows behind as stray lines.
+// (A terminal that truncates instead, like xterm, loses a line or two of the
+// output above the block from view; that output stays in the scrollback.)
+std::size_t LiveView::BlockRows() const {
+  const std::size_t columns = static_cast<std::size_t>(Width());
+  std::size_t rows = 0;
+  for (std::size_t width : block_widths_) rows += std::max<std::size_t>(1, (width + columns - 1) / columns);
+  return rows;
+}
+
+std::string LiveView::EraseBlock() const {
+  if (block_widths_.empty()) return "";
+  char up[32];
+  std::snprintf(up, sizeof up, kCursorUp, BlockRows());
+  return std::string(up) + kClearToEnd;
+}
+
 void LiveView::Close() {
   if (closed_) return;
-  if (options_.redraw && block_lines_ > 0) {
-    char up[32];
-    std::snprintf(up, sizeof up, kCursorUp, block_lines_);
-    Write(std::string(up) + kClearToEnd);
-  }
-  block_lines_ = 0;
+  if (options_.redraw && !block_widths_.empty()) Write(EraseBlock());
+  block_widths_.clear();
   closed_ = true;
 }
 

@@ -92,6 +92,11 @@ class LiveView : public ControllerObserver {
   std::string EndedLine(const RunRecord& run, std::optional<double> objective, bool best) const;
   void Write(const std::string& text);
   int Width() const;
+  // Terminal rows the block now on screen takes at the current width.
+  std::size_t BlockRows() const;
+  // Cursor-up over the block and clear to the end of the screen; "" when no
+  // block is on screen.
+  std::string EraseBlock() const;
 
   Store& store_;
   std::string sweep_id_;
@@ -101,7 +106,8 @@ class LiveView : public ControllerObserver {
   SweepTally tally_;
   std::map<std::string, Running> running_;  // by run id: stable order in the block
   std::chrono::steady_clock::time_point started_, last_draw_, last_status_, last_refresh_;
-  std::size_t block_lines_ = 0;  // lines of the status block now on screen
+  // Display widths of the status block's lines now on screen.
+  std::vector<std::size_t> block_widths_;
   bool closed_ = false;
 };
 

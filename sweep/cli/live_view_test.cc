@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -97,7 +98,7 @@ class LiveViewTest : public ::testing::Test {
     options.redraw = redraw;
     options.clock = &clock_;
     options.status_interval = milliseconds(30000);
-    options.terminal_width = [] { return kWidth; };
+    options.terminal_width = [this] { return width_; };
     return LiveView(*store_, sweep_id_, MetricSpec{"loss", Goal::kMinimize, std::nullopt}, plan, options);
   }
 
@@ -105,6 +106,7 @@ class LiveViewTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
   std::string sweep_id_;
   ManualClock clock_;
+  int width_ = kWidth;  // the terminal's columns; a test may resize it
 };
 
 // No control byte but the newline: what a CI log or `| tee` may receive.
@@ -190,6 +192,38 @@ TEST_F(LiveViewTest, TerminalRedrawsABlockOfRunningTrialsUnderTheScrollingLines)
   const std::size_t before_close = out.text().size();
   view.Close();
   EXPECT_EQ(out.text().substr(before_close), "\x1b[2A\r\x1b[J");
+}
+
+TEST_F(LiveViewTest, ShrinkingTheTerminalErasesEveryRowOfTheOldBlock) {
+  Capture out;
+  auto view = MakeView(out, /*redraw=*/true);
+  RunRecord a = StartRun({{"learning_rate", Value(0.01)}, {"optimizer", Value("adam")}, {"batch_size", Value(64)}});
+  view.OnRunStarted(a);
+  clock_.Advance(milliseconds(1000));
+  view.OnTick();
+  // The block: the running trial's line (wider than 40 columns) and the status line.
+  std::string text = out.text();
+  const std::size_t start = text.find("  " + a.id);
+  ASSERT_NE(start, std::string::npos) << text;
+  const std::size_t run_width = DisplayWidth(text.substr(start, text.find('\n', start) - start));
+  const std::size_t status_start = text.find('\n', start) + 1;
+  const std::size_t status_width = DisplayWidth(text.substr(status_start, text.find('\n', status_start) - status_start));
+  ASSERT_GT(run_width, 40u) << text;
+
+  // Narrowed to 40 columns: a reflowing terminal wraps each old line, so the
+  // redraw moves up over all the rows they now take, not one per line.
+  width_ = 40;
+  const std::size_t before = text.size();
+  clock_.Advance(milliseconds(1000));
+  view.OnTick();
+  const std::string frame = out.text().substr(before);
+  const std::size_t rows = (run_width + 39) / 40 + std::max<std::size_t>(1, (status_width + 39) / 40);
+  EXPECT_EQ(frame.rfind("\x1b[?2026h\x1b[" + std::to_string(rows) + "A\r\x1b[J", 0), 0u) << frame;
+  // The new block fits the new width: the next redraw moves up one row per line.
+  const std::size_t after = out.text().size();
+  clock_.Advance(milliseconds(1000));
+  view.OnTick();
+  EXPECT_EQ(out.text().substr(after).rfind("\x1b[?2026h\x1b[2A\r\x1b[J", 0), 0u) << out.text().substr(after);
 }
 
 TEST_F(LiveViewTest, TrialTextIsEscapedInEveryLine) {

@@ -3,12 +3,28 @@
 #include <filesystem>
 #include <random>
 
+#include "sweep/cli/did_you_mean.h"
 #include "sweep/spec/spec_parser.h"
 
 namespace sweep::cli {
 
-Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name) {
+Result<SweepRecord> FindSweep(Store& store, const std::string& id_or_name) {
   auto record = store.GetSweep(id_or_name);
+  if (record.ok() || record.error().code != ErrorCode::kNotFound) return record;
+  auto sweeps = store.ListSweeps();
+  if (!sweeps.ok()) return record;
+  std::vector<std::string> names;
+  for (const SweepRecord& sweep : *sweeps) {
+    names.push_back(sweep.id);
+    if (!sweep.name.empty()) names.push_back(sweep.name);
+  }
+  const std::string hint = DidYouMean(id_or_name, names);
+  if (hint.empty()) return record;
+  return Error::NotFound(record.error().message + hint);
+}
+
+Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name) {
+  auto record = FindSweep(store, id_or_name);
   if (!record.ok()) return record.error();
   auto parsed = ParseSweepSpec(record->spec_text, record->spec_path);
   if (!parsed.ok()) {

@@ -18,6 +18,12 @@ struct StoredSweep {
   SweepSpec spec;
 };
 
+// Store::GetSweep for a sweep named on the command line: when none matches,
+// the kNotFound error adds "; did you mean 'X'?" with the nearest sweep id or
+// name in the store, if one is near.
+Result<SweepRecord> FindSweep(Store& store, const std::string& id_or_name);
+
+// FindSweep, and the spec parsed from the text stored with the sweep.
 Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name);
 
 // The record a new sweep is stored as. The seed is `seed_flag`, else the

@@ -83,7 +83,8 @@ std::vector<std::string_view> DistributionNames() {
 
 class BlockParser {
  public:
-  BlockParser(SearchSpace& space, DiagnosticList& diagnostics) : space_(space), d_(diagnostics) {}
+  BlockParser(SearchSpace& space, DiagnosticList& diagnostics, std::vector<const YamlNode*>* keys)
+      : space_(space), d_(diagnostics), keys_(keys) {}
 
   void Block(const YamlNode& block, const std::vector<std::string>& path, int depth) {
     const std::string where = path.empty() ? "parameters" : "parameter '" + Join(path) + "'";
@@ -293,6 +294,7 @@ class BlockParser {
       return;
     }
     space_.parameters.push_back(std::move(p));
+    if (keys_) keys_->push_back(&key);
   }
 
   void Categorical(const YamlNode& values, const YamlNode* probabilities, const std::string& where, ParameterSpec& p,
@@ -348,14 +350,16 @@ class BlockParser {
 
   SearchSpace& space_;
   DiagnosticList& d_;
+  std::vector<const YamlNode*>* keys_;
   std::unordered_set<std::string> names_;
 };
 
 }  // namespace
 
-SearchSpace ParseParameters(const YamlNode& block, DiagnosticList& diagnostics) {
+SearchSpace ParseParameters(const YamlNode& block, DiagnosticList& diagnostics,
+                            std::vector<const YamlNode*>* keys) {
   SearchSpace space;
-  BlockParser(space, diagnostics).Block(block, {}, 0);
+  BlockParser(space, diagnostics, keys).Block(block, {}, 0);
   return space;
 }
 

@@ -6,6 +6,8 @@
 // Every problem is reported at its node; parsing continues after errors.
 #pragma once
 
+#include <vector>
+
 #include "core/search_space.h"
 #include "sweep/spec/spec_diagnostic.h"
 #include "sweep/spec/yaml_tree.h"
@@ -19,7 +21,10 @@ constexpr int kMaxParameterDepth = 64;
 // Probabilities must sum to 1 within this, as W&B checks.
 constexpr double kProbabilitySumTolerance = 1e-6;
 
-// Parses the value node of the top-level `parameters:` key.
-SearchSpace ParseParameters(const YamlNode& block, DiagnosticList& diagnostics);
+// Parses the value node of the top-level `parameters:` key. When `keys` is
+// given it receives, parallel to the result's parameters, each one's key node
+// (owned by `block`'s tree), so later checks can point at the parameter.
+SearchSpace ParseParameters(const YamlNode& block, DiagnosticList& diagnostics,
+                            std::vector<const YamlNode*>* keys = nullptr);
 
 }  // namespace sweep::spec

@@ -70,6 +70,7 @@ class SpecReader {
     const YamlNode* program = nullptr;
     const YamlNode* command = nullptr;
     bool has_parameters = false;
+    std::vector<const YamlNode*> parameter_keys;
     for (const auto& [key, e] : spec::ReadMapEntries(root, d_)) {
       const YamlNode& v = *e.value;
       if (Contains(kIgnoredTopLevelKeys, key)) {
@@ -88,7 +89,7 @@ class SpecReader {
         Metric(v, s.metric);
       } else if (key == "parameters") {
         has_parameters = true;
-        s.space = spec::ParseParameters(v, d_);
+        s.space = spec::ParseParameters(v, d_, &parameter_keys);
       } else if (key == "command") {
         command = &v;
         Command(v, s.command);
@@ -117,6 +118,7 @@ class SpecReader {
       }
     }
     if (!method) d_.Error(root, "missing 'method' (grid, random or bayes)");
+    if (method && s.method == SearchMethod::kGrid) GridAxes(s.space, parameter_keys);
     if (!has_parameters) d_.Error(root, "missing 'parameters'");
     if (!objective_given_ && s.method == SearchMethod::kBayes) s.metric.objective = MetricObjective::kBest;
     if (method && s.method == SearchMethod::kBayes && s.metric.name.empty())
@@ -137,6 +139,31 @@ class SpecReader {
   }
 
  private:
+  // Every parameter a grid cannot enumerate, each at its own key, so one run
+  // of `sweep validate` names them all (the grid optimizer stops at the first).
+  // Its rule (optimizers/grid_search.h): constants, categoricals without
+  // probabilities, int_uniform and q_uniform.
+  void GridAxes(const SearchSpace& space, const std::vector<const YamlNode*>& keys) {
+    for (size_t i = 0; i < space.parameters.size() && i < keys.size(); ++i) {
+      const ParameterSpec& p = space.parameters[i];
+      const std::string where = "parameter '" + p.name() + "': ";
+      switch (p.distribution) {
+        case Distribution::kConstant:
+        case Distribution::kIntUniform:
+        case Distribution::kQUniform:
+          break;
+        case Distribution::kCategorical:
+          if (!p.probabilities.empty())
+            d_.Error(*keys[i], where + "grid search does not accept categorical probabilities (W&B refuses them too)");
+          break;
+        default:
+          d_.Error(*keys[i], where + "a " + std::string(DistributionName(p.distribution)) +
+                                 " distribution is continuous; grid search needs values, a constant, "
+                                 "int_uniform or q_uniform");
+      }
+    }
+  }
+
   void Method(const YamlNode& v, SweepSpec& s) {
     auto t = spec::ReadText(v, "method", d_);
     if (!t) return;

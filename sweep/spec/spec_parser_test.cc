@@ -207,6 +207,20 @@ TEST(SpecParser, MethodAndProgramRequirements) {
   EXPECT_TRUE(HasDiagnostic(no_method, "spec.yaml:1:1: error: missing 'method' (grid, random or bayes)"));
 }
 
+TEST(SpecParser, GridNamesEveryContinuousParameterAtItsKey) {
+  auto r = Parse("method: grid\nprogram: t.py\nparameters:\n  lr: {min: 0.001, max: 0.1}\n  bs: {values: [1, 2]}\n"
+                 "  wd: {distribution: log_uniform_values, min: 0.0001, max: 0.1}\n"
+                 "  opt: {values: [a, b], probabilities: [0.5, 0.5]}\n  layers: {min: 1, max: 4}\n");
+  EXPECT_EQ(ErrorCount(r), 3) << spec_test::Dump(r);
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:4:3: error: parameter 'lr': a uniform distribution is continuous; grid "
+                               "search needs values, a constant, int_uniform or q_uniform"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:6:3: error: parameter 'wd': a log_uniform_values distribution is "
+                               "continuous; grid search needs values, a constant, int_uniform or q_uniform"));
+  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:7:3: error: parameter 'opt': grid search does not accept categorical "
+                               "probabilities (W&B refuses them too)"));
+  EXPECT_TRUE(Parse("method: random\nprogram: t.py\nparameters: {lr: {min: 0.1, max: 1.0}}\n").ok());
+}
+
 TEST(SpecParser, ProgramNotNeededWhenTheCommandDoesNotUseIt) {
   auto r = Parse("method: grid\ncommand: [bash, run.sh, '${args}']\nparameters: {x: {values: [1]}}\n");
   ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
