@@ -253,13 +253,60 @@ void SweepController::OnTimers() {
     }
   }
   if (now - last_flush_ >= kMetricFlushInterval) FlushAllMetrics();
-  if (now - last_heartbeat_ >= kHeartbeatInterval && !active_.empty()) {
-    last_heartbeat_ = now;
-    std::vector<std::string> ids;
-    ids.reserve(active_.size());
-    for (const auto& [id, run] : active_) ids.push_back(id);
-    if (auto status = store_.Heartbeat(ids, options_.clock->WallSeconds()); !status.ok()) Fail(status.error());
+  if (active_.empty()) {
+    last_heartbeat_ = now;  // nothing to beat for: no beat was missed
+    return;
   }
+  if (now - last_heartbeat_ < HeartbeatInterval()) return;
+  // Each beat first checks that no other agent took a run over (it reaped
+  // this agent while it was paused or cut off), so no beat, metric or end
+  // is written onto a run that is no longer this agent's.
+  if (!DropTakenOverRuns()) return;
+  std::vector<std::string> ids;
+  ids.reserve(active_.size());
+  for (const auto& [id, run] : active_) {
+    if (!run.taken_over) ids.push_back(id);
+  }
+  last_heartbeat_ = now;
+  if (ids.empty()) return;
+  if (auto status = store_.Heartbeat(ids, options_.clock->WallSeconds()); !status.ok()) Fail(status.error());
+}
+
+std::chrono::milliseconds SweepController::HeartbeatInterval() const {
+  return options_.heartbeat_timeout / kBeatsPerHeartbeatTimeout;
+}
+
+bool SweepController::MissedHeartbeats() const {
+  // Two intervals: one missed beat, far inside the timeout other agents wait.
+  return options_.clock->SteadyNow() - last_heartbeat_ > 2 * HeartbeatInterval();
+}
+
+Result<bool> SweepController::StillOurs(ActiveRun& run) {
+  if (run.taken_over) return false;
+  auto stored = store_.GetRun(run.record.id);
+  if (!stored.ok()) return stored.error();
+  const bool others = !stored->agent_id.empty() && stored->agent_id != options_.agent_id;
+  if (!IsTerminal(stored->state) && !others) return true;
+  GiveUp(run);
+  return false;
+}
+
+void SweepController::GiveUp(ActiveRun& run) {
+  run.taken_over = true;
+  run.pending_points.clear();
+  if (runner_ != nullptr) runner_->Terminate(run.record.id);
+  if (observer_ != nullptr) observer_->OnRunTakenOver(run.record);
+}
+
+bool SweepController::DropTakenOverRuns() {
+  for (auto& [id, run] : active_) {
+    auto ours = StillOurs(run);
+    if (!ours.ok()) {
+      Fail(ours.error());
+      return false;
+    }
+  }
+  return true;
 }
 
 void SweepController::Fail(Error error) {
@@ -300,6 +347,10 @@ void SweepController::OnTrialStarted(const std::string& run_id, int pid) {
   run.record.state = TrialState::kRunning;
   if (auto status = store_.MarkRunStarted(run_id, run.argv, pid, run.record.run_dir, run.record.started_at);
       !status.ok()) {
+    // Reaped between the claim and the start (this agent paused there).
+    if (status.error().code == ErrorCode::kConflict) {
+      if (auto ours = StillOurs(run); ours.ok() && !*ours) return;
+    }
     Fail(status.error());
     return;
   }
@@ -325,7 +376,7 @@ void SweepController::ApplyEarlyStop(ActiveRun& run, const std::vector<MetricPoi
 
 void SweepController::OnMetrics(const std::string& run_id, std::vector<MetricPoint> points) {
   auto it = active_.find(run_id);
-  if (it == active_.end()) return;
+  if (it == active_.end() || it->second.taken_over) return;
   ApplyEarlyStop(it->second, points);
   if (observer_ != nullptr) observer_->OnMetrics(run_id, points);
   auto& pending = it->second.pending_points;
@@ -335,7 +386,7 @@ void SweepController::OnMetrics(const std::string& run_id, std::vector<MetricPoi
 
 void SweepController::OnChannelMessage(const std::string& run_id, const ChannelMessage& message) {
   auto it = active_.find(run_id);
-  if (it == active_.end()) return;
+  if (it == active_.end() || it->second.taken_over) return;
   auto tags = TagsFromChannelMessage(message, it->second.record.run_dir);
   if (!tags.ok()) return;  // a malformed message is the trial's problem, never the sweep's
   if (tags->empty()) return;
@@ -344,6 +395,15 @@ void SweepController::OnChannelMessage(const std::string& run_id, const ChannelM
 
 void SweepController::FlushMetrics(ActiveRun& run) {
   if (run.pending_points.empty()) return;
+  if (MissedHeartbeats()) {
+    auto ours = StillOurs(run);
+    if (!ours.ok()) {
+      Fail(ours.error());
+      run.pending_points.clear();
+      return;
+    }
+    if (!*ours) return;
+  }
   if (auto status = store_.LogMetrics(run.record.id, run.pending_points); !status.ok()) {
     Fail(status.error());
   }
@@ -363,7 +423,12 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
   if (options_.sampler != nullptr) options_.sampler->Untrack(run_id);
   if (options_.gpu_slots != nullptr) options_.gpu_slots->Release(run_id);
   if (early_stop_) early_stop_->OnRunEnded(run_id);
+  // The trial may have ended while this agent was paused; the store says
+  // whether its result is still this agent's to record.
+  if (!run.taken_over && MissedHeartbeats()) (void)StillOurs(run);
+  if (run.taken_over) return;
   FlushMetrics(run);
+  if (run.taken_over) return;
 
   auto stored = store_.GetRun(run_id);
   std::map<std::string, MetricSummary> summary;
@@ -377,6 +442,10 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
     outcome.failure_reason = "controller error: " + fatal_->message;
   }
   if (auto status = store_.FinishRun(run_id, outcome); !status.ok()) {
+    // Reaped since the last check: the other agent's record stands.
+    if (status.error().code == ErrorCode::kConflict) {
+      if (auto ours = StillOurs(run); ours.ok() && !*ours) return;
+    }
     // Retried once every trial has ended (the write that failed may have
     // been what filled the disk); see FinishUnrecorded.
     unrecorded_.emplace_back(run_id, outcome);

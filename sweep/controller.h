@@ -48,8 +48,11 @@ namespace sweep {
 // How often running trials' heartbeats are written. A run whose heartbeat is
 // older than kHeartbeatStaleAfter belongs to a dead controller: six missed
 // beats, so a slow disk or a stopped laptop lid does not reap live runs.
+// A controller given another timeout (ControllerOptions::heartbeat_timeout)
+// keeps that ratio: it beats every timeout / kBeatsPerHeartbeatTimeout.
 inline constexpr std::chrono::seconds kHeartbeatInterval{10};
 inline constexpr std::chrono::seconds kHeartbeatStaleAfter{60};
+inline constexpr int kBeatsPerHeartbeatTimeout = 6;
 // How long one Poll may block: bounds the latency of metric flushes, timers
 // and of noticing that a slot became free when no event arrives.
 inline constexpr std::chrono::milliseconds kControllerPollInterval{100};
@@ -69,6 +72,10 @@ class ControllerObserver {
   virtual void OnInterrupt(int presses) = 0;
   // The failure policy stopped the sweep; `message` says why.
   virtual void OnGiveUp(const std::string& message) { (void)message; }
+  // Another agent marked `run` ended while this one was unresponsive (paused,
+  // cut off from the store for longer than the heartbeat timeout): its trial
+  // is being killed and nothing more is recorded for it here.
+  virtual void OnRunTakenOver(const RunRecord& run) { (void)run; }
   // Points a running trial reported, as they arrive (before they are stored).
   virtual void OnMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) {
     (void)run_id;
@@ -90,6 +97,9 @@ struct ControllerOptions {
   SystemSampler* sampler = nullptr;       // system/* metrics while trials run
   EnvironmentCapture* environment = nullptr;  // env.* tags and diff.patch per run
   std::chrono::milliseconds sample_interval = kDefaultSystemSampleInterval;
+  // How long a run may go without a heartbeat before other agents may reap
+  // it; every agent of a sweep must use the same value (ReapDeadRuns).
+  std::chrono::milliseconds heartbeat_timeout = kHeartbeatStaleAfter;
   // Every timer and every time the controller stores reads this clock, so
   // tests can move time instead of waiting for it.
   const Clock* clock = &RealClock();
@@ -144,6 +154,9 @@ class SweepController : public TrialEvents {
     std::vector<int> gpu_indices;
     std::map<std::string, std::string> pending_tags;  // from the trial's channel
     std::string stop_explanation;  // the early-termination rule's reason, when it stopped the run
+    // Another agent ended the run in the store (it reaped this agent as
+    // dead): the trial is killed and nothing more is written for it.
+    bool taken_over = false;
   };
   struct PendingRetry {
     Config params;
@@ -167,6 +180,19 @@ class SweepController : public TrialEvents {
   // Retries recording the ends that failed; says in fatal_ which could not be.
   void FinishUnrecorded();
   bool ShouldLaunchMore(const TrialRunner& runner) const;
+  // Whether this agent may have been reaped as dead: it missed heartbeats
+  // (it was paused, or the store was out of reach), so before writing for a
+  // run it must check the run is still its own.
+  bool MissedHeartbeats() const;
+  // Reads the run's state from the store; once another agent ended it (or
+  // claims it), gives it up (TakeOver). Returns whether the run is still
+  // this agent's; a store error is returned as is.
+  Result<bool> StillOurs(ActiveRun& run);
+  // Stops recording for a run another agent took over and kills its trial.
+  void GiveUp(ActiveRun& run);
+  // Checks every active run (StillOurs); false after a store failure (Fail).
+  bool DropTakenOverRuns();
+  std::chrono::milliseconds HeartbeatInterval() const;
 
   Store& store_;
   const SweepSpec& spec_;

@@ -713,6 +713,56 @@ TEST_F(ControllerTest, HeartbeatsKeepALongTrialFromBeingReaped) {
   EXPECT_NEAR(runs[0].ended_at, start + Seconds(kBeatsChecked * kHeartbeatInterval + kTimerSlack), Seconds(kTimerSlack));
 }
 
+// Another agent reaped this one's run (it was paused past the heartbeat
+// timeout): at its next beat the controller kills the stale trial, writes
+// nothing onto the run the other agent ended, and goes on without an error.
+TEST_F(ControllerTest, TakenOverRunIsKilledAndNothingMoreIsRecordedForIt) {
+  UseSpec(LrGrid("0.1"));
+  const std::string reason = "its agent stopped beating its heartbeat (test)";
+  std::optional<RunRecord> reaped;
+  ControllerOptions options = Options();
+  options.count = 1;
+  auto outcome = RunSweep(
+      options,
+      [](FakeRunner& r) {
+        FakeTrialScript endless;
+        endless.duration = std::chrono::hours(1000);
+        endless.points = {{"loss", 0, 0.5, 0}, {"loss", 1, 0.25, 0}};
+        r.SetDefaultScript(endless);
+      },
+      [&](HookedRunner& hooked) {
+        hooked.after_poll = [&](FakeRunner&) {
+          if (reaped) return;
+          auto runs = store_->ListRunsByState(sweep_.id, TrialState::kRunning);
+          if (!runs.ok() || runs->empty()) return;
+          RunOutcome crashed;
+          crashed.state = TrialState::kCrashed;
+          crashed.failure_reason = reason;
+          crashed.ended_at = clock_.WallSeconds();
+          ASSERT_TRUE(store_->FinishRun(runs->front().id, crashed).ok());
+          auto stored = store_->GetRun(runs->front().id);
+          ASSERT_TRUE(stored.ok());
+          reaped = *stored;
+        };
+      });
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->end, SweepEnd::kCountReached);
+  EXPECT_TRUE(outcome->launched_by_state.empty());
+  EXPECT_TRUE(observer_.ended.empty()) << "no end is reported for a run another agent ended";
+  ASSERT_TRUE(reaped);
+  EXPECT_EQ(runner_->active(), 0u);
+  const auto runs = Runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].state, TrialState::kCrashed);
+  EXPECT_EQ(runs[0].failure_reason, reason);
+  EXPECT_EQ(runs[0].ended_at, reaped->ended_at);
+  auto points = store_->GetMetrics(runs[0].id, "");
+  ASSERT_TRUE(points.ok());
+  std::size_t before = 0;
+  for (const auto& [key, summary] : reaped->summary) before += static_cast<std::size_t>(summary.count);
+  EXPECT_EQ(points->size(), before) << "metrics were written onto the reaped run";
+}
+
 TEST_F(ControllerTest, MaxRuntimeKillsTheRunningTrialAndLaunchesNoMore) {
   // One trial at a time, 20 s each, in 50 s: two finish, the third is
   // killed when the sweep's time is up and no fourth starts.

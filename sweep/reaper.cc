@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 
 
 #include "agents/host/process_table.h"
@@ -42,7 +43,7 @@ void KillOrphans(const RunRecord& run) {
 }  // namespace
 
 Result<std::vector<std::string>> ReapDeadRuns(Store& store, const std::string& sweep_id, const std::string& this_host,
-                                              double now) {
+                                              double now, std::chrono::milliseconds heartbeat_timeout) {
   auto runs = store.ListRuns(sweep_id);
   if (!runs.ok()) return runs.error();
   std::vector<std::string> reaped;
@@ -62,10 +63,12 @@ Result<std::vector<std::string>> ReapDeadRuns(Store& store, const std::string& s
     if (!status.ok() && status.error().code != ErrorCode::kConflict) return status.error();
     if (status.ok()) reaped.push_back(run.id);
   }
-  const double stale_before = now - static_cast<double>(kHeartbeatStaleAfter.count());
-  auto stale = store.ReapStaleRuns(sweep_id, stale_before,
+  const double timeout_seconds = std::chrono::duration<double>(heartbeat_timeout).count();
+  char shown[32];
+  std::snprintf(shown, sizeof shown, "%g", timeout_seconds);
+  auto stale = store.ReapStaleRuns(sweep_id, now - timeout_seconds,
                                    "its agent stopped beating its heartbeat (no sign of life for " +
-                                       std::to_string(kHeartbeatStaleAfter.count()) + " s)");
+                                       std::string(shown) + " s)");
   if (!stale.ok()) return stale.error();
   reaped.insert(reaped.end(), stale->begin(), stale->end());
   return reaped;

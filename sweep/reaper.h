@@ -3,10 +3,12 @@
 // does it: `sweep resume`, a starting agent, `sweep runs`.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "sweep/controller.h"
 #include "tracking/store.h"
 
 namespace sweep {
@@ -14,8 +16,10 @@ namespace sweep {
 // Marks crashed the queued/running runs of `sweep_id` whose agent is gone:
 // at once when the agent ran on `this_host` and its process no longer exists
 // (agent ids are "host:pid"), else when its heartbeat is older than
-// kHeartbeatStaleAfter (controller.h). Returns the ids marked.
+// `heartbeat_timeout` (kHeartbeatStaleAfter by default, controller.h).
+// Returns the ids marked.
 Result<std::vector<std::string>> ReapDeadRuns(Store& store, const std::string& sweep_id, const std::string& this_host,
-                                              double now);
+                                              double now,
+                                              std::chrono::milliseconds heartbeat_timeout = kHeartbeatStaleAfter);
 
 }  // namespace sweep

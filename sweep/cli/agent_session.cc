@@ -65,6 +65,11 @@ void AddAgentFlags(CLI::App& command, AgentFlags& flags) {
                      "Seconds between status lines when the output is not a terminal (a pipe, a CI log)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command.add_option("--heartbeat-timeout", flags.heartbeat_timeout_seconds,
+                     "Seconds without a heartbeat after which an agent's runs are taken for dead: marked crashed by "
+                     "the next agent to start, their grid points run again (give every agent of a sweep the same)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 }
 
 namespace {
@@ -196,6 +201,10 @@ Status CheckProgramExists(const SweepSpec& spec, const std::filesystem::path& wo
                              "holds it, or give its path in the spec");
 }
 
+std::chrono::milliseconds HeartbeatTimeout(const AgentFlags& flags) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(flags.heartbeat_timeout_seconds * 1000.0));
+}
+
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,
              const AgentFlags& flags) {
   if (Status launchable = CheckLaunchable(spec, sweep.id); !launchable.ok()) return ReportError(launchable.error());
@@ -229,6 +238,7 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   options.environment = &environment;
   options.sample_interval =
       std::chrono::milliseconds(static_cast<std::int64_t>(flags.sample_interval_seconds * 1000.0));
+  options.heartbeat_timeout = HeartbeatTimeout(flags);
 
   std::FILE* human = HumanOutput(flags);
   if (!flags.quiet) PrintHeader(human, spec, sweep, options.agents, gpus->slots ? &*gpus->slots : nullptr, store_location);

@@ -2,6 +2,7 @@
 // `sweep agent` and `sweep resume` share once the sweep exists.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -32,10 +33,14 @@ struct AgentFlags {
   bool quiet = false;          // only the final summary
   std::string events;          // "jsonl": machine-readable events on stdout, the rest on stderr
   double status_interval_seconds = 30;  // not on a terminal: a status line this often
+  // A run without a heartbeat for this long is taken for dead (reaped by the
+  // next agent to start); the same for every agent of a sweep.
+  double heartbeat_timeout_seconds = 60;
 };
 
 // Adds --agents, --count, --interpreter, --gpus, --gpus-per-trial,
-// --sample-interval, --no-wandb-shim, --quiet, --events and --status-interval.
+// --sample-interval, --no-wandb-shim, --quiet, --events, --status-interval and
+// --heartbeat-timeout.
 void AddAgentFlags(CLI::App& command, AgentFlags& flags);
 
 // kInvalidInput when the spec's command runs ${program} but it has none: such
@@ -53,6 +58,9 @@ Status CheckProgramExists(const SweepSpec& spec, const std::filesystem::path& wo
 // Returns the process exit code.
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,
              const AgentFlags& flags);
+
+// --heartbeat-timeout as a duration.
+std::chrono::milliseconds HeartbeatTimeout(const AgentFlags& flags);
 
 // "host:pid": who runs a trial, recorded on the run so a dead agent's runs
 // can be recognised.

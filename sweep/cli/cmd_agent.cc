@@ -44,7 +44,7 @@ int Serve(const AgentCommandFlags& flags, const GlobalOptions& global, bool resu
   if (!stored.ok()) return ReportError(stored.error());
   const SweepRecord& sweep = stored->record;
 
-  auto reaped = ReapDeadRuns(**store, sweep.id, HostName(), NowSeconds());
+  auto reaped = ReapDeadRuns(**store, sweep.id, HostName(), NowSeconds(), HeartbeatTimeout(flags.agent));
   if (!reaped.ok()) return ReportError(reaped.error());
   if (!reaped->empty()) {
     std::printf("sweep %s: %zu run%s of a dead agent marked crashed%s\n", sweep.id.c_str(), reaped->size(),

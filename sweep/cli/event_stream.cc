@@ -69,6 +69,10 @@ void ObserverFanOut::OnInterrupt(int presses) {
 void ObserverFanOut::OnGiveUp(const std::string& message) {
   for (auto* o : observers_) o->OnGiveUp(message);
 }
+
+void ObserverFanOut::OnRunTakenOver(const RunRecord& run) {
+  for (auto* o : observers_) o->OnRunTakenOver(run);
+}
 void ObserverFanOut::OnTick() {
   for (auto* o : observers_) o->OnTick();
 }

@@ -59,6 +59,7 @@ class ObserverFanOut : public ControllerObserver {
   void OnRunEnded(const RunRecord& run, std::optional<double> objective) override;
   void OnInterrupt(int presses) override;
   void OnGiveUp(const std::string& message) override;
+  void OnRunTakenOver(const RunRecord& run) override;
   void OnTick() override;
 
  private:

@@ -141,6 +141,13 @@ void LiveView::OnGiveUp(const std::string& message) {
   Scroll("sweep: giving up: " + TerminalSafe(message, LineBreaks::kKeep) + "\n");
 }
 
+void LiveView::OnRunTakenOver(const RunRecord& run) {
+  Scroll("sweep: run " + TerminalSafe(run.id, LineBreaks::kKeep) +
+         " was marked ended by another agent while this one was unresponsive (paused, or cut off from the store, "
+         "for longer than the heartbeat timeout): its trial is killed and its results are not recorded; the "
+         "other agent runs it again\n");
+}
+
 void LiveView::OnTick() {
   const auto now = options_.clock->SteadyNow();
   if (now - last_refresh_ >= kTallyRefreshInterval) RefreshTally();

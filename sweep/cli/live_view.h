@@ -63,6 +63,7 @@ class LiveView : public ControllerObserver {
   void OnRunEnded(const RunRecord& run, std::optional<double> objective) override;
   void OnInterrupt(int presses) override;
   void OnGiveUp(const std::string& message) override;
+  void OnRunTakenOver(const RunRecord& run) override;
   void OnTick() override;
 
   // Erases the status block, so the final summary prints in its place. The

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,14 +63,14 @@ std::optional<SweepRecord> OnlySweep(Store& store) {
   return sweeps->front();
 }
 
-// Waits until the sweep in `db` has at least `finished` finished runs and
-// one running; false at the deadline.
-bool WaitForProgress(const std::filesystem::path& db, std::size_t finished) {
+// Waits until the sweep in `db` (a SQLite file or a PostgreSQL URL) has at
+// least `finished` finished runs and one running; false at the deadline.
+bool WaitForProgress(const std::string& db, std::size_t finished) {
   const auto deadline = Clock::now() + kCaseDeadline;
   while (Clock::now() < deadline) {
     std::this_thread::sleep_for(kStorePoll);
-    if (!std::filesystem::exists(db)) continue;
-    auto store = OpenStore(db.string());
+    if (db.rfind("postgresql://", 0) != 0 && !std::filesystem::exists(db)) continue;
+    auto store = OpenStore(db);
     if (!store.ok()) continue;
     auto sweep = OnlySweep(**store);
     if (!sweep) continue;
@@ -160,7 +162,7 @@ TEST_P(ChaosContainment, SigkilledControllerLeavesNoProcessAndResumeLosesNothing
 
   const pid_t controller =
       testing::SpawnCli(dir.path(), {"run", "spec.yaml", "--agents", std::to_string(kKillAgents)}, "controller");
-  const bool progressed = WaitForProgress(db, kFinishedBeforeKill);
+  const bool progressed = WaitForProgress(db.string(), kFinishedBeforeKill);
   std::vector<RunRecord> before = RunsOf(db);
   bool contained = false;
   for (const auto& run : before) {
@@ -284,6 +286,184 @@ TEST(Chaos, DiskFullIsAControllerErrorAndLosesNothing) {
   store = OpenStore(store_path);
   ASSERT_TRUE(store.ok());
   ExpectNothingLost(**store, kDiskGridPoints, before);
+}
+
+// An agent paused (SIGSTOP; a laptop lid, a node cut off from the store)
+// past the heartbeat timeout is reaped by the next agent, which runs its
+// grid point again. Resumed, the paused agent sees its run was taken over:
+// it kills the stale trial's whole tree, writes nothing onto the crashed run
+// (no metric, no end) or the rerun, carries on claiming and exits 0.
+constexpr int kPauseGridPoints = 4;
+constexpr const char* kPauseHeartbeatTimeout = "2";
+// Past the timeout above, so the second agent takes the paused one for dead.
+constexpr auto kPauseBeyondTimeout = std::chrono::seconds(3);
+
+bool WaitForHeldTrialReporting(const std::filesystem::path& db) {
+  const auto deadline = Clock::now() + kCaseDeadline;
+  while (Clock::now() < deadline) {
+    std::this_thread::sleep_for(kStorePoll);
+    for (const auto& run : RunsOf(db)) {
+      auto m = run.summary.find("m");
+      if (run.state == TrialState::kRunning && m != run.summary.end() && m->second.count > 0) return true;
+    }
+  }
+  return false;
+}
+
+TEST(Chaos, PausedAgentPastHeartbeatTimeoutGivesUpItsRunAndCarriesOn) {
+  TempDir dir;
+  const std::string marker = "chaos_" + std::to_string(::getpid()) + "_sigstop";
+  const std::string hold = (dir / "hold").string();
+  // While `hold` exists a trial keeps reporting m=i and never ends on its own.
+  dir.Write(marker + ".py",
+            "import os, subprocess, sys, time\n"
+            "x = int(sys.argv[1].split('=')[1])\n"
+            "if os.path.exists('" + hold + "'):\n"
+            "    sleeper = [sys.executable, '-c', 'import time; time.sleep(300)', '" + marker + "']\n"
+            "    subprocess.Popen(sleeper)\n"
+            "    subprocess.Popen(sleeper, start_new_session=True)\n"
+            "    for i in range(3000):\n"
+            "        print(f'm={i}', flush=True)\n"
+            "        time.sleep(0.05)\n"
+            "print(f'loss={x}', flush=True)\n");
+  dir.Write("hold", "");
+  dir.Write("spec.yaml", GridSpec(marker + ".py", kPauseGridPoints));
+  const auto db = dir / ".sweep/sweep.db";
+  auto created = testing::RunCli(dir.path(), {"create", "spec.yaml"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string sweep_id = created.out.substr(0, created.out.find('\n'));
+
+  const pid_t paused = testing::SpawnCli(
+      dir.path(), {"agent", sweep_id, "--heartbeat-timeout", kPauseHeartbeatTimeout}, "paused");
+  const bool reporting = WaitForHeldTrialReporting(db);
+  ::kill(paused, SIGSTOP);
+  if (!reporting) {
+    ::kill(paused, SIGKILL);
+    testing::WaitCli(paused);
+    FAIL() << ReadFile(dir / "paused.out") << ReadFile(dir / "paused.err");
+  }
+  std::filesystem::remove(hold);
+  std::this_thread::sleep_for(kPauseBeyondTimeout);
+
+  auto other = testing::RunCli(dir.path(), {"agent", sweep_id, "--heartbeat-timeout", kPauseHeartbeatTimeout});
+  EXPECT_EQ(other.exit_code, 0) << other.out << other.err;
+  const std::vector<RunRecord> before = RunsOf(db);
+  std::optional<RunRecord> reaped;
+  for (const auto& run : before) {
+    if (run.state == TrialState::kCrashed) reaped = run;
+  }
+  ASSERT_TRUE(reaped) << other.out << other.err;
+
+  ::kill(paused, SIGCONT);
+  const int paused_exit = testing::WaitCli(paused);
+  const std::string paused_log = ReadFile(dir / "paused.out") + ReadFile(dir / "paused.err");
+  EXPECT_EQ(paused_exit, 0) << paused_log;
+  EXPECT_NE(paused_log.find("marked ended by another agent"), std::string::npos) << paused_log;
+  EXPECT_EQ(SurvivorsAfter(marker, kLeftoverDeadline), std::vector<pid_t>{});
+
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok());
+  ExpectNothingLost(**store, kPauseGridPoints, before);
+  auto after = (*store)->GetRun(reaped->id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state, TrialState::kCrashed);
+  EXPECT_EQ(after->failure_reason, reaped->failure_reason);
+  EXPECT_EQ(after->ended_at, reaped->ended_at);
+  EXPECT_EQ(after->summary.at("m").count, reaped->summary.at("m").count)
+      << "the paused agent recorded the stale trial's metrics onto the crashed run";
+  EXPECT_EQ(RunsOf(db).size(), before.size()) << "the paused agent claimed a run the sweep did not need";
+}
+
+// PostgreSQL goes away under 4 agents: the server restarts (pg_ctl restart),
+// then drops every session (pg_terminate_backend) repeatedly, hitting claims
+// and metric batches. Agents reconnect with backoff and carry on: every grid
+// point finishes once, none is left queued or running, every agent exits 0.
+constexpr int kPgGridPoints = 16;
+constexpr int kPgAgents = 4;
+constexpr int kPgSessionDrops = 5;
+constexpr auto kPgDropInterval = std::chrono::milliseconds(400);
+
+// A throwaway server of tests/pg/start_postgres.sh, stopped on destruction.
+class ThrowawayPostgres {
+ public:
+  ThrowawayPostgres() {
+    const std::string script = std::string(SWEEP_SOURCE_DIR_FOR_CHAOS) + "/tests/pg/start_postgres.sh";
+    std::FILE* out = ::popen(script.c_str(), "r");
+    if (out == nullptr) return;
+    char line[1024];
+    while (std::fgets(line, sizeof line, out) != nullptr) {
+      std::string text(line);
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      const std::string url_prefix = "export SWEEP_TEST_PG_URL=", dir_prefix = "export SWEEP_TEST_PG_DIR=";
+      if (text.rfind(url_prefix, 0) == 0) url_ = text.substr(url_prefix.size());
+      if (text.rfind(dir_prefix, 0) == 0) dir_ = text.substr(dir_prefix.size());
+    }
+    ::pclose(out);
+  }
+  ~ThrowawayPostgres() {
+    if (!dir_.empty()) Shell(std::string(SWEEP_SOURCE_DIR_FOR_CHAOS) + "/tests/pg/stop_postgres.sh " + dir_);
+  }
+  const std::string& url() const { return url_; }
+  // Restarts the server on the same port and folder (fast shutdown: open
+  // sessions are ended, as in a failover or an upgrade).
+  bool Restart() const {
+    const std::string as_user = ::geteuid() == 0 ? "runuser -u postgres -- " : "";
+    return Shell(as_user + "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl -D " + dir_ +
+                 "/data -m fast -w -t 60 restart -l " + dir_ + "/server.log >/dev/null");
+  }
+  // Ends every other session of the test database.
+  bool DropSessions() const {
+    return Shell("psql -q '" + url_ +
+                 "' -c 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND pid <> pg_backend_pid()' >/dev/null");
+  }
+
+ private:
+  static bool Shell(const std::string& command) { return std::system(command.c_str()) == 0; }
+  std::string url_, dir_;
+};
+
+TEST(Chaos, PostgresRestartAndDroppedSessionsLoseNothing) {
+  ThrowawayPostgres server;
+  if (server.url().empty()) GTEST_SKIP() << "no PostgreSQL server binaries here";
+  TempDir dir;
+  const std::string marker = "chaos_" + std::to_string(::getpid()) + "_pg";
+  dir.Write(marker + ".py",
+            "import sys, time\n"
+            "x = int(sys.argv[1].split('=')[1])\n"
+            "for i in range(20):\n"
+            "    print(f'm={i}', flush=True)\n"
+            "    time.sleep(0.02)\n"
+            "print(f'loss={x}', flush=True)\n");
+  dir.Write("spec.yaml", GridSpec(marker + ".py", kPgGridPoints));
+  auto created = testing::RunCli(dir.path(), {"create", "spec.yaml", "--store", server.url()});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string sweep_id = created.out.substr(0, created.out.find('\n'));
+
+  std::vector<pid_t> agents;
+  for (int i = 0; i < kPgAgents; ++i) {
+    agents.push_back(testing::SpawnCli(dir.path(), {"agent", sweep_id, "--store", server.url()},
+                                       "agent" + std::to_string(i)));
+  }
+  const bool progressed = WaitForProgress(server.url(), 2);
+  const bool restarted = progressed && server.Restart();
+  for (int i = 0; i < kPgSessionDrops && restarted; ++i) {
+    std::this_thread::sleep_for(kPgDropInterval);
+    (void)server.DropSessions();
+  }
+  std::string logs;
+  for (int i = 0; i < kPgAgents; ++i) {
+    const int exit_code = testing::WaitCli(agents[i]);
+    const std::string log = ReadFile(dir / ("agent" + std::to_string(i) + ".out")) +
+                            ReadFile(dir / ("agent" + std::to_string(i) + ".err"));
+    EXPECT_EQ(exit_code, 0) << log;
+    logs += log;
+  }
+  ASSERT_TRUE(progressed) << logs;
+  ASSERT_TRUE(restarted) << "pg_ctl restart failed";
+  auto store = OpenStore(server.url());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ExpectNothingLost(**store, kPgGridPoints, {});
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ChaosContainment, ::testing::Values(Containment::kCgroup, Containment::kSubreaper),

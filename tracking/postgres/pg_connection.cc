@@ -19,6 +19,14 @@ constexpr int kBackoffCapMicros = 50'000;
 
 constexpr const char* kSerializationFailure = "40001";
 constexpr const char* kDeadlockDetected = "40P01";
+// Reconnection backoff: starts short (a dropped session reconnects at once),
+// doubles to a cap that keeps polling a restarting server every second.
+constexpr auto kReconnectFirstDelay = std::chrono::milliseconds(50);
+constexpr auto kReconnectMaxDelay = std::chrono::milliseconds(1000);
+// SQLSTATE classes of a session the server ended or could not serve:
+// 08 connection exception; 57P01-57P03 admin/crash shutdown, starting up.
+constexpr const char* kConnectionExceptionClass = "08";
+constexpr const char* kOperatorInterventionPrefix = "57P0";
 
 std::string Describe(PGconn* conn) {
   auto or_default = [](const char* s, const char* fallback) { return std::string(s && *s ? s : fallback); };
@@ -100,7 +108,35 @@ Error PgConnection::Fail(const std::string& what, pg_result* res) {
   return Error::Io("PostgreSQL " + what + " failed: " + msg);
 }
 
+bool PgConnection::ConnectionLost() const {
+  if (PQstatus(conn_) == CONNECTION_BAD) return true;
+  return last_sqlstate_.rfind(kConnectionExceptionClass, 0) == 0 ||
+         last_sqlstate_.rfind(kOperatorInterventionPrefix, 0) == 0;
+}
+
+bool PgConnection::Reconnect() {
+  const auto give_up = std::chrono::steady_clock::now() + kReconnectPatience;
+  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(kReconnectFirstDelay);
+  for (;;) {
+    PQreset(conn_);
+    if (PQstatus(conn_) == CONNECTION_OK) {
+      PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
+      return true;
+    }
+    if (std::chrono::steady_clock::now() + delay > give_up) return false;
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kReconnectMaxDelay));
+  }
+}
+
 Result<PgResult> PgConnection::Exec(const std::string& sql, const std::vector<Param>& params) {
+  auto result = ExecOnce(sql, params);
+  if (result.ok() || in_transaction_ || !ConnectionLost()) return result;
+  if (!Reconnect()) return result;
+  return ExecOnce(sql, params);
+}
+
+Result<PgResult> PgConnection::ExecOnce(const std::string& sql, const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -143,15 +179,29 @@ Status PgConnection::Transaction(const std::function<Status()>& body) {
   for (int attempt = 0; attempt < kMaxTransactionAttempts; ++attempt) {
     last_sqlstate_.clear();
     last_constraint_.clear();
-    if (auto begin = Exec("BEGIN"); !begin.ok()) return begin.error();
-    last = body();
-    if (last.ok()) {
-      auto commit = Exec("COMMIT");
-      if (commit.ok()) return OkStatus();
-      last = commit.error();
+    in_transaction_ = true;
+    auto begin = ExecOnce("BEGIN");
+    if (begin.ok()) {
+      last = body();
+      if (last.ok()) {
+        auto commit = ExecOnce("COMMIT");
+        in_transaction_ = false;
+        if (commit.ok()) return OkStatus();
+        last = commit.error();
+      }
     } else {
+      last = begin.error();
+    }
+    in_transaction_ = false;
+    if (ConnectionLost()) {
+      // The server rolled the transaction back with the session: run it
+      // again, whole, on a new connection.
+      if (!Reconnect()) return last;
+      continue;
+    }
+    if (!last.ok() && begin.ok()) {
       std::string state = last_sqlstate_, constraint = last_constraint_;
-      (void)Exec("ROLLBACK");  // the error already says what went wrong
+      (void)ExecOnce("ROLLBACK");  // the error already says what went wrong
       last_sqlstate_ = state;
       last_constraint_ = constraint;
     }

@@ -6,6 +6,7 @@
 // must not be used by a process forked after it was opened.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -64,6 +65,8 @@ class PgConnection {
 
   // Runs one statement with $1.. parameters. On failure the SQLSTATE and the
   // violated constraint (if any) are kept for last_sqlstate()/last_constraint().
+  // Outside Transaction, a statement that fails because the connection was
+  // lost is run again once the connection is reopened (as Transaction does).
   Result<PgResult> Exec(const std::string& sql, const std::vector<Param>& params = {});
   // Runs several ;-separated statements without parameters (migrations).
   Status ExecScript(const std::string& sql);
@@ -75,6 +78,11 @@ class PgConnection {
   // deadlocks (retryable by definition) restart the whole body, up to a
   // bounded number of attempts with jittered backoff; any other error rolls
   // back and is returned as is. `body` must therefore be safe to repeat.
+  // A lost connection (the server restarted, or ended this session) is
+  // reopened with backoff for up to kReconnectPatience and the whole body
+  // run again: an interrupted transaction was rolled back by the server.
+  // One ambiguity remains: a connection lost during COMMIT may have
+  // committed, and the body then runs a second time.
   Status Transaction(const std::function<Status()>& body);
 
   const std::string& last_sqlstate() const { return last_sqlstate_; }
@@ -83,11 +91,24 @@ class PgConnection {
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   Error Fail(const std::string& what, pg_result* res);
+  Result<PgResult> ExecOnce(const std::string& sql, const std::vector<Param>& params = {});
+  // Whether the last failure was the connection's, not the statement's.
+  bool ConnectionLost() const;
+  // Reopens the connection with backoff, for up to kReconnectPatience;
+  // false when the server stayed out of reach.
+  bool Reconnect();
 
   pg_conn* conn_;
+  bool in_transaction_ = false;
   std::string last_sqlstate_;
   std::string last_constraint_;
 };
+
+// How long a lost connection is retried before the store's caller sees the
+// error: a server restart (pg_ctl restart, a failover) takes seconds; a
+// minute outlasts those while an agent still fails visibly well inside the
+// heartbeat timeout's order of magnitude when the server is gone for good.
+inline constexpr std::chrono::seconds kReconnectPatience{60};
 
 // SQLSTATE of a unique constraint violation.
 inline constexpr const char* kUniqueViolation = "23505";
