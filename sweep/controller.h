@@ -50,6 +50,9 @@ namespace sweep {
 // beats, so a slow disk or a stopped laptop lid does not reap live runs.
 inline constexpr std::chrono::seconds kHeartbeatInterval{10};
 inline constexpr std::chrono::seconds kHeartbeatStaleAfter{60};
+// How often the controller reads `sweep stop` requests of its active runs:
+// one small query, often enough that a stop feels immediate.
+inline constexpr std::chrono::seconds kStopPollInterval{2};
 // How long one Poll may block: bounds the latency of metric flushes, timers
 // and of noticing that a slot became free when no event arrives.
 inline constexpr std::chrono::milliseconds kControllerPollInterval{100};
@@ -152,6 +155,8 @@ class SweepController : public TrialEvents {
   void FlushMetrics(ActiveRun& run);
   void FlushAllMetrics();
   void OnTimers();
+  // Terminates the active runs whose stop `sweep stop` requested (Store::RequestStop).
+  void StopRequestedRuns(const std::vector<std::string>& active_ids);
   void CheckMaxRuntime();
   void Fail(Error error);
   bool ShouldLaunchMore(const TrialRunner& runner) const;
@@ -173,7 +178,7 @@ class SweepController : public TrialEvents {
   int interrupt_presses_ = 0;
   std::optional<Error> fatal_;
   SweepOutcome outcome_;
-  std::chrono::steady_clock::time_point started_, last_flush_, last_heartbeat_, last_sample_;
+  std::chrono::steady_clock::time_point started_, last_flush_, last_heartbeat_, last_sample_, last_stop_poll_;
 };
 
 }  // namespace sweep

@@ -36,6 +36,8 @@ review::RunRow ToRunRow(const RunRecord& run) {
   row.started_at = known(run.started_at);
   row.ended_at = known(run.ended_at);
   row.exit_code = run.exit_code;
+  row.name = run.name;
+  row.labels = run.labels;
   return row;
 }
 
@@ -134,6 +136,12 @@ Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& reco
                                            double generated_at) {
   auto runs = store.ListRuns(record.id);
   if (!runs.ok()) return runs.error();
+  return BuildReportData(store, record, spec, *runs, generated_at);
+}
+
+Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& record, const SweepSpec& spec,
+                                           const std::vector<RunRecord>& run_list, double generated_at) {
+  const std::vector<RunRecord>* runs = &run_list;
   const MetricSpec metric = MetricOf(record);
   report::ReportData data;
   data.sweep_id = record.id;

@@ -69,5 +69,8 @@ std::map<std::string, double> GpRelevance(const SweepSpec& spec, const std::vect
 // kReportTopCurves runs and every stopped run, and importance (or why not).
 Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& record, const SweepSpec& spec,
                                            double generated_at);
+// The same over `runs` given by the caller (a project's, sweep/run_scope.h).
+Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& record, const SweepSpec& spec,
+                                           const std::vector<RunRecord>& runs, double generated_at);
 
 }  // namespace sweep

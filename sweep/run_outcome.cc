@@ -42,6 +42,11 @@ RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricS
     out.failure_reason = "the sweep's max_runtime was reached";
     return out;
   }
+  if (request == EndRequest::kStopRequest) {
+    out.state = TrialState::kKilled;
+    out.failure_reason = kStoppedByUserReason;
+    return out;
+  }
   if (request == EndRequest::kUserInterrupt) {
     out.state = TrialState::kKilled;
     out.failure_reason = "interrupted by the user";

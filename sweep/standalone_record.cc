@@ -1,5 +1,13 @@
 #include "sweep/standalone_record.h"
 
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -7,13 +15,22 @@
 #include "agents/host/sha256.h"
 #include "core/value_json.h"
 #include "sweep/channel_tags.h"
+#include "agents/line_splitter.h"
 #include "sweep/clock.h"
+#include "sweep/reaper.h"
+#include "sweep/run_info_message.h"
+#include "sweep/run_outcome.h"
+#include "sweep/trial_launch.h"
 
 namespace sweep {
 namespace {
 
 // Artifacts land here inside the run's folder, as in a sweep (PROTOCOL.md).
 constexpr const char* kArtifactsDir = "artifacts";
+// One read() from the channel pipe: a pipe's default capacity.
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+// A finish message's reason is one line for tables, not a traceback.
+constexpr std::size_t kMaxReasonBytes = 1024;
 
 void Flatten(const std::string& prefix, const Value& value, Config& out) {
   if (value.is_map()) {
@@ -47,18 +64,50 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
 Result<SweepRecord> ProjectSweep(Store& store, const std::string& project) {
   auto sweeps = store.ListSweeps();
   if (!sweeps.ok()) return sweeps.error();
-  // Newest first wins, like GetSweep's name lookup; only manual sweeps, so a
-  // real sweep that happens to share the project's name is never written into.
-  const SweepRecord* found = nullptr;
+  // Oldest first wins, so every recorder of the project agrees on one; only
+  // manual sweeps, so a real sweep in the project is never written into.
   for (const auto& s : *sweeps) {
-    if (s.name != project || s.method != kManualMethod) continue;
-    if (found == nullptr || s.created_at > found->created_at) found = &s;
+    if (s.project == project && s.method == kManualMethod) return s;
   }
-  if (found != nullptr) return *found;
   SweepRecord record;
   record.name = project;
+  record.project = project;
   record.method = kManualMethod;
   return store.CreateSweep(record);
+}
+
+// A manual sweep is running while one of its runs is.
+Status UpdateManualSweepState(Store& store, const std::string& sweep_id) {
+  auto runs = store.ListRuns(sweep_id);
+  if (!runs.ok()) return runs.error();
+  const bool live = std::any_of(runs->begin(), runs->end(), [](const RunRecord& r) { return !IsTerminal(r.state); });
+  return store.SetSweepState(sweep_id, live ? SweepState::kRunning : SweepState::kFinished);
+}
+
+Status WriteFile(const std::filesystem::path& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+  if (!out) return Error::Io("cannot write " + path.string());
+  return OkStatus();
+}
+
+// The run's name, labels, notes and environment, as given at Start.
+Status DescribeRun(Store& store, RunRecord& run, const StandaloneRunOptions& options) {
+  RunLabelsUpdate labels;
+  if (!options.name.empty()) labels.name = options.name;
+  if (!options.notes.empty()) labels.notes = options.notes;
+  labels.add_labels = options.labels;
+  if (auto status = store.UpdateRunLabels(run.id, labels); !status.ok()) return status;
+  run.name = options.name;
+  run.notes = options.notes;
+  if (!options.git_diff.empty()) {
+    if (auto status = WriteFile(std::filesystem::path(run.run_dir) / kDiffFileName, options.git_diff); !status.ok())
+      return status;
+  }
+  if (options.environment.empty()) return OkStatus();
+  if (auto status = store.SetTags(run.id, options.environment); !status.ok()) return status;
+  run.tags.insert(options.environment.begin(), options.environment.end());
+  return OkStatus();
 }
 
 }  // namespace
@@ -75,6 +124,7 @@ Result<Config> ConfigFromJsonObject(std::string_view json) {
 Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const StandaloneRunOptions& options) {
   auto sweep = ProjectSweep(store, options.project);
   if (!sweep.ok()) return sweep.error();
+  if (auto reaped = ReapDeadRuns(store, sweep->id, options.host, NowSeconds()); !reaped.ok()) return reaped.error();
   const Config params = options.params;
   auto claimed = store.ClaimRun(
       sweep->id,
@@ -95,10 +145,8 @@ Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const Standal
   if (auto status = store.MarkRunStarted(run.id, run.argv, run.pid, run.run_dir, run.started_at); !status.ok())
     return status.error();
   run.state = TrialState::kRunning;
-  if (!options.name.empty()) {
-    if (auto status = store.SetTags(run.id, {{kRunNameTag, options.name}}); !status.ok()) return status.error();
-    run.tags[kRunNameTag] = options.name;
-  }
+  if (auto status = store.SetSweepState(sweep->id, SweepState::kRunning); !status.ok()) return status.error();
+  if (auto status = DescribeRun(store, run, options); !status.ok()) return status.error();
   return StandaloneRecorder(store, std::move(run));
 }
 
@@ -132,6 +180,62 @@ Status StandaloneRecorder::Consume(std::istream& in) {
   return OkStatus();
 }
 
+Status StandaloneRecorder::ConsumeFd(int fd, const Timers& timers) {
+  LineSplitter splitter(kMaxChannelLineBytes);
+  Status failed = OkStatus();
+  const LineSplitter::LineFn on_line = [&](std::string_view line, bool oversized) {
+    if (!failed.ok()) return;
+    if (oversized) {
+      ++stats_.bad_lines;
+      return;
+    }
+    failed = HandleLine(line, NowSeconds());
+  };
+  auto last_beat = std::chrono::steady_clock::now();
+  auto last_stop_poll = last_beat;
+  const auto wait = std::min(timers.heartbeat, timers.stop_poll);
+  std::array<char, kReadChunkBytes> buffer{};
+  for (;;) {
+    pollfd waiting{fd, POLLIN, 0};
+    const int ready = ::poll(&waiting, 1, static_cast<int>(wait.count()));
+    if (ready < 0 && errno != EINTR) return Error::Io(std::string("reading the channel: ") + std::strerror(errno));
+    if (auto status = OnTimers(timers, last_beat, last_stop_poll); !status.ok()) return status;
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) return Error::Io(std::string("reading the channel: ") + std::strerror(errno));
+    if (n == 0) break;
+    splitter.Feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), on_line);
+    if (!failed.ok()) return failed;
+  }
+  splitter.Finish(on_line);
+  return failed;
+}
+
+Status StandaloneRecorder::OnTimers(const Timers& timers, std::chrono::steady_clock::time_point& last_beat,
+                                    std::chrono::steady_clock::time_point& last_stop_poll) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_beat >= timers.heartbeat) {
+    last_beat = now;
+    if (auto status = store_->Heartbeat({run_.id}, NowSeconds()); !status.ok()) return status;
+  }
+  if (stop_sent_at_) {
+    if (!kill_sent_ && now - *stop_sent_at_ >= timers.kill_grace && run_.pid > 0) {
+      kill_sent_ = true;
+      ::kill(run_.pid, SIGKILL);
+    }
+    return OkStatus();
+  }
+  if (now - last_stop_poll < timers.stop_poll) return OkStatus();
+  last_stop_poll = now;
+  auto requested = store_->StopRequested({run_.id});
+  if (!requested.ok()) return requested.error();
+  if (requested->empty() || run_.pid <= 0) return OkStatus();
+  stop_sent_at_ = now;
+  ::kill(run_.pid, SIGTERM);
+  return OkStatus();
+}
+
 Status StandaloneRecorder::Flush() {
   if (pending_.empty()) return OkStatus();
   auto status = store_->LogMetrics(run_.id, pending_);
@@ -145,6 +249,16 @@ Status StandaloneRecorder::HandleMessage(const ChannelMessage& message) {
     const Value* code = doc.ok() ? doc->find("exit_code") : nullptr;
     // A finish without a code is the client saying "done"; PROTOCOL.md makes exit_code optional.
     finish_code_ = code != nullptr && code->is_int() ? static_cast<int>(code->as_int()) : 0;
+    const Value* reason = doc.ok() ? doc->find("reason") : nullptr;
+    if (reason != nullptr && reason->is_string()) finish_reason_ = reason->as_string().substr(0, kMaxReasonBytes);
+    return OkStatus();
+  }
+  if (message.type == kRunInfoMessageType) {
+    auto info = RunInfoFromChannelMessage(message);
+    Status status = info.ok() ? RecordRunInfo(*store_, run_.id, *info) : Status(info.error());
+    if (status.ok() || status.error().code != ErrorCode::kInvalidInput) return status;
+    ++stats_.rejected_messages;
+    warnings_.push_back(status.error().message);
     return OkStatus();
   }
   ChannelMessage to_tag = message;
@@ -212,16 +326,21 @@ Status StandaloneRecorder::Finish(double now) {
   } else if (finish_code_) {
     outcome.state = TrialState::kFailed;
     outcome.exit_code = *finish_code_;
-    outcome.failure_reason = "the script finished its run with exit code " + std::to_string(*finish_code_);
+    outcome.failure_reason = !finish_reason_.empty()
+                                 ? finish_reason_
+                                 : "the script finished its run with exit code " + std::to_string(*finish_code_);
+  } else if (stop_sent_at_) {
+    outcome.state = TrialState::kKilled;
+    outcome.failure_reason = kStoppedByUserReason;
   } else {
-    outcome.state = TrialState::kFailed;
-    outcome.failure_reason = "the stream ended without a finish message (the script crashed or was killed)";
+    outcome.state = TrialState::kCrashed;
+    outcome.failure_reason = "the script ended without finishing its run (killed, or its interpreter crashed)";
   }
   if (auto status = store_->FinishRun(run_.id, outcome); !status.ok()) return status;
   run_.state = outcome.state;
   run_.ended_at = outcome.ended_at;
   run_.failure_reason = outcome.failure_reason;
-  return OkStatus();
+  return UpdateManualSweepState(*store_, run_.sweep_id);
 }
 
 std::vector<std::string> StandaloneRecorder::TakeWarnings() {

@@ -50,5 +50,8 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& options);
 void RegisterReportCommand(CLI::App& app, GlobalOptions& options);
 void RegisterRecordCommand(CLI::App& app, GlobalOptions& options);
 void RegisterSlurmCommands(CLI::App& app, GlobalOptions& options);
+void RegisterProjectsCommand(CLI::App& app, GlobalOptions& options);
+void RegisterLabelCommands(CLI::App& app, GlobalOptions& options);
+void RegisterHousekeepingCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

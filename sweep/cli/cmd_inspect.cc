@@ -17,6 +17,7 @@
 #include "sweep/record_json.h"
 #include "sweep/clock.h"
 #include "sweep/run_outcome.h"
+#include "sweep/run_scope.h"
 
 namespace sweep::cli {
 namespace {
@@ -38,6 +39,12 @@ std::string ShellQuote(const std::string& arg) {
 std::string CommandLine(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) out += (out.empty() ? "" : " ") + ShellQuote(a);
+  return out;
+}
+
+std::string JoinLabels(const std::vector<std::string>& labels) {
+  std::string out;
+  for (const auto& label : labels) out += (out.empty() ? "" : ",") + label;
   return out;
 }
 
@@ -63,6 +70,7 @@ struct InspectFlags {
   std::string target;
   bool json = false;
   RunsView runs;
+  std::string project;  // `runs --project P`: the project's runs instead of a sweep's
 };
 
 std::vector<std::string> SplitCommas(const std::vector<std::string>& items) {
@@ -168,11 +176,12 @@ int ListSweeps(const InspectFlags& flags, const GlobalOptions& global) {
 int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = (*store)->GetSweep(flags.target);
-  if (!sweep.ok()) return ReportError(sweep.error());
-  auto runs = (*store)->ListRuns(sweep->id);
-  if (!runs.ok()) return ReportError(runs.error());
-  const MetricSpec metric = MetricOf(*sweep);
+  if (flags.target.empty() == flags.project.empty())
+    return ReportError(Error::InvalidInput("name a sweep or a project (--project P), not both"));
+  auto scope = LoadRunScope(**store, flags.project.empty() ? flags.target : flags.project, !flags.project.empty());
+  if (!scope.ok()) return ReportError(scope.error());
+  const std::vector<RunRecord>* runs = &scope->runs;
+  const MetricSpec metric = MetricOf(scope->record);
   // Validate every flag before printing anything, so bad input is exit 2
   // with no partial output.
   const auto columns = SplitCommas(flags.runs.columns);
@@ -182,7 +191,7 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
     if (!field)
       return ReportError(Error::InvalidInput("--columns: unknown column '" + name +
                                              "' (expected param.NAME, metric.NAME, state, id, number, exit_code, "
-                                             "duration, created_at, started_at or ended_at)"));
+                                             "duration, created_at, started_at, ended_at, name or tag)"));
     fields.push_back(*field);
   }
   auto rows = ApplyRunQuery(ToRunRows(*runs), flags.runs.query);
@@ -214,14 +223,24 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
     table.Print(stdout);
     return kExitOk;
   }
-  Table table({"ID", "#", "STATE", metric.name.empty() ? "METRIC" : metric.name, "PARAMS", "DURATION", "EXIT", "REASON"});
+  // Names and tags get columns only when some run has them, so plain sweeps keep their table.
+  const bool named = std::any_of(runs->begin(), runs->end(), [](const RunRecord& r) { return !r.name.empty(); });
+  const bool tagged = std::any_of(runs->begin(), runs->end(), [](const RunRecord& r) { return !r.labels.empty(); });
+  std::vector<std::string> header{"ID", "#", "STATE", metric.name.empty() ? "METRIC" : metric.name, "PARAMS",
+                                  "DURATION", "EXIT", "REASON"};
+  if (named) header.insert(header.begin() + 1, "NAME");
+  if (tagged) header.push_back("TAGS");
+  Table table(header);
   for (const auto& row : *rows) {
     const RunRecord& run = *by_id.at(row.id);
     const auto objective = ObjectiveOf(run, metric);
     const std::string reason = run.failure_reason.substr(0, run.failure_reason.find('\n'));
-    table.AddRow({run.id, std::to_string(run.number), std::string(TrialStateName(run.state)),
-                  objective ? FormatMetric(*objective) : "-", FormatParams(run.params), RunDuration(run), ExitText(run),
-                  reason.empty() ? "" : reason});
+    std::vector<std::string> cells{run.id, std::to_string(run.number), std::string(TrialStateName(run.state)),
+                                   objective ? FormatMetric(*objective) : "-", FormatParams(run.params),
+                                   RunDuration(run), ExitText(run), reason.empty() ? "" : reason};
+    if (named) cells.insert(cells.begin() + 1, run.name.empty() ? "-" : run.name);
+    if (tagged) cells.push_back(JoinLabels(run.labels));
+    table.AddRow(std::move(cells));
   }
   table.Print(stdout);
   return kExitOk;
@@ -231,7 +250,10 @@ void PrintRunDetails(const RunRecord& run, const MetricSpec& metric) {
   const auto objective = ObjectiveOf(run, metric);
   std::printf("run        %s (#%lld of sweep %s)\n", run.id.c_str(), static_cast<long long>(run.number),
               run.sweep_id.c_str());
+  if (!run.name.empty()) std::printf("name       %s\n", run.name.c_str());
   std::printf("state      %s\n", std::string(TrialStateName(run.state)).c_str());
+  if (!run.labels.empty()) std::printf("tags       %s\n", JoinLabels(run.labels).c_str());
+  if (run.stop_requested && !IsTerminal(run.state)) std::printf("stop       requested (sweep stop)\n");
   if (!metric.name.empty())
     std::printf("%-10s %s\n", metric.name.c_str(), objective ? FormatMetric(*objective).c_str() : "-");
   if (!run.failure_reason.empty()) std::printf("reason     %s\n", run.failure_reason.c_str());
@@ -274,12 +296,13 @@ void PrintRunDetails(const RunRecord& run, const MetricSpec& metric) {
                 retry->second.c_str());
   }
   section("tags", other);
+  if (!run.notes.empty()) std::printf("\nnotes\n%s\n", run.notes.c_str());
 }
 
 int ShowRun(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto run = (*store)->GetRun(flags.target);
+  auto run = FindRun(**store, flags.target);
   if (!run.ok()) return ReportError(run.error());
   auto sweep = (*store)->GetSweep(run->sweep_id);
   if (!sweep.ok()) return ReportError(sweep.error());
@@ -332,14 +355,17 @@ CLI::App* AddInspect(CLI::App& app, GlobalOptions& global, const char* name, con
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& global) {
   AddInspect(app, global, "sweeps", "List sweeps: id, name, method, state, run counts, best value", nullptr, ListSweeps);
   auto runs_flags = std::make_shared<InspectFlags>();
-  CLI::App* runs = AddInspect(app, global, "runs", "One row per trial of a sweep: state, metric, params, duration, exit",
-                              "Sweep id, id prefix or name", ListRuns, runs_flags);
+  CLI::App* runs = AddInspect(app, global, "runs", "One row per run of a sweep or project: state, metric, params, duration, exit",
+                              "Sweep id, id prefix or name, or a project", ListRuns, runs_flags);
+  runs->get_option("target")->required(false);
+  runs->add_option("--project", runs_flags->project, "List the project's runs: all its sweeps and standalone runs");
   AddRunQueryOptions(*runs, runs_flags->runs.query);
   runs->add_option("--columns", runs_flags->runs.columns, "Show only these columns: id,state,param.lr,metric.loss,duration,...")
       ->delimiter(',');
   runs->add_option("--group-by", runs_flags->runs.group_by, "Group by these parameters: mean ± std of each metric, with n")
       ->delimiter(',');
-  AddInspect(app, global, "show", "Everything recorded for one run", "Run id or id prefix", ShowRun);
+  AddInspect(app, global, "show", "Everything recorded for one run", "Run: id, id prefix, PROJECT/NAME or a unique name",
+             ShowRun);
   AddInspect(app, global, "best", "The best run of a sweep and the command line to reproduce it",
              "Sweep id, id prefix or name", ShowBest);
 }

@@ -6,7 +6,7 @@
 
 #include "review/report/html_report.h"
 #include "sweep/cli/cli.h"
-#include "sweep/cli/stored_sweep.h"
+#include "sweep/run_scope.h"
 #include "sweep/clock.h"
 #include "sweep/review_rows.h"
 
@@ -16,14 +16,15 @@ namespace {
 struct ReportFlags {
   std::string sweep;
   std::string output = "report.html";
+  bool project = false;
 };
 
 int WriteReport(const ReportFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = LoadStoredSweep(**store, flags.sweep);
+  auto sweep = LoadRunScope(**store, flags.sweep, flags.project);
   if (!sweep.ok()) return ReportError(sweep.error());
-  auto data = BuildReportData(**store, sweep->record, sweep->spec, NowSeconds());
+  auto data = BuildReportData(**store, sweep->record, sweep->spec, sweep->runs, NowSeconds());
   if (!data.ok()) return ReportError(data.error());
   std::ofstream out(flags.output, std::ios::binary);
   if (!out) return ReportError(Error::Io("cannot write " + flags.output));
@@ -42,7 +43,8 @@ int WriteReport(const ReportFlags& flags, const GlobalOptions& global) {
 void RegisterReportCommand(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<ReportFlags>();
   CLI::App* cmd = app.add_subcommand("report", "Write a self-contained HTML report of a sweep (charts, runs, importance)");
-  cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name")->required();
+  cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name, or a project")->required();
+  cmd->add_flag("--project", flags->project, "The target is a project: all its runs (sweeps and standalone)");
   cmd->add_option("-o,--output", flags->output, "HTML file to write")->capture_default_str();
   AddStoreOption(*cmd, global);
   cmd->callback([flags, &global] {

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterReportCommand(app, options);
   sweep::cli::RegisterRecordCommand(app, options);
   sweep::cli::RegisterSlurmCommands(app, options);
+  sweep::cli::RegisterProjectsCommand(app, options);
+  sweep::cli::RegisterLabelCommands(app, options);
+  sweep::cli::RegisterHousekeepingCommands(app, options);
 
   try {
     app.parse(argc, argv);

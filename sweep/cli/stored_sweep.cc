@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <random>
 
+#include "sweep/default_project.h"
 #include "sweep/spec/spec_parser.h"
 
 namespace sweep::cli {
@@ -22,6 +23,7 @@ Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name)
 SweepRecord NewSweepRecord(const SweepSpec& spec, const std::string& spec_path, std::optional<std::uint64_t> seed_flag) {
   SweepRecord record;
   record.name = spec.name;
+  record.project = DefaultProject(spec.project, std::filesystem::current_path());
   record.method = std::string(SearchMethodName(spec.method));
   record.metric_name = spec.metric.name;
   record.goal = spec.metric.goal;

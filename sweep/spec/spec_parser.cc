@@ -19,13 +19,13 @@ namespace {
 using spec::DiagnosticList;
 using spec::YamlNode;
 
-constexpr std::array<std::string_view, 16> kTopLevelKeys = {
+constexpr std::array<std::string_view, 17> kTopLevelKeys = {
     "program", "method",  "metric",       "parameters",   "command",
     "run_cap", "name",    "description",  "early_terminate", "seed",
     "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial",
-    "max_runtime"};
+    "max_runtime", "project"};
 // W&B keys that configure W&B's servers, not the search: accepted, unused.
-constexpr std::array<std::string_view, 3> kIgnoredTopLevelKeys = {"project", "entity", "controller"};
+constexpr std::array<std::string_view, 2> kIgnoredTopLevelKeys = {"entity", "controller"};
 constexpr std::array<std::string_view, 6> kMetricKeys = {"name", "goal", "target", "impute", "objective",
                                                          "exclude_failed"};
 constexpr std::array<std::string_view, 1> kIgnoredMetricKeys = {"impute_while_running"};
@@ -79,6 +79,8 @@ class SpecReader {
         s.run_cap = spec::ReadInt(v, key, 1, d_);
       } else if (key == "name") {
         if (auto t = spec::ReadText(v, key, d_)) s.name = *t;
+      } else if (key == "project") {
+        if (auto t = spec::ReadText(v, key, d_)) s.project = *t;
       } else if (key == "description") {
         if (auto t = spec::ReadText(v, key, d_)) s.description = *t;
       } else if (key == "early_terminate") {

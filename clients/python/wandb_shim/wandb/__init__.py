@@ -63,7 +63,8 @@ def init(project=None, entity=None, name=None, config=None, reinit=None, mode=No
         if not reinit:
             return run
         run.finish()
-    core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED)
+    core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED, tags=tags,
+                       notes=notes, group=group, job_type=job_type)
     run = Run(core, entity=entity, tags=tags, notes=notes, group=group, job_type=job_type)
     globals()["config"] = run.config  # the parameter shadows the module attribute
     summary = run.summary
