@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "agents/host/python_packages.h"
 #include "sweep/channel_tags.h"
 #include "sweep/run_info_message.h"
 #include "sweep/early_stop/make_early_stop_rule.h"
@@ -180,10 +181,12 @@ Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequ
     env_request.gpus = gpus;
     CapturedEnvironment captured = options_.environment->Capture(env_request);
     tags.insert(captured.tags.begin(), captured.tags.end());
-    if (!captured.git_diff.empty()) {
-      std::ofstream out(request.log_dir / kDiffFileName, std::ios::binary | std::ios::trunc);
-      out << captured.git_diff;
-      if (!out) return Error::Io("cannot write " + (request.log_dir / kDiffFileName).string());
+    for (const auto& [file, text] : {std::pair{kDiffFileName, &captured.git_diff},
+                                     std::pair{kRequirementsFileName, &captured.requirements}}) {
+      if (text->empty()) continue;
+      std::ofstream out(request.log_dir / file, std::ios::binary | std::ios::trunc);
+      out << *text;
+      if (!out) return Error::Io("cannot write " + (request.log_dir / file).string());
     }
   }
   if (tags.empty()) return OkStatus();

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "agents/host/python_packages.h"
 #include "agents/host/sha256.h"
 #include "core/value_json.h"
 #include "sweep/channel_tags.h"
@@ -100,9 +101,10 @@ Status DescribeRun(Store& store, RunRecord& run, const StandaloneRunOptions& opt
   if (auto status = store.UpdateRunLabels(run.id, labels); !status.ok()) return status;
   run.name = options.name;
   run.notes = options.notes;
-  if (!options.git_diff.empty()) {
-    if (auto status = WriteFile(std::filesystem::path(run.run_dir) / kDiffFileName, options.git_diff); !status.ok())
-      return status;
+  for (const auto& [file, text] : {std::pair{kDiffFileName, &options.git_diff},
+                                   std::pair{kRequirementsFileName, &options.requirements}}) {
+    if (text->empty()) continue;
+    if (auto status = WriteFile(std::filesystem::path(run.run_dir) / file, *text); !status.ok()) return status;
   }
   if (options.environment.empty()) return OkStatus();
   if (auto status = store.SetTags(run.id, options.environment); !status.ok()) return status;

@@ -59,9 +59,11 @@ struct StandaloneRunOptions {
   std::string host;
   std::string agent_id;
   int pid = 0;                      // the process being tracked (the script)
-  // Environment tags (EnvironmentCapture) and the git diff, saved as diff.patch.
+  // Environment tags (EnvironmentCapture), the git diff (saved as
+  // diff.patch) and the interpreter's packages (saved as requirements.txt).
   std::map<std::string, std::string> environment;
   std::string git_diff;
+  std::string requirements;
 };
 
 // Counters of what a recording did not store, for the command to report.

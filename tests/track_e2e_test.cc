@@ -27,8 +27,9 @@ constexpr auto kPatience = std::chrono::seconds(90);
 
 // Runs `python3 script` in `dir` with the Python client importable and the
 // built binary as its `sweep`; returns the exit status.
-int RunPython(const TempDir& dir, const std::string& script, const std::string& log) {
-  const std::string cmd = "cd '" + dir.path().string() + "' && PYTHONPATH='" +
+int RunPython(const TempDir& dir, const std::string& script, const std::string& log,
+              const std::string& extra_path = "") {
+  const std::string cmd = "cd '" + dir.path().string() + "' && PYTHONPATH='" + extra_path +
                           (SourceDir() / "clients/python").string() + "' SWEEP_BIN='" + testing::SweepBinary() +
                           "' python3 " + script + " > " + log + ".out 2> " + log + ".err";
   const int status = std::system(cmd.c_str());
@@ -198,6 +199,29 @@ TEST_F(TrackEndToEnd, StopEndsOneTrialWhileTheSweepGoesOnAndRmRefusesItWhileRunn
   const CliResult whole = RunCli(dir_.path(), {"rm", "--sweep", "waiting", "--yes"});
   EXPECT_EQ(whole.exit_code, 0) << whole.err;
   EXPECT_TRUE(store->ListSweeps()->empty());
+}
+
+TEST_F(TrackEndToEnd, DiffNamesThePythonPackagesThatChanged) {
+  for (const std::string version : {"1.0", "2.0"}) {
+    const std::string site = "site-" + version;
+    dir_.Write(site + "/fake_pkg-" + version + ".dist-info/METADATA",
+               "Metadata-Version: 2.1\nName: fake-pkg\nVersion: " + version + "\n");
+    dir_.Write("run-" + version + ".py", "import sweep_client\nsweep_client.init(project='p', name='v" + version +
+                                             "').log({'loss': 1})\n");
+    ASSERT_EQ(RunPython(dir_, "run-" + version + ".py", "run-" + version, (dir_ / site).string() + ":"), 0)
+        << ReadFile(dir_ / ("run-" + version + ".err"));
+  }
+  const Value diff = Json(RunCli(dir_.path(), {"diff", "p/v1.0", "p/v2.0", "--json"}));
+  const Value* packages = diff.find("packages");
+  ASSERT_NE(packages, nullptr) << ToJson(diff);
+  EXPECT_EQ(ToJson(*packages), "{\"fake-pkg\":[\"1.0\",\"2.0\"]}");
+  EXPECT_NE(diff.find("environment")->find("env.python.packages_sha256"), nullptr) << ToJson(diff);
+  const CliResult text = RunCli(dir_.path(), {"diff", "p/v1.0", "p/v2.0"});
+  EXPECT_NE(text.out.find("python packages that differ"), std::string::npos) << text.out;
+  const Value shown = Json(RunCli(dir_.path(), {"show", "p/v1.0", "--json"}));
+  EXPECT_NE(ReadFile(std::filesystem::path(shown.find("run_dir")->as_string()) / "requirements.txt")
+                .find("fake-pkg==1.0"),
+            std::string::npos);
 }
 
 }  // namespace

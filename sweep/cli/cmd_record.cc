@@ -71,6 +71,7 @@ Result<StandaloneRunOptions> OptionsFrom(const RecordFlags& flags, const GlobalO
   CapturedEnvironment captured = CaptureEnvironment(request);
   options.environment = std::move(captured.tags);
   options.git_diff = std::move(captured.git_diff);
+  options.requirements = std::move(captured.requirements);
   return options;
 }
 

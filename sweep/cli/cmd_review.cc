@@ -15,6 +15,7 @@
 #include "sweep/cli/console.h"
 #include "sweep/cli/run_query_options.h"
 #include "sweep/review_rows.h"
+#include "sweep/package_diff.h"
 #include "sweep/run_scope.h"
 
 namespace sweep::cli {
@@ -145,12 +146,15 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
   if (!store.ok()) return ReportError(store.error());
   std::vector<review::RunRow> rows;
   std::vector<review::Environment> envs;
+  std::vector<RunRecord> records;
   for (const auto& id : flags.runs) {
     auto run = FindRun(**store, id);
     if (!run.ok()) return ReportError(run.error());
     rows.push_back(ToRunRow(*run));
     envs.push_back(EnvironmentOf(*run));
+    records.push_back(std::move(run).value());
   }
+  const auto packages = DifferingPackages(records);
   auto cmp = review::CompareRuns(rows, envs);
   if (!cmp.ok()) return ReportError(cmp.error());
   if (flags.json) {
@@ -165,6 +169,7 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
                            {"params", ComparedToValue(cmp->differing_params)},
                            {"common_params", ValueMap(cmp->common_params.begin(), cmp->common_params.end())},
                            {"environment", ComparedToValue(cmp->differing_environment)},
+                           {"packages", ComparedToValue(packages)},
                            {"metrics", std::move(metrics)}});
     return kExitOk;
   }
@@ -189,6 +194,8 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
   section("parameters that differ", cmp->differing_params, "(none: same parameters)");
   std::printf("\n");
   section("environment that differs", cmp->differing_environment, "(none)");
+  std::printf("\n");
+  section("python packages that differ", packages, "(none, or no package lists)");
   std::printf("\nmetrics (summary values)\n");
   auto h = header;
   h[0] = "  KEY";
