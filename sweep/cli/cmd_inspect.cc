@@ -18,6 +18,7 @@
 #include "sweep/clock.h"
 #include "sweep/run_outcome.h"
 #include "sweep/run_scope.h"
+#include "sweep/standalone_record.h"
 
 namespace sweep::cli {
 namespace {
@@ -246,10 +247,14 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   return kExitOk;
 }
 
-void PrintRunDetails(const RunRecord& run, const MetricSpec& metric) {
+void PrintRunDetails(const RunRecord& run, const SweepRecord& sweep) {
+  const MetricSpec metric = MetricOf(sweep);
   const auto objective = ObjectiveOf(run, metric);
-  std::printf("run        %s (#%lld of sweep %s)\n", run.id.c_str(), static_cast<long long>(run.number),
-              run.sweep_id.c_str());
+  if (sweep.method == kManualMethod)
+    std::printf("run        %s (standalone, project %s)\n", run.id.c_str(), sweep.project.c_str());
+  else
+    std::printf("run        %s (#%lld of sweep %s, project %s)\n", run.id.c_str(), static_cast<long long>(run.number),
+                run.sweep_id.c_str(), sweep.project.c_str());
   if (!run.name.empty()) std::printf("name       %s\n", run.name.c_str());
   std::printf("state      %s\n", std::string(TrialStateName(run.state)).c_str());
   if (!run.labels.empty()) std::printf("tags       %s\n", JoinLabels(run.labels).c_str());
@@ -308,7 +313,7 @@ int ShowRun(const InspectFlags& flags, const GlobalOptions& global) {
   if (!sweep.ok()) return ReportError(sweep.error());
   const MetricSpec metric = MetricOf(*sweep);
   if (flags.json) PrintJsonLine(RunToValue(*run, metric));
-  else PrintRunDetails(*run, metric);
+  else PrintRunDetails(*run, *sweep);
   return kExitOk;
 }
 
@@ -331,7 +336,7 @@ int ShowBest(const InspectFlags& flags, const GlobalOptions& global) {
     PrintJsonLine(Value(std::move(map)));
     return kExitOk;
   }
-  PrintRunDetails(*best, metric);
+  PrintRunDetails(*best, *sweep);
   std::printf("\nreproduce  %s\n", CommandLine(best->argv).c_str());
   return kExitOk;
 }
