@@ -21,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -59,6 +60,10 @@ constexpr std::chrono::seconds kOutputDrainLimit{5};
 // Handlers run by one Poll after the first event, so a flood of output from
 // busy trials cannot keep Poll from returning to the controller.
 constexpr int kMaxHandlersPerPoll = 4096;
+// asio adds a timer's duration to steady_clock::now() in nanoseconds, which
+// overflows past about 292 years and then fires at once; a longer timeout
+// waits this long instead (a century: never, for a trial).
+constexpr std::chrono::milliseconds kLongestTimeout = std::chrono::hours(24 * 365 * 100);
 // Upper bound of descriptors scanned when close_range(2) is unavailable.
 constexpr int kMaxFdScan = 65536;
 // Exit code of a child whose controller died between fork and prctl.
@@ -327,10 +332,12 @@ class LocalRunner final : public TrialRunner {
   void OnChannelLine(Trial& trial, std::string_view line, bool oversized, std::vector<MetricPoint>& points) {
     if (oversized) {
       ++trial.exit.bad_channel_lines;
+      if (trial.exit.channel_error.empty()) trial.exit.channel_error = OversizedChannelLineError();
       return;
     }
     ChannelLine parsed = trial.channel_parser.Parse(line, NowUnix());
     if (parsed.bad) ++trial.exit.bad_channel_lines;
+    if (!parsed.limit_error.empty() && trial.exit.channel_error.empty()) trial.exit.channel_error = parsed.limit_error;
     points.insert(points.end(), std::make_move_iterator(parsed.points.begin()),
                   std::make_move_iterator(parsed.points.end()));
     if (parsed.message) {
@@ -523,7 +530,7 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
   Read(trial, trial->err, trial->err_buf, StreamKind::kStderr);
   Read(trial, trial->channel, trial->channel_buf, StreamKind::kChannel);
   if (request.timeout) {
-    trial->timeout_timer.expires_after(*request.timeout);
+    trial->timeout_timer.expires_after(std::min(*request.timeout, kLongestTimeout));
     trial->timeout_timer.async_wait([this, trial](const boost::system::error_code& ec) {
       if (ec || trial->reaped || trial->reported) return;
       trial->exit.timed_out = true;

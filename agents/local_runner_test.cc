@@ -204,6 +204,43 @@ TEST_F(LocalRunnerTest, TimeoutEscalatesToSigkillForTermIgnoringProgram) {
   EXPECT_NE(ReadFile(dir_ / "t" / "stdout.log").find("ready"), std::string::npos);
 }
 
+TEST_F(LocalRunnerTest, AHugeTimeoutNeverFiresEarly) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  LaunchRequest r = Request("h", {"python3", "-c", "import time; time.sleep(0.3); print('done', flush=True)"});
+  // Issue 12: 1e10 s (as a spec's timeout) overflowed the deadline and killed the trial at once.
+  r.timeout = milliseconds(std::int64_t{10'000'000'000} * 1000);
+  ASSERT_TRUE(runner->Launch(r).ok());
+  RunAll(*runner);
+  EXPECT_FALSE(events.exits["h"].timed_out);
+  EXPECT_EQ(events.exits["h"].exit_code, 0);
+  r.run_id = "max";
+  r.timeout = milliseconds::max();
+  ASSERT_TRUE(runner->Launch(r).ok());
+  RunAll(*runner);
+  EXPECT_FALSE(events.exits["max"].timed_out);
+  EXPECT_EQ(events.exits["max"].exit_code, 0);
+}
+
+TEST_F(LocalRunnerTest, ADeeplyNestedChannelLineIsALimitError) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  const char* script = R"(
+import os
+fd = int(os.environ["SWEEP_METRICS_FD"])
+os.write(fd, b'{"t":"finish","x":' + b'[' * 50000 + b']' * 50000 + b'}\n')
+os.write(fd, b'{"t":"summary","data":{"ok":1}}\n')
+)";
+  ASSERT_TRUE(runner->Launch(Request("deep", {"python3", "-c", script})).ok());
+  RunAll(*runner);
+  const TrialExit& exit = events.exits["deep"];
+  EXPECT_EQ(exit.exit_code, 0);
+  EXPECT_EQ(exit.bad_channel_lines, 1u);
+  EXPECT_NE(exit.channel_error.find("nested deeper than"), std::string::npos) << exit.channel_error;
+  ASSERT_EQ(events.messages["deep"].size(), 1u) << "the lines after it still count";
+  EXPECT_EQ(events.messages["deep"][0].type, "summary");
+}
+
 TEST_F(LocalRunnerTest, TerminateKillsTheWholeProcessGroup) {
   RecordingEvents events;
   auto runner = MakeLocalRunner(events, RunnerOptions{});

@@ -7,6 +7,7 @@
 
 #include "agents/json_metric_value.h"
 #include "agents/metric_line_parser.h"
+#include "core/json_limits.h"
 
 namespace sweep {
 namespace {
@@ -170,6 +171,10 @@ class FlatLogScanner {
 
 }  // namespace
 
+std::string OversizedChannelLineError() {
+  return "a line longer than the limit of " + std::to_string(kMaxChannelLineBytes) + " bytes";
+}
+
 bool MetricChannelParser::ParseFlatLog(std::string_view line, double now, ChannelLine& out) {
   std::optional<std::int64_t> step;
   std::optional<double> time;
@@ -193,9 +198,15 @@ ChannelLine MetricChannelParser::Parse(std::string_view line, double now) {
   if (first == std::string_view::npos) return out;  // blank lines are harmless
   if (line.size() > kMaxChannelLineBytes) {
     out.bad = true;
+    out.limit_error = OversizedChannelLineError();
     return out;
   }
   if (ParseFlatLog(line, now, out)) return out;
+  if (Status bounded = CheckJsonLimits(line, kMaxChannelLineBytes); !bounded.ok()) {
+    out.bad = true;
+    out.limit_error = bounded.error().message;
+    return out;
+  }
   nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) doc = nlohmann::json::parse(QuoteNonFiniteJsonLiterals(line), nullptr, false);
   auto type_it = doc.is_object() ? doc.find("t") : doc.end();

@@ -6,9 +6,13 @@
 //     number is in the environment variable SWEEP_METRICS_FD (decimal). A
 //     program that does not know the protocol can ignore it.
 //   * The trial writes UTF-8 JSON objects, one per line ("\n"-terminated; a
-//     final unterminated line is accepted at EOF). Lines longer than
-//     kMaxChannelLineBytes are dropped. Writes of up to PIPE_BUF (4096) bytes
-//     are atomic, so threads writing whole lines do not interleave.
+//     final unterminated line is accepted at EOF). Writes of up to PIPE_BUF
+//     (4096) bytes are atomic, so threads writing whole lines do not
+//     interleave.
+//   * Limits: a line longer than kMaxChannelLineBytes, or nested deeper than
+//     kMaxJsonDepth (core/json_limits.h), is dropped and FAILS the run with
+//     the reason: no real client writes one, and nothing downstream has to
+//     walk it.
 //   * Every object has a string member "t", the message type:
 //       {"t":"log","step":<int>,"time":<float>,"data":{"key":<number>,...}}
 //           Metric points, one per numeric (or boolean: 0/1) member of "data";
@@ -58,12 +62,18 @@ struct ChannelMessage {
 };
 
 // What one channel line turned into. At most one of `points` / `message` is
-// filled; `bad` is set when the line was not a valid message.
+// filled; `bad` is set when the line was not a valid message, and
+// `limit_error` too (saying which limit) when it broke one of the limits
+// above.
 struct ChannelLine {
   std::vector<MetricPoint> points;
   std::optional<ChannelMessage> message;
   bool bad = false;
+  std::string limit_error;
 };
+
+// Why a line over kMaxChannelLineBytes is refused (ChannelLine::limit_error).
+std::string OversizedChannelLineError();
 
 // Parses channel lines for one trial (it holds the per-key step counters).
 // Never throws. Not thread-safe.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/json_limits.h"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -57,6 +59,29 @@ TEST(MetricChannelParser, BadLinesAreCounted) {
     EXPECT_FALSE(line.message);
   }
   EXPECT_FALSE(p.Parse("   ", kNow).bad);
+}
+
+TEST(MetricChannelParser, LinesPastTheLimitsAreRefusedWithAReason) {
+  MetricChannelParser p;
+  constexpr std::size_t kHostileDepth = 50'000;  // issue 12: this line crashed the controller
+  const std::string deep = std::string(kHostileDepth, '[') + std::string(kHostileDepth, ']');
+  for (const char* type : {"finish", "summary", "config", "artifact", "log"}) {
+    ChannelLine line = p.Parse(std::string(R"({"t":")") + type + R"(","data":{"x":)" + deep + "}}", kNow);
+    EXPECT_TRUE(line.bad) << type;
+    EXPECT_FALSE(line.message) << type;
+    EXPECT_TRUE(line.points.empty()) << type;
+    EXPECT_NE(line.limit_error.find("nested deeper than"), std::string::npos) << type << ": " << line.limit_error;
+  }
+  ChannelLine huge = p.Parse(R"({"t":"summary","data":{"s":")" + std::string(kMaxChannelLineBytes, 'a') + "\"}}", kNow);
+  EXPECT_TRUE(huge.bad);
+  EXPECT_EQ(huge.limit_error, OversizedChannelLineError());
+  // Plain bad lines are not limit errors: they are only counted.
+  EXPECT_TRUE(p.Parse("{", kNow).limit_error.empty());
+  // Nesting within the limit is passed on as before.
+  const std::string ok_depth = std::string(kMaxJsonDepth - 3, '[') + std::string(kMaxJsonDepth - 3, ']');
+  ChannelLine fine = p.Parse(R"({"t":"config","data":{"x":)" + ok_depth + "}}", kNow);
+  EXPECT_FALSE(fine.bad);
+  EXPECT_TRUE(fine.message);
 }
 
 }  // namespace

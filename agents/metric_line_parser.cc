@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agents/json_metric_value.h"
+#include "core/json_limits.h"
 
 namespace sweep {
 namespace {
@@ -87,13 +88,27 @@ std::optional<double> NonFiniteJsonValue(std::string_view text) {
 
 std::vector<MetricPoint> MetricLineParser::Parse(std::string_view line, double now) {
   if (line.size() > kMaxMetricLineBytes) return {};
-  std::size_t first = line.find_first_not_of(" \t\r");
+  const std::size_t first = line.find_first_not_of(" \t\r");
   if (first == std::string_view::npos) return {};
-  if (line[first] == '{') return ParseJson(line.substr(first), now);
+  const std::size_t last = line.find_last_not_of(" \t\r");
+  line = line.substr(first, last - first + 1);
+  if (line.front() == '{') {
+    auto points = ParseJson(line, now);
+    if (!points.empty()) return points;
+    return ParsePythonDict(line, now);
+  }
   return ParsePairs(line, now);
 }
 
+std::vector<MetricPoint> MetricLineParser::Number(std::vector<MetricPoint> points,
+                                                  std::optional<std::int64_t> step) {
+  for (MetricPoint& p : points) p.step = steps_.Next(p.key, step);
+  return points;
+}
+
 std::vector<MetricPoint> MetricLineParser::ParseJson(std::string_view line, double now) {
+  // Free text, not a protocol: a line past the JSON limits is just not metrics.
+  if (!CheckJsonLimits(line, kMaxMetricLineBytes).ok()) return {};
   // Exceptions off: invalid JSON (or invalid UTF-8 inside strings) gives a discarded value.
   nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) doc = nlohmann::json::parse(QuoteNonFiniteJsonLiterals(line), nullptr, false);
@@ -108,8 +123,7 @@ std::vector<MetricPoint> MetricLineParser::ParseJson(std::string_view line, doub
     if (IsStepKey(it.key())) continue;
     if (const std::optional<double> value = JsonMetricValue(*it)) points.push_back(MetricPoint{it.key(), 0, *value, now});
   }
-  for (MetricPoint& p : points) p.step = steps_.Next(p.key, step);
-  return points;
+  return Number(std::move(points), step);
 }
 
 std::vector<MetricPoint> MetricLineParser::ParsePairs(std::string_view line, double now) {
@@ -118,23 +132,112 @@ std::vector<MetricPoint> MetricLineParser::ParsePairs(std::string_view line, dou
   std::size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && IsSeparator(line[i])) ++i;
-    std::size_t start = i;
+    if (i == line.size()) break;
+    const std::size_t start = i;
     while (i < line.size() && !IsSeparator(line[i])) ++i;
-    std::string_view token = line.substr(start, i - start);
-    std::size_t eq = token.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view key = token.substr(0, eq);
-    if (!IsValidKey(key)) continue;
-    std::optional<double> value = ParseMetricNumber(token.substr(eq + 1));
-    if (!value) continue;
+    const std::string_view token = line.substr(start, i - start);
+    const std::size_t eq = token.find('=');
+    if (eq == std::string_view::npos) return {};  // a word: the line is text
+    const std::string_view key = token.substr(0, eq);
+    const std::optional<double> value = ParseMetricNumber(token.substr(eq + 1));
+    if (!IsValidKey(key) || !value) return {};
     if (IsStepKey(key)) {
       if (auto s = AsStep(*value)) step = s;
       continue;
     }
     points.push_back(MetricPoint{std::string(key), 0, *value, now});
   }
-  for (MetricPoint& p : points) p.step = steps_.Next(p.key, step);
-  return points;
+  return Number(std::move(points), step);
+}
+
+namespace {
+
+// Reads a Python dict literal of numbers, as repr() writes it.
+class PythonDictReader {
+ public:
+  explicit PythonDictReader(std::string_view text) : text_(text) {}
+
+  // The (key, value) pairs, or nullopt when the text is anything else.
+  std::optional<std::vector<std::pair<std::string, double>>> Read() {
+    std::vector<std::pair<std::string, double>> items;
+    if (!Eat('{')) return std::nullopt;
+    SkipBlanks();
+    if (Eat('}')) return AtEnd() ? std::optional(items) : std::nullopt;
+    while (true) {
+      auto key = ReadKey();
+      if (!key || !Eat(':')) return std::nullopt;
+      auto value = ReadNumber();
+      if (!value) return std::nullopt;
+      items.emplace_back(std::move(*key), *value);
+      if (Eat(',')) {
+        SkipBlanks();
+        if (Eat('}')) break;  // a trailing comma
+        continue;
+      }
+      if (Eat('}')) break;
+      return std::nullopt;
+    }
+    return AtEnd() ? std::optional(items) : std::nullopt;
+  }
+
+ private:
+  void SkipBlanks() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+  }
+  bool Eat(char c) {
+    SkipBlanks();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool AtEnd() {
+    SkipBlanks();
+    return pos_ == text_.size();
+  }
+  // 'name' or "name"; a key with escapes is not a metric name.
+  std::optional<std::string> ReadKey() {
+    SkipBlanks();
+    if (pos_ >= text_.size() || (text_[pos_] != '\'' && text_[pos_] != '"')) return std::nullopt;
+    const char quote = text_[pos_++];
+    const std::size_t end = text_.find(quote, pos_);
+    if (end == std::string_view::npos) return std::nullopt;
+    std::string key(text_.substr(pos_, end - pos_));
+    pos_ = end + 1;
+    if (key.empty() || key.find('\\') != std::string::npos) return std::nullopt;
+    return key;
+  }
+  // A float or int repr, nan/inf/-inf, or True/False as 1/0.
+  std::optional<double> ReadNumber() {
+    SkipBlanks();
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' && text_[pos_] != ' ') ++pos_;
+    const std::string_view token = text_.substr(start, pos_ - start);
+    if (token == "True") return 1.0;
+    if (token == "False") return 0.0;
+    return ParseMetricNumber(token);
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::vector<MetricPoint> MetricLineParser::ParsePythonDict(std::string_view line, double now) {
+  auto items = PythonDictReader(line).Read();
+  if (!items) return {};
+  std::optional<std::int64_t> step;
+  std::vector<MetricPoint> points;
+  for (auto& [key, value] : *items) {
+    if (IsStepKey(key)) {
+      if (auto s = AsStep(value)) step = s;
+      continue;
+    }
+    points.push_back(MetricPoint{std::move(key), 0, value, now});
+  }
+  return Number(std::move(points), step);
 }
 
 }  // namespace sweep

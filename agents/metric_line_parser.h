@@ -1,16 +1,22 @@
 // MetricLineParser: turns one line of a trial's stdout into metric points, for
 // programs that know nothing of the metric channel (metric_channel.h).
 //
-// Two line shapes are recognised:
-//   * key=value pairs, several per line, separated by whitespace or commas:
-//       "epoch 3: loss=0.25, acc=0.91 lr=1e-3"
-//     Keys match [A-Za-z_][A-Za-z0-9_./-]*; values are doubles as
-//     std::from_chars reads them (including nan, inf, -inf). Tokens that are
-//     not such a pair ("epoch", "3:") are skipped; a pair whose value is not a
-//     number ("mode=train") is skipped too.
+// A line counts as metrics only when the WHOLE line (leading and trailing
+// blanks aside) is one of three shapes; any other line is only logged, so
+// `print("Config: lr=0.01 seed=42")` or `print("Best val_loss=0.4")` creates
+// no metric and cannot overwrite the objective:
+//   * name=value pairs and nothing else, separated by whitespace or commas:
+//       "loss=0.25, acc=0.91 lr=1e-3"
+//     Names match [A-Za-z_][A-Za-z0-9_./-]*; every value must be a number as
+//     std::from_chars reads it (including nan, inf, -inf). One token that is
+//     not such a pair ("epoch", "3:", "mode=train") and the line is text.
 //   * a JSON object: {"loss": 0.3, "step": 4}. Numeric members become points,
 //     booleans become 0/1, anything else (strings, arrays, objects) is skipped.
 //     Python's bare NaN / Infinity / -Infinity are accepted as numbers.
+//   * a Python dict literal of numbers, as print(dict) writes it (Hugging
+//     Face's Trainer logs this way): {'eval_loss': 0.5, 'epoch': 1.0}. Keys
+//     are quoted strings; every value must be a number (nan, inf, -inf
+//     included) or True/False; anything else and the line is text.
 // "step" or "_step" on a line (in either shape) sets the step of the line's
 // other points and is not itself reported.
 //
@@ -53,6 +59,9 @@ class MetricLineParser {
  private:
   std::vector<MetricPoint> ParseJson(std::string_view line, double now);
   std::vector<MetricPoint> ParsePairs(std::string_view line, double now);
+  std::vector<MetricPoint> ParsePythonDict(std::string_view line, double now);
+  // Numbers the line's points by key (and by its "step"/"_step", removed).
+  std::vector<MetricPoint> Number(std::vector<MetricPoint> points, std::optional<std::int64_t> step);
 
   MetricSteps steps_;
 };

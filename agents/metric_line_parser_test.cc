@@ -12,7 +12,7 @@ constexpr double kNow = 1700000000.5;
 
 TEST(MetricLineParser, KeyValuePairsSeparatedBySpacesAndCommas) {
   MetricLineParser p;
-  auto points = p.Parse("epoch 3: loss=0.25, acc=0.91 lr=1e-3", kNow);
+  auto points = p.Parse("  loss=0.25, acc=0.91 lr=1e-3 ", kNow);
   ASSERT_EQ(points.size(), 3u);
   EXPECT_EQ(points[0].key, "loss");
   EXPECT_DOUBLE_EQ(points[0].value, 0.25);
@@ -54,9 +54,42 @@ TEST(MetricLineParser, BinaryAndInvalidUtf8AreSafe) {
   std::string garbage("\xff\xfe\0\x80{=\xc3", 8);
   EXPECT_TRUE(p.Parse(garbage, kNow).empty());
   EXPECT_TRUE(p.Parse("{\"a\xff\": 1", kNow).empty());
-  auto points = p.Parse("\xff\xfe loss=2 \x80", kNow);
-  ASSERT_EQ(points.size(), 1u);
-  EXPECT_EQ(points[0].key, "loss");
+  EXPECT_TRUE(p.Parse("\xff\xfe loss=2 \x80", kNow).empty());
+  EXPECT_TRUE(p.Parse("{'a\xff': 1", kNow).empty());
+}
+
+// Issue 18: a line is metrics only when the whole line is pairs, a JSON
+// object or a Python dict of numbers. These lines are text, only logged.
+TEST(MetricLineParser, TextMentioningPairsIsNotMetrics) {
+  MetricLineParser p;
+  for (const char* line : {"Config: lr=0.01 seed=42", "Best val_loss=0.4", "epoch 3: loss=0.25, acc=0.91",
+                           "loss=0.3 (best so far)", "lr=0.01 mode=train", "loss = 0.3", "done. loss=0.1",
+                           "{'eval_loss': 0.5, 'note': 'x'}", "{'eval_loss': [0.5]}", "{'a': 1} trailing",
+                           "{'a': 1", "{a: 1}", "{'': 1}", "{'a': 0x10}", "{'a' 1}"}) {
+    EXPECT_TRUE(p.Parse(line, kNow).empty()) << line;
+  }
+}
+
+TEST(MetricLineParser, HuggingFaceTrainerDictLines) {
+  MetricLineParser p;
+  auto points = p.Parse("{'eval_loss': 0.5, 'eval_runtime': 1.25, 'epoch': 1.0}", kNow);
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[0].key, "eval_loss");
+  EXPECT_DOUBLE_EQ(points[0].value, 0.5);
+  EXPECT_EQ(points[2].key, "epoch");
+  EXPECT_EQ(points[0].step, 0);
+  auto next = p.Parse("  {'loss': 0.25, 'grad_norm': nan, 'learning_rate': 5e-05, 'epoch': 2.0, 'step': 7,}  ", kNow);
+  ASSERT_EQ(next.size(), 4u);
+  EXPECT_EQ(next[0].key, "loss");
+  EXPECT_EQ(next[0].step, 7);
+  EXPECT_TRUE(std::isnan(next[1].value));
+  EXPECT_DOUBLE_EQ(next[2].value, 5e-05);
+  auto flags = p.Parse("{\"ok\": True, 'bad': False, 'x': -inf}", kNow);
+  ASSERT_EQ(flags.size(), 3u);
+  EXPECT_EQ(flags[0].value, 1);
+  EXPECT_EQ(flags[1].value, 0);
+  EXPECT_EQ(flags[2].value, -INFINITY);
+  EXPECT_TRUE(p.Parse("{}", kNow).empty());
 }
 
 TEST(MetricLineParser, PerKeyCountersWithoutExplicitStep) {

@@ -46,6 +46,9 @@ struct TrialExit {
   std::string stderr_tail;       // the last lines of stderr, for failure reasons
   // Metric channel lines that were not valid messages (metric_channel.h).
   std::size_t bad_channel_lines = 0;
+  // Why the first channel line that broke the protocol's limits (too long,
+  // nested too deep) was refused; empty if none did. The run fails with it.
+  std::string channel_error;
   // stdout lines longer than kMaxMetricLineBytes: logged, not parsed.
   std::size_t oversized_stdout_lines = 0;
 };

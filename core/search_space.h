@@ -55,6 +55,11 @@ struct ParameterSpec {
   double mu = 0, sigma = 1;           // normal families
   double a = 1, b = 1;                // beta families
   double q = 1;                       // q_* families
+  // W&B's q_* return ints only when q is a Python int (isinstance(q, int)).
+  // The spec parser sets this from how q was written; without q it is false,
+  // since W&B's schema default is q: 1.0. Specs built in code keep true: an
+  // integral q there means an integer q.
+  bool integer_q = true;
   // True when min/max were written as integers (W&B infers int_uniform from
   // them; q_* with integer q produce integers).
   bool integer_bounds = false;

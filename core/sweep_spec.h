@@ -15,10 +15,13 @@ namespace sweep {
 enum class SearchMethod { kGrid, kRandom, kBayes };
 std::string_view SearchMethodName(SearchMethod m);
 
-// Which number of a run's metric history is its result.
+// Which number of a run's metric history is its result. Without
+// `metric.objective`, bayes uses kBest, since W&B's bayes search fits
+// SweepRun.metric_extremum (the best of the history and the summary), and
+// grid and random use kSummary, the value W&B shows for a run.
 enum class MetricObjective {
-  kSummary,  // `objective: summary`: the last value logged (W&B's default)
-  kBest,     // `objective: best`: the best value over the history, per goal
+  kSummary,  // `objective: summary`: the run summary (the last value logged unless set)
+  kBest,     // `objective: best`: the best of the history and the summary, per goal
 };
 
 // What the Bayesian model is told about a run that ended without the metric

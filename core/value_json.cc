@@ -151,7 +151,8 @@ std::string ToJson(const Value& v) {
   return out;
 }
 
-Result<Value> ParseJson(std::string_view text) {
+Result<Value> ParseJson(std::string_view text, std::size_t max_bytes) {
+  if (Status bounded = CheckJsonLimits(text, max_bytes); !bounded.ok()) return bounded.error();
   bool replaced = false;
   const std::string prepared = QuoteNonFiniteTokens(text, replaced);
   Json j = Json::parse(prepared, nullptr, /*allow_exceptions=*/false);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_limits.h"
 #include "core/result.h"
 #include "core/value.h"
 
@@ -15,7 +16,9 @@ namespace sweep {
 std::string ToJson(const Value& v);
 
 // Parses JSON (also accepting NaN/Infinity tokens). Integers that fit in
-// int64 stay integers; everything else numeric becomes double.
-Result<Value> ParseJson(std::string_view text);
+// int64 stay integers; everything else numeric becomes double. Text over
+// `max_bytes` or nested deeper than kMaxJsonDepth is refused before parsing
+// (core/json_limits.h says why); errors are kInvalidInput.
+Result<Value> ParseJson(std::string_view text, std::size_t max_bytes = kMaxJsonBytes);
 
 }  // namespace sweep

@@ -64,6 +64,43 @@ TEST(ValueJson, NonFiniteTokensAsPythonWritesThem) {
   EXPECT_EQ(ToJson(*v), R"({"a":NaN,"b":Infinity,"c":-Infinity,"d":"NaN"})");
 }
 
+TEST(ValueJson, NestingAtTheLimitRoundTrips) {
+  Value v(std::int64_t{1});
+  for (int i = 0; i < kMaxJsonDepth; ++i) v = Value(ValueList{std::move(v)});
+  auto back = ParseJson(ToJson(v));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, v);
+}
+
+TEST(ValueJson, DeepNestingIsAnErrorNotACrash) {
+  constexpr std::size_t kHostileDepth = 50'000;  // issue 12: a stack overflow in the conversion
+  const std::string deep = std::string(kHostileDepth, '[') + std::string(kHostileDepth, ']');
+  auto v = ParseJson(R"({"t":"finish","x":)" + deep + "}");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(v.error().message.find("nested deeper than"), std::string::npos) << v.error().message;
+  const std::string objects = [&] {
+    std::string s;
+    for (std::size_t i = 0; i < kHostileDepth; ++i) s += R"({"a":)";
+    return s + "1" + std::string(kHostileDepth, '}');
+  }();
+  EXPECT_FALSE(ParseJson(objects).ok());
+}
+
+TEST(ValueJson, SizeLimitIsTheCallers) {
+  EXPECT_TRUE(ParseJson("[1,2,3]").ok());
+  auto v = ParseJson("[1,2,3]", 5);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.error().message.find("over the limit of 5 bytes"), std::string::npos) << v.error().message;
+}
+
+TEST(ValueJson, NulInsideAStringIsKept) {
+  auto v = ParseJson(R"({"k":"x\u0000y"})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->find("k")->as_string(), std::string("x\0y", 3));
+  EXPECT_EQ(ToJson(*v), R"({"k":"x\u0000y"})");
+}
+
 TEST(ValueJson, RejectsGarbage) {
   EXPECT_FALSE(ParseJson("{not json").ok());
   EXPECT_FALSE(ParseJson("").ok());

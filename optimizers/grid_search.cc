@@ -136,7 +136,7 @@ Value GridSearch::AxisValue(const Axis& axis, std::int64_t k) const {
       return Value(static_cast<std::int64_t>(p.min) + k);
     case Distribution::kQUniform:
       // numpy.arange yields ints only when min, max and q are all ints.
-      if (p.integer_bounds && IsIntegral(p.q)) {
+      if (p.integer_bounds && p.integer_q && IsIntegral(p.q)) {
         return Value(static_cast<std::int64_t>(p.min) + k * static_cast<std::int64_t>(p.q));
       }
       return Value(p.min + static_cast<double>(k) * ArangeStep(p));

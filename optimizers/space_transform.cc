@@ -45,9 +45,10 @@ std::int64_t SaturatingInt(double x) {
 }
 
 // W&B returns ints from q-distributions when q is an integer (Python
-// isinstance(q, int)); a q of 1.0 reaches us as the same double as 1, so an
-// integral q is taken to mean an integer q.
-bool HasIntegerQ(const ParameterSpec& p) { return std::floor(p.q) == p.q && std::abs(p.q) < kInt64Limit; }
+// isinstance(q, int)): ParameterSpec::integer_q says how q was written.
+bool HasIntegerQ(const ParameterSpec& p) {
+  return p.integer_q && std::floor(p.q) == p.q && std::abs(p.q) < kInt64Limit;
+}
 
 // round(x / q) * q as numpy computes it: ties go to even (numpy.round).
 Value QuantizeValue(const ParameterSpec& p, double x) {

@@ -89,6 +89,9 @@ TEST(FromUnit, ResultTypesPerDistribution) {
     ParameterSpec p = Bounded(d, 1, 4);
     p.q = 1;
     EXPECT_TRUE(FromUnit(p, 0.3).is_int()) << static_cast<int>(d);
+    // q written as 1.0, or left to W&B's default 1.0: floats, as W&B gives.
+    p.integer_q = false;
+    EXPECT_TRUE(FromUnit(p, 0.3).is_double()) << static_cast<int>(d);
   }
 }
 

@@ -57,6 +57,16 @@ std::optional<double> NumericValue(const ParameterSpec& p, const Value& v) {
   return x;
 }
 
+// The categories of a `values:` list as numbers, when every one is a number.
+std::optional<std::vector<double>> NumericCategories(const ParameterSpec& p) {
+  std::vector<double> numbers;
+  for (const Value& v : p.values) {
+    if (!v.is_number()) return std::nullopt;
+    numbers.push_back(v.as_number());
+  }
+  return numbers;
+}
+
 double Mean(const std::vector<double>& v) {
   double s = 0;
   for (double x : v) s += x;
@@ -177,6 +187,12 @@ Result<ImportanceReport> ComputeImportance(const SearchSpace& space, const std::
     if (!features[f].categorical) {
       std::vector<double> column(y.size());
       for (std::size_t r = 0; r < y.size(); ++r) column[r] = x[r * d + f];
+      pi.spearman = SpearmanCorrelation(column, y);
+    } else if (auto numbers = NumericCategories(*params[f])) {
+      // `values: [0.1, 0.01, 0.001]` is ordered after all: W&B's panel
+      // correlates such lists too. The forest still splits on categories.
+      std::vector<double> column(y.size());
+      for (std::size_t r = 0; r < y.size(); ++r) column[r] = (*numbers)[static_cast<std::size_t>(x[r * d + f])];
       pi.spearman = SpearmanCorrelation(column, y);
     }
     report.parameters.push_back(std::move(pi));

@@ -124,6 +124,29 @@ TEST(Importance, CategoricalParameterSplitsNatively) {
   EXPECT_FALSE(Find(*r, "opt").spearman.has_value());
 }
 
+// A `values:` list of numbers is ordered: its Spearman correlation is
+// computed (as W&B's panel does); a list with a string stays "not computed".
+TEST(Importance, NumericValuesListGetsSpearman) {
+  SearchSpace space;
+  ParameterSpec batch;
+  batch.path = {"batch"};
+  batch.distribution = Distribution::kCategorical;
+  batch.values = {Value(16.0), Value(64.0), Value(32.0)};
+  space.parameters.push_back(batch);
+  space.parameters.push_back(Uniform("x", 0, 1));
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<RunRow> rows;
+  for (int i = 0; i < 60; ++i) {
+    const Value& b = batch.values[static_cast<std::size_t>(i % 3)];
+    rows.push_back(Finished(i, {{"batch", b}, {"x", u(rng) * 0.01}}, -b.as_number()));
+  }
+  auto r = ComputeImportance(space, rows, "loss", Goal::kMinimize);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(Find(*r, "batch").spearman.has_value());
+  EXPECT_NEAR(*Find(*r, "batch").spearman, -1.0, 1e-9);
+}
+
 // lr ~ log_uniform_values(1e-5, 1e-1) and loss = log10(lr): linear in log
 // space, so lr carries everything and correlates perfectly.
 TEST(Importance, LogScaleParameterModelledInLogSpace) {

@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kMetricPrefix = "metric.";
 constexpr std::string_view kParamPrefix = "param.";
 
-constexpr std::array<std::pair<std::string_view, RunField::Kind>, 10> kPlainFields = {{
+constexpr std::array<std::pair<std::string_view, RunField::Kind>, 11> kPlainFields = {{
     {"state", RunField::Kind::kState},
     {"id", RunField::Kind::kId},
     {"number", RunField::Kind::kNumber},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<std::string_view, RunField::Kind>, 10> kPlainFiel
     {"ended_at", RunField::Kind::kEndedAt},
     {"name", RunField::Kind::kName},
     {"tag", RunField::Kind::kTag},
+    {"reason", RunField::Kind::kReason},
 }};
 
 std::optional<Scalar> FromOptional(const std::optional<double>& d) {
@@ -81,6 +82,9 @@ std::optional<Scalar> Resolve(const RunField& field, const RunRow& row) {
       for (const auto& label : row.labels) joined += (joined.empty() ? "" : ",") + label;
       return Scalar(joined);
     }
+    case RunField::Kind::kReason:
+      if (row.reason.empty()) return std::nullopt;
+      return Scalar(row.reason);
   }
   return std::nullopt;
 }

@@ -399,4 +399,24 @@ Result<RunFilter> RunFilter::Parse(std::string_view text) {
 
 bool RunFilter::Matches(const RunRow& row) const { return root_->Eval(row); }
 
+namespace {
+
+void CollectFields(const RunFilter::Node& node, std::vector<RunField>& out) {
+  for (const auto& child : node.children) CollectFields(*child, out);
+  for (const Operand* operand : {&node.lhs, &node.rhs}) {
+    if (operand->field) out.push_back(*operand->field);
+  }
+  for (const auto& operand : node.list) {
+    if (operand.field) out.push_back(*operand.field);
+  }
+}
+
+}  // namespace
+
+std::vector<RunField> RunFilter::Fields() const {
+  std::vector<RunField> fields;
+  if (root_) CollectFields(*root_, fields);
+  return fields;
+}
+
 }  // namespace sweep::review

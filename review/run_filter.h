@@ -31,9 +31,11 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 #include <string_view>
 
 #include "core/result.h"
+#include "review/run_field.h"
 #include "review/run_row.h"
 
 namespace sweep::review {
@@ -50,6 +52,10 @@ class RunFilter {
   static Result<RunFilter> Parse(std::string_view text);
 
   bool Matches(const RunRow& row) const;
+
+  // Every field the expression reads, in the order written (for checking
+  // that the metrics and parameters it names exist).
+  std::vector<RunField> Fields() const;
 
   struct Node;  // the parsed expression; defined in run_filter.cc
 

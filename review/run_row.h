@@ -29,6 +29,8 @@ struct RunRow {
   std::optional<int> exit_code;
   std::string name;                 // the run's name (may be empty, need not be unique)
   std::vector<std::string> labels;  // the user's tags, sorted
+  // Why it did not finish, in one line (FailureHeadline); empty when it did.
+  std::string reason;
 };
 
 // The value of parameter `name`: an exact Config name first, else the longest

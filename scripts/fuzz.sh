@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 readonly kDefaultSecondsPerTarget=20
 seconds=${1:-${SWEEP_FUZZ_SECONDS:-$kDefaultSecondsPerTarget}}
 build_dir=${SWEEP_FUZZ_BUILD_DIR:-build-fuzz}
-targets=(fuzz_spec_parser fuzz_metric_line fuzz_run_filter)
+targets=(fuzz_spec_parser fuzz_metric_line fuzz_run_filter fuzz_json_value)
 readonly kSkip=77
 
 # clang and its libFuzzer runtime, installed only when missing (as install-deps.sh does).

@@ -8,11 +8,20 @@ packages=(
   libboost-dev libboost-filesystem-dev libeigen3-dev libyaml-cpp-dev libsqlite3-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev liblbfgspp-dev libpq-dev
   libgtest-dev libgmock-dev libssl-dev
+  libcpp-httplib-dev zlib1g-dev libbrotli-dev
 )
+# The dashboard's front-end is bundled at build time by esbuild from npm
+# (dashboard/web/package-lock.json). Debian 12's nodejs and npm do it; a
+# machine with Node.js from elsewhere (e.g. NodeSource, whose nodejs
+# conflicts with Debian's npm) keeps its own.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
   # Real components the tests start on loopback: a browser for the HTML
   # report, a PostgreSQL server for the shared store, Slurm for the job arrays.
   packages+=(sqlite3 chromium postgresql slurm-wlm munge)
+  # The dashboard's browser test drives chromium through chromedriver.
+  packages+=(chromium-driver python3-selenium)
   # clang with its libFuzzer runtime for the fuzz smoke test (scripts/fuzz.sh).
   packages+=(clang libclang-rt-14-dev)
 fi

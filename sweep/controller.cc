@@ -210,6 +210,7 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
     if (runner.active() == 0 && (stop_reason_ || fatal_) && (retries_.empty() || !ShouldLaunchMore(runner))) break;
     runner.Poll(kControllerPollInterval);
     OnTimers();
+    if (observer_ != nullptr) observer_->OnTick();
   }
   FlushAllMetrics();
   runner_ = nullptr;
@@ -317,6 +318,7 @@ void SweepController::OnMetrics(const std::string& run_id, std::vector<MetricPoi
   auto it = active_.find(run_id);
   if (it == active_.end()) return;
   ApplyEarlyStop(it->second, points);
+  if (observer_ != nullptr) observer_->OnMetrics(run_id, points);
   auto& pending = it->second.pending_points;
   pending.insert(pending.end(), std::make_move_iterator(points.begin()), std::make_move_iterator(points.end()));
   if (pending.size() >= kMetricFlushBatch) FlushMetrics(it->second);
@@ -365,7 +367,8 @@ void SweepController::OnTrialExited(const std::string& run_id, const TrialExit& 
   auto stored = store_.GetRun(run_id);
   std::map<std::string, MetricSummary> summary;
   if (stored.ok()) summary = WithReportedSummary(*stored);
-  RunOutcome outcome = ClassifyExit(exit, run.end_request, spec_.metric, summary, options_.clock->WallSeconds());
+  RunOutcome outcome =
+      ClassifyExit(exit, run.end_request, spec_.metric, summary, options_.clock->WallSeconds(), spec_.timeout_seconds);
   if (outcome.state == TrialState::kStopped && !run.stop_explanation.empty()) {
     outcome.failure_reason = "stopped early (not a failure): " + run.stop_explanation;
   }

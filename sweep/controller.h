@@ -72,6 +72,14 @@ class ControllerObserver {
   virtual void OnInterrupt(int presses) = 0;
   // The failure policy stopped the sweep; `message` says why.
   virtual void OnGiveUp(const std::string& message) { (void)message; }
+  // Points a running trial reported, as they arrive (before they are stored).
+  virtual void OnMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) {
+    (void)run_id;
+    (void)points;
+  }
+  // Called once per turn of the controller's loop (at least every
+  // kControllerPollInterval while the sweep runs), so a view can redraw.
+  virtual void OnTick() {}
 };
 
 struct ControllerOptions {

@@ -1,5 +1,7 @@
 #include "sweep/failure_policy.h"
 
+#include "sweep/run_outcome.h"
+
 namespace sweep {
 namespace {
 
@@ -9,7 +11,7 @@ bool IsTrialFailure(TrialState state) { return state == TrialState::kFailed; }
 
 std::string Quote(const std::string& stderr_tail) {
   if (stderr_tail.empty()) return "";
-  return "\nlast stderr of the last failed trial:\n" + stderr_tail;
+  return "\nlast stderr of the last failed trial:\n" + CapStderrTail(stderr_tail);
 }
 
 }  // namespace

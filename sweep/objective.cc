@@ -1,5 +1,6 @@
 #include "sweep/objective.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -28,7 +29,10 @@ std::optional<double> ObjectiveOf(const RunRecord& run, const MetricSpec& metric
   auto it = summary.find(metric.name);
   if (it == summary.end() || it->second.count == 0) return std::nullopt;
   if (metric.objective == MetricObjective::kBest) {
-    return metric.goal == Goal::kMinimize ? it->second.min : it->second.max;
+    // W&B's metric_extremum: min/max over the history plus the summary value
+    // (`last` is the summary: the last logged value unless the trial set it).
+    const MetricSummary& s = it->second;
+    return metric.goal == Goal::kMinimize ? std::min(s.min, s.last) : std::max(s.max, s.last);
   }
   return it->second.last;
 }

@@ -1,5 +1,9 @@
 #include "sweep/objective.h"
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -61,6 +65,33 @@ TEST(Objective, BestObjectiveUsesTheHistorysBestPerGoal) {
   EXPECT_EQ(ObjectiveOf(r, metric), 1.0);
   metric.goal = Goal::kMaximize;
   EXPECT_EQ(ObjectiveOf(r, metric), 9.0);
+}
+
+// W&B's SweepRun.metric_extremum, re-derived: min/max over the metric's
+// history values plus the summary value when the summary has one.
+double WandbMetricExtremum(const std::vector<double>& history, std::optional<double> summary, bool maximize) {
+  std::vector<double> all = history;
+  if (summary) all.push_back(*summary);
+  return maximize ? *std::max_element(all.begin(), all.end()) : *std::min_element(all.begin(), all.end());
+}
+
+TEST(Objective, BestObjectiveIsWandbsMetricExtremumWithTheSummary) {
+  const std::vector<double> history = {0.5, 1.0, 3.0, 2.0};
+  for (bool maximize : {false, true}) {
+    for (std::optional<double> reported : {std::optional<double>(), std::optional<double>(7.0),
+                                          std::optional<double>(-4.0), std::optional<double>(1.5)}) {
+      RunRecord r = MakeRun("a", TrialState::kFinished, std::nullopt);
+      r.summary["acc"].last = history.back();
+      r.summary["acc"].min = 0.5;
+      r.summary["acc"].max = 3.0;
+      r.summary["acc"].count = static_cast<std::int64_t>(history.size());
+      if (reported) r.tags["summary.acc"] = std::to_string(*reported);
+      MetricSpec metric{"acc", maximize ? Goal::kMaximize : Goal::kMinimize, {}};
+      metric.objective = MetricObjective::kBest;
+      EXPECT_EQ(ObjectiveOf(r, metric), WandbMetricExtremum(history, reported ? reported : history.back(), maximize))
+          << "maximize=" << maximize << " reported=" << reported.value_or(-1);
+    }
+  }
 }
 
 TEST(Objective, ATrialsOwnSummaryValueOverridesTheLastLoggedOne) {

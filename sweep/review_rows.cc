@@ -8,6 +8,8 @@
 #include "review/run_sort.h"
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
+#include "sweep/run_outcome.h"
+#include "sweep/spec/nearest_key.h"
 
 // The Bayesian optimizer may be absent from a build (it arrives as its own
 // module); the GP relevance column appears only where it is compiled in.
@@ -38,6 +40,7 @@ review::RunRow ToRunRow(const RunRecord& run) {
   row.exit_code = run.exit_code;
   row.name = run.name;
   row.labels = run.labels;
+  row.reason = FailureHeadline(run.failure_reason);
   return row;
 }
 
@@ -55,10 +58,59 @@ review::Environment EnvironmentOf(const RunRecord& run) {
   return env;
 }
 
+namespace {
+
+// A metric or parameter no run has is a typo, not an empty result: an error
+// naming what the runs do have, with the nearest as a suggestion.
+Status CheckFieldsExist(const std::vector<review::RunRow>& rows, const std::vector<review::RunField>& fields,
+                        const char* flag) {
+  if (rows.empty()) return OkStatus();  // nothing to compare against
+  std::set<std::string> metrics, params;
+  for (const auto& row : rows) {
+    for (const auto& [name, value] : row.metrics) metrics.insert(name);
+    for (const auto& [name, value] : row.params) params.insert(name);
+  }
+  for (const auto& field : fields) {
+    const bool metric = field.kind == review::RunField::Kind::kMetric;
+    if (!metric && field.kind != review::RunField::Kind::kParam) continue;
+    const review::RunRow* with_it = nullptr;
+    for (const auto& row : rows) {
+      if (metric ? review::FindMetric(row, field.name).has_value() : review::FindParam(row, field.name) != nullptr) {
+        with_it = &row;
+        break;
+      }
+    }
+    if (with_it != nullptr) continue;
+    const auto& known = metric ? metrics : params;
+    std::vector<std::string_view> names(known.begin(), known.end());
+    std::string message = std::string(flag) + ": no run has the " + (metric ? "metric '" : "parameter '") +
+                          field.name + "'";
+    if (auto nearest = spec::NearestKey(field.name, names)) {
+      message += "; did you mean '" + std::string(metric ? "metric." : "param.") + *nearest + "'?";
+    } else if (!known.empty()) {
+      std::string list;
+      for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+      message += " (the runs have: " + list + ")";
+    }
+    return Error::InvalidInput(message);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<std::vector<review::RunRow>> ApplyRunQuery(std::vector<review::RunRow> rows, const RunQuery& query) {
+  if (!query.sort.empty()) {
+    auto sort = review::RunSort::Parse(query.sort);
+    if (!sort.ok()) return Error::InvalidInput("--sort: " + sort.error().message);
+    std::vector<review::RunField> fields;
+    for (const auto& key : sort->keys()) fields.push_back(key.field);
+    if (auto status = CheckFieldsExist(rows, fields, "--sort"); !status.ok()) return status.error();
+  }
   if (!query.filter.empty()) {
     auto filter = review::RunFilter::Parse(query.filter);
     if (!filter.ok()) return Error::InvalidInput("--filter: " + filter.error().message);
+    if (auto status = CheckFieldsExist(rows, filter->Fields(), "--filter"); !status.ok()) return status.error();
     std::erase_if(rows, [&](const review::RunRow& row) { return !filter->Matches(row); });
   }
   if (!query.sort.empty()) {
@@ -93,86 +145,6 @@ std::map<std::string, double> GpRelevance(const SweepSpec& spec, const std::vect
   (void)runs;
 #endif
   return out;
-}
-
-namespace {
-
-report::ReportRun ToReportRun(const RunRecord& run, const MetricSpec& metric) {
-  report::ReportRun out;
-  out.id = run.id;
-  out.number = run.number;
-  out.state = run.state;
-  out.params = run.params;
-  out.objective = ObjectiveOf(run, metric);
-  out.failure_reason = run.failure_reason;
-  out.created_at = run.created_at;
-  out.started_at = run.started_at;
-  out.ended_at = run.ended_at;
-  out.exit_code = run.exit_code;
-  return out;
-}
-
-// Ids of the runs whose curve the report draws: the best by objective, then
-// every stopped run (early termination is what the curves explain).
-std::set<std::string> CurveRunIds(const std::vector<RunRecord>& runs, const MetricSpec& metric) {
-  std::vector<std::pair<double, std::string>> ranked;
-  for (const auto& run : runs) {
-    const auto objective = ObjectiveOf(run, metric);
-    if (objective && std::isfinite(*objective)) ranked.emplace_back(*objective, run.id);
-  }
-  std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
-    return metric.goal == Goal::kMinimize ? a.first < b.first : a.first > b.first;
-  });
-  std::set<std::string> ids;
-  for (std::size_t i = 0; i < ranked.size() && i < kReportTopCurves; ++i) ids.insert(ranked[i].second);
-  for (const auto& run : runs)
-    if (run.state == TrialState::kStopped) ids.insert(run.id);
-  return ids;
-}
-
-}  // namespace
-
-Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& record, const SweepSpec& spec,
-                                           double generated_at) {
-  auto runs = store.ListRuns(record.id);
-  if (!runs.ok()) return runs.error();
-  return BuildReportData(store, record, spec, *runs, generated_at);
-}
-
-Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& record, const SweepSpec& spec,
-                                           const std::vector<RunRecord>& run_list, double generated_at) {
-  const std::vector<RunRecord>* runs = &run_list;
-  const MetricSpec metric = MetricOf(record);
-  report::ReportData data;
-  data.sweep_id = record.id;
-  data.sweep_name = record.name;
-  data.method = record.method;
-  data.metric_name = metric.name;
-  data.goal = metric.goal;
-  data.space = spec.space;
-  data.generated_at = generated_at;
-  const std::set<std::string> curve_ids = metric.name.empty() ? std::set<std::string>{} : CurveRunIds(*runs, metric);
-  for (const auto& run : *runs) {
-    report::ReportRun out = ToReportRun(run, metric);
-    if (curve_ids.count(run.id)) {
-      auto series = store.GetMetrics(run.id, metric.name);
-      if (!series.ok()) return series.error();
-      for (const auto& point : *series) out.curve.emplace_back(point.step, point.value);
-    }
-    data.runs.push_back(std::move(out));
-  }
-  auto importance = SweepImportance(spec, *runs, metric.name, {});
-  if (!importance.ok()) {
-    data.importance_note = importance.error().message;
-  } else {
-    const auto relevance = GpRelevance(spec, *runs);
-    for (const auto& p : importance->parameters) {
-      const auto it = relevance.find(p.name);
-      data.importance.push_back({p.name, p.importance, p.importance_std, p.spearman.value_or(0.0),
-                                 it == relevance.end() ? std::nullopt : std::optional<double>(it->second)});
-    }
-  }
-  return data;
 }
 
 }  // namespace sweep

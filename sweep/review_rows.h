@@ -1,7 +1,6 @@
-// The one adapter between tracking records and the review/report libraries:
-// RunRecord -> review::RunRow / Environment, and a sweep's store contents ->
-// report::ReportData. review/ and review/report/ never link the store, so
-// every CLI command that reviews a sweep goes through here.
+// The one adapter between tracking records and the review library:
+// RunRecord -> review::RunRow / Environment. review/ never links the store,
+// so every command (and the dashboard) that reviews a sweep goes through here.
 #pragma once
 
 #include <cstddef>
@@ -14,7 +13,6 @@
 #include "core/sweep_spec.h"
 #include "review/compare_runs.h"
 #include "review/importance.h"
-#include "review/report/report_data.h"
 #include "review/run_row.h"
 #include "tracking/store.h"
 
@@ -25,10 +23,6 @@ namespace sweep {
 inline constexpr const char* kEnvTagPrefix = "env.";
 inline constexpr const char* kGpuTagPrefix = "gpu.";
 inline constexpr const char* kSweepTagPrefix = "sweep.";
-
-// How many of the best runs get their metric curve in the report: enough to
-// see the shape of good runs without drawing a hairball.
-inline constexpr std::size_t kReportTopCurves = 10;
 
 // Summary values are the W&B run summary (trial-set values override the last
 // logged value), so review sees the same numbers as `sweep show`.
@@ -64,13 +58,5 @@ bool HasGpRelevance();
 // than 2 usable runs) or when !HasGpRelevance().
 std::map<std::string, double> GpRelevance(const SweepSpec& spec, const std::vector<RunRecord>& runs);
 
-// Everything the HTML report shows, read from the store: runs with their
-// objective and failure reasons, the sweep metric's curve for the top
-// kReportTopCurves runs and every stopped run, and importance (or why not).
-Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& record, const SweepSpec& spec,
-                                           double generated_at);
-// The same over `runs` given by the caller (a project's, sweep/run_scope.h).
-Result<report::ReportData> BuildReportData(Store& store, const SweepRecord& record, const SweepSpec& spec,
-                                           const std::vector<RunRecord>& runs, double generated_at);
 
 }  // namespace sweep

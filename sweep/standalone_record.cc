@@ -10,10 +10,12 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 #include "agents/host/python_packages.h"
 #include "agents/host/sha256.h"
+#include "agents/line_splitter.h"
 #include "core/value_json.h"
 #include "sweep/channel_tags.h"
 #include "agents/line_splitter.h"
@@ -28,17 +30,45 @@ namespace {
 
 // Artifacts land here inside the run's folder, as in a sweep (PROTOCOL.md).
 constexpr const char* kArtifactsDir = "artifacts";
-// One read() from the channel pipe: a pipe's default capacity.
+// Bytes read from stdin at a time at most; lines are split from these
+// chunks, so a line is never held past kMaxChannelLineBytes.
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
-// A finish message's reason is one line for tables, not a traceback.
-constexpr std::size_t kMaxReasonBytes = 1024;
 
-void Flatten(const std::string& prefix, const Value& value, Config& out) {
-  if (value.is_map()) {
-    for (const auto& [key, child] : value.as_map()) Flatten(prefix.empty() ? key : prefix + "." + key, child, out);
-    return;
+// A NUL byte (JSON "\u0000") in a name or a text value: PostgreSQL text
+// cannot hold one and C strings end there, so it would be cut or refused
+// later, depending on the store. Refused here instead, by name.
+Status CheckNoNul(const std::string& name, const Value& value) {
+  auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+  if (has_nul(name)) return Error::InvalidInput("a configuration key contains a NUL character (\\u0000)");
+  if (value.is_string() && has_nul(value.as_string()))
+    return Error::InvalidInput("configuration value '" + name + "' contains a NUL character (\\u0000)");
+  if (value.is_list()) {
+    for (const auto& item : value.as_list())
+      if (auto status = CheckNoNul(name, item); !status.ok()) return status;
   }
+  if (value.is_map()) {
+    for (const auto& [key, item] : value.as_map())
+      if (auto status = CheckNoNul(name + "." + key, item); !status.ok()) return status;
+  }
+  return OkStatus();
+}
+
+// Nested objects become dotted names; two paths reaching the same name
+// ({"a.b": 1, "a": {"b": 2}}) are an error, never two rows of one name.
+Status Flatten(const std::string& prefix, const Value& value, Config& out, std::set<std::string>& seen) {
+  if (value.is_map()) {
+    for (const auto& [key, child] : value.as_map()) {
+      if (auto status = Flatten(prefix.empty() ? key : prefix + "." + key, child, out, seen); !status.ok())
+        return status;
+    }
+    return OkStatus();
+  }
+  if (auto status = CheckNoNul(prefix, value); !status.ok()) return status;
+  if (!seen.insert(prefix).second)
+    return Error::InvalidInput("configuration key '" + prefix +
+                               "' is given twice once nested objects are flattened to dotted names");
   out.emplace_back(prefix, value);
+  return OkStatus();
 }
 
 // `name` with empty, "." and ".." components dropped: an artifact can never
@@ -115,15 +145,25 @@ Status DescribeRun(Store& store, RunRecord& run, const StandaloneRunOptions& opt
 }  // namespace
 
 Result<Config> ConfigFromJsonObject(std::string_view json) {
-  auto parsed = ParseJson(json);
+  auto parsed = ParseJson(json, kMaxChannelLineBytes);
   if (!parsed.ok()) return parsed.error();
   if (!parsed->is_map()) return Error::InvalidInput("the configuration must be a JSON object");
   Config config;
-  Flatten("", *parsed, config);
+  std::set<std::string> seen;
+  if (auto status = Flatten("", *parsed, config, seen); !status.ok()) return status.error();
   return config;
 }
 
-Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const StandaloneRunOptions& options) {
+Result<RunRecord> ExistingOpenRun(Store& store, const std::string& id) {
+  auto run = store.GetRun(id);
+  if (!run.ok()) return run.error();
+  if (IsTerminal(run->state))
+    return Error::InvalidInput("run " + run->id + " has already ended (" + std::string(TrialStateName(run->state)) +
+                               ")");
+  return run;
+}
+
+Result<RunRecord> NewProjectRun(Store& store, const StandaloneRunOptions& options) {
   auto sweep = ProjectSweep(store, options.project);
   if (!sweep.ok()) return sweep.error();
   if (auto reaped = ReapDeadRuns(store, sweep->id, options.host, NowSeconds()); !reaped.ok()) return reaped.error();
@@ -136,18 +176,28 @@ Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const Standal
       ClaimContext{options.host, options.agent_id, TrialState::kQueued});
   if (!claimed.ok()) return claimed.error();
   if (!claimed->has_value()) return Error::Internal("the store created no run");
-  RunRecord run = std::move(**claimed);
+  return std::move(**claimed);
+}
+
+Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const StandaloneRunOptions& options) {
+  auto opened = options.existing_run_id.empty() ? NewProjectRun(store, options)
+                                                : ExistingOpenRun(store, options.existing_run_id);
+  if (!opened.ok()) return opened.error();
+  RunRecord run = std::move(opened).value();
   run.run_dir = (options.runs_root / run.id).string();
   std::error_code ec;
   std::filesystem::create_directories(run.run_dir, ec);
   if (ec) return Error::Io("cannot create " + run.run_dir + ": " + ec.message());
   run.argv = options.argv;
   run.pid = options.pid;
-  run.started_at = run.created_at;
+  if (run.started_at == 0) run.started_at = run.created_at;
   if (auto status = store.MarkRunStarted(run.id, run.argv, run.pid, run.run_dir, run.started_at); !status.ok())
     return status.error();
   run.state = TrialState::kRunning;
-  if (auto status = store.SetSweepState(sweep->id, SweepState::kRunning); !status.ok()) return status.error();
+  // A run attached to (existing_run_id) belongs to a real sweep, whose controller owns its state.
+  if (options.existing_run_id.empty()) {
+    if (auto status = store.SetSweepState(run.sweep_id, SweepState::kRunning); !status.ok()) return status.error();
+  }
   if (auto status = DescribeRun(store, run, options); !status.ok()) return status.error();
   return StandaloneRecorder(store, std::move(run));
 }
@@ -156,6 +206,7 @@ Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
   ChannelLine parsed = parser_.Parse(line, now);
   if (parsed.bad) {
     ++stats_.bad_lines;
+    if (limit_error_.empty()) limit_error_ = parsed.limit_error;
     return OkStatus();
   }
   if (!parsed.points.empty()) {
@@ -170,16 +221,29 @@ Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
 }
 
 Status StandaloneRecorder::Consume(std::istream& in) {
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.size() > kMaxChannelLineBytes) {
+  Status status = OkStatus();
+  LineSplitter lines(kMaxChannelLineBytes);
+  auto on_line = [&](std::string_view line, bool oversized) {
+    if (!status.ok()) return;
+    if (oversized) {
       ++stats_.bad_lines;
-      continue;
+      if (limit_error_.empty()) limit_error_ = OversizedChannelLineError();
+      return;
     }
-    const double now = NowSeconds();
-    if (auto status = HandleLine(line, now); !status.ok()) return status;
+    status = HandleLine(line, NowSeconds());
+  };
+  std::streambuf* source = in.rdbuf();
+  std::vector<char> chunk(kReadChunkBytes);
+  // sgetc waits for input (or EOF); then whatever arrived is handled at once,
+  // so a script's lines are recorded as it writes them.
+  while (status.ok() && source->sgetc() != std::char_traits<char>::eof()) {
+    const std::streamsize ready = std::max<std::streamsize>(1, source->in_avail());
+    const std::streamsize got =
+        source->sgetn(chunk.data(), std::min<std::streamsize>(ready, static_cast<std::streamsize>(chunk.size())));
+    lines.Feed(std::string_view(chunk.data(), static_cast<std::size_t>(got)), on_line);
   }
-  return OkStatus();
+  if (status.ok()) lines.Finish(on_line);
+  return status;
 }
 
 Status StandaloneRecorder::ConsumeFd(int fd, const Timers& timers) {
@@ -252,7 +316,8 @@ Status StandaloneRecorder::HandleMessage(const ChannelMessage& message) {
     // A finish without a code is the client saying "done"; PROTOCOL.md makes exit_code optional.
     finish_code_ = code != nullptr && code->is_int() ? static_cast<int>(code->as_int()) : 0;
     const Value* reason = doc.ok() ? doc->find("reason") : nullptr;
-    if (reason != nullptr && reason->is_string()) finish_reason_ = reason->as_string().substr(0, kMaxReasonBytes);
+    if (reason != nullptr && reason->is_string())
+      finish_reason_ = reason->as_string().substr(0, kMaxFinishReasonBytes);
     return OkStatus();
   }
   if (message.type == kRunInfoMessageType) {
@@ -322,15 +387,19 @@ Status StandaloneRecorder::Finish(double now) {
   if (auto status = Flush(); !status.ok()) return status;
   RunOutcome outcome;
   outcome.ended_at = now;
-  if (finish_code_ && *finish_code_ == 0) {
+  if (!limit_error_.empty()) {
+    outcome.state = TrialState::kFailed;
+    outcome.exit_code = finish_code_;
+    outcome.failure_reason = ChannelLimitReason(limit_error_);
+  } else if (finish_code_ && *finish_code_ == 0) {
     outcome.state = TrialState::kFinished;
     outcome.exit_code = 0;
   } else if (finish_code_) {
     outcome.state = TrialState::kFailed;
     outcome.exit_code = *finish_code_;
-    outcome.failure_reason = !finish_reason_.empty()
-                                 ? finish_reason_
-                                 : "the script finished its run with exit code " + std::to_string(*finish_code_);
+    outcome.failure_reason = finish_reason_.empty()
+                                 ? "the script finished its run with exit code " + std::to_string(*finish_code_)
+                                 : finish_reason_;
   } else if (stop_sent_at_) {
     outcome.state = TrialState::kKilled;
     outcome.failure_reason = kStoppedByUserReason;
@@ -342,6 +411,10 @@ Status StandaloneRecorder::Finish(double now) {
   run_.state = outcome.state;
   run_.ended_at = outcome.ended_at;
   run_.failure_reason = outcome.failure_reason;
+  auto sweep = store_->GetSweep(run_.sweep_id);
+  if (!sweep.ok()) return sweep.error();
+  // A run attached to a real sweep (StandaloneRunOptions::existing_run_id) leaves its state to the controller.
+  if (sweep->method != kManualMethod) return OkStatus();
   return UpdateManualSweepState(*store_, run_.sweep_id);
 }
 

@@ -46,6 +46,9 @@ inline constexpr std::size_t kRecordFlushBatch = 8192;
 
 // A JSON object of parameters as a Config: typed values, nested objects
 // flattened to dotted names ("model": {"depth": 4} -> "model.depth" = 4).
+// kInvalidInput, saying what, for: not an object, JSON past the limits (a
+// channel line's size, kMaxJsonDepth), two keys that flatten to one name
+// ({"a.b": 1, "a": {"b": 2}}), a NUL character in a key or text value.
 Result<Config> ConfigFromJsonObject(std::string_view json);
 
 struct StandaloneRunOptions {
@@ -64,7 +67,15 @@ struct StandaloneRunOptions {
   std::map<std::string, std::string> environment;
   std::string git_diff;
   std::string requirements;
+  // Record into this existing, not yet ended run (one `sweep ask` claimed for
+  // the wandb module's in-process agent) instead of creating one; `project`
+  // is then unused.
+  std::string existing_run_id;
 };
+
+// A finish message's "reason" (why an in-process run failed: the exception)
+// is kept up to this many bytes in the run's failure reason.
+inline constexpr std::size_t kMaxFinishReasonBytes = 2000;
 
 // Counters of what a recording did not store, for the command to report.
 struct RecordStats {
@@ -76,14 +87,17 @@ struct RecordStats {
 class StandaloneRecorder {
  public:
   // Creates (or reuses) the project's manual sweep and a running run in it,
-  // with its name, labels, notes and environment. Runs of that sweep whose
-  // recorder died are marked crashed first (ReapDeadRuns).
+  // or attaches to options.existing_run_id (kInvalidInput if it has ended);
+  // either way with its name, labels, notes and environment. Runs of the
+  // manual sweep whose recorder died are marked crashed first (ReapDeadRuns).
   static Result<StandaloneRecorder> Start(Store& store, const StandaloneRunOptions& options);
 
   // Handles one channel line. Errors are store failures only; a bad line or
-  // message is counted and skipped (the script's problem, never fatal).
+  // message is counted and skipped (the script's problem, never fatal). A
+  // line past the channel's limits (metric_channel.h) fails the run at Finish.
   Status HandleLine(std::string_view line, double now);
-  // Reads lines until EOF, then nothing else; call Finish afterwards.
+  // Reads lines until EOF, then nothing else; call Finish afterwards. Memory
+  // stays bounded whatever the input: a line is cut at kMaxChannelLineBytes.
   Status Consume(std::istream& in);
   // Reads lines from `fd` until EOF; call Finish afterwards. Meanwhile it
   // beats the run's heartbeat and, when `sweep stop` asked for it
@@ -95,8 +109,9 @@ class StandaloneRecorder {
     std::chrono::milliseconds kill_grace{10000};
   };
   Status ConsumeFd(int fd, const Timers& timers);
-  // Flushes, writes the terminal state (see the top of this file) and sets
-  // the manual sweep's state.
+  // Flushes, writes the terminal state (see the top of this file; a line
+  // past the channel's limits fails the run) and sets the manual sweep's
+  // state (a run attached to a real sweep leaves that to its controller).
   Status Finish(double now);
 
   const RunRecord& run() const { return run_; }
@@ -118,7 +133,8 @@ class StandaloneRecorder {
   MetricChannelParser parser_;
   std::vector<MetricPoint> pending_;
   std::optional<int> finish_code_;
-  std::string finish_reason_;
+  std::string limit_error_;  // the first line past the channel's limits, why
+  std::string finish_reason_;  // the finish message's "reason", bounded
   std::optional<std::chrono::steady_clock::time_point> stop_sent_at_;  // SIGTERM sent for `sweep stop`
   bool kill_sent_ = false;
   RecordStats stats_;

@@ -118,7 +118,9 @@ TEST(HostileTrialOutput, NeverCrashesOrHangsAndNaNFailsTheRun) {
       {"ten_mb_metric_line", "w(b'loss=1 ' + b'x' * (10 * 1024 * 1024) + b'\\n')\nw(b'loss=1\\n')",
        TrialState::kFinished, ""},
       {"million_lines", "w(b'not a metric\\n' * 1000000)\nw(b'loss=1\\n')", TrialState::kFinished, ""},
-      {"invalid_utf8", "w(b'loss=1 name=\\xff\\xfe\\xc3\\x28 \\xed\\xa0\\x80=2\\n')", TrialState::kFinished, ""},
+      // Not a metric line as a whole (issue 18's rule): logged, and the next line reports.
+      {"invalid_utf8", "w(b'loss=1 name=\\xff\\xfe\\xc3\\x28 \\xed\\xa0\\x80=2\\n')\nw(b'loss=1\\n')",
+       TrialState::kFinished, ""},
       {"nan", "w(b'loss=nan\\n')", TrialState::kFailed, "NaN"},
       {"inf", "w(b'loss=inf\\n')", TrialState::kFailed, "infinite"},
   };

@@ -92,8 +92,10 @@ TEST_F(ReviewEndToEnd, ImportanceRanksX1AboveX2AboveX3) {
   EXPECT_LT(x2, x3) << table.out;
   EXPECT_NE(table.out.find("1 not finished"), std::string::npos) << table.out;
 
-  // Grid `values` are categorical: no rank correlation for them.
+  // Grid `values` of numbers are ordered: they get a rank correlation too
+  // (x1 drives the loss up), as in W&B's panel.
   EXPECT_NE(table.out.find("SPEARMAN"), std::string::npos);
+  EXPECT_NE(table.out.find("+0."), std::string::npos) << table.out;
 
   // Numeric distributions (a random sweep of its own) get a signed Spearman.
   // kRandomRuns draws are plenty for a 4:1:0 effect split.
@@ -159,7 +161,7 @@ TEST_F(ReviewEndToEnd, BadFilterPointsAtTheColumnAndInjectionMatchesNothing) {
   EXPECT_EQ(bad_sort.exit_code, 2);
   EXPECT_NE(bad_sort.err.find("column"), std::string::npos) << bad_sort.err;
 
-  const CliResult inject = Cli({"runs", "linear", "--json", "--filter", "param.name = \"x'; DROP TABLE runs; --\""});
+  const CliResult inject = Cli({"runs", "linear", "--json", "--filter", "param.x1 = \"x'; DROP TABLE runs; --\""});
   ASSERT_EQ(inject.exit_code, 0) << inject.err;
   EXPECT_EQ(ParseJson(inject.out)->as_list().size(), 0u);
   const CliResult after = Cli({"runs", "linear", "--json"});
@@ -247,19 +249,24 @@ TEST_F(ReviewEndToEnd, HistoryPrintsTheSeries) {
   for (const char* key : {"key", "step", "value", "time"}) EXPECT_NE(Field(*first, key), nullptr) << key;
 }
 
-TEST_F(ReviewEndToEnd, ReportIsWrittenWithEveryChart) {
+// The report is the dashboard's front-end with the sweep's data embedded
+// (the charts themselves are checked in the browser by
+// cli_report_chromium_test): one file, no network, the data inside.
+TEST_F(ReviewEndToEnd, ReportIsOneFileWithTheDataEmbedded) {
   const auto html = dir_->path() / "report.html";
   const CliResult out = Cli({"report", "linear", "-o", html.string()});
   ASSERT_EQ(out.exit_code, 0) << out.err;
   EXPECT_NE(out.out.find("report.html"), std::string::npos);
   EXPECT_NE(out.out.find("bytes"), std::string::npos);
   const std::string text = ReadFile(html);
-  // The scatter-N containers are made by the page script (one per parameter,
-  // checked in the browser by cli_report_chromium_test); the rest are static.
-  for (const char* id : {"header", "history", "parallel", "importance", "scatter", "curves", "runs", "failures",
-                         "report-data"})
+  for (const char* id : {"app", "sweep-snapshot"})
     EXPECT_NE(text.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_NE(text.find("default-src 'none'"), std::string::npos);  // nothing may be fetched
+  EXPECT_EQ(text.find("src=\"http"), std::string::npos);
   EXPECT_NE(text.find("exited with code 3"), std::string::npos);  // the failure reason is in the data
+  const CliResult missing = Cli({"report", "nosuchsweep", "-o", (dir_->path() / "none.html").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir_->path() / "none.html"));
 }
 
 TEST_F(ReviewEndToEnd, ShowPrintsEnvironmentSection) {

@@ -130,6 +130,10 @@ TEST_F(TrackEndToEnd, ProjectMixesSweepAndStandaloneRuns) {
   const CliResult report = RunCli(dir_.path(), {"report", "vision", "-o", "project.html"});
   EXPECT_EQ(report.exit_code, 0) << report.err;
   EXPECT_NE(report.out.find("6 runs"), std::string::npos) << report.out;
+  // The dashboard snapshot holds the project's standalone runs too, with their names.
+  const std::string html = ReadFile(dir_ / "project.html");
+  EXPECT_NE(html.find(id), std::string::npos);
+  EXPECT_NE(html.find("\"name\":\"baseline\""), std::string::npos);
   const CliResult standalone_report = RunCli(dir_.path(), {"importance", "vision", "--project", "--metric", "loss"});
   EXPECT_EQ(standalone_report.exit_code, 0) << standalone_report.err;
   const CliResult exported =

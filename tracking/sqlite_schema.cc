@@ -229,6 +229,15 @@ Status CheckExisting(Database& db) {
   return OkStatus();
 }
 
+Status RequireCurrentSchema(Database& db) {
+  auto version = ReadPragma(db, "PRAGMA user_version");
+  if (!version.ok()) return Damaged(db, version.error());
+  if (*version == kSqliteSchemaVersion) return OkStatus();
+  return Error::InvalidInput(db.path() + " has schema version " + std::to_string(*version) + ", older than this build's (" +
+                             std::to_string(kSqliteSchemaVersion) +
+                             "); it cannot be upgraded read-only: run any other sweep command on it once");
+}
+
 Status ConfigureAndMigrate(Database& db) {
   // WAL lets readers (sweep inspect) run beside writers; NORMAL sync is
   // crash-consistent in WAL mode and keeps commits off the fsync path.

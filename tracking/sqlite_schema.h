@@ -25,6 +25,10 @@ Status CheckExisting(Database& db);
 // another application or a newer Sweep, which the user chose (kInvalidInput).
 Error DamagedDatabase(const std::string& path, const std::string& cause);
 
+// For read-only use: kInvalidInput unless `db` (CheckExisting passed) has
+// exactly this build's schema version, which a reader cannot migrate to.
+Status RequireCurrentSchema(Database& db);
+
 // Sets connection pragmas (WAL, foreign keys) and applies pending
 // migrations in one immediate transaction.
 Status ConfigureAndMigrate(Database& db);

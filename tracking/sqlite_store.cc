@@ -131,4 +131,16 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db).value()));
 }
 
+Result<std::unique_ptr<Store>> OpenSqliteStoreReadOnly(const std::string& path) {
+  auto existing = sqlite::IsExistingDatabase(path);
+  if (!existing.ok()) return existing.error();
+  if (!*existing) return Error::NotFound("no store at " + path);
+  auto db = sqlite::Database::Open(path, sqlite::OpenMode::kReadOnly);
+  if (!db.ok()) return db.error();
+  (*db)->SetBusyTimeoutMs(sqlite::kBusyBudgetMs);
+  if (auto s = sqlite::CheckExisting(**db); !s.ok()) return s.error();
+  if (auto s = sqlite::RequireCurrentSchema(**db); !s.ok()) return s.error();
+  return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db).value()));
+}
+
 }  // namespace sweep

@@ -22,4 +22,9 @@ inline constexpr int kSqliteApplicationId = 0x53574550;
 // application, damaged files, and schema versions newer than this build.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
+// Opens the existing database at `path` read-only (SQLITE_OPEN_READONLY):
+// nothing is created or migrated. Refuses what OpenSqliteStore refuses, a
+// missing file (kNotFound) and a schema older than this build (kInvalidInput).
+Result<std::unique_ptr<Store>> OpenSqliteStoreReadOnly(const std::string& path);
+
 }  // namespace sweep

@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
   Result<std::vector<RunRecord>> ListTopRuns(const std::string& sweep_id, const std::string& key, SummaryStat stat,
                                              Goal goal, int limit) override;
   Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override;
+  Result<RunChanges> ListRunsChangedSince(const std::string& sweep_id, const std::string& mark) override;
 
   // Names, labels, notes, stop requests, deletion (sqlite_store_housekeeping.cc).
   Status UpdateRunLabels(const std::string& run_id, const RunLabelsUpdate& update) override;

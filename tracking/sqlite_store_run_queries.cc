@@ -2,6 +2,8 @@
 // row decoding that LoadRuns (the one place runs are read) shares with
 // nothing else.
 #include <algorithm>
+#include <exception>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -138,6 +140,26 @@ Result<std::vector<RunRecord>> SqliteStore::ListRunsByState(const std::string& s
     if (run.state == state) out.push_back(std::move(run));
   }
   return out;
+}
+
+Result<RunChanges> SqliteStore::ListRunsChangedSince(const std::string& sweep_id, const std::string& mark) {
+  std::int64_t since = kNoStamp;
+  if (!mark.empty()) {
+    // A mark is the decimal stamp this method returned; anything else is a caller's bug.
+    std::size_t used = 0;
+    try {
+      since = std::stoll(mark, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != mark.size()) return Error::InvalidInput("not a change mark: '" + mark + "'");
+  }
+  return Read([&]() -> Result<RunChanges> {
+    if (Status known = RequireSweep(sweep_id); !known.ok()) return known.error();
+    auto loaded = LoadRuns(RunSet::kSweepChangedSince, sweep_id, since);
+    if (!loaded.ok()) return loaded.error();
+    return RunChanges{std::move(loaded->runs), std::to_string(std::max(since, loaded->max_stamp))};
+  });
 }
 
 Result<SqliteStore::LoadedRuns> SqliteStore::LoadRuns(RunSet set, const std::string& arg, std::int64_t since) {

@@ -179,6 +179,39 @@ TEST_F(SqliteStoreTest, ReopenKeepsData) {
   EXPECT_EQ((*store)->GetSweep(id)->name, "kept");
 }
 
+// The dashboard's store: reads what a writer committed, never writes, never
+// creates a file, and refuses a schema it would have to migrate.
+TEST_F(SqliteStoreTest, ReadOnlyStoreReadsButNeverWrites) {
+  const fs::path db = dir_ / "sweep.db";
+  EXPECT_EQ(OpenStoreReadOnly(db.string()).error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(fs::exists(db));
+  auto writer = OpenStore(db.string());
+  ASSERT_TRUE(writer.ok());
+  SweepRecord s;
+  s.name = "watched";
+  const std::string id = (*writer)->CreateSweep(s)->id;
+  auto reader = OpenStoreReadOnly(db.string());
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_EQ((*reader)->GetSweep(id)->name, "watched");
+  SweepRecord more;
+  more.name = "refused";
+  EXPECT_FALSE((*reader)->CreateSweep(more).ok());
+  SweepRecord later;
+  later.name = "later";
+  ASSERT_TRUE((*writer)->CreateSweep(later).ok());  // the reader never blocks the writer
+  EXPECT_EQ((*reader)->ListSweeps()->size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyStoreRefusesAnOlderSchema) {
+  const fs::path db = dir_ / "sweep.db";
+  { ASSERT_TRUE(OpenStore(db.string()).ok()); }
+  RawExec(db, "PRAGMA user_version=" + std::to_string(kSqliteSchemaVersion - 1) + "; PRAGMA wal_checkpoint(TRUNCATE)");
+  auto reader = OpenStoreReadOnly(db.string());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(reader.error().message.find("older"), std::string::npos) << reader.error().message;
+}
+
 TEST_F(SqliteStoreTest, RefusesNewerSchemaUnchanged) {
   const fs::path db = dir_ / "sweep.db";
   { ASSERT_TRUE(OpenStore(db.string()).ok()); }

@@ -41,4 +41,10 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location) {
   return OpenSqliteStore(location);
 }
 
+Result<std::unique_ptr<Store>> OpenStoreReadOnly(const std::string& location) {
+  if (IsPostgresUrl(location)) return OpenPostgresStore(location);
+  if (location.empty()) return Error::InvalidInput("store location is empty");
+  return OpenSqliteStoreReadOnly(location);
+}
+
 }  // namespace sweep

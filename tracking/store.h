@@ -111,6 +111,13 @@ struct ClaimContext {
   TrialState initial_state = TrialState::kQueued;
 };
 
+// What ListRunsChangedSince returns: the runs that changed after a mark, and
+// the mark to pass next time.
+struct RunChanges {
+  std::vector<RunRecord> runs;  // number order, summaries and tags included
+  std::string next_mark;        // opaque; give it back unchanged
+};
+
 // Called inside the claim transaction with every run of the sweep in number
 // order; returns the run to create, or nullopt for "nothing left to run".
 using ProposeFn = std::function<Result<std::optional<NewRun>>(const std::vector<RunRecord>& existing)>;
@@ -212,6 +219,14 @@ class Store {
                                                           const std::string& reason) = 0;
   // The sweep's runs in `state`, in number order (like ListRuns, filtered).
   virtual Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) = 0;
+
+  // --- watching (the dashboard) ---
+  // The sweep's runs that changed (state, times, summaries, tags: anything a
+  // RunRecord shows; heartbeats aside) after `mark`, a value an earlier call
+  // returned as next_mark; an empty mark means every run. Driven by the
+  // stores' change stamps, so the cost follows the changes, not the sweep's
+  // size. Never misses a change; may return an unchanged run again.
+  virtual Result<RunChanges> ListRunsChangedSince(const std::string& sweep_id, const std::string& mark) = 0;
 };
 
 // Opens (creating and migrating as needed) the store at `location`: a
@@ -223,5 +238,13 @@ class Store {
 // a damaged header), kInvalidInput for a readable database of another
 // application or of a newer Sweep.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
+
+// Opens an existing store for reading only (the dashboard): a SQLite file is
+// opened read-only (never created, migrated or locked for writing; kNotFound
+// when missing, kInvalidInput when its schema is older than this build, which
+// any other sweep command upgrades); a PostgreSQL URL opens the server store
+// as OpenStore does, and the caller only reads. Write methods on a read-only
+// SQLite store fail with kIo.
+Result<std::unique_ptr<Store>> OpenStoreReadOnly(const std::string& location);
 
 }  // namespace sweep

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <set>
 
 namespace sweep::testing {
 
@@ -281,6 +282,53 @@ TEST_P(StoreConformance, ClaimSeesCurrentRunsAfterEveryKindOfWrite) {
     }
     if (i % 6 == 0) Claim(other.id, {{"o", Value(i)}});
   }
+}
+
+// The dashboard follows a sweep with ListRunsChangedSince: after each kind
+// of write, the changed run comes back, the untouched ones do not, and
+// folding the changes over the first full read gives ListRuns.
+TEST_P(StoreConformance, ListRunsChangedSinceReturnsEveryChangedRun) {
+  SweepRecord s = MakeSweep();
+  SweepRecord other = MakeSweep("other");
+  const RunRecord a = Claim(s.id, {{"i", Value(std::int64_t{1})}});
+  const RunRecord b = Claim(s.id, {{"i", Value(std::int64_t{2})}});
+  auto first = store_->ListRunsChangedSince(s.id, "");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_EQ(first->runs.size(), 2u);
+  ASSERT_FALSE(first->next_mark.empty());
+  std::string mark = first->next_mark;
+  // Changed ids since `mark` (advancing it); may include extra unchanged runs
+  // (the contract allows it) but must include `want`.
+  auto changed_ids = [&](const std::string& want) {
+    auto c = store_->ListRunsChangedSince(s.id, mark);
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    std::set<std::string> ids;
+    for (const auto& run : c->runs) ids.insert(run.id);
+    EXPECT_TRUE(ids.count(want)) << "change to " << want << " missed";
+    mark = c->next_mark;
+    return ids;
+  };
+  ASSERT_TRUE(store_->MarkRunStarted(a.id, {"x"}, 7, "/d/a", 10.0).ok());
+  changed_ids(a.id);
+  ASSERT_TRUE(store_->LogMetrics(b.id, {MetricPoint{"loss", 1, 0.5, 11.0}}).ok());
+  changed_ids(b.id);
+  ASSERT_TRUE(store_->SetTags(a.id, {{"note", "x"}}).ok());
+  changed_ids(a.id);
+  RunOutcome out;
+  out.state = TrialState::kFailed;
+  out.failure_reason = "boom";
+  ASSERT_TRUE(store_->FinishRun(b.id, out).ok());
+  changed_ids(b.id);
+  Claim(other.id, {{"o", Value(std::int64_t{3})}});  // another sweep's run never shows
+  const RunRecord c = Claim(s.id, {{"i", Value(std::int64_t{3})}});
+  const auto ids = changed_ids(c.id);
+  EXPECT_EQ(ids.size() <= 3u, true);
+  auto all = store_->ListRuns(s.id);
+  ASSERT_TRUE(all.ok());
+  auto again = store_->ListRunsChangedSince(s.id, "");
+  ASSERT_TRUE(again.ok());
+  ExpectSameRuns(again->runs, *all);
+  EXPECT_FALSE(store_->ListRunsChangedSince("nosuchid", "").ok());
 }
 
 TEST_P(StoreConformance, ClaimNulloptAndErrorsInsertNothing) {

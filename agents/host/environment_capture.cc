@@ -167,7 +167,8 @@ CapturedEnvironment EnvironmentCapture::Capture(const EnvironmentRequest& reques
   set("env.cwd", request.working_dir.string());
   set("env.command", ShellQuoteCommand(request.argv));
   tags["sweep.spec_sha256"] = Sha256Hex(request.spec_text);
-  if (request.seed) tags["sweep.seed"] = std::to_string(*request.seed);
+  // Written as the unsigned number `--seed` accepts (it is carried as int64).
+  if (request.seed) tags["sweep.seed"] = std::to_string(static_cast<std::uint64_t>(*request.seed));
   return env;
 }
 

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <filesystem>
 
 #include "agents/host/environment_capture.h"
@@ -12,13 +14,19 @@
 #include "agents/host/gpu_slots.h"
 #include "agents/host/system_sampler.h"
 #include "agents/trial_runner.h"
+#include "optimizers/grid_search.h"
 #include "optimizers/optimizer.h"
 #include "sweep/cli/cli.h"
 #include "sweep/cli/console.h"
+#include "sweep/cli/event_stream.h"
+#include "sweep/cli/live_view.h"
+#include "sweep/cli/sweep_tally.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/cli/python_clients.h"
 #include "sweep/controller.h"
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
+#include "sweep/spec/command_macros.h"
 
 namespace sweep::cli {
 
@@ -48,6 +56,15 @@ void AddAgentFlags(CLI::App& command, AgentFlags& flags) {
       ->check(CLI::PositiveNumber);
   command.add_flag("--no-wandb-shim", flags.no_wandb_shim,
                    "Do not put Sweep's offline `wandb` module first on trials' PYTHONPATH");
+  command.add_flag("--quiet,-q", flags.quiet, "Print only the final summary (and errors), not each trial");
+  command.add_option("--events", flags.events,
+                     "Write machine-readable events (run started, metric, run ended, sweep ended) to stdout as "
+                     "JSON lines; the human-readable output goes to stderr")
+      ->check(CLI::IsMember({"jsonl"}));
+  command.add_option("--status-interval", flags.status_interval_seconds,
+                     "Seconds between status lines when the output is not a terminal (a pipe, a CI log)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 }
 
 namespace {
@@ -77,30 +94,111 @@ Result<GpuPool> SetUpGpus(const SweepSpec& spec, const AgentFlags& flags) {
   return pool;
 }
 
-void PrintSummary(Store& store, const SweepSpec& spec, const SweepRecord& sweep, const SweepOutcome& outcome) {
+// Where the human-readable output goes: stdout, unless stdout carries the
+// --events stream.
+std::FILE* HumanOutput(const AgentFlags& flags) { return flags.events.empty() ? stdout : stderr; }
+
+// A terminal that understands cursor movement (not TERM=dumb, not a pipe).
+bool IsLiveTerminal(std::FILE* out) {
+  const char* term = std::getenv("TERM");
+  return isatty(fileno(out)) == 1 && (term == nullptr || std::string_view(term) != "dumb");
+}
+
+void PrintHeader(std::FILE* out, const SweepSpec& spec, const SweepRecord& sweep, int agents, const GpuSlots* slots,
+                 const std::string& store_location) {
+  std::string metric;
+  if (!spec.metric.name.empty()) {
+    metric = std::string(", ") + (spec.metric.goal == Goal::kMinimize ? "minimize " : "maximize ") +
+             TerminalSafe(spec.metric.name);
+  }
+  const std::string gpus = slots != nullptr ? ", " + std::to_string(slots->free()) + " GPUs" : "";
+  std::fprintf(out, "sweep %s: %s search%s, %d agent%s%s, store %s\n", sweep.id.c_str(),
+               std::string(SearchMethodName(spec.method)).c_str(), metric.c_str(), agents, agents == 1 ? "" : "s",
+               gpus.c_str(), TerminalSafe(store_location).c_str());
+  std::fflush(out);
+}
+
+SweepPlan PlanOf(const SweepSpec& spec, const Optimizer& optimizer, int agents, const AgentFlags& flags,
+                 std::int64_t runs_before) {
+  SweepPlan plan;
+  plan.agents = agents;
+  plan.run_cap = spec.run_cap;
+  if (const auto* grid = dynamic_cast<const GridSearch*>(&optimizer)) plan.grid_size = grid->size();
+  if (flags.count) plan.count_limit = runs_before + *flags.count;
+  return plan;
+}
+
+void PrintSummary(std::FILE* out, const SweepSpec& spec, const SweepRecord& sweep, const SweepOutcome& outcome,
+                  const SweepTally& tally, double wall_seconds) {
   std::int64_t total = 0;
   std::string counts;
   for (const auto& [state, n] : outcome.launched_by_state) {
     total += n;
     counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(TrialStateName(state));
   }
-  std::printf("sweep %s: %s after %lld run%s (%s)\n", sweep.id.c_str(), std::string(SweepEndName(outcome.end)).c_str(),
-              static_cast<long long>(total), total == 1 ? "" : "s", counts.empty() ? "none" : counts.c_str());
-  if (outcome.end == SweepEnd::kGaveUp) std::printf("why: %s\n", outcome.give_up_message.c_str());
-  auto runs = store.ListRuns(sweep.id);
-  if (runs.ok() && !spec.metric.name.empty()) {
-    if (const RunRecord* best = BestRun(*runs, spec.metric)) {
-      std::printf("best: run %s %s=%s  %s\n", best->id.c_str(), spec.metric.name.c_str(),
-                  FormatMetric(*ObjectiveOf(*best, spec.metric)).c_str(), FormatParams(best->params).c_str());
-    }
+  std::fprintf(out, "sweep %s: %s after %lld run%s (%s) in %s\n", sweep.id.c_str(),
+               std::string(SweepEndName(outcome.end)).c_str(), static_cast<long long>(total), total == 1 ? "" : "s",
+               counts.empty() ? "none" : counts.c_str(), FormatDuration(wall_seconds).c_str());
+  if (outcome.end == SweepEnd::kGaveUp) {
+    std::fprintf(out, "why: %s\n", TerminalSafe(outcome.give_up_message, LineBreaks::kKeep).c_str());
   }
-  std::printf("details: sweep runs %s   |   sweep best %s\n", sweep.id.c_str(), sweep.id.c_str());
+  if (tally.runs > total) {
+    std::fprintf(out, "the sweep has %lld runs in all: %lld finished, %lld failed, %lld killed, %lld stopped\n",
+                 static_cast<long long>(tally.runs), static_cast<long long>(tally.finished),
+                 static_cast<long long>(tally.failed), static_cast<long long>(tally.killed),
+                 static_cast<long long>(tally.stopped));
+  }
+  if (tally.best) {
+    std::fprintf(out, "best: run %s %s=%s  %s\n", tally.best_run.c_str(), TerminalSafe(spec.metric.name).c_str(),
+                 FormatMetric(*tally.best).c_str(), TerminalSafe(FormatParams(tally.best_params)).c_str());
+  }
+  if (outcome.end == SweepEnd::kInterrupted || outcome.end == SweepEnd::kMaxRuntime) {
+    std::fprintf(out, "continue with: sweep resume %s\n", sweep.id.c_str());
+  }
+  std::fprintf(out, "details: sweep runs %s   |   sweep best %s\n", sweep.id.c_str(), sweep.id.c_str());
+  std::fflush(out);
+}
+
+// The sweep's state once this agent stops, as far as this agent can tell.
+Status RecordSweepEnd(Store& store, const SweepRecord& sweep, SweepEnd end, const AgentFlags& flags) {
+  // A cancelled sweep ends its agents like an interrupt: the sweep stays stopped.
+  const bool interrupted = end == SweepEnd::kInterrupted || end == SweepEnd::kCancelled;
+  const bool more_possible = end == SweepEnd::kCountReached;
+  const bool leave_state = interrupted && !flags.interrupt_stops_sweep;
+  if (more_possible || leave_state) return OkStatus();
+  SweepState state = SweepState::kFinished;
+  if (interrupted) state = SweepState::kStopped;
+  if (end == SweepEnd::kGaveUp) state = SweepState::kFailed;
+  if (end == SweepEnd::kMaxRuntime) state = SweepState::kStopped;  // `sweep resume` continues it
+  return store.SetSweepState(sweep.id, state);
 }
 
 }  // namespace
 
+Status CheckLaunchable(const SweepSpec& spec, const std::string& sweep_id) {
+  if (!CommandUsesProgram(spec.command) || !spec.program.empty()) return OkStatus();
+  const std::string in_process = sweep_id.empty()
+                                     ? "create it with `sweep create SPEC` and run it in-process with "
+                                       "wandb.agent(SWEEP_ID, function=train)"
+                                     : "run it in-process with wandb.agent(\"" + sweep_id + "\", function=train)";
+  return Error::InvalidInput("the spec has no 'program' and its command runs ${program}, so there is nothing to "
+                             "launch: add program: (or a command: without ${program}), or " + in_process);
+}
+
+Status CheckProgramExists(const SweepSpec& spec, const std::filesystem::path& working_dir) {
+  if (spec.program.empty() || !CommandUsesProgram(spec.command)) return OkStatus();
+  const std::filesystem::path program(spec.program);
+  const std::filesystem::path resolved = program.is_absolute() ? program : working_dir / program;
+  std::error_code ec;
+  if (std::filesystem::exists(resolved, ec)) return OkStatus();
+  return Error::InvalidInput("program '" + spec.program + "' does not exist: trials run it as " + resolved.string() +
+                             " (relative to the current folder, as W&B's agent does); run from the folder that "
+                             "holds it, or give its path in the spec");
+}
+
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,
              const AgentFlags& flags) {
+  if (Status launchable = CheckLaunchable(spec, sweep.id); !launchable.ok()) return ReportError(launchable.error());
   if (flags.agents < 1) return ReportError(Error::InvalidInput("--agents must be at least 1"));
   auto optimizer = MakeOptimizer(OptimizerOptionsFor(spec, sweep.seed));
   if (!optimizer.ok()) return ReportError(optimizer.error());
@@ -120,6 +218,7 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   options.count = flags.count;
   options.launch.runs_root = std::filesystem::absolute(RunsRootFor(store_location));
   options.launch.working_dir = std::filesystem::current_path();
+  if (auto status = CheckProgramExists(spec, options.launch.working_dir); !status.ok()) return ReportError(status.error());
   options.launch.interpreter = flags.interpreter;
   if (!flags.no_wandb_shim) {
     if (auto path = PythonPathWithClients(); path) options.launch.extra_env["PYTHONPATH"] = *path;
@@ -131,41 +230,40 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   options.sample_interval =
       std::chrono::milliseconds(static_cast<std::int64_t>(flags.sample_interval_seconds * 1000.0));
 
-  std::printf("sweep %s: %s search%s, %d agent%s%s, store %s\n", sweep.id.c_str(),
-              std::string(SearchMethodName(spec.method)).c_str(),
-              spec.metric.name.empty()
-                  ? ""
-                  : (std::string(", ") + (spec.metric.goal == Goal::kMinimize ? "minimize " : "maximize ") +
-                     spec.metric.name)
-                        .c_str(),
-              options.agents, options.agents == 1 ? "" : "s",
-              gpus->slots ? (", " + std::to_string(gpus->slots->free()) + " GPUs").c_str() : "",
-              store_location.c_str());
-  std::fflush(stdout);
+  std::FILE* human = HumanOutput(flags);
+  if (!flags.quiet) PrintHeader(human, spec, sweep, options.agents, gpus->slots ? &*gpus->slots : nullptr, store_location);
 
-  std::optional<std::int64_t> planned = flags.count;
-  if (spec.run_cap && (!planned || *spec.run_cap < *planned)) planned = spec.run_cap;
-  ConsoleProgress progress(spec.metric, planned);
-  SweepController controller(store, spec, sweep, **optimizer, options, &progress);
+  auto stored = store.ListRuns(sweep.id);
+  if (!stored.ok()) return ReportError(stored.error());
+  const SweepPlan plan = PlanOf(spec, **optimizer, options.agents, flags, static_cast<std::int64_t>(stored->size()));
+  LiveViewOptions view_options;
+  view_options.out = human;
+  view_options.redraw = IsLiveTerminal(human);
+  view_options.status_interval =
+      std::chrono::milliseconds(static_cast<std::int64_t>(flags.status_interval_seconds * 1000.0));
+  std::optional<LiveView> view;
+  std::optional<EventStream> events;
+  ObserverFanOut observers;
+  if (!flags.quiet) observers.Add(&view.emplace(store, sweep.id, spec.metric, plan, view_options));
+  if (!flags.events.empty()) observers.Add(&events.emplace(stdout, sweep.id));
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  SweepController controller(store, spec, sweep, **optimizer, options, &observers);
   auto runner = MakeLocalRunner(controller, RunnerOptions{});
   auto outcome = controller.Run(*runner);
+  if (view) view->Close();
   if (!outcome.ok()) {
     (void)store.SetSweepState(sweep.id, SweepState::kFailed);
     return ReportError(outcome.error());
   }
+  const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  // A cancelled sweep ends its agents like an interrupt: the sweep stays stopped.
   const bool interrupted = outcome->end == SweepEnd::kInterrupted || outcome->end == SweepEnd::kCancelled;
-  const bool more_possible = outcome->end == SweepEnd::kCountReached;
-  const bool leave_state = interrupted && !flags.interrupt_stops_sweep;
-  if (!more_possible && !leave_state) {
-    SweepState state = SweepState::kFinished;
-    if (interrupted) state = SweepState::kStopped;
-    if (outcome->end == SweepEnd::kGaveUp) state = SweepState::kFailed;
-    if (outcome->end == SweepEnd::kMaxRuntime) state = SweepState::kStopped;  // `sweep resume` continues it
-    if (auto status = store.SetSweepState(sweep.id, state); !status.ok()) return ReportError(status.error());
-  }
-  PrintSummary(store, spec, sweep, *outcome);
+  if (auto status = RecordSweepEnd(store, sweep, outcome->end, flags); !status.ok()) return ReportError(status.error());
+  auto final_runs = store.ListRuns(sweep.id);
+  const SweepTally tally = final_runs.ok() ? TallyRuns(*final_runs, spec.metric) : SweepTally{};
+  PrintSummary(human, spec, sweep, *outcome, tally, wall_seconds);
+  if (events) events->OnSweepEnded(SweepEndName(outcome->end), tally, wall_seconds);
 
   auto& by_state = outcome->launched_by_state;
   std::int64_t total = 0;

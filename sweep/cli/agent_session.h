@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -27,11 +28,26 @@ struct AgentFlags {
   // one `sweep agent` among many does not, since every agent stops claiming
   // once the sweep is stopped (`sweep cancel` is how to stop them all).
   bool interrupt_stops_sweep = true;
+  // What is printed while trials run (live_view.h, event_stream.h).
+  bool quiet = false;          // only the final summary
+  std::string events;          // "jsonl": machine-readable events on stdout, the rest on stderr
+  double status_interval_seconds = 30;  // not on a terminal: a status line this often
 };
 
 // Adds --agents, --count, --interpreter, --gpus, --gpus-per-trial,
-// --sample-interval and --no-wandb-shim.
+// --sample-interval, --no-wandb-shim, --quiet, --events and --status-interval.
 void AddAgentFlags(CLI::App& command, AgentFlags& flags);
+
+// kInvalidInput when the spec's command runs ${program} but it has none: such
+// a sweep (accepted, as W&B accepts it) is run in-process by
+// wandb.agent(id, function=...), not by launching trials.
+Status CheckLaunchable(const SweepSpec& spec, const std::string& sweep_id);
+
+// W&B's agent runs `program` relative to the working directory; a program
+// that is not there would fail every trial, so `run`, `agent` and `resume`
+// say so before the first (kInvalidInput). OK when the command does not use
+// ${program}.
+Status CheckProgramExists(const SweepSpec& spec, const std::filesystem::path& working_dir);
 
 // Runs trials of `sweep` until it ends, printing progress and a summary.
 // Returns the process exit code.

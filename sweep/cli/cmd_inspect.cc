@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <cstdio>
 #include <sstream>
 
@@ -9,7 +10,9 @@
 #include "review/group_runs.h"
 #include "review/run_field.h"
 #include "sweep/cli/console.h"
+#include "sweep/cli/did_you_mean.h"
 #include "sweep/cli/run_query_options.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/failure_policy.h"
 #include "sweep/review_rows.h"
 #include "sweep/channel_tags.h"
@@ -97,9 +100,48 @@ std::string MeanStd(const review::MetricSummary& m) {
   return FormatMetric(m.mean) + " \u00b1 " + FormatMetric(m.std);
 }
 
+// --group-by takes param.NAME, like --columns, --sort and --filter (a bare
+// parameter name is accepted too); a parameter no run has is an error.
+Result<std::vector<std::string>> GroupByParams(const std::vector<std::string>& fields,
+                                               const std::vector<review::RunRow>& rows) {
+  std::vector<std::string> params;
+  std::set<std::string> known;
+  for (const auto& row : rows)
+    for (const auto& [name, value] : row.params) known.insert("param." + name);
+  for (const auto& field : fields) {
+    auto parsed = review::RunField::Parse(field);
+    std::string name = field;
+    if (parsed && parsed->kind == review::RunField::Kind::kParam) name = parsed->name;
+    else if (parsed) return Error::InvalidInput("--group-by: '" + field + "' is not a parameter (expected param.NAME)");
+    const bool present = rows.empty() || std::any_of(rows.begin(), rows.end(), [&](const review::RunRow& row) {
+                           return review::FindParam(row, name) != nullptr;
+                         });
+    if (!present) {
+      return Error::InvalidInput("--group-by: no run has the parameter '" + name + "'" +
+                                 DidYouMean(field, std::vector<std::string>(known.begin(), known.end())));
+    }
+    params.push_back(name);
+  }
+  return params;
+}
+
 // --group-by: one row per distinct combination, n and mean ± std per metric.
 int PrintGroups(const std::vector<review::RunRow>& rows, const std::vector<std::string>& group_by, bool json) {
-  const auto groups = review::GroupRuns(rows, group_by);
+  auto groups = review::GroupRuns(rows, group_by);
+  // In order of their parameter values, so the table reads like a grid.
+  std::stable_sort(groups.begin(), groups.end(), [](const review::RunGroup& a, const review::RunGroup& b) {
+    for (std::size_t i = 0; i < a.key.size() && i < b.key.size(); ++i) {
+      const Value& x = a.key[i].second;
+      const Value& y = b.key[i].second;
+      if (x.is_number() && y.is_number()) {
+        if (x.as_number() != y.as_number()) return x.as_number() < y.as_number();
+        continue;
+      }
+      const std::string xs = FormatPythonArg(x), ys = FormatPythonArg(y);
+      if (xs != ys) return xs < ys;
+    }
+    return false;
+  });
   std::vector<std::string> metric_names;
   for (const auto& g : groups)
     for (const auto& [name, _] : g.metrics)
@@ -143,7 +185,8 @@ int ListSweeps(const InspectFlags& flags, const GlobalOptions& global) {
   auto sweeps = (*store)->ListSweeps();
   if (!sweeps.ok()) return ReportError(sweeps.error());
   ValueList docs;
-  Table table({"ID", "NAME", "METHOD", "STATE", "RUNS", "FINISHED", "FAILED", "METRIC", "BEST", "CREATED"});
+  Table table({"ID", "NAME", "METHOD", "STATE", "RUNS", "FINISHED", "FAILED", "CRASHED", "KILLED", "STOPPED", "METRIC",
+               "BEST", "CREATED"});
   for (const auto& sweep : *sweeps) {
     auto runs = (*store)->ListRuns(sweep.id);
     if (!runs.ok()) return ReportError(runs.error());
@@ -151,17 +194,21 @@ int ListSweeps(const InspectFlags& flags, const GlobalOptions& global) {
       docs.push_back(SweepToValue(sweep, &*runs));
       continue;
     }
-    std::int64_t finished = 0, failed = 0;
-    for (const auto& r : *runs) {
-      finished += r.state == TrialState::kFinished;
-      failed += r.state == TrialState::kFailed || r.state == TrialState::kCrashed;
-    }
+    std::map<TrialState, std::int64_t> by_state;
+    for (const auto& r : *runs) ++by_state[r.state];
+    // A sweep left "running" with no run in progress (its --count or
+    // run_cap used up, its agents gone) waits for an agent: say so.
+    const bool active = by_state[TrialState::kRunning] + by_state[TrialState::kQueued] > 0;
+    const std::string state = sweep.state == SweepState::kRunning && !active
+                                  ? "idle"
+                                  : std::string(SweepStateName(sweep.state));
     const MetricSpec metric = MetricOf(sweep);
     const RunRecord* best = BestRun(*runs, metric);
     std::string metric_text = metric.name.empty() ? "-" : (metric.goal == Goal::kMinimize ? "min " : "max ") + metric.name;
     table.AddRow({sweep.id, sweep.name.empty() ? "-" : sweep.name, sweep.method,
-                  std::string(SweepStateName(sweep.state)), std::to_string(runs->size()), std::to_string(finished),
-                  std::to_string(failed), metric_text, best ? FormatMetric(*ObjectiveOf(*best, metric)) : "-",
+                  state, std::to_string(runs->size()), std::to_string(by_state[TrialState::kFinished]),
+                  std::to_string(by_state[TrialState::kFailed]), std::to_string(by_state[TrialState::kCrashed]),
+                  std::to_string(by_state[TrialState::kKilled]), std::to_string(by_state[TrialState::kStopped]), metric_text, best ? FormatMetric(*ObjectiveOf(*best, metric)) : "-",
                   FormatTimestamp(sweep.created_at)});
   }
   if (flags.json) {
@@ -172,6 +219,87 @@ int ListSweeps(const InspectFlags& flags, const GlobalOptions& global) {
     table.Print(stdout);
   }
   return kExitOk;
+}
+
+// The default `sweep runs` table: one column per parameter, the sweep metric,
+// then the other metrics while the table fits the terminal (a pipe gets up to
+// kMaxOtherMetricColumns of them), and the failure reason last.
+constexpr std::size_t kMaxOtherMetricColumns = 8;
+// Room kept for the REASON column when deciding which metrics fit.
+constexpr std::size_t kReasonMinWidth = 24;
+
+void PrintRunsTable(const std::vector<review::RunRow>& rows, const std::map<std::string, const RunRecord*>& by_id,
+                    const MetricSpec& metric) {
+  std::vector<std::string> params, others;
+  std::set<std::string> other_set;
+  for (const auto& row : rows) {
+    for (const auto& [name, value] : row.params)
+      if (std::find(params.begin(), params.end(), name) == params.end()) params.push_back(name);
+    for (const auto& [name, value] : row.metrics)
+      if (name != metric.name && !HasPrefix(name, "system/")) other_set.insert(name);
+  }
+  others.assign(other_set.begin(), other_set.end());
+  auto cell = [](const Value* v) {
+    if (v == nullptr || v->is_null()) return std::string("-");
+    return v->is_double() ? FormatMetric(v->as_double()) : FormatPythonArg(*v);
+  };
+  auto metric_cell = [](const review::RunRow& row, const std::string& name) {
+    auto value = review::FindMetric(row, name);
+    return value ? FormatMetric(*value) : std::string("-");
+  };
+  // Names and tags get columns only when some run has them, so plain sweeps keep their table.
+  const bool named = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return !by_id.at(r.id)->name.empty(); });
+  const bool tagged =
+      std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return !by_id.at(r.id)->labels.empty(); });
+  // The columns every run has, in both passes below.
+  auto fixed_cells = [&](const review::RunRow& row) {
+    const RunRecord& run = *by_id.at(row.id);
+    const auto objective = ObjectiveOf(run, metric);
+    std::vector<std::string> cells{run.id};
+    if (named) cells.push_back(run.name.empty() ? "-" : run.name);
+    cells.insert(cells.end(), {std::to_string(run.number), std::string(TrialStateName(run.state)),
+                               objective ? FormatMetric(*objective) : "-"});
+    for (const auto& name : params) cells.push_back(cell(review::FindParam(row, name)));
+    cells.push_back(RunDuration(run));
+    cells.push_back(ExitText(run));
+    if (tagged) cells.push_back(run.labels.empty() ? "-" : JoinLabels(run.labels));
+    return cells;
+  };
+  // Widths decide how many of the other metrics fit.
+  std::vector<std::string> header{"ID"};
+  if (named) header.push_back("NAME");
+  header.insert(header.end(), {"#", "STATE", metric.name.empty() ? "METRIC" : metric.name});
+  header.insert(header.end(), params.begin(), params.end());
+  header.insert(header.end(), {"DURATION", "EXIT"});
+  if (tagged) header.push_back("TAGS");
+  header.insert(header.end(), others.begin(), others.end());
+  Table all(header);
+  for (const auto& row : rows) {
+    std::vector<std::string> cells = fixed_cells(row);
+    for (const auto& name : others) cells.push_back(metric_cell(row, name));
+    all.AddRow(std::move(cells));
+  }
+  const std::size_t fixed = header.size() - others.size();
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < fixed; ++i) width += all.ColumnWidth(i) + 2;
+  const auto columns = TerminalColumns(stdout);
+  std::size_t shown_others = 0;
+  while (shown_others < others.size() && shown_others < kMaxOtherMetricColumns) {
+    const std::size_t next = all.ColumnWidth(fixed + shown_others) + 2;
+    if (columns && width + next + kReasonMinWidth > *columns) break;
+    width += next;
+    ++shown_others;
+  }
+  header.resize(fixed + shown_others);
+  header.push_back("REASON");
+  Table table(header);
+  for (const auto& row : rows) {
+    std::vector<std::string> cells = fixed_cells(row);
+    for (std::size_t i = 0; i < shown_others; ++i) cells.push_back(metric_cell(row, others[i]));
+    cells.push_back(FailureHeadline(by_id.at(row.id)->failure_reason));
+    table.AddRow(std::move(cells));
+  }
+  table.Print(stdout);
 }
 
 int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
@@ -190,15 +318,19 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   for (const auto& name : columns) {
     auto field = review::RunField::Parse(name);
     if (!field)
-      return ReportError(Error::InvalidInput("--columns: unknown column '" + name +
-                                             "' (expected param.NAME, metric.NAME, state, id, number, exit_code, "
-                                             "duration, created_at, started_at, ended_at, name or tag)"));
+      return ReportError(Error::InvalidInput(
+          "--columns: unknown column '" + name +
+          "' (expected param.NAME, metric.NAME, state, id, number, exit_code, duration, created_at, started_at, "
+          "ended_at, reason, name or tag)" +
+          DidYouMean(name, {"state", "id", "number", "exit_code", "duration", "created_at", "started_at", "ended_at",
+                            "reason", "name", "tag"})));
     fields.push_back(*field);
   }
   auto rows = ApplyRunQuery(ToRunRows(*runs), flags.runs.query);
   if (!rows.ok()) return ReportError(rows.error());
-  const auto group_by = SplitCommas(flags.runs.group_by);
-  if (!group_by.empty()) return PrintGroups(*rows, group_by, flags.json);
+  auto group_by = GroupByParams(SplitCommas(flags.runs.group_by), *rows);
+  if (!group_by.ok()) return ReportError(group_by.error());
+  if (!group_by->empty()) return PrintGroups(*rows, *group_by, flags.json);
 
   std::map<std::string, const RunRecord*> by_id;
   for (const auto& run : *runs) by_id[run.id] = &run;
@@ -224,53 +356,38 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
     table.Print(stdout);
     return kExitOk;
   }
-  // Names and tags get columns only when some run has them, so plain sweeps keep their table.
-  const bool named = std::any_of(runs->begin(), runs->end(), [](const RunRecord& r) { return !r.name.empty(); });
-  const bool tagged = std::any_of(runs->begin(), runs->end(), [](const RunRecord& r) { return !r.labels.empty(); });
-  std::vector<std::string> header{"ID", "#", "STATE", metric.name.empty() ? "METRIC" : metric.name, "PARAMS",
-                                  "DURATION", "EXIT", "REASON"};
-  if (named) header.insert(header.begin() + 1, "NAME");
-  if (tagged) header.push_back("TAGS");
-  Table table(header);
-  for (const auto& row : *rows) {
-    const RunRecord& run = *by_id.at(row.id);
-    const auto objective = ObjectiveOf(run, metric);
-    const std::string reason = run.failure_reason.substr(0, run.failure_reason.find('\n'));
-    std::vector<std::string> cells{run.id, std::to_string(run.number), std::string(TrialStateName(run.state)),
-                                   objective ? FormatMetric(*objective) : "-", FormatParams(run.params),
-                                   RunDuration(run), ExitText(run), reason.empty() ? "" : reason};
-    if (named) cells.insert(cells.begin() + 1, run.name.empty() ? "-" : run.name);
-    if (tagged) cells.push_back(JoinLabels(run.labels));
-    table.AddRow(std::move(cells));
-  }
-  table.Print(stdout);
+  PrintRunsTable(*rows, by_id, metric);
   return kExitOk;
 }
 
 void PrintRunDetails(const RunRecord& run, const SweepRecord& sweep) {
   const MetricSpec metric = MetricOf(sweep);
   const auto objective = ObjectiveOf(run, metric);
+  // Names, values, reasons and tags come from the trial or the spec: every one
+  // is printed through TerminalSafe.
+  const auto safe = [](const std::string& text) { return TerminalSafe(text); };
   if (sweep.method == kManualMethod)
-    std::printf("run        %s (standalone, project %s)\n", run.id.c_str(), sweep.project.c_str());
+    std::printf("run        %s (standalone, project %s)\n", run.id.c_str(), safe(sweep.project).c_str());
   else
     std::printf("run        %s (#%lld of sweep %s, project %s)\n", run.id.c_str(), static_cast<long long>(run.number),
-                run.sweep_id.c_str(), sweep.project.c_str());
-  if (!run.name.empty()) std::printf("name       %s\n", run.name.c_str());
+                run.sweep_id.c_str(), safe(sweep.project).c_str());
+  if (!run.name.empty()) std::printf("name       %s\n", safe(run.name).c_str());
   std::printf("state      %s\n", std::string(TrialStateName(run.state)).c_str());
-  if (!run.labels.empty()) std::printf("tags       %s\n", JoinLabels(run.labels).c_str());
+  if (!run.labels.empty()) std::printf("tags       %s\n", safe(JoinLabels(run.labels)).c_str());
   if (run.stop_requested && !IsTerminal(run.state)) std::printf("stop       requested (sweep stop)\n");
   if (!metric.name.empty())
-    std::printf("%-10s %s\n", metric.name.c_str(), objective ? FormatMetric(*objective).c_str() : "-");
-  if (!run.failure_reason.empty()) std::printf("reason     %s\n", run.failure_reason.c_str());
+    std::printf("%-10s %s\n", safe(metric.name).c_str(), objective ? FormatMetric(*objective).c_str() : "-");
+  if (!run.failure_reason.empty()) std::printf("reason     %s\n", TerminalSafe(run.failure_reason, LineBreaks::kKeep).c_str());
   std::printf("exit       %s\n", ExitText(run).c_str());
   std::printf("started    %s\n", FormatTimestamp(run.started_at).c_str());
   std::printf("ended      %s\n", FormatTimestamp(run.ended_at).c_str());
   std::printf("duration   %s\n", RunDuration(run).c_str());
-  std::printf("host       %s   agent %s   pid %d\n", run.host.c_str(), run.agent_id.c_str(), run.pid);
-  std::printf("command    %s\n", run.argv.empty() ? "-" : CommandLine(run.argv).c_str());
-  std::printf("run dir    %s\n", run.run_dir.empty() ? "-" : run.run_dir.c_str());
+  std::printf("host       %s   agent %s   pid %d\n", safe(run.host).c_str(), safe(run.agent_id).c_str(),
+              run.pid);
+  std::printf("command    %s\n", run.argv.empty() ? "-" : safe(CommandLine(run.argv)).c_str());
+  std::printf("run dir    %s\n", run.run_dir.empty() ? "-" : safe(run.run_dir).c_str());
   std::printf("\nparameters\n");
-  for (const auto& [name, value] : run.params) std::printf("  %-24s %s\n", name.c_str(), FormatPythonArg(value).c_str());
+  for (const auto& [name, value] : run.params) std::printf("  %-24s %s\n", safe(name).c_str(), safe(FormatPythonArg(value)).c_str());
   if (!run.summary.empty()) {
     std::printf("\nmetrics\n");
     Table table({"  KEY", "LAST", "MIN", "MAX", "STEPS"});
@@ -287,21 +404,21 @@ void PrintRunDetails(const RunRecord& run, const SweepRecord& sweep) {
     else if (HasPrefix(k, kSummaryTagPrefix)) summary[k.substr(std::string(kSummaryTagPrefix).size())] = v;
     else if (k != kTagRetryOf && k != kTagAttempt) other[k] = v;
   }
-  auto section = [](const char* title, const std::map<std::string, std::string>& entries) {
+  auto section = [&safe](const char* title, const std::map<std::string, std::string>& entries) {
     if (entries.empty()) return;
     std::printf("\n%s\n", title);
-    for (const auto& [k, v] : entries) std::printf("  %-24s %s\n", k.c_str(), v.c_str());
+    for (const auto& [k, v] : entries) std::printf("  %-24s %s\n", safe(k).c_str(), safe(v).c_str());
   };
   section("summary", summary);
   section("environment", environment);
   section("artifacts (sha256 size path)", artifacts);
   if (auto retry = run.tags.find(kTagRetryOf); retry != run.tags.end()) {
     auto attempt = run.tags.find(kTagAttempt);
-    std::printf("\nretry      attempt %s, retry of run %s\n", attempt == run.tags.end() ? "?" : attempt->second.c_str(),
-                retry->second.c_str());
+    std::printf("\nretry      attempt %s, retry of run %s\n", attempt == run.tags.end() ? "?" : safe(attempt->second).c_str(),
+                safe(retry->second).c_str());
   }
   section("tags", other);
-  if (!run.notes.empty()) std::printf("\nnotes\n%s\n", run.notes.c_str());
+  if (!run.notes.empty()) std::printf("\nnotes\n%s\n", TerminalSafe(run.notes, LineBreaks::kKeep).c_str());
 }
 
 int ShowRun(const InspectFlags& flags, const GlobalOptions& global) {
@@ -337,7 +454,7 @@ int ShowBest(const InspectFlags& flags, const GlobalOptions& global) {
     return kExitOk;
   }
   PrintRunDetails(*best, *sweep);
-  std::printf("\nreproduce  %s\n", CommandLine(best->argv).c_str());
+  std::printf("\nreproduce  %s\n", TerminalSafe(CommandLine(best->argv)).c_str());
   return kExitOk;
 }
 
@@ -367,7 +484,7 @@ void RegisterInspectCommands(CLI::App& app, GlobalOptions& global) {
   AddRunQueryOptions(*runs, runs_flags->runs.query);
   runs->add_option("--columns", runs_flags->runs.columns, "Show only these columns: id,state,param.lr,metric.loss,duration,...")
       ->delimiter(',');
-  runs->add_option("--group-by", runs_flags->runs.group_by, "Group by these parameters: mean ± std of each metric, with n")
+  runs->add_option("--group-by", runs_flags->runs.group_by, "Group by these parameters (param.NAME): mean ± std of each metric, with n; groups sorted by value")
       ->delimiter(',');
   AddInspect(app, global, "show", "Everything recorded for one run", "Run: id, id prefix, PROJECT/NAME or a unique name",
              ShowRun);

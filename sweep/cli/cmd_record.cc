@@ -1,8 +1,8 @@
 // `sweep record --name NAME --config-json JSON [--project P] [--tag T]...
-// [--notes TEXT] [--command-json ARGV] [--pid PID]`: standalone tracking for a
-// script run by hand (clients/PROTOCOL.md). Prints the run's id and folder as
-// one JSON line on stdout (what the client reads back), then reads the
-// channel protocol on stdin until EOF; the logic lives in
+// [--notes TEXT] [--command-json ARGV] [--pid PID] [--run ID]`: standalone
+// tracking for a script run by hand (clients/PROTOCOL.md). Prints the run's
+// id and folder as one JSON line on stdout (what the client reads back), then
+// reads the channel protocol on stdin until EOF; the logic lives in
 // sweep/standalone_record.h.
 #include <unistd.h>
 
@@ -14,6 +14,7 @@
 #include "sweep/cli/agent_session.h"
 #include "sweep/cli/cli.h"
 #include "sweep/cli/console.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/clock.h"
 #include "sweep/controller.h"
 #include "sweep/default_project.h"
@@ -30,6 +31,7 @@ struct RecordFlags {
   std::string notes;
   std::string command_json;  // the script's argv as a JSON list
   int pid = 0;               // 0: our parent, the script that started us
+  std::string run;           // --run: an open run to record into (from `sweep ask`)
 };
 
 Result<std::vector<std::string>> CommandFromJson(const std::string& json) {
@@ -50,6 +52,7 @@ Result<StandaloneRunOptions> OptionsFrom(const RecordFlags& flags, const GlobalO
   StandaloneRunOptions options;
   const auto cwd = std::filesystem::current_path();
   options.project = flags.project.empty() ? DefaultProject(std::nullopt, cwd) : flags.project;
+  options.existing_run_id = flags.run;
   options.name = flags.name;
   options.labels = flags.tags;
   options.notes = flags.notes;
@@ -85,19 +88,23 @@ int Record(const RecordFlags& flags, const GlobalOptions& global) {
   if (!store.ok()) return ReportError(store.error());
   auto recorder = StandaloneRecorder::Start(**store, *options);
   if (!recorder.ok()) return ReportError(recorder.error());
+  // A run recorded into with --run is filed under its sweep's project.
+  std::string project = options->project;
+  if (!flags.run.empty()) {
+    if (auto sweep = (*store)->GetSweep(recorder->run().sweep_id); sweep.ok()) project = sweep->project;
+  }
   // The client reads this line to use the store's id and the run's folder.
-  PrintJsonLine(ValueMap{{"run_id", recorder->run().id},
-                         {"run_dir", recorder->run().run_dir},
-                         {"project", options->project}});
+  PrintJsonLine(ValueMap{{"run_id", recorder->run().id}, {"run_dir", recorder->run().run_dir}, {"project", project}});
   std::fflush(stdout);
   std::fprintf(stderr, "sweep: recording run %s in project %s\n", recorder->run().id.c_str(),
-               options->project.c_str());
+               TerminalSafe(project).c_str());
 
   StandaloneRecorder::Timers timers;
   timers.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(kHeartbeatInterval);
   timers.stop_poll = std::chrono::duration_cast<std::chrono::milliseconds>(kStopPollInterval);
   Status consumed = recorder->ConsumeFd(STDIN_FILENO, timers);
-  for (const auto& warning : recorder->TakeWarnings()) std::fprintf(stderr, "sweep: warning: %s\n", warning.c_str());
+  for (const auto& warning : recorder->TakeWarnings())
+    std::fprintf(stderr, "sweep: warning: %s\n", TerminalSafe(warning).c_str());
   if (!consumed.ok()) {
     // Still try to close the run so it does not stay "running" forever.
     (void)recorder->Finish(NowSeconds());
@@ -125,6 +132,8 @@ void RegisterRecordCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--command-json", flags->command_json,
                   "The tracked script's command line as a JSON list (recorded as the run's command)");
   cmd->add_option("--pid", flags->pid, "Process id of the tracked script (default: the parent process)");
+  cmd->add_option("--run", flags->run,
+                  "Record into this open run of a sweep (one `sweep ask` claimed) instead of a new one");
   AddStoreOption(*cmd, global);
   cmd->callback([flags, &global] {
     const int code = Record(*flags, global);

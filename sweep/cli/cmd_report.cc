@@ -1,14 +1,13 @@
-// `sweep report`: the self-contained HTML report of a sweep. The store ->
-// ReportData conversion is sweep/review_rows; this file only writes the file.
+// `sweep report`: the one-file HTML report of a sweep, a snapshot of the
+// dashboard's front-end with the data embedded (dashboard/server/snapshot.h).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-#include "review/report/html_report.h"
+#include "dashboard/server/snapshot.h"
 #include "sweep/cli/cli.h"
-#include "sweep/run_scope.h"
 #include "sweep/clock.h"
-#include "sweep/review_rows.h"
+#include "sweep/run_scope.h"
 
 namespace sweep::cli {
 namespace {
@@ -22,19 +21,28 @@ struct ReportFlags {
 int WriteReport(const ReportFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = LoadRunScope(**store, flags.sweep, flags.project);
-  if (!sweep.ok()) return ReportError(sweep.error());
-  auto data = BuildReportData(**store, sweep->record, sweep->spec, sweep->runs, NowSeconds());
-  if (!data.ok()) return ReportError(data.error());
+  // A sweep, or a project (its sweeps' and standalone runs), as the review commands resolve it.
+  auto scope = LoadRunScope(**store, flags.sweep, flags.project);
+  if (!scope.ok()) return ReportError(scope.error());
+  const std::size_t run_count = scope->runs.size();
+  dashboard::DashboardData data(std::move(store).value());
   std::ofstream out(flags.output, std::ios::binary);
   if (!out) return ReportError(Error::Io("cannot write " + flags.output));
-  if (auto st = report::WriteHtmlReport(*data, out); !st.ok()) return ReportError(st.error());
+  const Status written =
+      scope->is_project
+          ? dashboard::WriteScopeReport(data, scope->record, scope->spec, std::move(scope->runs), NowSeconds(), out)
+          : dashboard::WriteSweepReport(data, scope->record.id, NowSeconds(), out);
+  if (!written.ok()) {
+    out.close();
+    std::filesystem::remove(flags.output);
+    return ReportError(written.error());
+  }
   out.close();
   if (!out) return ReportError(Error::Io("writing " + flags.output + " failed"));
   std::error_code ec;
   const auto size = std::filesystem::file_size(flags.output, ec);
-  std::printf("wrote %s (%llu bytes, %zu runs)\n", flags.output.c_str(), static_cast<unsigned long long>(ec ? 0 : size),
-              data->runs.size());
+  std::printf("wrote %s (%zu runs, %llu bytes)\n", flags.output.c_str(), run_count,
+              static_cast<unsigned long long>(ec ? 0 : size));
   return kExitOk;
 }
 
@@ -42,7 +50,8 @@ int WriteReport(const ReportFlags& flags, const GlobalOptions& global) {
 
 void RegisterReportCommand(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<ReportFlags>();
-  CLI::App* cmd = app.add_subcommand("report", "Write a self-contained HTML report of a sweep (charts, runs, importance)");
+  CLI::App* cmd = app.add_subcommand(
+      "report", "Write a sweep's dashboard as one self-contained HTML file (no server, no network needed to view it)");
   cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name, or a project")->required();
   cmd->add_flag("--project", flags->project, "The target is a project: all its runs (sweeps and standalone)");
   cmd->add_option("-o,--output", flags->output, "HTML file to write")->capture_default_str();

@@ -12,6 +12,7 @@
 #include "review/compare_runs.h"
 #include "review/export.h"
 #include "sweep/cli/cli.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/cli/console.h"
 #include "sweep/cli/run_query_options.h"
 #include "sweep/review_rows.h"
@@ -41,8 +42,12 @@ std::string Bar(double share) {
   return bar;
 }
 
+// "–" (not computed: a categorical of strings has no order), as the
+// dashboard and the report show it.
+constexpr const char* kNotComputed = "\u2013";
+
 std::string SignedCorrelation(const std::optional<double>& rho) {
-  if (!rho) return "-";
+  if (!rho) return kNotComputed;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.3f", *rho);
   return buf;
@@ -98,7 +103,7 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
                            {"parameters", std::move(params)}});
     return kExitOk;
   }
-  std::printf("importance of %s (%s) over %d finished runs", report->metric.c_str(),
+  std::printf("importance of %s (%s) over %d finished runs", TerminalSafe(report->metric).c_str(),
               report->goal == Goal::kMinimize ? "minimize" : "maximize", report->runs_used);
   std::printf("; left out: %d not finished, %d without the metric, %d with unusable params\n",
               report->runs_not_finished, report->runs_without_metric, report->runs_with_unusable_params);
@@ -122,7 +127,13 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
 struct CompareFlags {
   std::vector<std::string> runs;
   bool json = false;
+  bool all_environment = false;  // --all: also the fields that differ between any two runs
 };
+
+// Environment fields that differ between any two runs of a sweep by
+// construction (the command line carries the run's own params), so listing
+// them says nothing; --all shows them.
+constexpr std::string_view kAlwaysDifferingEnvironment[] = {"env.command"};
 
 std::string CellText(const std::optional<Value>& v) { return v ? FormatPythonArg(*v) : "-"; }
 
@@ -152,6 +163,9 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
     if (!run.ok()) return ReportError(run.error());
     rows.push_back(ToRunRow(*run));
     envs.push_back(EnvironmentOf(*run));
+    if (!flags.all_environment) {
+      for (std::string_view key : kAlwaysDifferingEnvironment) envs.back().erase(std::string(key));
+    }
     records.push_back(std::move(run).value());
   }
   const auto packages = DifferingPackages(records);
@@ -299,6 +313,7 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& global) {
                          : app.add_subcommand("compare", "Runs side by side: differing params and environment, metrics");
     cmd->add_option("runs", flags->runs, "Runs: id, id prefix, PROJECT/NAME or a unique name")->required();
     cmd->add_flag("--json", flags->json, "Print JSON");
+    cmd->add_flag("--all", flags->all_environment, "Also show environment fields that differ for every run (env.command)");
     AddStoreOption(*cmd, global);
     const std::size_t max_runs = diff ? kDiffRuns : std::numeric_limits<std::size_t>::max();
     const std::size_t min_runs = diff ? kDiffRuns : kMinCompareRuns;

@@ -61,6 +61,10 @@ int RunSweep(const RunFlags& flags, const GlobalOptions& global) {
   auto optimizer = MakeOptimizer(OptimizerOptionsFor(*spec, record.seed));
   if (!optimizer.ok()) return ReportError(optimizer.error());
   if (flags.dry_run) return DryRun(*spec, **optimizer, flags);
+  if (Status launchable = CheckLaunchable(*spec, ""); !launchable.ok()) return ReportError(launchable.error());
+  if (auto status = CheckProgramExists(*spec, std::filesystem::current_path()); !status.ok()) {
+    return ReportError(status.error());
+  }
 
   auto store = OpenCliStore(global, /*must_exist=*/false);
   if (!store.ok()) return ReportError(store.error());

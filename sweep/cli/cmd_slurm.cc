@@ -9,6 +9,7 @@
 #include "agents/slurm/sbatch_script.h"
 #include "agents/slurm/slurm_client.h"
 #include "sweep/cli/cli.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/slurm_jobs.h"
 #include "tracking/postgres/postgres_store.h"
 
@@ -115,7 +116,7 @@ int ShowStatus(const SweepTarget& target, const GlobalOptions& global) {
   for (const auto& [state, n] : by_state) {
     counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(TrialStateName(state));
   }
-  std::printf("sweep %s (%s): %s, %s search\n", sweep->id.c_str(), sweep->name.c_str(),
+  std::printf("sweep %s (%s): %s, %s search\n", sweep->id.c_str(), TerminalSafe(sweep->name).c_str(),
               std::string(SweepStateName(sweep->state)).c_str(), sweep->method.c_str());
   std::printf("runs: %zu (%s)\n", runs->size(), counts.empty() ? "none yet" : counts.c_str());
 
@@ -158,7 +159,7 @@ int Cancel(const SweepTarget& target, const GlobalOptions& global) {
     std::printf("; Slurm job%s %s cancelled", report->cancelled.size() == 1 ? "" : "s", ids.c_str());
   }
   std::printf("\n");
-  for (const auto& failure : report->failures) std::fprintf(stderr, "sweep: error: %s\n", failure.message.c_str());
+  for (const auto& failure : report->failures) std::fprintf(stderr, "sweep: error: %s\n", TerminalSafe(failure.message, LineBreaks::kKeep).c_str());
   return report->failures.empty() ? kExitOk : kExitFailure;
 }
 

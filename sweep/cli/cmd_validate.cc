@@ -3,6 +3,7 @@
 
 #include "optimizers/optimizer.h"
 #include "sweep/cli/cli.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/cli/spec_loading.h"
 #include "sweep/optimizer_setup.h"
 #include "sweep/spec/spec_parser.h"
@@ -11,7 +12,7 @@ namespace sweep::cli {
 
 std::optional<SweepSpec> LoadSpecOrReport(const std::string& path) {
   SpecParseResult result = LoadSweepSpec(path);
-  for (const auto& diagnostic : result.diagnostics) std::fprintf(stderr, "%s\n", diagnostic.ToString().c_str());
+  for (const auto& diagnostic : result.diagnostics) std::fprintf(stderr, "%s\n", TerminalSafe(diagnostic.ToString(), LineBreaks::kKeep).c_str());
   if (!result.ok()) return std::nullopt;
   return std::move(result.spec);
 }
@@ -23,13 +24,14 @@ int Validate(const std::string& path) {
   if (!spec) return kExitBadInput;
   auto optimizer = MakeOptimizer(OptimizerOptionsFor(*spec, /*seed=*/0));
   if (!optimizer.ok()) {
-    std::fprintf(stderr, "%s: error: %s\n", path.c_str(), optimizer.error().message.c_str());
+    std::fprintf(stderr, "%s: error: %s\n", TerminalSafe(path).c_str(),
+                 TerminalSafe(optimizer.error().message, LineBreaks::kKeep).c_str());
     return kExitBadInput;
   }
-  std::printf("%s: ok: %s search over %zu parameter%s", path.c_str(), std::string(SearchMethodName(spec->method)).c_str(),
+  std::printf("%s: ok: %s search over %zu parameter%s", TerminalSafe(path).c_str(), std::string(SearchMethodName(spec->method)).c_str(),
               spec->space.parameters.size(), spec->space.parameters.size() == 1 ? "" : "s");
   if (!spec->metric.name.empty())
-    std::printf(", %s %s", spec->metric.goal == Goal::kMinimize ? "minimize" : "maximize", spec->metric.name.c_str());
+    std::printf(", %s %s", spec->metric.goal == Goal::kMinimize ? "minimize" : "maximize", TerminalSafe(spec->metric.name).c_str());
   if (spec->run_cap) std::printf(", run_cap %lld", static_cast<long long>(*spec->run_cap));
   std::printf("\n");
   return kExitOk;

@@ -1,36 +1,41 @@
 #include "sweep/cli/console.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <optional>
 
 #include "core/value_json.h"
+#include "sweep/cli/terminal_text.h"
 
 namespace sweep::cli {
 namespace {
 
-// Width of text as a terminal shows it: count UTF-8 lead bytes only.
-std::size_t DisplayWidth(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
-
 // Cells longer than this are cut with an ellipsis so a table stays readable.
 constexpr std::size_t kMaxCellWidth = 60;
 
-std::string Clip(const std::string& s) {
-  if (DisplayWidth(s) <= kMaxCellWidth) return s;
-  std::string out;
-  std::size_t width = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80 && ++width > kMaxCellWidth - 1) break;
-    out += static_cast<char>(c);
-  }
-  return out + "…";
-}
+std::string Clip(const std::string& s) { return FitWidth(TerminalSafe(s), kMaxCellWidth); }
+
+
 
 }  // namespace
+
+std::optional<std::size_t> TerminalColumns(std::FILE* out) {
+  if (isatty(fileno(out)) != 1) return std::nullopt;
+  winsize size{};
+  if (ioctl(fileno(out), TIOCGWINSZ, &size) != 0 || size.ws_col == 0) return std::nullopt;
+  return size.ws_col;
+}
+
+std::size_t Table::ColumnWidth(std::size_t column) const {
+  std::size_t width = column < header_.size() ? DisplayWidth(Clip(header_[column])) : 0;
+  for (const auto& row : rows_)
+    if (column < row.size()) width = std::max(width, DisplayWidth(Clip(row[column])));
+  return width;
+}
 
 void Table::Print(std::FILE* out) const {
   std::vector<std::size_t> widths(header_.size(), 0);
@@ -40,12 +45,21 @@ void Table::Print(std::FILE* out) const {
   };
   measure(header_);
   for (const auto& row : rows_) measure(row);
+  // The last column (a reason, params) is not clipped at kMaxCellWidth: on a
+  // terminal it gets what is left of the width, so a row never wraps; into a
+  // pipe or a file it is printed whole.
+  const std::optional<std::size_t> columns = TerminalColumns(out);
   auto print_row = [&](const std::vector<std::string>& row) {
     std::string line;
     for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      const std::string cell = Clip(row[i]);
+      const bool last = i + 1 == row.size();
+      std::string cell = last ? TerminalSafe(row[i]) : Clip(row[i]);
+      if (last && columns) {
+        const std::size_t used = DisplayWidth(line);
+        cell = FitWidth(cell, *columns > used + 1 ? *columns - used - 1 : 1);
+      }
       line += cell;
-      if (i + 1 < row.size()) line.append(widths[i] - DisplayWidth(cell) + 2, ' ');
+      if (!last) line.append(widths[i] - DisplayWidth(cell) + 2, ' ');
     }
     std::fprintf(out, "%s\n", line.c_str());
   };
@@ -91,40 +105,5 @@ std::string FormatParams(const Config& params) {
 }
 
 void PrintJsonLine(const Value& value) { std::printf("%s\n", ToJson(value).c_str()); }
-
-void ConsoleProgress::OnRunStarted(const RunRecord& /*run*/) {}
-
-void ConsoleProgress::OnRunEnded(const RunRecord& run, std::optional<double> objective) {
-  ++ended_;
-  std::string metric = "-";
-  if (objective) {
-    metric = metric_.name + "=" + FormatMetric(*objective);
-    if (run.state == TrialState::kFinished && std::isfinite(*objective) &&
-        (!best_ || IsBetter(metric_.goal, *objective, *best_))) {
-      best_ = *objective;
-      metric += " (best)";
-    }
-  }
-  const std::string progress =
-      planned_ ? std::to_string(ended_) + "/" + std::to_string(*planned_) : std::to_string(ended_);
-  std::string reason;
-  if (run.state != TrialState::kFinished && !run.failure_reason.empty()) {
-    reason = run.failure_reason.substr(0, run.failure_reason.find('\n'));
-    reason = "  (" + reason + ")";
-  }
-  std::printf("[%s] %s %-8s %s  %s  %s%s\n", progress.c_str(), run.id.c_str(),
-              std::string(TrialStateName(run.state)).c_str(), metric.c_str(), FormatParams(run.params).c_str(),
-              FormatDuration(run.ended_at - run.started_at).c_str(), reason.c_str());
-  std::fflush(stdout);
-}
-
-void ConsoleProgress::OnInterrupt(int presses) {
-  if (presses == 1) {
-    std::fprintf(stderr, "\nsweep: interrupted: no new trials will start; waiting for running ones "
-                         "(Ctrl-C again to terminate them)\n");
-  } else if (presses == 2) {
-    std::fprintf(stderr, "\nsweep: terminating running trials (SIGTERM, then SIGKILL after the grace period)\n");
-  }
-}
 
 }  // namespace sweep::cli

@@ -1,14 +1,14 @@
-// Terminal output for the CLI: aligned tables, number and time formatting,
-// and live sweep progress.
+// Terminal output for the CLI: aligned tables, number and time formatting.
+// The live view of a running sweep is live_view.h.
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/search_space.h"
 #include "core/value.h"
-#include "sweep/controller.h"
 
 namespace sweep::cli {
 
@@ -16,12 +16,19 @@ class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Every cell is printed through TerminalSafe (terminal_text.h): cells hold
+  // params, tags and reasons a trial or a spec wrote.
   void Print(std::FILE* out) const;
+  // Columns a column takes (cells clipped as Print clips them).
+  std::size_t ColumnWidth(std::size_t column) const;
 
  private:
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// Columns of the terminal `out` is, or nullopt when it is not one.
+std::optional<std::size_t> TerminalColumns(std::FILE* out);
 
 // 6 significant digits, the way people read metrics; "-" for nothing.
 std::string FormatMetric(double value);
@@ -33,20 +40,5 @@ std::string FormatTimestamp(double unix_seconds);
 std::string FormatParams(const Config& params);
 // One JSON document per line on stdout.
 void PrintJsonLine(const Value& value);
-
-// Prints one line per finished trial and the interrupt messages.
-class ConsoleProgress : public ControllerObserver {
- public:
-  ConsoleProgress(MetricSpec metric, std::optional<std::int64_t> planned) : metric_(std::move(metric)), planned_(planned) {}
-  void OnRunStarted(const RunRecord& run) override;
-  void OnRunEnded(const RunRecord& run, std::optional<double> objective) override;
-  void OnInterrupt(int presses) override;
-
- private:
-  MetricSpec metric_;
-  std::optional<std::int64_t> planned_;
-  std::int64_t ended_ = 0;
-  std::optional<double> best_;
-};
 
 }  // namespace sweep::cli

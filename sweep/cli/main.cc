@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "sweep/cli/cli.h"
+#include "sweep/cli/did_you_mean.h"
 
 int main(int argc, char** argv) {
   // Past a file size limit (`ulimit -f`) the kernel's default for SIGXFSZ
@@ -22,11 +23,13 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterAskTellCommands(app, options);
   sweep::cli::RegisterReviewCommands(app, options);
   sweep::cli::RegisterReportCommand(app, options);
+  sweep::cli::RegisterUiCommand(app, options);
   sweep::cli::RegisterRecordCommand(app, options);
   sweep::cli::RegisterSlurmCommands(app, options);
   sweep::cli::RegisterProjectsCommand(app, options);
   sweep::cli::RegisterLabelCommands(app, options);
   sweep::cli::RegisterHousekeepingCommands(app, options);
+  sweep::cli::RegisterLogsCommand(app, options);
 
   try {
     app.parse(argc, argv);
@@ -40,6 +43,8 @@ int main(int argc, char** argv) {
     return e.get_exit_code();  // a command's own exit code
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    const std::string hint = sweep::cli::SuggestForCommandLine(app, argc, argv);
+    if (!hint.empty()) std::fprintf(stderr, "sweep: %s\n", hint.c_str());
     return sweep::cli::kExitBadInput;
   }
   return sweep::cli::kExitOk;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "sweep/cli/cli.h"
+#include "sweep/cli/terminal_text.h"
 #include "tracking/postgres/postgres_store.h"
 
 namespace sweep::cli {
@@ -31,7 +32,8 @@ Result<std::unique_ptr<Store>> OpenCliStore(const GlobalOptions& options, bool m
 }
 
 int ReportError(const Error& error) {
-  std::fprintf(stderr, "sweep: error: %s\n", error.message.c_str());
+  // Messages quote specs, stderr and run names: escaped like all trial text.
+  std::fprintf(stderr, "sweep: error: %s\n", TerminalSafe(error.message, LineBreaks::kKeep).c_str());
   switch (error.code) {
     case ErrorCode::kInvalidInput:
     case ErrorCode::kNotFound:

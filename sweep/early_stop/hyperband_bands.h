@@ -10,8 +10,8 @@
 //                 e.g. (3, eta 3) -> [3, 9, 27, 81, ...].
 //
 // int() truncates toward zero. A band b is reached by a run once it has
-// logged more than b values (W&B indexes history[b], 0-based), i.e. at
-// iteration b.
+// logged b values (W&B indexes history[b - 1], 0-based), i.e. at iteration
+// b - 1.
 //
 // One deliberate difference: W&B's min_iter form lists 100 bands using
 // Python's unbounded integers; we stop at the first band above kMaxBand,

@@ -16,6 +16,20 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 }  // namespace
 
+std::string OrdinalNumber(std::int64_t n) {
+  const std::int64_t last_two = n % 100;
+  const char* suffix = "th";
+  if (last_two < 11 || last_two > 13) {
+    switch (n % 10) {
+      case 1: suffix = "st"; break;
+      case 2: suffix = "nd"; break;
+      case 3: suffix = "rd"; break;
+      default: break;
+    }
+  }
+  return std::to_string(n) + suffix;
+}
+
 Result<std::unique_ptr<HyperbandRule>> HyperbandRule::Create(const EarlyStopOptions& options) {
   auto bands = HyperbandBands(options);
   if (!bands.ok()) return bands.error();
@@ -43,12 +57,14 @@ double HyperbandRule::Orient(double value) const {
 void HyperbandRule::Append(RunState& run, double value) {
   const double v = Orient(value);
   run.best = std::min(run.best, v);
+  ++run.count;
+  // W&B: band b is reached once the run has logged b values; its value there
+  // is history[b - 1].
   const std::size_t next_band = run.at_band.size();
   if (next_band < bands_.size() && bands_[next_band] == run.count) {
     run.at_band.push_back(v);
     band_values_[next_band].Insert(v);
   }
-  ++run.count;
 }
 
 bool HyperbandRule::Judge(const RunState& run) const {
@@ -74,7 +90,7 @@ std::string HyperbandRule::Explain(const std::string& run_id) const {
   const double oriented = strict_ ? run.at_band[k] : run.best;
   const double compared = goal_ == Goal::kMaximize ? -oriented : oriented;
   std::ostringstream out;
-  out << "hyperband: at band " << bands_[k] << " (its " << bands_[k] + 1 << "th value) its "
+  out << "hyperband: at band " << bands_[k] << " (its " << OrdinalNumber(bands_[k]) << " value) its "
       << (strict_ ? "value" : "best value so far") << " " << compared
       << (Judge(run) ? " was worse than" : " was within") << " the threshold " << Threshold(k).value_or(compared)
       << " set by the " << band_values_[k].size() << " runs that reached the band";

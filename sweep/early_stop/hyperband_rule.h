@@ -3,12 +3,14 @@
 // W&B's reference (wandb/sweeps src/sweeps/hyperband_stopping.py,
 // hyperband_stop_runs) is a batch function the W&B controller calls every
 // tick with all runs of the sweep. For each band b (hyperband_bands.h) it
-// collects the value at iteration b (history[b]) of every run, finished or
-// running, that has logged more than b values, negated when maximizing, and
+// collects the b-th value (history[b - 1]) of every run, finished or
+// running, that has logged at least b values, negated when maximizing, and
 // takes as threshold sorted(values)[int((1/eta) * len(values))]. Then every
 // running run is judged against the threshold of the latest band it reached
-// (the largest b < its number of values): it is stopped when
+// (the largest b <= its number of values): it is stopped when
 // min(history) > threshold, i.e. its best value so far is strictly worse.
+// (W&B's revision 035d000 "Hyperband now correctly stops more runs" moved
+// from history[b] to history[b - 1]; we follow the current code.)
 //
 // This class keeps the same state incrementally: per band, the values at the
 // band in an OrderStatistic (O(log n) per insert, O(1) threshold), and per
@@ -20,10 +22,8 @@
 // Options:
 //   strict = false: the run's best value so far is compared (W&B's
 //     min(history), the revision that compares best-so-far).
-//   strict = true:  the run's value at its latest band is compared, the
-//     condition of the original Hyperband paper that W&B's schema describes
-//     as "stricter ..., stops more runs" (an earlier W&B revision compares
-//     history[band]).
+//   strict = true:  the run's value at its latest band is compared
+//     (W&B: history[closest_band - 1] when early_terminate.strict is true).
 //   The thresholds are always built from the values at the band, as in W&B.
 //
 // Differences from W&B, on purpose:
@@ -55,6 +55,9 @@
 #include "sweep/early_stop/order_statistic.h"
 
 namespace sweep {
+
+// "1st", "2nd", "3rd", "4th", "11th", "21st": for messages.
+std::string OrdinalNumber(std::int64_t n);
 
 class HyperbandRule final : public EarlyStopRule {
  public:

@@ -55,11 +55,12 @@ std::vector<double> Negated(std::vector<double> v) {
   return v;
 }
 
-// W&B's hyperband_stop_runs docstring example (max_iter 5, eta 2, s 2 ->
-// bands [1, 2]): a and e finished, b, c, d running. W&B's thresholds:
-// band 1: sorted([9, 10, 8, 7, 6])[int(0.5 * 5)] = 8; band 2:
-// sorted([8, 7, 6])[int(0.5 * 3)] = 7. It stops b (best 10 > 8) and c (best
-// 8 > 7, "passes band 1 but not band 2"), not d (7 > 7 is false).
+// The runs of W&B's hyperband_stop_runs docstring (max_iter 5, eta 2, s 2 ->
+// bands [1, 2]): a and e finished, b, c, d running. W&B's current code reads
+// band b at history[b - 1]: band 1: sorted([10, 10, 10, 10, 10])[2] = 10;
+// band 2: sorted([9, 10, 8, 7, 6])[int(0.5 * 5)] = 8. It stops b (best
+// 10 > 8), not c (8 > 8 is false) nor d. (The docstring's comments, "c passes
+// band 1 but not band 2", predate W&B's switch to history[b - 1].)
 void CheckDocstringExample(Goal goal, bool strict) {
   const double sign = goal == Goal::kMaximize ? -1 : 1;
   auto m = [sign](std::vector<double> v) { return sign < 0 ? Negated(v) : v; };
@@ -74,14 +75,14 @@ void CheckDocstringExample(Goal goal, bool strict) {
   rule->Replay("e", m({10, 6, 6}));
   rule->OnRunEnded("a");
   rule->OnRunEnded("e");
-  EXPECT_EQ(*rule->Threshold(0), sign * 8);
-  EXPECT_EQ(*rule->Threshold(1), sign * 7);
+  EXPECT_EQ(*rule->Threshold(0), sign * 10);
+  EXPECT_EQ(*rule->Threshold(1), sign * 8);
   EXPECT_TRUE(rule->ShouldStop("b", 1, sign * 10));
-  EXPECT_TRUE(rule->ShouldStop("c", 2, sign * 8));
+  EXPECT_FALSE(rule->ShouldStop("c", 2, sign * 8));
   EXPECT_FALSE(rule->ShouldStop("d", 2, sign * 7));
   // The re-asks recorded nothing: thresholds unchanged.
-  EXPECT_EQ(*rule->Threshold(0), sign * 8);
-  EXPECT_EQ(*rule->Threshold(1), sign * 7);
+  EXPECT_EQ(*rule->Threshold(0), sign * 10);
+  EXPECT_EQ(*rule->Threshold(1), sign * 8);
   // Ended runs are never stopped.
   EXPECT_FALSE(rule->ShouldStop("a", 2, sign * 100));
 }
@@ -101,10 +102,11 @@ TEST(HyperbandRuleTest, StrictComparesValueAtBand) {
     Feed(*rule, "c", {10, 8, 8});
     Feed(*rule, "d", {10, 7, 7});
     Feed(*rule, "e", {10, 6, 6});
-    // f at band 2: values [8, 7, 6, 9] -> sorted[int(0.5 * 4)] = 8; 9 > 8.
-    EXPECT_FALSE(rule->ShouldStop("f", 0, 10));
-    EXPECT_FALSE(rule->ShouldStop("f", 1, 5));
-    EXPECT_EQ(rule->ShouldStop("f", 2, 9), strict) << "strict=" << strict;
+    // f at band 1 (its 1st value): [10, 10, 10, 5] -> 10; 5 is within.
+    EXPECT_FALSE(rule->ShouldStop("f", 0, 5));
+    // f at band 2 (its 2nd value): [8, 7, 6, 9] -> sorted[int(0.5 * 4)] = 8;
+    // its value 9 > 8, its best 5 is within.
+    EXPECT_EQ(rule->ShouldStop("f", 1, 9), strict) << "strict=" << strict;
   }
 }
 
@@ -116,9 +118,33 @@ TEST(HyperbandRuleTest, LiveDecisions) {
   EXPECT_FALSE(Feed(*rule, "b", {5, 5}));  // [1, 5] -> 5; 5 > 5 is false
   EXPECT_TRUE(Feed(*rule, "c", {9, 9}));   // [1, 5, 9] -> 5; 9 > 5
   EXPECT_EQ(*rule->Threshold(0), 5);
-  // b reaches band 2 first, alone: the threshold is its own value.
-  EXPECT_FALSE(rule->ShouldStop("b", 2, 5));
+  // Band 2 is each run's 2nd value: [1, 5, 9] -> 5.
   EXPECT_EQ(*rule->Threshold(1), 5);
+  EXPECT_FALSE(rule->ShouldStop("b", 2, 5));
+}
+
+// The case that showed the off-by-one: runs logging flat 1, 2 and 5 with
+// min_iter 1, eta 2. Band 1 is each run's 1st value, so W&B stops the third
+// run right after its first value (sorted([1, 2, 5])[1] = 2 < 5).
+TEST(HyperbandRuleTest, FlatRunsStopAtTheirFirstValue) {
+  auto rule = Make(MinIter(1, 2));
+  EXPECT_FALSE(Feed(*rule, "a", {1, 1, 1, 1}));
+  EXPECT_FALSE(Feed(*rule, "b", {2, 2, 2, 2}));
+  EXPECT_TRUE(rule->ShouldStop("c", 0, 5));
+  EXPECT_NE(rule->Explain("c").find("at band 1 (its 1st value)"), std::string::npos) << rule->Explain("c");
+}
+
+TEST(OrdinalNumberTest, EnglishSuffixes) {
+  EXPECT_EQ(OrdinalNumber(1), "1st");
+  EXPECT_EQ(OrdinalNumber(2), "2nd");
+  EXPECT_EQ(OrdinalNumber(3), "3rd");
+  EXPECT_EQ(OrdinalNumber(4), "4th");
+  EXPECT_EQ(OrdinalNumber(11), "11th");
+  EXPECT_EQ(OrdinalNumber(12), "12th");
+  EXPECT_EQ(OrdinalNumber(13), "13th");
+  EXPECT_EQ(OrdinalNumber(21), "21st");
+  EXPECT_EQ(OrdinalNumber(112), "112th");
+  EXPECT_EQ(OrdinalNumber(243), "243rd");
 }
 
 TEST(HyperbandRuleTest, RunBelowFirstBandIsNeverStopped) {
@@ -126,11 +152,10 @@ TEST(HyperbandRuleTest, RunBelowFirstBandIsNeverStopped) {
   Feed(*rule, "good1", {1, 1, 1, 1});
   Feed(*rule, "good2", {1, 1, 1, 1});
   Feed(*rule, "good3", {1, 1, 1, 1});
-  // Iterations 0..2 precede band 3, however bad the values.
+  // Iterations 0 and 1 precede band 3 (the 3rd value), however bad.
   EXPECT_FALSE(rule->ShouldStop("bad", 0, 1e9));
   EXPECT_FALSE(rule->ShouldStop("bad", 1, kNaN));
-  EXPECT_FALSE(rule->ShouldStop("bad", 2, kInf));
-  EXPECT_TRUE(rule->ShouldStop("bad", 3, 1e9));
+  EXPECT_TRUE(rule->ShouldStop("bad", 2, kInf));
 }
 
 TEST(HyperbandRuleTest, NaNAtBandRanksWorst) {
@@ -161,9 +186,9 @@ TEST(HyperbandRuleTest, NaNTakesItsIterationSlot) {
   auto rule = Make(MinIter(1, 2));
   Feed(*rule, "a", {1, 1});
   Feed(*rule, "b", {5, 5});
-  // Iteration 1 (band 1) holds 2: values [1, 5, 2] -> sorted [1, 2, 5] -> 2.
+  // Iteration 1 (band 2) holds 2: values [1, 5, 2] -> sorted [1, 2, 5] -> 2.
   EXPECT_FALSE(Feed(*rule, "d", {kNaN, 2}));
-  EXPECT_EQ(*rule->Threshold(0), 2);
+  EXPECT_EQ(*rule->Threshold(1), 2);
 }
 
 TEST(HyperbandRuleTest, AllNaNBandDoesNotStopItsOnlyRun) {

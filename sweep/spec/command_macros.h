@@ -3,23 +3,30 @@
 //   ${env}                   "/usr/bin/env" (what W&B uses on POSIX)
 //   ${interpreter}           CommandContext::interpreter
 //   ${program}               SweepSpec::program
-//   ${args}                  one "--name=value" per parameter
-//   ${args_no_hyphens}       one "name=value" per parameter
+//   ${args}                  one "--name=value" per top-level parameter
+//   ${args_no_hyphens}       one "name=value" per top-level parameter
+//   ${args_no_equals}        "--name", "value" (two items) per top-level parameter
 //   ${args_no_boolean_flags} as ${args}, but true -> "--name", false -> omitted
 //   ${args_json}             one argument: the JSON of the nested config
 //   ${args_json_file}        CommandContext::args_json_file
 //   ${envvar:NAME}           the environment variable NAME (error when unset)
 //
-// The three ${args...} macros expand to several arguments, so each must be a
+// The four list macros expand to several arguments, so each must be a
 // command item by itself; the others may sit inside text ("--out=${envvar:D}").
 // Values are written with FormatPythonArg, so argparse reads back exactly the
-// value chosen; nested parameters appear under their dotted names. A spec
+// value chosen. As W&B's agent does (wandb/sdk/launch/sweeps/utils.py
+// create_sweep_command_args), a nested `parameters:` block is one flag for its
+// top-level key whose value is Python's str() of the nested dict:
+// --optimizer={'lr': 0.001, 'nadam': {'beta': 0.9}}. A command item that is
+// exactly ${name} for a macro W&B's agent does not know expands to nothing
+// (W&B: `sweep_vars.get(name) or []`); the spec parser warns about it. A spec
 // without `command:` runs ${env} ${interpreter} ${program} ${args}.
 // Pure functions; thread-safe when CommandContext::getenv is.
 #pragma once
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +56,14 @@ Result<std::vector<std::string>> ExpandCommand(const SweepSpec& spec, const Conf
 // The syntax checks of ExpandCommand for one command item, without a config
 // or environment: what the spec parser reports before any trial runs.
 Status CheckCommandItem(std::string_view item);
+
+// True for an item that is exactly "${name}" with an unknown macro name:
+// ExpandCommand drops it, as W&B's agent does.
+bool IsDroppedMacroItem(std::string_view item);
+
+// The macro names ExpandCommand knows (envvar as "envvar:NAME"), for
+// did-you-mean suggestions.
+std::span<const std::string_view> KnownMacroNames();
 
 // True when `command` (empty = the default) refers to ${program}.
 bool CommandUsesProgram(const std::vector<std::string>& command);

@@ -41,13 +41,14 @@ const Config kConfig = {{"lr", Value(0.1)}, {"fast", Value(true)}, {"opt.name", 
 TEST(ExpandCommand, DefaultCommand) {
   auto argv = ExpandCommand(SpecWith({}), kConfig, Context());
   ASSERT_TRUE(argv.ok()) << argv.error().message;
-  EXPECT_EQ(*argv, (Argv{"/usr/bin/env", "python3.11", "train.py", "--lr=0.1", "--fast=True", "--opt.name=adam"}));
+  EXPECT_EQ(*argv, (Argv{"/usr/bin/env", "python3.11", "train.py", "--lr=0.1", "--fast=True", "--opt={'name': 'adam'}"}));
 }
 
 TEST(ExpandCommand, ArgumentStyles) {
   auto argv = ExpandCommand(SpecWith({"${args_no_hyphens}", "--", "${args_no_boolean_flags}"}), kConfig, Context());
   ASSERT_TRUE(argv.ok()) << argv.error().message;
-  EXPECT_EQ(*argv, (Argv{"lr=0.1", "fast=True", "opt.name=adam", "--", "--lr=0.1", "--fast", "--opt.name=adam"}));
+  EXPECT_EQ(*argv,
+            (Argv{"lr=0.1", "fast=True", "opt={'name': 'adam'}", "--", "--lr=0.1", "--fast", "--opt={'name': 'adam'}"}));
   const Config off = {{"fast", Value(false)}};
   auto no_flag = ExpandCommand(SpecWith({"${args_no_boolean_flags}"}), off, Context());
   ASSERT_TRUE(no_flag.ok());
@@ -78,16 +79,74 @@ TEST(ExpandCommand, UnsetEnvVarIsAnError) {
   EXPECT_NE(argv.error().message.find("NOPE is not set"), std::string::npos) << argv.error().message;
 }
 
+TEST(ExpandCommand, ArgsNoEqualsGivesTwoItemsPerParameter) {
+  auto argv = ExpandCommand(SpecWith({"${args_no_equals}"}), kConfig, Context());
+  ASSERT_TRUE(argv.ok()) << argv.error().message;
+  EXPECT_EQ(*argv, (Argv{"--lr", "0.1", "--fast", "True", "--opt", "{'name': 'adam'}"}));
+}
+
+// W&B's agent: for c in command: if c is "${name}": command_list +=
+// sweep_vars.get(name) or [] -- an unknown whole-item macro vanishes.
+TEST(ExpandCommand, UnknownWholeItemMacroIsDropped) {
+  auto argv = ExpandCommand(SpecWith({"x", "${argz}", "${program}"}), kConfig, Context());
+  ASSERT_TRUE(argv.ok()) << argv.error().message;
+  EXPECT_EQ(*argv, (Argv{"x", "train.py"}));
+  EXPECT_TRUE(IsDroppedMacroItem("${argz}"));
+  EXPECT_TRUE(CheckCommandItem("${argz}").ok());
+  for (const char* kept : {"${args}", "${args_no_equals}", "${envvar:X}", "${}", "${envvar:}", "a${argz}", "${a}b"})
+    EXPECT_FALSE(IsDroppedMacroItem(kept)) << kept;
+}
+
+// W&B's nested-params example (wandb/sweeps examples/nested-params): one
+// flag per top-level key, the nested dict as Python's str() prints it.
+TEST(ExpandCommand, NestedParametersAsWandbAgentPassesThem) {
+  auto r = spec_test::Parse(
+      "method: grid\nprogram: train-nested-cli.py\nparameters:\n  batch_size: {values: [32, 64]}\n"
+      "  optimizer:\n    parameters:\n      lr: {values: [0.001, 0.0001]}\n"
+      "      nadam:\n        parameters:\n          beta: {values: [0.9, 0.95]}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  const Config config = {{"batch_size", Value(std::int64_t{32})},
+                         {"optimizer.lr", Value(0.001)},
+                         {"optimizer.nadam.beta", Value(0.9)}};
+  auto argv = ExpandCommand(*r.spec, config, Context());
+  ASSERT_TRUE(argv.ok()) << argv.error().message;
+  EXPECT_EQ(*argv, (Argv{"/usr/bin/env", "python3.11", "train-nested-cli.py", "--batch_size=32",
+                         "--optimizer={'lr': 0.001, 'nadam': {'beta': 0.9}}"}));
+}
+
+// W&B's HyperParameterSet.to_config re-nests the flattened names in sorted
+// order: flat parameters keep the spec's order and come first, nested blocks
+// follow, their keys sorted. Re-derived here with Python's sorted() over the
+// flattened names W&B builds.
+TEST(ExpandCommand, NestedOrderFollowsWandbsRenesting) {
+  auto r = spec_test::Parse(
+      "method: grid\nprogram: t.py\nparameters:\n  zeta:\n    parameters:\n      b: {value: 1}\n"
+      "      a: {value: 2}\n  epochs: {value: 3}\n  alpha:\n    parameters:\n      y: {value: 4}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  const Config config = {{"zeta.b", Value(1)}, {"zeta.a", Value(2)}, {"epochs", Value(3)}, {"alpha.y", Value(4)}};
+  // sorted(["zeta<D>b", "zeta<D>a", "alpha<D>y"]) = alpha<D>y, zeta<D>a, zeta<D>b.
+  auto argv = ExpandCommand(*r.spec, config, Context());
+  ASSERT_TRUE(argv.ok()) << argv.error().message;
+  EXPECT_EQ(*argv, (Argv{"/usr/bin/env", "python3.11", "t.py", "--epochs=3", "--alpha={'y': 4}",
+                         "--zeta={'a': 2, 'b': 1}"}));
+  SweepSpec json_spec = *r.spec;
+  json_spec.command = {"${args_json}"};
+  auto json = ExpandCommand(json_spec, config, Context());
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(*json, (Argv{R"({"epochs":3,"alpha":{"y":4},"zeta":{"a":2,"b":1}})"}));
+}
+
 TEST(ExpandCommand, BadMacrosAreErrors) {
-  for (const char* item : {"${argz}", "${args", "--x=${args}", "${envvar:}", "${}"}) {
+  for (const char* item : {"${args", "--x=${args}", "--x=${argz}", "${envvar:}", "${}"}) {
     auto argv = ExpandCommand(SpecWith({item}), kConfig, Context());
     ASSERT_FALSE(argv.ok()) << item;
     EXPECT_EQ(argv.error().code, ErrorCode::kInvalidInput);
     EXPECT_NE(argv.error().message.find(item), std::string::npos) << argv.error().message;
     EXPECT_FALSE(CheckCommandItem(item).ok()) << item;
   }
-  EXPECT_NE(ExpandCommand(SpecWith({"${argz}"}), kConfig, Context()).error().message.find("unknown macro ${argz}"),
-            std::string::npos);
+  EXPECT_NE(
+      ExpandCommand(SpecWith({"--x=${argz}"}), kConfig, Context()).error().message.find("unknown macro ${argz}"),
+      std::string::npos);
 }
 
 TEST(ExpandCommand, FloatsRoundTripThroughArgs) {

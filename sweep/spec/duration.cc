@@ -34,6 +34,8 @@ Result<double> ParseDuration(std::string_view text) {
   const double seconds = number * unit;
   if (!std::isfinite(seconds)) return bad("not finite");
   if (seconds <= 0) return bad("must be positive");
+  if (seconds < kMinDurationSeconds) return bad("shorter than a millisecond");
+  if (seconds > kMaxDurationSeconds) return bad("longer than a year, the most allowed (leave the key out for no limit)");
   return seconds;
 }
 

@@ -24,5 +24,18 @@ TEST(ParseDuration, RejectsNonsense) {
   }
 }
 
+TEST(ParseDuration, RangeIsAMillisecondToAYear) {
+  EXPECT_EQ(*ParseDuration("365d"), kMaxDurationSeconds);
+  EXPECT_EQ(*ParseDuration("0.001"), kMinDurationSeconds);
+  // Issue 12: 1e10 s validated, then a 2 s trial was killed at once as past its timeout.
+  for (const char* bad : {"10000000000", "366d", "1e300", "0.0001s"}) {
+    auto r = ParseDuration(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find(std::string(bad) == "0.0001s" ? "millisecond" : "longer than a year"),
+              std::string::npos)
+        << r.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace sweep

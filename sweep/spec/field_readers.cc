@@ -1,6 +1,7 @@
 #include "sweep/spec/field_readers.h"
 
 #include <cmath>
+#include <limits>
 #include <unordered_set>
 
 #include "sweep/spec/yaml_value.h"
@@ -34,6 +35,11 @@ std::optional<double> ReadNumber(const YamlNode& node, std::string_view key, Dia
 
 std::optional<std::int64_t> ReadInt(const YamlNode& node, std::string_view key, std::int64_t min_value,
                                     DiagnosticList& diagnostics) {
+  return ReadInt(node, key, min_value, std::numeric_limits<std::int64_t>::max(), diagnostics);
+}
+
+std::optional<std::int64_t> ReadInt(const YamlNode& node, std::string_view key, std::int64_t min_value,
+                                    std::int64_t max_value, DiagnosticList& diagnostics) {
   auto v = ScalarValue(node);
   if (node.is_scalar() && !v.ok()) {
     diagnostics.Error(node, std::string(key) + ": " + v.error().message + ": " + node.text);
@@ -45,6 +51,11 @@ std::optional<std::int64_t> ReadInt(const YamlNode& node, std::string_view key, 
   }
   if (v->as_int() < min_value) {
     diagnostics.Error(node, std::string(key) + ": must be at least " + std::to_string(min_value) + ", got " +
+                                node.text);
+    return std::nullopt;
+  }
+  if (v->as_int() > max_value) {
+    diagnostics.Error(node, std::string(key) + ": must be at most " + std::to_string(max_value) + ", got " +
                                 node.text);
     return std::nullopt;
   }

@@ -20,6 +20,9 @@ std::optional<double> ReadNumber(const YamlNode& node, std::string_view key, Dia
 // An integer >= min_value.
 std::optional<std::int64_t> ReadInt(const YamlNode& node, std::string_view key, std::int64_t min_value,
                                     DiagnosticList& diagnostics);
+// An integer in [min_value, max_value].
+std::optional<std::int64_t> ReadInt(const YamlNode& node, std::string_view key, std::int64_t min_value,
+                                    std::int64_t max_value, DiagnosticList& diagnostics);
 std::optional<bool> ReadBool(const YamlNode& node, std::string_view key, DiagnosticList& diagnostics);
 // Any non-null scalar, as written (`name: 2024` is the name "2024").
 std::optional<std::string> ReadText(const YamlNode& node, std::string_view key, DiagnosticList& diagnostics);

@@ -18,6 +18,10 @@ using D = Distribution;
 constexpr std::array<std::string_view, 12> kParameterKeys = {
     "value", "values", "probabilities", "distribution", "min", "max", "mu", "sigma", "q", "a", "b", "parameters"};
 
+// Integers a double holds exactly (2^53): int_uniform draws and grid points
+// are computed from bounds held as doubles.
+constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
+
 // Beyond this, exp() of a natural-log bound overflows a double.
 const double kMaxLogBound = std::log(std::numeric_limits<double>::max());
 
@@ -234,6 +238,14 @@ class BlockParser {
       number("max", p.max);
       if (!ok) return;
       p.integer_bounds = min_v->is_int() && max_v->is_int();
+      auto exact = [&](const YamlNode& bound, const Value& v) {
+        if (!v.is_int() || (v.as_int() >= -kMaxExactInteger && v.as_int() <= kMaxExactInteger)) return;
+        d_.Error(bound, where + ": integer bounds must lie within +-" + std::to_string(kMaxExactInteger) +
+                            " (bounds are kept as doubles, exact only that far), got " + bound.text);
+        ok = false;
+      };
+      exact(*min, *min_v);
+      exact(*max, *max_v);
       if (p.distribution == D::kIntUniform && !p.integer_bounds) {
         const YamlNode& bad = min_v->is_int() ? *max : *min;
         d_.Error(bad, where + ": int_uniform needs integer bounds, got " + bad.text);
@@ -269,6 +281,10 @@ class BlockParser {
     if (allowed & kQ) {
       number("q", p.q);
       positive("q", p.q);
+      // W&B's schema fills q: 1.0 (a float) when q is absent.
+      const YamlNode* q = find("q");
+      const std::optional<Value> q_value = q ? ScalarValueOrNull(*q) : std::nullopt;
+      p.integer_q = q_value && q_value->is_int();
     }
     if (!ok) return;
     const std::string full = p.name();

@@ -100,6 +100,7 @@ TEST(ParameterParser, DefaultsFollowWandb) {
   EXPECT_EQ(n.mu, 0);
   EXPECT_EQ(n.sigma, 1);
   EXPECT_EQ(n.q, 1);
+  EXPECT_FALSE(n.integer_q);  // W&B's schema default is q: 1.0, a float
   const auto& b = r.spec->space.parameters[1];
   EXPECT_EQ(b.a, 1);
   EXPECT_EQ(b.b, 1);
@@ -111,6 +112,18 @@ TEST(ParameterParser, ExplicitValuesAreKept) {
   EXPECT_EQ(p.mu, -2.5);
   EXPECT_EQ(p.sigma, 0.25);
   EXPECT_EQ(p.q, 4);
+  EXPECT_TRUE(p.integer_q);
+}
+
+// W&B's q_* return ints only when isinstance(q, int): q: 1 yes, q: 1.0 no.
+TEST(ParameterParser, IntegerQFollowsHowQIsWritten) {
+  auto r = Parse(WithParameters("  a: {distribution: q_uniform, min: 0, max: 9, q: 1}\n"
+                                "  b: {distribution: q_uniform, min: 0, max: 9, q: 1.0}\n"
+                                "  c: {distribution: q_uniform, min: 0, max: 9}\n"));
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  EXPECT_TRUE(r.spec->space.parameters[0].integer_q);
+  EXPECT_FALSE(r.spec->space.parameters[1].integer_q);
+  EXPECT_FALSE(r.spec->space.parameters[2].integer_q);
 }
 
 TEST(ParameterParser, NestedBlocksBecomeDottedPaths) {

@@ -9,14 +9,14 @@
 namespace sweep {
 
 struct SpecDiagnostic {
-  enum class Severity { kError, kNote };
+  enum class Severity { kError, kWarning, kNote };
   Severity severity = Severity::kError;
   std::string file;
   int line = 0;    // 1-based; 0 when the problem has no position (missing file)
   int column = 0;  // 1-based, in characters
   std::string message;
 
-  // "file:LINE:COL: error: message" ("note:" for notes); without LINE:COL
+  // "file:LINE:COL: error: message" ("warning:", "note:"); without LINE:COL
   // when line is 0.
   std::string ToString() const;
 };
@@ -32,6 +32,8 @@ class DiagnosticList {
 
   void Error(int line, int column, std::string message);
   void Error(const YamlNode& at, std::string message);
+  // Something the spec most likely did not mean, accepted as W&B accepts it.
+  void Warning(const YamlNode& at, std::string message);
   void Note(const YamlNode& at, std::string message);
 
   bool has_errors() const { return errors_ > 0; }

@@ -24,8 +24,10 @@ constexpr std::array<std::string_view, 17> kTopLevelKeys = {
     "run_cap", "name",    "description",  "early_terminate", "seed",
     "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial",
     "max_runtime", "project"};
-// W&B keys that configure W&B's servers, not the search: accepted, unused.
-constexpr std::array<std::string_view, 2> kIgnoredTopLevelKeys = {"entity", "controller"};
+// Keys of W&B's sweep config schema (wandb/sweeps config/schema.json) that
+// configure W&B's servers or its launch jobs, not the search: accepted, unused.
+constexpr std::array<std::string_view, 8> kIgnoredTopLevelKeys = {
+    "entity", "controller", "job", "image_uri", "apiVersion", "kind", "scheduler", "metrics"};
 constexpr std::array<std::string_view, 6> kMetricKeys = {"name", "goal", "target", "impute", "objective",
                                                          "exclude_failed"};
 constexpr std::array<std::string_view, 1> kIgnoredMetricKeys = {"impute_while_running"};
@@ -33,6 +35,19 @@ constexpr std::array<std::string_view, 8> kEarlyTerminateKeys = {"type", "min_it
                                                                  "eta",  "strict", "n_startup_trials", "warmup_steps"};
 // Hyperband's brackets shrink by eta each step; 1 would never shrink.
 constexpr std::int64_t kMinHyperbandEta = 2;
+// Counts of runs (run_cap, max_failures, ...): a billion is more than any
+// store holds, and keeps sums of counts far from overflowing.
+constexpr std::int64_t kMaxRunCount = 1'000'000'000;
+// Each retry reruns a whole trial; past this it is a loop, not a retry.
+constexpr std::int64_t kMaxRetries = 100;
+// More than any machine has; the GPU slots are counted one by one.
+constexpr std::int64_t kMaxGpusPerTrial = 1024;
+// Hyperband's bands are steps compared as doubles, exact up to 2^53 (the
+// early-stop rule's kMaxBand).
+constexpr std::int64_t kMaxHyperbandIter = std::int64_t{1} << 53;
+// With eta >= 2 each bracket at least halves max_iter (< 2^63): past 63
+// brackets there is nothing left to halve.
+constexpr std::int64_t kMaxHyperbandBrackets = 63;
 
 template <std::size_t N>
 bool Contains(const std::array<std::string_view, N>& keys, std::string_view key) {
@@ -60,7 +75,9 @@ class SpecReader {
       if (Contains(kIgnoredTopLevelKeys, key)) {
         d_.Note(*e.key, "'" + key + "' is a W&B server setting; ignored here");
       } else if (!Contains(kTopLevelKeys, key)) {
-        d_.Error(*e.key, spec::UnknownKeyMessage("top-level key", key, kTopLevelKeys));
+        // W&B prints "malformed sweep config" for keys its schema does not
+        // know and still creates the sweep; so do we.
+        d_.Warning(*e.key, spec::UnknownKeyMessage("top-level key", key, kTopLevelKeys) + " (ignored)");
       } else if (key == "program") {
         program = &v;
         if (auto t = spec::ReadText(v, key, d_)) s.program = *t;
@@ -76,7 +93,7 @@ class SpecReader {
         command = &v;
         Command(v, s.command);
       } else if (key == "run_cap") {
-        s.run_cap = spec::ReadInt(v, key, 1, d_);
+        s.run_cap = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "name") {
         if (auto t = spec::ReadText(v, key, d_)) s.name = *t;
       } else if (key == "project") {
@@ -92,26 +109,31 @@ class SpecReader {
       } else if (key == "max_runtime") {
         if (auto seconds = Duration(v, key)) s.max_runtime_seconds = *seconds;
       } else if (key == "retries") {
-        if (auto r = spec::ReadInt(v, key, 0, d_)) s.retries = *r;
+        if (auto r = spec::ReadInt(v, key, 0, kMaxRetries, d_)) s.retries = *r;
       } else if (key == "max_failures") {
-        s.max_failures = spec::ReadInt(v, key, 1, d_);
+        s.max_failures = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "max_consecutive_failures") {
-        s.max_consecutive_failures = spec::ReadInt(v, key, 1, d_);
+        s.max_consecutive_failures = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "gpus_per_trial") {
-        s.gpus_per_trial = spec::ReadInt(v, key, 1, d_);
+        s.gpus_per_trial = spec::ReadInt(v, key, 1, kMaxGpusPerTrial, d_);
       }
     }
     if (!method) d_.Error(root, "missing 'method' (grid, random or bayes)");
     if (!has_parameters) d_.Error(root, "missing 'parameters'");
+    if (!objective_given_ && s.method == SearchMethod::kBayes) s.metric.objective = MetricObjective::kBest;
     if (method && s.method == SearchMethod::kBayes && s.metric.name.empty())
       d_.Error(*method, "method bayes needs a metric to model: add metric: {name: ..., goal: ...}");
     if (CommandUsesProgram(s.command) && s.program.empty()) {
       if (program && program->is_scalar() && program->quoted)
         d_.Error(*program, "program: is empty, but the command runs ${program}");
       else if (!program)
-        d_.Error(command ? *command : root,
-                 command ? "the command uses ${program} but the spec has no 'program'"
-                         : "missing 'program' (the default command runs ${program})");
+        // W&B accepts it: such a sweep is run in-process by
+        // wandb.agent(sweep_id, function=...). `sweep run` refuses it.
+        d_.Note(command ? *command : root,
+                std::string(command ? "the command uses ${program} but the spec has no 'program'"
+                                    : "no 'program'") +
+                    ": run this sweep with wandb.agent(sweep_id, function=...) or `sweep ask`; "
+                    "`sweep run` needs a program");
     }
     if (program && !s.program.empty()) ProgramNote(*program, s.program);
   }
@@ -150,6 +172,7 @@ class SpecReader {
       } else if (key == "target") {
         m.target = spec::ReadNumber(n, where, d_);
       } else if (key == "objective") {
+        objective_given_ = true;
         auto t = spec::ReadText(n, where, d_);
         if (t && *t == "summary") m.objective = MetricObjective::kSummary;
         else if (t && *t == "best") m.objective = MetricObjective::kBest;
@@ -180,7 +203,13 @@ class SpecReader {
     for (const auto& item : v.items) {
       auto t = spec::ReadText(*item, "command", d_);
       if (!t) continue;
-      if (Status s = CheckCommandItem(*t); !s.ok()) d_.Error(*item, "command: " + s.error().message);
+      if (IsDroppedMacroItem(*t)) {
+        const std::string name = t->substr(2, t->size() - 3);
+        d_.Warning(*item, "command: " + spec::UnknownKeyMessage("macro", name, KnownMacroNames()) +
+                              "; the item is dropped, as W&B's agent drops it");
+      } else if (Status s = CheckCommandItem(*t); !s.ok()) {
+        d_.Error(*item, "command: " + s.error().message);
+      }
       out.push_back(*t);
     }
     if (v.items.empty()) d_.Error(v, "command: the list is empty (leave it out for the default command)");
@@ -193,11 +222,14 @@ class SpecReader {
     }
     EarlyTerminateSpec et;
     bool has_type = false;
+    const YamlNode* max_iter_node = nullptr;
     for (const auto& [key, e] : spec::ReadMapEntries(v, d_)) {
       const YamlNode& n = *e.value;
       const std::string where = "early_terminate." + key;
       if (!Contains(kEarlyTerminateKeys, key)) {
-        d_.Error(*e.key, spec::UnknownKeyMessage("early_terminate key", key, kEarlyTerminateKeys));
+        // W&B's hyperband_baseline_validate_and_fill deletes keys its schema
+        // does not allow "to maintain compatibility"; we warn and ignore them.
+        d_.Warning(*e.key, spec::UnknownKeyMessage("early_terminate key", key, kEarlyTerminateKeys) + " (ignored)");
       } else if (key == "type") {
         has_type = true;
         auto t = spec::ReadText(n, where, d_);
@@ -207,11 +239,12 @@ class SpecReader {
           d_.Error(n, where + ": expected hyperband (W&B) or median, got '" + *t + "'");
         }
       } else if (key == "min_iter") {
-        et.min_iter = spec::ReadInt(n, where, 1, d_);
+        et.min_iter = spec::ReadInt(n, where, 1, kMaxHyperbandIter, d_);
       } else if (key == "max_iter") {
-        et.max_iter = spec::ReadInt(n, where, 1, d_);
+        max_iter_node = &n;
+        et.max_iter = spec::ReadInt(n, where, 1, kMaxHyperbandIter, d_);
       } else if (key == "s") {
-        et.s = spec::ReadInt(n, where, 1, d_);
+        et.s = spec::ReadInt(n, where, 1, kMaxHyperbandBrackets, d_);
       } else if (key == "eta") {
         if (auto x = spec::ReadInt(n, where, kMinHyperbandEta, d_)) et.eta = *x;
       } else if (key == "strict") {
@@ -223,6 +256,11 @@ class SpecReader {
       }
     }
     if (!has_type) d_.Error(v, "early_terminate: missing 'type' (hyperband or median)");
+    if (et.type == EarlyTerminateSpec::Type::kHyperband && et.max_iter && et.s && !et.min_iter &&
+        *et.max_iter < et.eta) {
+      d_.Error(*max_iter_node, "early_terminate.max_iter: must be at least eta (" + std::to_string(et.eta) +
+                                   ") for one bracket, got " + max_iter_node->text);
+    }
     if (et.type == EarlyTerminateSpec::Type::kHyperband && !et.min_iter && !(et.max_iter && et.s))
       d_.Error(v, "early_terminate: hyperband needs 'min_iter', or 'max_iter' with 's'");
     s.early_terminate = et;
@@ -248,13 +286,21 @@ class SpecReader {
       if (!fs::exists(path, ec)) d_.Note(at, "program '" + program + "' does not exist (yet)");
       return;
     }
+    // Trials run it relative to the working directory, as W&B's agent does,
+    // so that is where `sweep run` looks too.
+    if (fs::exists(path, ec)) return;
     const fs::path spec_dir = fs::path(file_name_).parent_path();
-    if (fs::exists(spec_dir / path, ec) || fs::exists(path, ec)) return;
-    d_.Note(at, "program '" + program + "' is not found next to the spec or in the current folder (yet)");
+    if (!spec_dir.empty() && fs::exists(spec_dir / path, ec)) {
+      d_.Note(at, "program '" + program + "' is next to the spec but not in the current folder, where trials run "
+                  "it (as W&B's agent does): run from " + spec_dir.string() + ", or give its path");
+      return;
+    }
+    d_.Note(at, "program '" + program + "' does not exist in the current folder, where trials run it (yet)");
   }
 
   DiagnosticList& d_;
   std::string file_name_;
+  bool objective_given_ = false;  // metric.objective overrides the method's default
 };
 
 }  // namespace
@@ -269,7 +315,7 @@ SpecParseResult ParseSweepSpec(std::string_view text, const std::string& file_na
   } else {
     auto tree = spec::ParseYamlTree(text);
     if (auto* error = std::get_if<spec::YamlError>(&tree)) {
-      diagnostics.Error(error->line, error->column, "invalid YAML: " + error->message);
+      diagnostics.Error(error->line, error->column, error->message);
     } else {
       SpecReader(diagnostics, file_name).Read(*std::get<spec::YamlNodePtr>(tree), spec);
     }

@@ -1,8 +1,14 @@
 // Reading a W&B sweep spec (YAML) into a validated SweepSpec.
 //
 // Top-level keys, read as W&B does: program, method (grid|random|bayes),
-// metric, parameters, command, run_cap, name, description. W&B keys that have
-// no meaning here (project, entity, controller) are accepted with a note.
+// metric, parameters, command, run_cap, name, description. W&B schema keys
+// that have no meaning here (project, entity, controller, job, image_uri,
+// scheduler, ...) are accepted with a note; keys W&B's schema does not know
+// get a warning and are ignored (W&B's "malformed sweep config" warning), as
+// are unknown early_terminate keys. A spec without program is accepted (a
+// note): wandb.agent(id, function=...) runs it; `sweep run` refuses it.
+// Without metric.objective, bayes fits the best value (W&B's
+// metric_extremum) and grid/random report the summary.
 // Extensions (see core/sweep_spec.h):
 //   metric: {objective: summary|best, impute: worst|best|<number>,
 //            exclude_failed: true|false}

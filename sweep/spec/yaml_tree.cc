@@ -5,9 +5,13 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <sstream>
 #include <unordered_map>
+
+#include "core/json_limits.h"
+#include "sweep/spec/yaml_merge.h"
 
 namespace sweep::spec {
 namespace {
@@ -16,12 +20,29 @@ namespace {
 constexpr std::string_view kQuotedTag = "!";
 constexpr std::string_view kStrTag = "tag:yaml.org,2002:str";
 
-struct ExpansionTooLarge {
-  YAML::Mark mark;
+static_assert(kMaxYamlDepth < kMaxJsonDepth, "spec values must read back from their JSON");
+
+// Thrown out of the event handler to stop yaml-cpp; becomes the YamlError.
+struct TreeError {
+  YamlError error;
+};
+
+TreeError ErrorAt(const YAML::Mark& mark, std::string message) {
+  return TreeError{YamlError{mark.line + 1, mark.column + 1, std::move(message)}};
+}
+
+// What a finished node would cost copied out: nodes, bytes of scalar text,
+// and height (levels of lists and mappings, itself included; 0 for scalars).
+struct Expansion {
+  std::size_t nodes = 0;
+  std::size_t bytes = 0;
+  int height = 0;
 };
 
 // Builds YamlNodes from yaml-cpp's parse events (cheaper than YAML::Load and
-// keeps each node's mark).
+// keeps each node's mark), enforcing the limits of yaml_tree.h as it goes:
+// nothing is ever expanded, so a bomb costs only the events read before it
+// crosses a limit.
 class TreeBuilder : public YAML::EventHandler {
  public:
   YamlNodePtr root() const { return root_; }
@@ -30,20 +51,21 @@ class TreeBuilder : public YAML::EventHandler {
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    const std::size_t start = Count(mark, 1);
-    Finish(Make(YamlNode::Kind::kNull, mark), anchor, start);
+    Finish(Make(YamlNode::Kind::kNull, mark), anchor, Add(mark, Expansion{1, 0, 0}));
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) throw YAML::ParserException(mark, "unknown alias");
-    Count(mark, it->second.second);
-    Attach(it->second.first);
+    const auto& [node, size] = it->second;
+    if (static_cast<int>(stack_.size()) + size.height > kMaxYamlDepth) throw TooDeep(mark);
+    Add(mark, size);
+    Attach(node, size.height);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
-    const std::size_t start = Count(mark, 1);
+    const Expansion start = Add(mark, Expansion{1, value.size(), 0});
     auto node = Make(YamlNode::Kind::kScalar, mark);
     node->text = value;
     node->quoted = tag == kQuotedTag || tag == kStrTag;
@@ -66,7 +88,8 @@ class TreeBuilder : public YAML::EventHandler {
   struct Frame {
     std::shared_ptr<YamlNode> node;
     YAML::anchor_t anchor;
-    std::size_t start_count;
+    Expansion start;          // the totals before this node
+    int child_height = 0;     // the tallest child so far
     YamlNodePtr pending_key;  // maps: the key waiting for its value
   };
 
@@ -78,37 +101,54 @@ class TreeBuilder : public YAML::EventHandler {
     return node;
   }
 
-  // Adds `n` nodes to the expanded size; returns the count before them.
-  std::size_t Count(const YAML::Mark& mark, std::size_t n) {
-    const std::size_t before = expanded_;
-    expanded_ += n;
-    if (expanded_ > kMaxExpandedYamlNodes) throw ExpansionTooLarge{mark};
+  static TreeError TooDeep(const YAML::Mark& mark) {
+    return ErrorAt(mark, "lists and mappings nested deeper than " + std::to_string(kMaxYamlDepth) +
+                             " levels (aliases count where they are used)");
+  }
+
+  // Adds `size` to the expanded totals; returns the totals before it.
+  Expansion Add(const YAML::Mark& mark, const Expansion& size) {
+    const Expansion before = total_;
+    total_.nodes += size.nodes;
+    total_.bytes += size.bytes;
+    if (total_.nodes > kMaxExpandedYamlNodes)
+      throw ErrorAt(mark, "the spec holds more than " + std::to_string(kMaxExpandedYamlNodes) +
+                              " values, counting each alias as a copy of what it names (an alias bomb?)");
+    if (total_.bytes > kMaxExpandedYamlBytes)
+      throw ErrorAt(mark, "the spec holds more than " + std::to_string(kMaxExpandedYamlBytes / (1024 * 1024)) +
+                              " MiB of text, counting each alias as a copy of what it names (an alias bomb?)");
     return before;
   }
 
   void Open(YamlNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
-    const std::size_t start = Count(mark, 1);
-    stack_.push_back(Frame{Make(kind, mark), anchor, start, nullptr});
+    if (static_cast<int>(stack_.size()) >= kMaxYamlDepth) throw TooDeep(mark);
+    const Expansion start = Add(mark, Expansion{1, 0, 0});
+    stack_.push_back(Frame{Make(kind, mark), anchor, start, 0, nullptr});
   }
 
   void Close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    Finish(std::move(frame.node), frame.anchor, frame.start_count);
+    if (frame.node->is_map()) {
+      if (auto error = ResolveMergeKeys(*frame.node)) throw TreeError{*error};
+    }
+    Finish(std::move(frame.node), frame.anchor, frame.start, frame.child_height + 1);
   }
 
-  void Finish(std::shared_ptr<YamlNode> node, YAML::anchor_t anchor, std::size_t start_count) {
+  void Finish(std::shared_ptr<YamlNode> node, YAML::anchor_t anchor, const Expansion& start, int height = 0) {
     YamlNodePtr done = std::move(node);
-    if (anchor != YAML::NullAnchor) anchors_[anchor] = {done, expanded_ - start_count};
-    Attach(std::move(done));
+    if (anchor != YAML::NullAnchor)
+      anchors_[anchor] = {done, Expansion{total_.nodes - start.nodes, total_.bytes - start.bytes, height}};
+    Attach(std::move(done), height);
   }
 
-  void Attach(YamlNodePtr node) {
+  void Attach(YamlNodePtr node, int height) {
     if (stack_.empty()) {
       if (!root_) root_ = std::move(node);
       return;
     }
     Frame& top = stack_.back();
+    top.child_height = std::max(top.child_height, height);
     if (top.node->kind == YamlNode::Kind::kSequence) {
       top.node->items.push_back(std::move(node));
     } else if (!top.pending_key) {
@@ -120,9 +160,26 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   std::vector<Frame> stack_;
-  std::unordered_map<YAML::anchor_t, std::pair<YamlNodePtr, std::size_t>> anchors_;
-  std::size_t expanded_ = 0;
+  std::unordered_map<YAML::anchor_t, std::pair<YamlNodePtr, Expansion>> anchors_;
+  Expansion total_;
   YamlNodePtr root_;
+};
+
+// Stops at the start of a document after the first one.
+class SecondDocumentDetector : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    throw ErrorAt(mark, "a second YAML document starts here; a sweep spec is one document (remove the '---' "
+                        "and what follows, or merge it into the first)");
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
 };
 
 }  // namespace
@@ -133,11 +190,12 @@ std::variant<YamlNodePtr, YamlError> ParseYamlTree(std::string_view text) {
   try {
     YAML::Parser parser(in);
     parser.HandleNextDocument(builder);
+    SecondDocumentDetector second;
+    parser.HandleNextDocument(second);
   } catch (const YAML::Exception& e) {
-    return YamlError{e.mark.line + 1, e.mark.column + 1, e.msg};
-  } catch (const ExpansionTooLarge& e) {
-    return YamlError{e.mark.line + 1, e.mark.column + 1,
-                     "aliases expand to more than " + std::to_string(kMaxExpandedYamlNodes) + " nodes"};
+    return YamlError{e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + e.msg};
+  } catch (const TreeError& e) {
+    return e.error;
   }
   if (!builder.root()) return std::make_shared<const YamlNode>();
   return builder.root();

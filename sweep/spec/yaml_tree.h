@@ -45,11 +45,32 @@ struct YamlError {
   std::string message;
 };
 
-// The first document of `text` (an empty text gives a null node), or the
-// parser's error at its position. Aliases share the anchored node; a document
-// whose aliases would expand beyond kMaxExpandedYamlNodes nodes is rejected
-// (the "billion laughs" shape), as is nesting deeper than yaml-cpp allows.
-constexpr std::size_t kMaxExpandedYamlNodes = 50'000'000;
+// Limits on a spec's document, as it would be once every alias were copied
+// out (which is what reading it into Values does). Aliases share the anchored
+// node in the tree, so a small file can name a huge document: anchors over
+// long strings ("&s" 10 KB, then lists of lists of "*s") or the "billion
+// laughs" node bomb. Both limits sit far above any real spec (a 10 MB spec
+// of lists of numbers and names is about 2 million nodes and 8 MB of text)
+// and keep the expanded Values within a few hundred MB.
+inline constexpr std::size_t kMaxExpandedYamlNodes = 4'000'000;
+inline constexpr std::size_t kMaxExpandedYamlBytes = 64 * 1024 * 1024;
+// Deepest nesting of lists and mappings (aliases counted where they are
+// used). Room for kMaxParameterDepth (64) nested parameter blocks, two
+// levels each; values of a spec are stored as JSON and read back under
+// core/json_limits.h's kMaxJsonDepth (256), which this stays below; and
+// every reader of the tree recurses once per level.
+inline constexpr int kMaxYamlDepth = 200;
+
+// The document of `text` (an empty text gives a null node), or an error at
+// its position: yaml-cpp's syntax errors ("invalid YAML: ..."), a second
+// document (PyYAML's safe_load, which W&B reads specs with, refuses one too),
+// nesting past kMaxYamlDepth, an expansion past the limits above, or a bad
+// merge key. Merge keys ("<<: *base" or "<<: [*a, *b]") are resolved as
+// PyYAML's SafeConstructor does: the merged mappings' entries come first,
+// keys written in the mapping itself win over merged ones, and of several
+// merged mappings the earlier one wins; a key keeps the place where it first
+// appeared. Keys written twice in one mapping are kept twice, for the spec
+// checks to report.
 std::variant<YamlNodePtr, YamlError> ParseYamlTree(std::string_view text);
 
 // Position of the first byte that is not part of valid UTF-8 (overlong forms,

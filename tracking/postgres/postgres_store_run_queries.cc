@@ -122,6 +122,27 @@ Result<std::vector<RunRecord>> PostgresStore::ListRunsByState(const std::string&
   return LoadRuns("r.sweep_id = $1 AND r.state = $2", {sweep_id, std::string(TrialStateName(state))});
 }
 
+Result<RunChanges> PostgresStore::ListRunsChangedSince(const std::string& sweep_id, const std::string& mark) {
+  // As RefreshClaimCache: one snapshot gives the next mark (its xmin) and the
+  // ids stamped at or above the given one; what commits later is read next
+  // time. An empty mark binds NULL, which matches nothing: every run is read.
+  const Param since = mark.empty() ? Param() : Param(mark);
+  auto r = conn_->Exec(
+      "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, EXISTS(SELECT 1 FROM sweeps WHERE id = $1), "
+      "ARRAY(SELECT id FROM runs WHERE sweep_id = $1 AND changed_xid >= $2::xid8 "
+      "UNION SELECT run_id FROM run_summary WHERE changed_xid >= $2::xid8)::text",
+      {sweep_id, since});
+  if (!r.ok()) return r.error();
+  if (r->text(0, 1) != "t") return Error::NotFound("no sweep with id '" + sweep_id + "'");
+  RunChanges changes;
+  changes.next_mark = r->text(0, 0);
+  auto runs = mark.empty() ? LoadRuns("r.sweep_id = $1", {sweep_id})
+                           : LoadRuns("r.sweep_id = $1 AND r.id = ANY($2::text[])", {sweep_id, r->text(0, 2)});
+  if (!runs.ok()) return runs.error();
+  changes.runs = std::move(runs).value();
+  return changes;
+}
+
 Result<std::vector<RunRecord>> PostgresStore::LoadRuns(const std::string& where, const std::vector<Param>& args) {
   auto r = conn_->Exec(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE " + where + " ORDER BY number", args);
   if (!r.ok()) return r.error();

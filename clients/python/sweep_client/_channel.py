@@ -158,8 +158,11 @@ def _read_handshake(process, binary):
     return info
 
 
-def open_record_channel(name, config_json, environ, project=None):
+def open_record_channel(name, config_json, environ, project=None, run_id=None):
     """Start `sweep record` for this script; returns (channel, handshake or None).
+
+    `run_id`: record into this open run of a sweep (`sweep record --run ID`)
+    instead of a new standalone run.
 
     The handshake holds the run's id and folder as the store made them.
     NullChannel (warned once) when no binary can be started.
@@ -174,6 +177,8 @@ def open_record_channel(name, config_json, environ, project=None):
             "--command-json", json.dumps(script_command()), "--pid", str(os.getpid())]
     if project:
         argv += ["--project", project]
+    if run_id:
+        argv += ["--run", run_id]
     try:
         process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, encoding="utf-8")
     except OSError as error:

@@ -44,6 +44,9 @@ class Config(ReadOnlyMapping):
 
     def __init__(self, values=None, locked_keys=(), on_change=None):
         object.__setattr__(self, "_values", dict(values or {}))
+        # W&B's Config keeps its values in `_items`, and real scripts read
+        # vars(wandb.config)["_items"] (YOLOv5's sweep): the same dict.
+        object.__setattr__(self, "_items", self._values)
         object.__setattr__(self, "_locked", frozenset(locked_keys))
         object.__setattr__(self, "_on_change", on_change)
 

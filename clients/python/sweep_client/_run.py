@@ -17,20 +17,39 @@ ENV_SWEEP_ID = "SWEEP_ID"
 ENV_RUN_ID = "SWEEP_RUN_ID"
 ENV_PARAMS_FILE = "SWEEP_PARAMS_FILE"
 ENV_RUN_DIR = "SWEEP_RUN_DIR"
+# Set by the wandb module's in-process agent: record into this open run of a
+# sweep (`sweep record --run ID`) instead of a new standalone run.
+ENV_RECORD_RUN = "SWEEP_RECORD_RUN"
 # Length of the random id a standalone run gets when no `sweep record` reports
 # the store's (no binary, or it failed to start): the run is not recorded then.
 STANDALONE_ID_CHARS = 8
 
 
 class Summary(ReadOnlyMapping):
-    """Dict-like final values of a run; every assignment sends a summary message."""
+    """Dict-like final values of a run; every assignment sends a summary message.
+
+    Keys are also attributes, as in W&B: `summary.best = 3` is
+    `summary["best"] = 3`.
+    """
 
     def __init__(self, send):
-        self._values = {}
-        self._send = send
+        object.__setattr__(self, "_values", {})
+        object.__setattr__(self, "_send", send)
 
     def __setitem__(self, key, value):
         self.update({key: value})
+
+    def __setattr__(self, key, value):
+        if key.startswith("_"):
+            object.__setattr__(self, key, value)
+        else:
+            self.update({key: value})
+
+    def __getattr__(self, key):
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError("summary has no key %r" % key) from None
 
     def update(self, values):
         values = {str(k): v for k, v in dict(values).items()}
@@ -82,9 +101,10 @@ class Run:
         sweep_params = _read_sweep_params(environ)
         fd = _channel.metrics_fd_from_env(environ)
         self.in_sweep = fd is not None
-        self.sweep_id = environ.get(ENV_SWEEP_ID) if self.in_sweep else None
-        self.id = environ.get(ENV_RUN_ID) if self.in_sweep else None
-        self.name = name or (self.id if self.in_sweep else _default_name())
+        record_run = None if self.in_sweep else environ.get(ENV_RECORD_RUN)
+        self.sweep_id = environ.get(ENV_SWEEP_ID) if self.in_sweep or record_run else None
+        self.id = environ.get(ENV_RUN_ID) if self.in_sweep else record_run
+        self.name = name or (self.id if self.in_sweep or record_run else _default_name())
         self.project = project
         self.tags = tuple(str(t) for t in (tags or ()))
         self.notes = notes
@@ -98,8 +118,10 @@ class Run:
         if disabled:
             self._channel = _channel.NullChannel()
         elif fd is None:
-            self._channel, handshake = _channel.open_record_channel(self.name, encode_json(merged), environ,
-                                                                   project=project)
+            # A sweep's run recorded with --run keeps no name unless given one, like a sweep's trials.
+            stored_name = self.name if name or not record_run else ""
+            self._channel, handshake = _channel.open_record_channel(stored_name, encode_json(merged), environ,
+                                                                   project=project, run_id=record_run)
             if handshake is not None:
                 self.id = handshake["run_id"]
                 self.dir = handshake.get("run_dir") or None
@@ -168,7 +190,8 @@ class Run:
         """Send the finish message and close the channel; later calls do nothing.
 
         `reason`: why a failed run failed (the client's uncaught-exception
-        handler passes the traceback's last line).
+        handler passes the traceback's last line); it becomes the run's
+        failure reason.
         """
         if self._finished:
             return

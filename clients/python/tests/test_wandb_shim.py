@@ -16,7 +16,7 @@ class InitAndConfigTest(unittest.TestCase):
     def test_import_finds_the_shim_and_sweep_values_lock_defaults(self):
         result = trial("""
             import wandb
-            assert wandb.__version__.endswith("sweep-shim")
+            assert wandb.__version__.endswith("sweep-shim") and wandb.__version__ >= "0.12"
             run = wandb.init(project="p", entity="e", name="n", config={"lr": 0.1, "layers": 2}, reinit=False)
             assert wandb.run is run and wandb.init() is run
             print(run.id, run.name, run.project, wandb.config.lr, wandb.config["layers"])
@@ -153,8 +153,12 @@ class ArtifactAndNoopTest(unittest.TestCase):
         """)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.of_type("log")[0]["data"], {"loss": 1.0})
-        for call in ("login", "Settings", "define_metric", "watch", "alert", "Table", "Image"):
+        for call in ("login", "Settings", "watch", "alert"):
             self.assertEqual(result.stderr.count("wandb.%s is not supported" % call), 1, result.stderr)
+        # Tables and images are stored now (MediaTest); an image of nothing is refused with a warning.
+        self.assertIn("could not store Image 'img'", result.stderr)
+        self.assertEqual([m["name"] for m in result.of_type("artifact")],
+                         ["media/table_0_0.table.json", "media/table_0_0.csv"])
         self.assertNotIn("skipping non-numeric", result.stderr)
 
 

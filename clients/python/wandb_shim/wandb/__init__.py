@@ -17,15 +17,17 @@ except ImportError:  # PYTHONPATH names only the shim: sweep_client sits two fol
 from sweep_client._config import Config as _Config
 from sweep_client._warn import warn_once as _warn_once
 
-__version__ = "0.0.0+sweep-shim"
+# A W&B version, so that the gates real scripts have (`wandb.__version__ >=
+# "0.12"`, packaging.version.parse(...) >= ...) pass; the suffix says which
+# wandb this is.
+__version__ = "0.17.0+sweep-shim"
 
 run = None                # the active Run, as wandb.run
 config = _Config()        # wandb.config; replaced by the run's config at init()
 summary = None
 
 
-class Error(Exception):
-    """Raised for misuse (W&B's wandb.Error), e.g. log() before init()."""
+from .errors import Error  # noqa: E402  W&B's wandb.Error: misuse, e.g. log() before init()
 
 
 def _note_noop(what):
@@ -44,15 +46,35 @@ def termerror(message="", **_kwargs):
     _sys.stderr.write("wandb: ERROR %s\n" % message)
 
 
+from . import errors, tensorboard, util  # noqa: E402,F401
+from ._agent import agent, controller, sweep  # noqa: E402,F401
 from .artifacts import Artifact  # noqa: E402  (needs the helpers above)
 from .media import Audio, Histogram, Html, Image, Media, Object3D, Table, Video, plot  # noqa: E402,F401
 from .wandb_run import Run  # noqa: E402
+from . import sdk  # noqa: E402,F401  (after Run: wandb.sdk.wandb_run re-exports it)
 
 MODE_DISABLED = "disabled"
 
 
+_agent_run_id = None  # the run wandb.agent claimed for the function it is calling
+
+
+def _config_from_yaml(path):
+    """init(config="config.yaml"): W&B reads the file; `{key: {value: v}}` entries become `key: v`."""
+    try:
+        import yaml
+    except ImportError:
+        raise Error("init(config=%r) needs PyYAML to read the file" % path) from None
+    with open(path, encoding="utf-8") as handle:
+        loaded = yaml.safe_load(handle) or {}
+    if not isinstance(loaded, dict):
+        raise Error("init(config=%r): the file does not hold a mapping" % path)
+    return {k: (v["value"] if isinstance(v, dict) and set(v) - {"desc"} == {"value"} else v)
+            for k, v in loaded.items() if k != "wandb_version"}
+
+
 def init(project=None, entity=None, name=None, config=None, reinit=None, mode=None, tags=None,
-         notes=None, group=None, job_type=None, **_ignored):
+         notes=None, group=None, job_type=None, sync_tensorboard=None, dir=None, **_ignored):
     """Start a run; sweep parameters override and lock the `config` defaults.
 
     Returns the active run unless reinit is true (then it is finished first).
@@ -60,12 +82,19 @@ def init(project=None, entity=None, name=None, config=None, reinit=None, mode=No
     """
     global run, summary
     if run is not None and not run._core.finished:
-        if not reinit:
+        if not reinit and (_agent_run_id is None or run.id == _agent_run_id):
             return run
         run.finish()
+    if isinstance(config, str):
+        config = _config_from_yaml(config)
     core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED, tags=tags,
                        notes=notes, group=group, job_type=job_type)
     run = Run(core, entity=entity, tags=tags, notes=notes, group=group, job_type=job_type)
+    run._files_root = dir  # W&B's dir=: where the local wandb/ folder (media files) goes
+    if sync_tensorboard and not tensorboard.is_patched():
+        tensorboard.patch()
+    if tensorboard.is_patched():
+        core.add_finish_hook(lambda: tensorboard.sync_into(core))
     globals()["config"] = run.config  # the parameter shadows the module attribute
     summary = run.summary
     _client.run, _client.config, _client.summary = core, core.config, core.summary
@@ -87,7 +116,7 @@ def finish(exit_code=None, quiet=None):
         run.finish(exit_code=exit_code)
 
 
-def save(glob_str, base_path=None, policy="live"):
+def save(glob_str=None, base_path=None, policy="live"):
     return _active("save").save(glob_str, base_path=base_path, policy=policy)
 
 
@@ -95,8 +124,15 @@ def log_artifact(artifact_or_path, name=None, type=None, aliases=None):
     return _active("log_artifact").log_artifact(artifact_or_path, name=name, type=type, aliases=aliases)
 
 
-def define_metric(name, *args, **kwargs):
-    _note_noop("define_metric")
+def define_metric(name, step_metric=None, step_sync=None, hidden=None, summary=None, goal=None, overwrite=None,
+                  **_ignored):
+    """W&B's summary rule for `name`: "min", "max", "mean", "last", "best" (with goal); other options ignored."""
+    return _active("define_metric").define_metric(name, step_metric=step_metric, summary=summary, goal=goal)
+
+
+def join(exit_code=None):
+    """W&B's old name for finish()."""
+    finish(exit_code=exit_code)
 
 
 def watch(*args, **kwargs):

@@ -6,7 +6,10 @@ from sweep_client._warn import warn_once
 
 from . import _note_noop
 from .artifacts import Artifact
-from .media import Media
+from .media import Media, safe_file_part
+
+# define_metric(summary=...) rules W&B applies to a metric's summary value.
+_SUMMARY_RULES = ("min", "max", "mean", "last", "best", "copy", "none")
 
 
 class Run:
@@ -21,16 +24,49 @@ class Run:
         # Data logged with commit=False waits here until the next commit (W&B semantics).
         self._pending = {}
         self._pending_step = None
+        self._summary_rules = {}   # metric -> (rule, goal) from define_metric
+        self._summary_state = {}   # metric -> (count, running value)
+        self._media_dir = None
+        self._media_count = 0      # numbers the media files of this run
+        self._files_root = None    # init(dir=...): the folder holding wandb/ (default: the working folder)
         core.add_finish_hook(self._commit_pending)
 
     # Identity and state
     id = property(lambda self: self._core.id)
-    name = property(lambda self: self._core.name)
+    resumed = False  # runs are never resumed here: each init() starts a run
+    offline = False
     project = property(lambda self: self._core.project)
     sweep_id = property(lambda self: self._core.sweep_id)
     config = property(lambda self: self._core.config)
     summary = property(lambda self: self._core.summary)
     dir = property(lambda self: self._core.dir or os.getcwd())
+
+    @property
+    def name(self):
+        return self._core.name
+
+    @name.setter
+    def name(self, value):
+        # Kept for the script (run.name reads it back); stored runs keep the
+        # name given at init().
+        self._core.name = str(value)
+
+    display_name = name
+
+    @property
+    def path(self):
+        """W&B's "entity/project/run_id"."""
+        return "/".join(str(part) for part in (self.entity or "local", self.project or "uncategorized", self.id))
+
+    def get_url(self):
+        return None
+
+    def get_project_url(self):
+        """No web UI: None (W&B returns None too when offline)."""
+        return None
+
+    def get_sweep_url(self):
+        return None
 
     @property
     def step(self):
@@ -50,7 +86,12 @@ class Run:
             if self._pending and step > self._pending_step:
                 self._commit_pending()
         target_step = self._core.step if step is None else step
-        self._pending.update({k: v for k, v in data.items() if not isinstance(v, Media)})
+        media = {k: v for k, v in data.items() if isinstance(v, Media)}
+        if media:
+            self._store_media(media, target_step)
+        numbers = {k: v for k, v in data.items() if not isinstance(v, Media)}
+        self._pending.update(numbers)
+        self._apply_summary_rules(numbers)
         self._pending_step = target_step
         if commit is None:
             commit = step is None
@@ -67,6 +108,72 @@ class Run:
     def finish(self, exit_code=None, quiet=None):
         self._core.finish(0 if exit_code is None else exit_code)
 
+    join = finish
+
+    # Summary rules (define_metric)
+    def define_metric(self, name, step_metric=None, step_sync=None, hidden=None, summary=None, goal=None,
+                      overwrite=None, **_ignored):
+        """summary="max" makes the run's summary of `name` its largest logged value (W&B), so a
+        sweep over it ranks runs by that value. Comma lists ("min,max") use the first rule;
+        step_metric and glob names are accepted and ignored."""
+        rule = (summary or "").split(",")[0].strip().lower()
+        if rule and rule not in _SUMMARY_RULES:
+            raise ValueError("define_metric: summary must be one of %s, got %r" % (", ".join(_SUMMARY_RULES), summary))
+        if rule == "best" and goal not in ("minimize", "maximize"):
+            raise ValueError("define_metric: summary='best' needs goal='minimize' or 'maximize'")
+        if rule:
+            self._summary_rules[name] = (rule, goal)
+
+    def _apply_summary_rules(self, numbers):
+        changed = {}
+        for key, (rule, goal) in self._summary_rules.items():
+            value = numbers.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or rule in ("last", "copy", "none"):
+                continue
+            count, current = self._summary_state.get(key, (0, None))
+            if rule == "best":
+                rule = "min" if goal == "minimize" else "max"
+            if current is None:
+                new = value
+            elif rule == "min":
+                new = min(current, value)
+            elif rule == "max":
+                new = max(current, value)
+            else:  # mean
+                new = current + (value - current) / (count + 1)
+            self._summary_state[key] = (count + 1, new)
+            changed[key] = new
+        if changed:
+            self._core.summary.update(changed)
+
+    # Media
+    def _store_media(self, media, step):
+        """Write each media value into the run's media folder and record it as an artifact."""
+        folder = self._media_folder()
+        for key, value in media.items():
+            if not value.stored:
+                continue
+            stem = os.path.join(folder, "%s_%d_%d" % (safe_file_part(key), step, self._media_count))
+            self._media_count += 1
+            try:
+                paths = value._write(stem)
+            except (OSError, ValueError) as error:
+                warn_once("media:" + str(key), "wandb.log: could not store %s %r: %s" % (type(value).__name__, key,
+                                                                                         error))
+                continue
+            for path in paths:
+                self._core.log_artifact(path, name="media/" + os.path.basename(path))
+
+    def _media_folder(self):
+        if self._media_dir is None:
+            # W&B keeps media under wandb/run-<id>/files/media; inside a sweep
+            # the run folder already is the run's own.
+            root = self._files_root or os.getcwd()
+            base = self._core.dir or os.path.join(root, "wandb", "run-%s" % self.id, "files")
+            self._media_dir = os.path.join(base, "media")
+            os.makedirs(self._media_dir, exist_ok=True)
+        return self._media_dir
+
     # Files
     def log_artifact(self, artifact_or_path, name=None, type=None, aliases=None):
         """Copy every file of the artifact into the run's artifacts folder as <artifact>/<entry>."""
@@ -79,8 +186,13 @@ class Run:
             self._core.log_artifact(path, name="%s/%s" % (artifact.name, entry_name))
         return artifact
 
-    def save(self, glob_str, base_path=None, policy="live"):
-        """Store the files matching `glob_str` now (W&B's policies all mean "at some point")."""
+    def save(self, glob_str=None, base_path=None, policy="live"):
+        """Store the files matching `glob_str` now (W&B's policies all mean "at some point").
+
+        Without a glob (W&B's cross-validation example calls run.save()) there is nothing to store.
+        """
+        if glob_str is None:
+            return []
         glob_str = str(glob_str)
         saved = []
         for path in sorted(glob.glob(glob_str, recursive=True)):
@@ -92,9 +204,6 @@ class Run:
         return saved
 
     # Service-only features
-    def define_metric(self, *args, **kwargs):
-        _note_noop("define_metric")
-
     def watch(self, *args, **kwargs):
         _note_noop("watch")
 

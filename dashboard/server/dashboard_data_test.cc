@@ -1,0 +1,163 @@
+#include "dashboard/server/dashboard_data.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_support.h"
+
+namespace sweep::dashboard {
+namespace {
+
+using nlohmann::json;
+using sweep::testing::SpecText;
+using sweep::testing::TempDir;
+
+// A store written the way agents write it, read through a read-only
+// DashboardData, as `sweep ui` does.
+class DashboardDataTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    writer_ = sweep::testing::OpenTestStore(dir_);
+    ASSERT_NE(writer_, nullptr);
+    SweepRecord s;
+    s.name = "demo";
+    s.method = "grid";
+    s.metric_name = "loss";
+    s.goal = Goal::kMinimize;
+    s.spec_text = SpecText("train.py").Minimize("loss").Values("lr", "0.1, 0.2, 0.3").Value("seed", "7").str();
+    sweep_ = writer_->CreateSweep(s).value();
+    auto reader = OpenStoreReadOnly((dir_.path() / ".sweep/sweep.db").string());
+    ASSERT_TRUE(reader.ok()) << reader.error().message;
+    data_ = std::make_unique<DashboardData>(std::move(reader).value());
+  }
+
+  // A run with `loss` logged at steps 0..points-1 (the last value `loss`), ended in `state`.
+  std::string AddRun(double lr, double loss, TrialState state, int points = 1, const std::string& reason = "") {
+    auto run = writer_->ClaimRun(
+        sweep_.id,
+        [&](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> {
+          return std::optional<NewRun>(NewRun{{{"lr", Value(lr)}, {"seed", Value(std::int64_t{7})}}, std::nullopt});
+        },
+        ClaimContext{"host", "agent", TrialState::kQueued});
+    const std::string id = (**run).id;
+    const auto run_dir = dir_.path() / id;
+    std::filesystem::create_directories(run_dir);
+    EXPECT_TRUE(writer_->MarkRunStarted(id, {"python", "train.py"}, 1, run_dir.string(), 100).ok());
+    std::vector<MetricPoint> series;
+    for (int i = 0; i < points; ++i) series.push_back({"loss", i, loss + (points - 1 - i), 100.0 + i});
+    EXPECT_TRUE(writer_->LogMetrics(id, series).ok());
+    if (state != TrialState::kRunning) {
+      RunOutcome out;
+      out.state = state;
+      out.failure_reason = reason;
+      out.ended_at = 200;
+      EXPECT_TRUE(writer_->FinishRun(id, out).ok());
+    }
+    return id;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> writer_;
+  SweepRecord sweep_;
+  std::unique_ptr<DashboardData> data_;
+};
+
+// A failed run that logged a better value than every finished one before
+// failing is never the best (issue 18).
+TEST_F(DashboardDataTest, FailedRunsAreNeverTheBest) {
+  const std::string good = AddRun(0.1, 0.5, TrialState::kFinished);
+  AddRun(0.2, 0.01, TrialState::kFailed, 1, "RuntimeError: CUDA out of memory");
+  AddRun(0.3, 0.001, TrialState::kCrashed);
+  const json sweeps = json::parse(data_->SweepsJson().value());
+  ASSERT_EQ(sweeps.size(), 1u);
+  EXPECT_EQ(sweeps[0]["best"]["run"], good);
+  EXPECT_EQ(sweeps[0]["counts"]["failed"], 1);
+  EXPECT_EQ(sweeps[0]["counts"]["crashed"], 1);
+  const json page = json::parse(data_->SweepJson(sweep_.id).value());
+  EXPECT_EQ(page["sweep"]["best"]["run"], good);
+  EXPECT_EQ(page["runs"].size(), 3u);
+  EXPECT_EQ(page["runs"][1]["reason"], "RuntimeError: CUDA out of memory");
+  EXPECT_EQ(page["params"][1]["constant"], true);  // seed: no axis for it
+  EXPECT_EQ(page["sweep"]["seed"], std::to_string(sweep_.seed));
+}
+
+TEST_F(DashboardDataTest, ChangesCarryOnlyWhatChangedSinceTheMark) {
+  const std::string a = AddRun(0.1, 0.5, TrialState::kFinished);
+  const json page = json::parse(data_->SweepJson(sweep_.id).value());
+  std::string mark = page["mark"];
+  auto none = data_->Changes(sweep_.id, mark);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->any);
+  const std::string b = AddRun(0.2, 0.4, TrialState::kRunning);
+  auto some = data_->Changes(sweep_.id, mark);
+  ASSERT_TRUE(some.ok());
+  ASSERT_TRUE(some->any);
+  const json doc = json::parse(some->json);
+  ASSERT_EQ(doc["runs"].size(), 1u);
+  EXPECT_EQ(doc["runs"][0]["id"], b);
+  EXPECT_EQ(doc["runs"][0]["state"], "running");
+  mark = some->mark;
+  ASSERT_TRUE(writer_->LogMetrics(b, {{"acc", 3, 0.9, 101}}).ok());  // a new point is a change
+  auto point = data_->Changes(sweep_.id, mark);
+  ASSERT_TRUE(point.ok() && point->any);
+  EXPECT_EQ(json::parse(point->json)["runs"][0]["m"]["acc"], 0.9);
+}
+
+TEST_F(DashboardDataTest, MetricsAreDownsampledAndCurvesStayInTheSweep) {
+  const std::string a = AddRun(0.1, 0.5, TrialState::kFinished, 5000);
+  const json metrics = json::parse(data_->RunMetricsJson(a, 100).value());
+  EXPECT_EQ(metrics["loss"]["step"].size(), 100u);
+  EXPECT_EQ(metrics["loss"]["total"], 5000);
+  EXPECT_EQ(metrics["loss"]["step"].back(), 4999);
+  // Another sweep's run is not served through this sweep's curves.
+  SweepRecord other;
+  other.name = "other";
+  const std::string other_id = writer_->CreateSweep(other)->id;
+  auto foreign = writer_->ClaimRun(
+      other_id, [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> { return std::optional<NewRun>(NewRun{}); },
+      ClaimContext{});
+  const json curves =
+      json::parse(data_->CurvesJson(sweep_.id, "loss", {a, (**foreign).id, "zzzzzzzz"}, 50).value());
+  EXPECT_EQ(curves["curves"].size(), 1u);
+  EXPECT_EQ(curves["curves"][a]["step"].size(), 50u);
+}
+
+TEST_F(DashboardDataTest, LogTailsFollowByOffset) {
+  const std::string a = AddRun(0.1, 0.5, TrialState::kRunning);
+  const auto log = dir_.path() / a / "stderr.log";
+  { std::ofstream(log) << "first line\n"; }
+  const json first = json::parse(data_->LogJson(a, LogStream::kStderr, std::nullopt).value());
+  EXPECT_EQ(first["text"], "first line\n");
+  { std::ofstream(log, std::ios::app) << "second <script>alert(1)</script>\n"; }
+  const json next = json::parse(data_->LogJson(a, LogStream::kStderr, first["next"].get<std::uint64_t>()).value());
+  EXPECT_EQ(next["text"], "second <script>alert(1)</script>\n");  // data, escaped by the page, not here
+  const json none = json::parse(data_->LogJson(a, LogStream::kStdout, std::nullopt).value());
+  EXPECT_EQ(none["size"], 0);
+}
+
+TEST_F(DashboardDataTest, FilterUsesTheRunsFilterLanguage) {
+  AddRun(0.1, 0.5, TrialState::kFinished);
+  const std::string low = AddRun(0.2, 0.1, TrialState::kFinished);
+  const json ids = json::parse(data_->FilterJson(sweep_.id, "metric.loss < 0.3").value());
+  EXPECT_EQ(ids["ids"], json::array({low}));
+  auto bad = data_->FilterJson(sweep_.id, "metric.loss <<");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidInput);
+}
+
+TEST_F(DashboardDataTest, SnapshotHoldsTheSweepImportanceAndBestCurves) {
+  for (int i = 0; i < 8; ++i) AddRun(0.1 * (i % 3 + 1), 1.0 / (i + 1), TrialState::kFinished, 3);
+  const std::string failed = AddRun(0.3, 0.0001, TrialState::kFailed, 3);
+  const json snap = json::parse(data_->SnapshotJson(sweep_.id, 1234, 3).value());
+  EXPECT_EQ(snap["snapshot"], true);
+  EXPECT_EQ(snap["sweep"]["runs"].size(), 9u);
+  EXPECT_EQ(snap["curves"]["curves"].size(), 3u);
+  EXPECT_FALSE(snap["curves"]["curves"].contains(failed));
+  EXPECT_FALSE(snap["importance"]["rows"].empty()) << snap["importance"]["note"];
+}
+
+}  // namespace
+}  // namespace sweep::dashboard

@@ -1,0 +1,110 @@
+// Where the pages get their data: the live server's JSON API (`sweep ui`),
+// or the document embedded in a report (`sweep report`), which answers the
+// same questions from what it holds and says so when it cannot.
+
+async function getJson(path) {
+  const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      message = (await res.json()).error || message;
+    } catch (e) {
+      /* not JSON: keep the status line */
+    }
+    throw new Error(message);
+  }
+  return res.json();
+}
+
+const q = encodeURIComponent;
+
+export class LiveSource {
+  get live() {
+    return true;
+  }
+  sweeps() {
+    return getJson('api/sweeps');
+  }
+  sweep(id) {
+    return getJson(`api/sweeps/${q(id)}`);
+  }
+  importance(id) {
+    return getJson(`api/sweeps/${q(id)}/importance`);
+  }
+  curves(id, key, runIds, points) {
+    return getJson(`api/sweeps/${q(id)}/curves?key=${q(key)}&runs=${runIds.map(q).join(',')}&points=${points}`);
+  }
+  // {ids}: the runs matching a `sweep runs --filter` expression.
+  filter(id, text) {
+    return getJson(`api/sweeps/${q(id)}/filter?q=${q(text)}`);
+  }
+  run(id) {
+    return getJson(`api/runs/${q(id)}`);
+  }
+  runMetrics(id, points) {
+    return getJson(`api/runs/${q(id)}/metrics?points=${points}`);
+  }
+  log(id, stream, offset) {
+    const at = offset === null || offset === undefined ? '' : `&offset=${offset}`;
+    return getJson(`api/runs/${q(id)}/log?stream=${stream}${at}`);
+  }
+  // Calls onChange(doc) with each batch of changed runs after `mark`;
+  // returns a function that stops listening.
+  watchSweep(id, mark, onChange, onError) {
+    const source = new EventSource(`api/sweeps/${q(id)}/events?mark=${q(mark)}`);
+    source.onmessage = (event) => onChange(JSON.parse(event.data));
+    source.onerror = () => onError && onError();
+    return () => source.close();
+  }
+}
+
+export class SnapshotSource {
+  constructor(doc) {
+    this.doc = doc;
+  }
+  get live() {
+    return false;
+  }
+  async sweeps() {
+    return this.doc.sweeps;
+  }
+  async sweep() {
+    return this.doc.sweep;
+  }
+  async importance() {
+    return this.doc.importance;
+  }
+  async curves(id, key, runIds) {
+    const held = this.doc.curves || { key: '', curves: {} };
+    const curves = {};
+    if (held.key === key) for (const r of runIds) if (held.curves[r]) curves[r] = held.curves[r];
+    return { key, curves };
+  }
+  async filter() {
+    throw new Error('filtering needs the live dashboard (sweep ui)');
+  }
+  async run(id) {
+    const row = this.doc.sweep.runs.find((r) => r.id === id);
+    if (!row) throw new Error(`run ${id} is not in this report`);
+    const s = this.doc.sweep.sweep;
+    return { ...row, sweep: s.id, sweep_name: s.name, metric: s.metric, goal: s.goal, summary: {}, argv: [], snapshot: true };
+  }
+  async runMetrics(id) {
+    const held = this.doc.curves || { key: '', curves: {} };
+    return held.curves[id] ? { [held.key]: held.curves[id] } : {};
+  }
+  async log() {
+    return null;
+  }
+  watchSweep() {
+    return () => {};
+  }
+}
+
+// The report embeds its document in <script type="application/json"
+// id="sweep-snapshot">; without it the page talks to the server.
+export function openSource() {
+  const el = document.getElementById('sweep-snapshot');
+  if (el) return new SnapshotSource(JSON.parse(el.textContent));
+  return new LiveSource();
+}

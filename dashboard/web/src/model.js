@@ -1,0 +1,163 @@
+// Pure functions over the API's documents (dashboard/server/api_json.h):
+// which runs count, best so far, the best fraction, which parameters vary.
+// No DOM here, so `node --test` checks the rules (test/model.test.mjs).
+
+// Only finished runs count as results: a failed, crashed or killed run
+// may have logged the metric before failing, but it is never "finished",
+// never the best so far and never among the best 10% (issue 18). Stopped
+// runs (ended early by the termination rule) are not results either.
+export function isFinished(run) {
+  return run.state === 'finished';
+}
+
+export function isFailure(run) {
+  return run.state === 'failed' || run.state === 'crashed' || run.state === 'killed';
+}
+
+// The API spells non-finite numbers as strings; null means "none".
+export function toNumber(v) {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return null;
+}
+
+// The run's objective when it counts as a result: finished and finite.
+export function resultOf(run) {
+  if (!isFinished(run)) return null;
+  const v = toNumber(run.obj);
+  return v !== null && Number.isFinite(v) ? v : null;
+}
+
+export function better(goal, a, b) {
+  return goal === 'maximize' ? a > b : a < b;
+}
+
+// Runs in number order with the best result so far at each (null before
+// the first result).
+export function bestSoFar(runs, goal) {
+  const sorted = [...runs].sort((a, b) => a.n - b.n);
+  let best = null;
+  return sorted.map((run) => {
+    const v = resultOf(run);
+    if (v !== null && (best === null || better(goal, v, best))) best = v;
+    return { run, value: v, best };
+  });
+}
+
+// Ids of the best `fraction` of results (at least one when any exists).
+export function bestFraction(runs, goal, fraction) {
+  const results = runs.filter((r) => resultOf(r) !== null);
+  results.sort((a, b) => (better(goal, resultOf(a), resultOf(b)) ? -1 : better(goal, resultOf(b), resultOf(a)) ? 1 : a.n - b.n));
+  const count = results.length === 0 ? 0 : Math.max(1, Math.ceil(results.length * fraction));
+  return new Set(results.slice(0, count).map((r) => r.id));
+}
+
+function sameValue(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// The parameters worth an axis or a column: declared constant ones, and
+// ones every run so far gave the same value, carry no information.
+// Parameters a run has but the spec does not declare are appended.
+export function varyingParams(params, runs) {
+  const declared = new Set(params.map((p) => p.name));
+  const all = [...params];
+  for (const run of runs) {
+    for (const name of Object.keys(run.params || {})) {
+      if (!declared.has(name)) {
+        declared.add(name);
+        all.push({ name, dist: 'unknown', log: false, constant: false });
+      }
+    }
+  }
+  return all.filter((p) => {
+    if (p.constant) return false;
+    let first;
+    let seen = false;
+    for (const run of runs) {
+      const v = (run.params || {})[p.name];
+      if (v === undefined) continue;
+      if (!seen) {
+        first = v;
+        seen = true;
+      } else if (!sameValue(v, first)) {
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+// Whether every value of the parameter over the runs is a number (else its
+// axis is categorical).
+export function isNumericParam(param, runs) {
+  if (param.values) return param.values.every((v) => typeof v === 'number');
+  return runs.every((r) => {
+    const v = (r.params || {})[param.name];
+    return v === undefined || v === null || typeof v === 'number';
+  });
+}
+
+// The distinct values of a categorical parameter, in spec order then order
+// of appearance, as display strings.
+export function categories(param, runs) {
+  const out = [];
+  const seen = new Set();
+  const add = (v) => {
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    if (!seen.has(s)) {
+      seen.add(s);
+      out.push(s);
+    }
+  };
+  (param.values || []).forEach(add);
+  runs.forEach((r) => {
+    const v = (r.params || {})[param.name];
+    if (v !== undefined) add(v);
+  });
+  return out;
+}
+
+export function displayValue(v) {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+// Merges changed rows into `runs` by id (replacing, or appending new ones),
+// keeping number order. Returns the new array.
+export function mergeRuns(runs, changed) {
+  const byId = new Map(runs.map((r, i) => [r.id, i]));
+  const out = runs.slice();
+  let appended = false;
+  for (const run of changed) {
+    const i = byId.get(run.id);
+    if (i === undefined) {
+      byId.set(run.id, out.length);
+      out.push(run);
+      appended = true;
+    } else {
+      out[i] = run;
+    }
+  }
+  if (appended) out.sort((a, b) => a.n - b.n);
+  return out;
+}
+
+// Series worth a line: more than one point in some series. A metric logged
+// once per run (a final score) draws as points instead.
+export function drawAsPoints(seriesLengths) {
+  return seriesLengths.every((n) => n <= 1);
+}
+
+// Exponential moving average, as W&B's smoothing slider (0 = none).
+export function smooth(values, weight) {
+  if (!(weight > 0)) return values;
+  let last = null;
+  return values.map((v) => {
+    if (v === null || !Number.isFinite(v)) return v;
+    last = last === null ? v : last * weight + v * (1 - weight);
+    return last;
+  });
+}

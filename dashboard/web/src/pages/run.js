@@ -1,0 +1,117 @@
+// The run page: state, failure reason, the command to reproduce it,
+// params, summary, every metric's chart, and stdout/stderr tails that
+// follow while the run is live.
+import { drawCurves } from '../charts/curves.js';
+import { h, kvTable, link, section, stateBadge } from '../dom.js';
+import { formatDuration, formatNumber, formatTime } from '../format.js';
+import { displayValue } from '../model.js';
+
+const FOLLOW_MS = 1000; // a live run's page refreshes this often
+const METRIC_POINTS = 1500;
+const LIVE_STATES = new Set(['queued', 'running']);
+// A tail pane keeps at most this much text, so a chatty run's page stays light.
+const MAX_TAIL_CHARS = 256 * 1024;
+
+// POSIX shell quoting, for the "reproduce" line.
+function shellQuote(arg) {
+  return /^[A-Za-z0-9_\-+=.,/:@%]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
+function summaryTable(run) {
+  const keys = Object.keys(run.summary || {});
+  if (keys.length === 0) return h('p', { class: 'empty', text: 'No metrics reported.' });
+  return h('table', { class: 'grid' },
+    h('thead', null, h('tr', null, ['metric', 'last', 'min', 'max', 'step', 'points'].map((t) => h('th', { text: t })))),
+    h('tbody', null, keys.map((k) => {
+      const s = run.summary[k];
+      return h('tr', null, h('td', { text: k }), ...[s.last, s.min, s.max, s.step, s.count].map((v) => h('td', { class: 'num', text: formatNumber(v) })));
+    })));
+}
+
+function header(run) {
+  const duration = run.started ? formatDuration((run.ended || Date.now() / 1000) - run.started) : '';
+  return h('header', { class: 'panel', id: 'header' },
+    h('h1', null, `Run #${run.n} `, h('span', { class: 'mono', text: run.id }), ' ', stateBadge(run.state)),
+    kvTable([
+      ['sweep', run.sweep ? link(`#/sweep/${run.sweep}`, run.sweep_name || run.sweep) : '(standalone)'],
+      [run.metric || 'metric', formatNumber(run.obj)],
+      ['started', formatTime(run.started)],
+      ['ended', formatTime(run.ended)],
+      ['duration', duration],
+      ['host', run.host || ''],
+      ['exit', run.signal ? `signal ${run.signal}` : run.exit === null || run.exit === undefined ? '' : String(run.exit)],
+    ]),
+    run.reason ? h('div', { class: 'failure', id: 'failure' }, h('h2', { text: 'Failure reason' }), h('pre', { text: run.reason })) : null);
+}
+
+// A pane that shows the end of a log and appends what the run writes.
+function tailPane(source, runId, stream) {
+  const pre = h('pre', { class: 'log', id: stream });
+  let next = null;
+  let text = '';
+  async function poll() {
+    const chunk = await source.log(runId, stream, next);
+    if (!chunk) {
+      pre.textContent = 'Logs are not part of the report: open the run in `sweep ui`.';
+      return;
+    }
+    if (next === null && chunk.offset > 0) text = `[... ${formatNumber(chunk.offset)} earlier bytes]\n`;
+    text += chunk.text;
+    if (text.length > MAX_TAIL_CHARS) text = text.slice(text.length - MAX_TAIL_CHARS);
+    next = chunk.next;
+    const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    pre.textContent = text || '(empty)';
+    pre.dataset.bytes = String(next);
+    if (atEnd) pre.scrollTop = pre.scrollHeight;
+    if (chunk.next < chunk.size) await poll(); // more than one chunk behind
+  }
+  return { el: pre, poll };
+}
+
+export function runPage(root, source, runId) {
+  let timer = null;
+  let disposed = false;
+  const charts = h('div', { class: 'metric-charts', id: 'metrics' });
+  const ready = (async () => {
+    let run = await source.run(runId);
+    const stdout = tailPane(source, run.id, 'stdout');
+    const stderr = tailPane(source, run.id, 'stderr');
+    const argv = (run.argv || []).map(shellQuote).join(' ');
+    const paramRows = Object.entries(run.params || {}).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v) : displayValue(v)]);
+    const tagRows = Object.entries(run.tags || {}).map(([k, v]) => [k, v]);
+    root.append(
+      header(run),
+      section('Parameters', 'The full configuration the run received.', kvTable(paramRows)),
+      section('Summary', null, h('div', { id: 'summary' }, summaryTable(run))),
+      section('Metrics', 'Each logged metric over steps.', charts),
+      section('Output', 'stdout and stderr; followed while the run is live.',
+        h('div', { class: 'two' }, h('div', null, h('h3', { text: 'stdout' }), stdout.el), h('div', null, h('h3', { text: 'stderr' }), stderr.el))),
+      argv ? section('Reproduce', 'The command line as launched.', h('pre', { class: 'cmd', text: argv })) : null,
+      tagRows.length ? section('Tags and environment', null, kvTable(tagRows)) : null,
+    );
+    const drawMetrics = async () => {
+      const series = await source.runMetrics(run.id, METRIC_POINTS);
+      charts.textContent = '';
+      const keys = Object.keys(series);
+      if (keys.length === 0) charts.appendChild(h('p', { class: 'empty', text: 'No metric logged yet.' }));
+      for (const key of keys) {
+        const el = h('div', { class: 'chart', dataset: { key } });
+        charts.appendChild(h('div', { class: 'metric-chart' }, h('h3', { text: key }), el));
+        drawCurves(el, { [run.id]: series[key] }, new Map([[run.id, run]]), { key, xMode: 'step', smoothing: 0 });
+      }
+      charts.dataset.drawn = String(keys.length);
+    };
+    await Promise.all([drawMetrics(), stdout.poll(), stderr.poll()]);
+    const follow = async () => {
+      if (disposed) return;
+      const wasLive = LIVE_STATES.has(run.state);
+      run = await source.run(run.id);
+      root.querySelector('#header').replaceWith(header(run));
+      root.querySelector('#summary').replaceChildren(summaryTable(run));
+      await Promise.all([drawMetrics(), stdout.poll(), stderr.poll()]);
+      if (wasLive && !disposed) timer = setTimeout(() => follow().catch(() => {}), FOLLOW_MS);
+    };
+    if (source.live && LIVE_STATES.has(run.state)) timer = setTimeout(() => follow().catch(() => {}), FOLLOW_MS);
+  })();
+  return { ready, dispose: () => { disposed = true; clearTimeout(timer); } };
+}
