@@ -220,17 +220,18 @@ Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
   return OkStatus();
 }
 
+Status StandaloneRecorder::HandleSplitLine(std::string_view line, bool oversized) {
+  if (!oversized) return HandleLine(line, NowSeconds());
+  ++stats_.bad_lines;
+  if (limit_error_.empty()) limit_error_ = OversizedChannelLineError();
+  return OkStatus();
+}
+
 Status StandaloneRecorder::Consume(std::istream& in) {
   Status status = OkStatus();
   LineSplitter lines(kMaxChannelLineBytes);
   auto on_line = [&](std::string_view line, bool oversized) {
-    if (!status.ok()) return;
-    if (oversized) {
-      ++stats_.bad_lines;
-      if (limit_error_.empty()) limit_error_ = OversizedChannelLineError();
-      return;
-    }
-    status = HandleLine(line, NowSeconds());
+    if (status.ok()) status = HandleSplitLine(line, oversized);
   };
   std::streambuf* source = in.rdbuf();
   std::vector<char> chunk(kReadChunkBytes);
@@ -250,12 +251,7 @@ Status StandaloneRecorder::ConsumeFd(int fd, const Timers& timers) {
   LineSplitter splitter(kMaxChannelLineBytes);
   Status failed = OkStatus();
   const LineSplitter::LineFn on_line = [&](std::string_view line, bool oversized) {
-    if (!failed.ok()) return;
-    if (oversized) {
-      ++stats_.bad_lines;
-      return;
-    }
-    failed = HandleLine(line, NowSeconds());
+    if (failed.ok()) failed = HandleSplitLine(line, oversized);
   };
   auto last_beat = std::chrono::steady_clock::now();
   auto last_stop_poll = last_beat;

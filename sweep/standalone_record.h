@@ -123,6 +123,9 @@ class StandaloneRecorder {
   StandaloneRecorder(Store& store, RunRecord run) : store_(&store), run_(std::move(run)) {}
   Status Flush();
   Status HandleMessage(const ChannelMessage& message);
+  // A line from the LineSplitter: HandleLine, or for a line past
+  // kMaxChannelLineBytes a bad line that fails the run (limit_error_).
+  Status HandleSplitLine(std::string_view line, bool oversized);
   // The periodic work of ConsumeFd: heartbeat, stop requests, the SIGKILL after the grace.
   Status OnTimers(const Timers& timers, std::chrono::steady_clock::time_point& last_beat,
                   std::chrono::steady_clock::time_point& last_stop_poll);
