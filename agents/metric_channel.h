@@ -24,8 +24,9 @@
 //       {"t":"summary","data":{...}}       final/summary values of the run
 //       {"t":"config","data":{...}}        configuration the run actually used
 //       {"t":"artifact","name":"...","path":"...","sha256":"..."}
+//       {"t":"run","name":"...","tags":[...],"notes":"..."}  what the script says about its run
 //       {"t":"finish"}                     the client is done (optional)
-//     summary, config, artifact and finish are handed to the observer
+//     summary, config, artifact, run and finish are handed to the observer
 //     unparsed (TrialEvents::OnChannelMessage) with their raw JSON text;
 //     interpreting them is the controller's business.
 //   * Anything else (invalid JSON, not an object, no or unknown "t", a "log"

@@ -39,7 +39,7 @@ TEST(MetricChannelParser, LogWithoutStepCountsPerKeyAndUsesNow) {
 
 TEST(MetricChannelParser, OtherTypesArePassedOnRaw) {
   MetricChannelParser p;
-  for (const char* type : {"summary", "config", "artifact", "finish"}) {
+  for (const char* type : {"summary", "config", "artifact", "finish", "run"}) {
     std::string json = std::string(R"({"t":")") + type + R"(","data":{"a":1}})";
     ChannelLine line = p.Parse(json, kNow);
     ASSERT_TRUE(line.message) << type;

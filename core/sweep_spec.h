@@ -66,6 +66,7 @@ struct EarlyTerminateSpec {
 struct SweepSpec {
   std::string name;
   std::string description;
+  std::optional<std::string> project;  // W&B's `project`: the project the sweep's runs belong to
   std::string program;
   SearchMethod method = SearchMethod::kRandom;
   MetricSpec metric;

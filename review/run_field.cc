@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kMetricPrefix = "metric.";
 constexpr std::string_view kParamPrefix = "param.";
 
-constexpr std::array<std::pair<std::string_view, RunField::Kind>, 9> kPlainFields = {{
+constexpr std::array<std::pair<std::string_view, RunField::Kind>, 11> kPlainFields = {{
     {"state", RunField::Kind::kState},
     {"id", RunField::Kind::kId},
     {"number", RunField::Kind::kNumber},
@@ -18,6 +18,8 @@ constexpr std::array<std::pair<std::string_view, RunField::Kind>, 9> kPlainField
     {"created_at", RunField::Kind::kCreatedAt},
     {"started_at", RunField::Kind::kStartedAt},
     {"ended_at", RunField::Kind::kEndedAt},
+    {"name", RunField::Kind::kName},
+    {"tag", RunField::Kind::kTag},
     {"reason", RunField::Kind::kReason},
 }};
 
@@ -73,6 +75,13 @@ std::optional<Scalar> Resolve(const RunField& field, const RunRow& row) {
       return FromOptional(row.started_at);
     case RunField::Kind::kEndedAt:
       return FromOptional(row.ended_at);
+    case RunField::Kind::kName:
+      return Scalar(row.name);
+    case RunField::Kind::kTag: {
+      std::string joined;
+      for (const auto& label : row.labels) joined += (joined.empty() ? "" : ",") + label;
+      return Scalar(joined);
+    }
     case RunField::Kind::kReason:
       if (row.reason.empty()) return std::nullopt;
       return Scalar(row.reason);

@@ -1,6 +1,8 @@
 // RunField: a named property of a run as the filter and sort languages spell
 // it: metric.NAME, param.NAME (dotted nested names allowed), state, id,
-// number, exit_code, duration, created_at, started_at, ended_at, reason.
+// number, exit_code, duration, created_at, started_at, ended_at, reason, name,
+// tag. `tag` stands for the run's set of tags: Resolve gives them comma-joined
+// (for columns and sorting); the filter compares each one (run_filter.h).
 //
 // Thread-safety: plain value types; concurrent const access is safe.
 #pragma once
@@ -18,8 +20,9 @@ namespace sweep::review {
 using Scalar = std::variant<double, std::string, bool>;
 
 struct RunField {
-  enum class Kind { kMetric, kParam, kState, kId, kNumber, kExitCode, kDuration, kCreatedAt, kStartedAt, kEndedAt,
-                    kReason };
+  enum class Kind {
+    kMetric, kParam, kState, kId, kNumber, kExitCode, kDuration, kCreatedAt, kStartedAt, kEndedAt, kReason, kName, kTag
+  };
   Kind kind = Kind::kId;
   std::string name;  // metric or parameter name; empty for the others
 

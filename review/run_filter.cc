@@ -132,6 +132,7 @@ struct Operand {
     if (field) return Resolve(*field, row);
     return literal;
   }
+  bool IsTagSet() const { return field && field->kind == RunField::Kind::kTag; }
 };
 
 template <typename T>
@@ -156,6 +157,19 @@ bool Compare(Op op, const Scalar& a, const Scalar& b) {
   return op == Op::kEq ? x == y : op == Op::kNe ? x != y : false;
 }
 
+// A comparison with `tag`, the run's set of tags: `tag = x` holds when x is
+// one of them, `tag != x` when none is; the ordering operators when one of
+// them satisfies it. `tag_on_left`: the set is the left operand.
+bool CompareTags(Op op, const RunRow& row, const Scalar& other, bool tag_on_left) {
+  auto holds = [&](const std::string& label) {
+    const Scalar tag(label);
+    return tag_on_left ? Compare(op == Op::kNe ? Op::kEq : op, tag, other)
+                       : Compare(op == Op::kNe ? Op::kEq : op, other, tag);
+  };
+  const bool any = std::any_of(row.labels.begin(), row.labels.end(), holds);
+  return op == Op::kNe ? !any : any;
+}
+
 }  // namespace
 
 struct RunFilter::Node {
@@ -176,10 +190,21 @@ struct RunFilter::Node {
       case Kind::kNot:
         return !children[0]->Eval(row);
       case Kind::kCompare: {
+        if (lhs.IsTagSet() != rhs.IsTagSet()) {
+          auto other = (lhs.IsTagSet() ? rhs : lhs).Eval(row);
+          return other && CompareTags(op, row, *other, lhs.IsTagSet());
+        }
         auto a = lhs.Eval(row), b = rhs.Eval(row);
         return a && b && Compare(op, *a, *b);
       }
       case Kind::kIn: {
+        if (lhs.IsTagSet()) {
+          const bool found = std::any_of(list.begin(), list.end(), [&](const Operand& o) {
+            auto b = o.Eval(row);
+            return b && CompareTags(Op::kEq, row, *b, true);
+          });
+          return found != negated;
+        }
         auto a = lhs.Eval(row);
         if (!a) return false;
         const bool found = std::any_of(list.begin(), list.end(), [&](const Operand& o) {
@@ -290,7 +315,7 @@ class Parser {
       if (Peek().kind != Tok::kLParen) return At(Peek().column, "expected '(' after 'in', found " + Describe(Peek()));
       Next();
       while (true) {
-        auto item = ParseOperand("expected a value in the 'in' list");
+        auto item = ParseOperand("expected a value in the 'in' list", TakesBareWords(node->lhs));
         if (!item.ok()) return item.error();
         node->list.push_back(std::move(*item));
         if (Peek().kind == Tok::kComma) {
@@ -310,13 +335,19 @@ class Parser {
     node->op = ParseOp(t.text);
     const std::string op_text = t.text;
     Next();
-    auto rhs = ParseOperand("expected a value after '" + op_text + "'");
+    auto rhs = ParseOperand("expected a value after '" + op_text + "'", TakesBareWords(node->lhs));
     if (!rhs.ok()) return rhs.error();
     node->rhs = std::move(*rhs);
     return NodePtr(node);
   }
 
-  Result<Operand> ParseOperand(const std::string& expectation) {
+  // Tags and names are words people type unquoted: `tag = baseline`.
+  static bool TakesBareWords(const Operand& lhs) {
+    return lhs.field && (lhs.field->kind == RunField::Kind::kTag || lhs.field->kind == RunField::Kind::kName);
+  }
+
+  // `bare_words_are_strings`: an unknown word is a string (after tag or name).
+  Result<Operand> ParseOperand(const std::string& expectation, bool bare_words_are_strings = false) {
     const Token& t = Peek();
     Operand o;
     switch (t.kind) {
@@ -333,10 +364,12 @@ class Parser {
           o.literal = t.text;
         } else if (EqualsIgnoreCase(t.text, "true") || EqualsIgnoreCase(t.text, "false")) {
           o.literal = EqualsIgnoreCase(t.text, "true");
+        } else if (bare_words_are_strings) {
+          o.literal = t.text;
         } else {
           return At(t.column, "unknown name '" + t.text +
                                   "': expected metric.NAME, param.NAME, state, id, number, exit_code, duration, "
-                                  "created_at, started_at, ended_at, a number, a quoted string, true/false or a "
+                                  "created_at, started_at, ended_at, name, tag, a number, a quoted string, true/false or a "
                                   "state name (finished, failed, ...)");
         }
         break;

@@ -8,7 +8,7 @@
 //   comparison := operand op operand | operand ['not'] 'in' '(' operand (',' operand)* ')'
 //   op         := '<' | '<=' | '>' | '>=' | '=' | '==' | '!='
 //   operand    := metric.NAME | param.NAME | state | id | number | exit_code
-//               | duration | created_at | started_at | ended_at
+//               | duration | created_at | started_at | ended_at | name | tag
 //               | NUMBER (1, -2.5, 1e-3) | 'string' | "string"
 //               | a state name (finished, failed, ...) | true | false
 // NAME may contain letters, digits and _ . - / (dotted names reach into nested
@@ -22,6 +22,9 @@
 // numbers numerically and strings by bytes; any other pairing is false. NaN
 // compares like IEEE (every comparison but != is false). `x in (a, b)` is
 // x = a or x = b; `x not in (a, b)` is x present and not (x in (a, b)).
+// `tag` is the run's set of tags: `tag = 'baseline'` holds when baseline is
+// one of them, `tag != 'old'` when old is none of them (also for runs without
+// tags), `tag in (a, b)` when a or b is one of them.
 //
 // Thread-safety: an immutable value after Parse; Matches is const and safe to
 // call concurrently.

@@ -37,6 +37,22 @@ std::string ErrorOf(const std::string& expr) {
   return f.ok() ? "" : f.error().message;
 }
 
+TEST(RunFilter, TagIsASetAndNameAString) {
+  RunRow row = Sample();
+  row.name = "resnet-a";
+  row.labels = {"baseline", "v2"};
+  EXPECT_TRUE(Match("tag = baseline", row));
+  EXPECT_TRUE(Match("tag = 'v2' and name = 'resnet-a'", row));
+  EXPECT_TRUE(Match("'v2' = tag", row));
+  EXPECT_FALSE(Match("tag = old", row));
+  EXPECT_TRUE(Match("tag != old", row));
+  EXPECT_FALSE(Match("tag != baseline", row));
+  EXPECT_TRUE(Match("tag in (old, v2)", row));
+  EXPECT_FALSE(Match("tag not in (old, v2)", row));
+  EXPECT_TRUE(Match("tag != baseline", Sample()));  // no tags at all
+  EXPECT_FALSE(Match("tag = baseline", Sample()));
+}
+
 TEST(RunFilter, Comparisons) {
   EXPECT_TRUE(Match("metric.loss < 0.5"));
   EXPECT_FALSE(Match("metric.loss > 0.5"));

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/search_space.h"
 #include "core/trial.h"
@@ -26,6 +27,8 @@ struct RunRow {
   // Seconds since the Unix epoch; nullopt while unknown (e.g. not started).
   std::optional<double> created_at, started_at, ended_at;
   std::optional<int> exit_code;
+  std::string name;                 // the run's name (may be empty, need not be unique)
+  std::vector<std::string> labels;  // the user's tags, sorted
   // Why it did not finish, in one line (FailureHeadline); empty when it did.
   std::string reason;
 };

@@ -3,19 +3,15 @@
 #include <cmath>
 #include <fstream>
 
+#include "agents/host/python_packages.h"
 #include "sweep/channel_tags.h"
+#include "sweep/run_info_message.h"
 #include "sweep/early_stop/make_early_stop_rule.h"
 #include "sweep/early_stop/options_from_spec.h"
 #include "sweep/objective.h"
 #include "sweep/proposal.h"
 
 namespace sweep {
-namespace {
-
-// The dirty working tree's diff, saved beside the run's logs.
-constexpr const char* kDiffFileName = "diff.patch";
-
-}  // namespace
 
 std::string_view SweepEndName(SweepEnd end) {
   switch (end) {
@@ -189,10 +185,12 @@ Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequ
     env_request.gpus = gpus;
     CapturedEnvironment captured = options_.environment->Capture(env_request);
     tags.insert(captured.tags.begin(), captured.tags.end());
-    if (!captured.git_diff.empty()) {
-      std::ofstream out(request.log_dir / kDiffFileName, std::ios::binary | std::ios::trunc);
-      out << captured.git_diff;
-      if (!out) return Error::Io("cannot write " + (request.log_dir / kDiffFileName).string());
+    for (const auto& [file, text] : {std::pair{kDiffFileName, &captured.git_diff},
+                                     std::pair{kRequirementsFileName, &captured.requirements}}) {
+      if (text->empty()) continue;
+      std::ofstream out(request.log_dir / file, std::ios::binary | std::ios::trunc);
+      out << *text;
+      if (!out) return Error::Io("cannot write " + (request.log_dir / file).string());
     }
   }
   if (tags.empty()) return OkStatus();
@@ -203,7 +201,7 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
   runner_ = &runner;
   if (auto status = Prepare(); !status.ok()) return status.error();
   started_ = options_.clock->SteadyNow();
-  last_flush_ = last_heartbeat_ = last_sample_ = started_;
+  last_flush_ = last_heartbeat_ = last_sample_ = last_stop_poll_ = started_;
   while (true) {
     while (ShouldLaunchMore(runner)) {
       auto launched = LaunchNext(runner);
@@ -253,6 +251,13 @@ void SweepController::OnTimers() {
     }
   }
   if (now - last_flush_ >= kMetricFlushInterval) FlushAllMetrics();
+  if (now - last_stop_poll_ >= kStopPollInterval && !active_.empty()) {
+    last_stop_poll_ = now;
+    std::vector<std::string> ids;
+    ids.reserve(active_.size());
+    for (const auto& [id, run] : active_) ids.push_back(id);
+    StopRequestedRuns(ids);
+  }
   if (active_.empty()) {
     last_heartbeat_ = now;  // nothing to beat for: no beat was missed
     return;
@@ -307,6 +312,20 @@ bool SweepController::DropTakenOverRuns() {
     }
   }
   return true;
+}
+
+void SweepController::StopRequestedRuns(const std::vector<std::string>& active_ids) {
+  auto requested = store_.StopRequested(active_ids);
+  if (!requested.ok()) {
+    Fail(requested.error());
+    return;
+  }
+  for (const auto& id : *requested) {
+    auto it = active_.find(id);
+    if (it == active_.end() || it->second.end_request != EndRequest::kNone) continue;
+    it->second.end_request = EndRequest::kStopRequest;
+    if (runner_ != nullptr) runner_->Terminate(id);  // SIGTERM, then SIGKILL after the grace period
+  }
 }
 
 void SweepController::Fail(Error error) {
@@ -387,6 +406,14 @@ void SweepController::OnMetrics(const std::string& run_id, std::vector<MetricPoi
 void SweepController::OnChannelMessage(const std::string& run_id, const ChannelMessage& message) {
   auto it = active_.find(run_id);
   if (it == active_.end() || it->second.taken_over) return;
+  if (message.type == kRunInfoMessageType) {
+    auto info = RunInfoFromChannelMessage(message);
+    if (!info.ok()) return;  // a malformed message is the trial's problem, never the sweep's
+    auto status = RecordRunInfo(store_, run_id, *info);
+    // A refused label (a space in a tag, say) is the trial's too; a store failure is not.
+    if (!status.ok() && status.error().code != ErrorCode::kInvalidInput) Fail(status.error());
+    return;
+  }
   auto tags = TagsFromChannelMessage(message, it->second.record.run_dir);
   if (!tags.ok()) return;  // a malformed message is the trial's problem, never the sweep's
   if (tags->empty()) return;

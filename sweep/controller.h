@@ -53,6 +53,9 @@ namespace sweep {
 inline constexpr std::chrono::seconds kHeartbeatInterval{10};
 inline constexpr std::chrono::seconds kHeartbeatStaleAfter{60};
 inline constexpr int kBeatsPerHeartbeatTimeout = 6;
+// How often the controller reads `sweep stop` requests of its active runs:
+// one small query, often enough that a stop feels immediate.
+inline constexpr std::chrono::seconds kStopPollInterval{2};
 // How long one Poll may block: bounds the latency of metric flushes, timers
 // and of noticing that a slot became free when no event arrives.
 inline constexpr std::chrono::milliseconds kControllerPollInterval{100};
@@ -173,6 +176,8 @@ class SweepController : public TrialEvents {
   void FlushMetrics(ActiveRun& run);
   void FlushAllMetrics();
   void OnTimers();
+  // Terminates the active runs whose stop `sweep stop` requested (Store::RequestStop).
+  void StopRequestedRuns(const std::vector<std::string>& active_ids);
   void CheckMaxRuntime();
   // A failure of the controller or the store: ends the sweep with `error`,
   // terminating running trials (recorded as crashed, "controller error: ...").
@@ -212,7 +217,7 @@ class SweepController : public TrialEvents {
   std::optional<Error> fatal_;
   std::vector<std::pair<std::string, RunOutcome>> unrecorded_;  // ended, but FinishRun failed
   SweepOutcome outcome_;
-  std::chrono::steady_clock::time_point started_, last_flush_, last_heartbeat_, last_sample_;
+  std::chrono::steady_clock::time_point started_, last_flush_, last_heartbeat_, last_sample_, last_stop_poll_;
 };
 
 }  // namespace sweep

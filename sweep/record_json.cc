@@ -22,6 +22,7 @@ Value SweepToValue(const SweepRecord& sweep, const std::vector<RunRecord>* runs)
   ValueMap out = {
       {"id", Value(sweep.id)},
       {"name", Value(sweep.name)},
+      {"project", Value(sweep.project)},
       {"method", Value(sweep.method)},
       {"state", Value(std::string(SweepStateName(sweep.state)))},
       {"metric", sweep.metric_name.empty() ? Value() : Value(sweep.metric_name)},
@@ -72,6 +73,9 @@ Value RunToValue(const RunRecord& run, const MetricSpec& metric) {
   return Value(ValueMap{
       {"id", Value(run.id)},
       {"sweep_id", Value(run.sweep_id)},
+      {"name", Value(run.name)},
+      {"labels", Value(ValueList(run.labels.begin(), run.labels.end()))},
+      {"notes", Value(run.notes)},
       {"number", Value(run.number)},
       {"grid_index", run.grid_index ? Value(*run.grid_index) : Value()},
       {"state", Value(std::string(TrialStateName(run.state)))},

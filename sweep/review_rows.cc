@@ -30,6 +30,8 @@ review::RunRow ToRunRow(const RunRecord& run) {
   row.started_at = known(run.started_at);
   row.ended_at = known(run.ended_at);
   row.exit_code = run.exit_code;
+  row.name = run.name;
+  row.labels = run.labels;
   row.reason = FailureHeadline(run.failure_reason);
   return row;
 }

@@ -136,6 +136,11 @@ RunOutcome ClassifyExit(const TrialExit& exit, EndRequest request, const MetricS
     out.failure_reason = "controller error";  // the controller adds which
     return out;
   }
+  if (request == EndRequest::kStopRequest) {
+    out.state = TrialState::kKilled;
+    out.failure_reason = kStoppedByUserReason;
+    return out;
+  }
   if (request == EndRequest::kUserInterrupt) {
     out.state = TrialState::kKilled;
     out.failure_reason = "interrupted by the user";

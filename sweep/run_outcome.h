@@ -15,10 +15,14 @@
 
 namespace sweep {
 
+// The failure reason of a run ended by `sweep stop`.
+inline constexpr const char* kStoppedByUserReason = "stopped by the user";
+
 // Why the controller asked the trial to end, when it did.
 // kControllerError: the controller itself failed (the store refused a
 // write, the disk is full) and ends every trial; not the user's doing.
-enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime, kControllerError };
+// kStopRequest: `sweep stop RUN` (Store::RequestStop) asked for this one run.
+enum class EndRequest { kNone, kUserInterrupt, kEarlyStop, kSweepRuntime, kControllerError, kStopRequest };
 
 // A failure reason keeps the last lines of stderr, capped: a trial printing
 // 65 KB lines must not make a megabyte reason that every `sweep runs` and
@@ -34,7 +38,7 @@ inline constexpr std::size_t kMaxReasonTailBytes = 4096;
 //           line past the protocol's limits, the metric never reported (the reason lists the keys it did report), or a NaN/inf
 //           objective; the reason says which, followed by
 //           "; last stderr:\n" and the capped stderr tail;
-// killed:   the user interrupted it or it ran past its timeout (the reason
+// killed:   the user interrupted or stopped it, or it ran past its timeout (the reason
 //           names the limit when `timeout_seconds` is given);
 // crashed:  the controller failed and ended it (kControllerError): like a
 //           dead agent's run, its grid point runs again on resume;

@@ -183,4 +183,12 @@ TEST(SignalName, NamesKnownSignals) {
 }
 
 }  // namespace
+TEST(ClassifyExit, StopRequestIsKilledByTheUser) {
+  TrialExit exit;
+  exit.signal = 15;
+  auto out = ClassifyExit(exit, EndRequest::kStopRequest, Loss(), Reported(0.5), 0);
+  EXPECT_EQ(out.state, TrialState::kKilled);
+  EXPECT_EQ(out.failure_reason, "stopped by the user");
+}
+
 }  // namespace sweep

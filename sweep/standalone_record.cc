@@ -1,24 +1,35 @@
 #include "sweep/standalone_record.h"
 
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <set>
 #include <sstream>
 
+#include "agents/host/python_packages.h"
 #include "agents/host/sha256.h"
 #include "agents/line_splitter.h"
 #include "core/value_json.h"
 #include "sweep/channel_tags.h"
+#include "agents/line_splitter.h"
 #include "sweep/clock.h"
+#include "sweep/reaper.h"
+#include "sweep/run_info_message.h"
 #include "sweep/run_outcome.h"
+#include "sweep/trial_launch.h"
 
 namespace sweep {
 namespace {
 
 // Artifacts land here inside the run's folder, as in a sweep (PROTOCOL.md).
 constexpr const char* kArtifactsDir = "artifacts";
-
 // Bytes read from stdin at a time at most; lines are split from these
 // chunks, so a line is never held past kMaxChannelLineBytes.
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
@@ -84,18 +95,51 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
 Result<SweepRecord> ProjectSweep(Store& store, const std::string& project) {
   auto sweeps = store.ListSweeps();
   if (!sweeps.ok()) return sweeps.error();
-  // Newest first wins, like GetSweep's name lookup; only manual sweeps, so a
-  // real sweep that happens to share the project's name is never written into.
-  const SweepRecord* found = nullptr;
+  // Oldest first wins, so every recorder of the project agrees on one; only
+  // manual sweeps, so a real sweep in the project is never written into.
   for (const auto& s : *sweeps) {
-    if (s.name != project || s.method != kManualMethod) continue;
-    if (found == nullptr || s.created_at > found->created_at) found = &s;
+    if (s.project == project && s.method == kManualMethod) return s;
   }
-  if (found != nullptr) return *found;
   SweepRecord record;
   record.name = project;
+  record.project = project;
   record.method = kManualMethod;
   return store.CreateSweep(record);
+}
+
+// A manual sweep is running while one of its runs is.
+Status UpdateManualSweepState(Store& store, const std::string& sweep_id) {
+  auto runs = store.ListRuns(sweep_id);
+  if (!runs.ok()) return runs.error();
+  const bool live = std::any_of(runs->begin(), runs->end(), [](const RunRecord& r) { return !IsTerminal(r.state); });
+  return store.SetSweepState(sweep_id, live ? SweepState::kRunning : SweepState::kFinished);
+}
+
+Status WriteFile(const std::filesystem::path& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+  if (!out) return Error::Io("cannot write " + path.string());
+  return OkStatus();
+}
+
+// The run's name, labels, notes and environment, as given at Start.
+Status DescribeRun(Store& store, RunRecord& run, const StandaloneRunOptions& options) {
+  RunLabelsUpdate labels;
+  if (!options.name.empty()) labels.name = options.name;
+  if (!options.notes.empty()) labels.notes = options.notes;
+  labels.add_labels = options.labels;
+  if (auto status = store.UpdateRunLabels(run.id, labels); !status.ok()) return status;
+  run.name = options.name;
+  run.notes = options.notes;
+  for (const auto& [file, text] : {std::pair{kDiffFileName, &options.git_diff},
+                                   std::pair{kRequirementsFileName, &options.requirements}}) {
+    if (text->empty()) continue;
+    if (auto status = WriteFile(std::filesystem::path(run.run_dir) / file, *text); !status.ok()) return status;
+  }
+  if (options.environment.empty()) return OkStatus();
+  if (auto status = store.SetTags(run.id, options.environment); !status.ok()) return status;
+  run.tags.insert(options.environment.begin(), options.environment.end());
+  return OkStatus();
 }
 
 }  // namespace
@@ -122,6 +166,7 @@ Result<RunRecord> ExistingOpenRun(Store& store, const std::string& id) {
 Result<RunRecord> NewProjectRun(Store& store, const StandaloneRunOptions& options) {
   auto sweep = ProjectSweep(store, options.project);
   if (!sweep.ok()) return sweep.error();
+  if (auto reaped = ReapDeadRuns(store, sweep->id, options.host, NowSeconds()); !reaped.ok()) return reaped.error();
   const Config params = options.params;
   auto claimed = store.ClaimRun(
       sweep->id,
@@ -149,10 +194,11 @@ Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const Standal
   if (auto status = store.MarkRunStarted(run.id, run.argv, run.pid, run.run_dir, run.started_at); !status.ok())
     return status.error();
   run.state = TrialState::kRunning;
-  if (!options.name.empty()) {
-    if (auto status = store.SetTags(run.id, {{kRunNameTag, options.name}}); !status.ok()) return status.error();
-    run.tags[kRunNameTag] = options.name;
+  // A run attached to (existing_run_id) belongs to a real sweep, whose controller owns its state.
+  if (options.existing_run_id.empty()) {
+    if (auto status = store.SetSweepState(run.sweep_id, SweepState::kRunning); !status.ok()) return status.error();
   }
+  if (auto status = DescribeRun(store, run, options); !status.ok()) return status.error();
   return StandaloneRecorder(store, std::move(run));
 }
 
@@ -174,17 +220,18 @@ Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
   return OkStatus();
 }
 
+Status StandaloneRecorder::HandleSplitLine(std::string_view line, bool oversized) {
+  if (!oversized) return HandleLine(line, NowSeconds());
+  ++stats_.bad_lines;
+  if (limit_error_.empty()) limit_error_ = OversizedChannelLineError();
+  return OkStatus();
+}
+
 Status StandaloneRecorder::Consume(std::istream& in) {
   Status status = OkStatus();
   LineSplitter lines(kMaxChannelLineBytes);
   auto on_line = [&](std::string_view line, bool oversized) {
-    if (!status.ok()) return;
-    if (oversized) {
-      ++stats_.bad_lines;
-      if (limit_error_.empty()) limit_error_ = OversizedChannelLineError();
-      return;
-    }
-    status = HandleLine(line, NowSeconds());
+    if (status.ok()) status = HandleSplitLine(line, oversized);
   };
   std::streambuf* source = in.rdbuf();
   std::vector<char> chunk(kReadChunkBytes);
@@ -198,6 +245,57 @@ Status StandaloneRecorder::Consume(std::istream& in) {
   }
   if (status.ok()) lines.Finish(on_line);
   return status;
+}
+
+Status StandaloneRecorder::ConsumeFd(int fd, const Timers& timers) {
+  LineSplitter splitter(kMaxChannelLineBytes);
+  Status failed = OkStatus();
+  const LineSplitter::LineFn on_line = [&](std::string_view line, bool oversized) {
+    if (failed.ok()) failed = HandleSplitLine(line, oversized);
+  };
+  auto last_beat = std::chrono::steady_clock::now();
+  auto last_stop_poll = last_beat;
+  const auto wait = std::min(timers.heartbeat, timers.stop_poll);
+  std::array<char, kReadChunkBytes> buffer{};
+  for (;;) {
+    pollfd waiting{fd, POLLIN, 0};
+    const int ready = ::poll(&waiting, 1, static_cast<int>(wait.count()));
+    if (ready < 0 && errno != EINTR) return Error::Io(std::string("reading the channel: ") + std::strerror(errno));
+    if (auto status = OnTimers(timers, last_beat, last_stop_poll); !status.ok()) return status;
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) return Error::Io(std::string("reading the channel: ") + std::strerror(errno));
+    if (n == 0) break;
+    splitter.Feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), on_line);
+    if (!failed.ok()) return failed;
+  }
+  splitter.Finish(on_line);
+  return failed;
+}
+
+Status StandaloneRecorder::OnTimers(const Timers& timers, std::chrono::steady_clock::time_point& last_beat,
+                                    std::chrono::steady_clock::time_point& last_stop_poll) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_beat >= timers.heartbeat) {
+    last_beat = now;
+    if (auto status = store_->Heartbeat({run_.id}, NowSeconds()); !status.ok()) return status;
+  }
+  if (stop_sent_at_) {
+    if (!kill_sent_ && now - *stop_sent_at_ >= timers.kill_grace && run_.pid > 0) {
+      kill_sent_ = true;
+      ::kill(run_.pid, SIGKILL);
+    }
+    return OkStatus();
+  }
+  if (now - last_stop_poll < timers.stop_poll) return OkStatus();
+  last_stop_poll = now;
+  auto requested = store_->StopRequested({run_.id});
+  if (!requested.ok()) return requested.error();
+  if (requested->empty() || run_.pid <= 0) return OkStatus();
+  stop_sent_at_ = now;
+  ::kill(run_.pid, SIGTERM);
+  return OkStatus();
 }
 
 Status StandaloneRecorder::Flush() {
@@ -216,6 +314,14 @@ Status StandaloneRecorder::HandleMessage(const ChannelMessage& message) {
     const Value* reason = doc.ok() ? doc->find("reason") : nullptr;
     if (reason != nullptr && reason->is_string())
       finish_reason_ = reason->as_string().substr(0, kMaxFinishReasonBytes);
+    return OkStatus();
+  }
+  if (message.type == kRunInfoMessageType) {
+    auto info = RunInfoFromChannelMessage(message);
+    Status status = info.ok() ? RecordRunInfo(*store_, run_.id, *info) : Status(info.error());
+    if (status.ok() || status.error().code != ErrorCode::kInvalidInput) return status;
+    ++stats_.rejected_messages;
+    warnings_.push_back(status.error().message);
     return OkStatus();
   }
   ChannelMessage to_tag = message;
@@ -290,15 +396,22 @@ Status StandaloneRecorder::Finish(double now) {
     outcome.failure_reason = finish_reason_.empty()
                                  ? "the script finished its run with exit code " + std::to_string(*finish_code_)
                                  : finish_reason_;
+  } else if (stop_sent_at_) {
+    outcome.state = TrialState::kKilled;
+    outcome.failure_reason = kStoppedByUserReason;
   } else {
-    outcome.state = TrialState::kFailed;
-    outcome.failure_reason = "the stream ended without a finish message (the script crashed or was killed)";
+    outcome.state = TrialState::kCrashed;
+    outcome.failure_reason = "the script ended without finishing its run (killed, or its interpreter crashed)";
   }
   if (auto status = store_->FinishRun(run_.id, outcome); !status.ok()) return status;
   run_.state = outcome.state;
   run_.ended_at = outcome.ended_at;
   run_.failure_reason = outcome.failure_reason;
-  return OkStatus();
+  auto sweep = store_->GetSweep(run_.sweep_id);
+  if (!sweep.ok()) return sweep.error();
+  // A run attached to a real sweep (StandaloneRunOptions::existing_run_id) leaves its state to the controller.
+  if (sweep->method != kManualMethod) return OkStatus();
+  return UpdateManualSweepState(*store_, run_.sweep_id);
 }
 
 std::vector<std::string> StandaloneRecorder::TakeWarnings() {

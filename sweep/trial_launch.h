@@ -21,6 +21,7 @@ inline constexpr const char* kEnvRunDir = "SWEEP_RUN_DIR";
 
 // File names inside a run folder.
 inline constexpr const char* kParamsFileName = "params.json";
+inline constexpr const char* kDiffFileName = "diff.patch";  // `git diff HEAD` when the tree was dirty
 
 struct LaunchSettings {
   std::filesystem::path runs_root;    // run folders are runs_root/<run-id>/

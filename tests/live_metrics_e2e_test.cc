@@ -252,8 +252,10 @@ TEST(LiveMetricsEndToEnd, RecordStoresAStandaloneRunAndReusesItsProject) {
   dir.Write("messages.jsonl", messages);
   auto record = [&](const std::string& name, const std::string& input) {
     const std::string cmd = "cd '" + dir.path().string() + "' && '" + testing::SweepBinary() + "' record --name " +
-                            name + " --config-json '{\"lr\":0.1,\"model\":{\"depth\":4},\"opt\":\"adam\"}' < " + input +
-                            " 2> " + name + ".err";
+                            name + " --project vision --tag baseline --notes 'first try'"
+                            " --command-json '[\"python3\", \"train.py\", \"--lr=0.1\"]'"
+                            " --config-json '{\"lr\":0.1,\"model\":{\"depth\":4},\"opt\":\"adam\"}' < " + input +
+                            " > " + name + ".out 2> " + name + ".err";
     return std::system(cmd.c_str());
   };
   ASSERT_EQ(record("first", "messages.jsonl"), 0) << ReadFile(dir / "first.err");
@@ -261,15 +263,26 @@ TEST(LiveMetricsEndToEnd, RecordStoresAStandaloneRunAndReusesItsProject) {
   ASSERT_EQ(record("second", "crash.jsonl"), 0) << ReadFile(dir / "second.err");
 
   auto store = OpenTestStore(dir);
-  auto runs = OnlySweepRuns(*store);  // both runs in one "standalone" sweep
+  auto runs = OnlySweepRuns(*store);  // both runs in the project's one manual sweep
   ASSERT_EQ(runs.size(), 2u);
   auto sweep = store->GetSweep(runs[0].sweep_id);
-  EXPECT_EQ(sweep->name, "standalone");
+  EXPECT_EQ(sweep->name, "vision");
+  EXPECT_EQ(sweep->project, "vision");
   EXPECT_EQ(sweep->method, "manual");
+  EXPECT_EQ(sweep->state, SweepState::kFinished) << "not running once its runs ended";
   const RunRecord& run = runs[0];
-  EXPECT_NE(ReadFile(dir / "first.err").find(run.id), std::string::npos);
+  // The id the client reads back on stdout is the store's.
+  auto handshake = ParseJson(ReadFile(dir / "first.out"));
+  ASSERT_TRUE(handshake.ok()) << ReadFile(dir / "first.out");
+  EXPECT_EQ(handshake->find("run_id")->as_string(), run.id);
+  EXPECT_EQ(handshake->find("run_dir")->as_string(), run.run_dir);
   EXPECT_EQ(run.state, TrialState::kFinished) << run.failure_reason;
-  EXPECT_EQ(run.tags.at("name"), "first");
+  EXPECT_EQ(run.name, "first");
+  EXPECT_EQ(run.labels, std::vector<std::string>{"baseline"});
+  EXPECT_EQ(run.notes, "first try");
+  EXPECT_EQ(run.argv, (std::vector<std::string>{"python3", "train.py", "--lr=0.1"}));
+  EXPECT_EQ(run.tags.at("env.command"), "python3 train.py --lr=0.1");  // the environment, as for sweep trials
+  EXPECT_TRUE(run.tags.count("env.os")) << "environment captured";
   ASSERT_EQ(run.params.size(), 3u);
   EXPECT_EQ(run.params[0].first, "lr");
   EXPECT_TRUE(run.params[0].second.is_double());
@@ -292,18 +305,34 @@ TEST(LiveMetricsEndToEnd, RecordStoresAStandaloneRunAndReusesItsProject) {
   // ...and the one whose digest does not match the file was refused, with a warning.
   EXPECT_FALSE(run.tags.count("artifact.bad.bin"));
   EXPECT_NE(ReadFile(dir / "first.err").find("sha256 mismatch"), std::string::npos);
-  // A stream without a finish message is a failed run, with the reason.
-  EXPECT_EQ(runs[1].state, TrialState::kFailed);
-  EXPECT_NE(runs[1].failure_reason.find("without a finish"), std::string::npos);
+  // A stream without a finish message: the script vanished.
+  EXPECT_EQ(runs[1].state, TrialState::kCrashed);
+  EXPECT_NE(runs[1].failure_reason.find("without finishing"), std::string::npos) << runs[1].failure_reason;
 
   // The inspect commands show the manual sweep like any other.
-  auto listed = RunCli(dir.path(), {"runs", "standalone"});
+  auto listed = RunCli(dir.path(), {"runs", "vision"});
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find(run.id), std::string::npos) << listed.out;
   auto shown = RunCli(dir.path(), {"show", run.id});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   auto sweeps = RunCli(dir.path(), {"sweeps"});
   EXPECT_NE(sweeps.out.find("manual"), std::string::npos) << sweeps.out;
+}
+
+TEST(LiveMetricsEndToEnd, RecordTakesTheFailureReasonFromTheFinishMessage) {
+  TempDir dir;
+  dir.Write("failed.jsonl", "{\"t\":\"finish\",\"exit_code\":1,\"reason\":\"ValueError: lr must be positive\"}\n");
+  const std::string cmd = "cd '" + dir.path().string() + "' && '" + testing::SweepBinary() +
+                          "' record --name f < failed.jsonl > f.out 2> f.err";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile(dir / "f.err");
+  auto store = OpenTestStore(dir);
+  auto runs = OnlySweepRuns(*store);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].state, TrialState::kFailed);
+  EXPECT_EQ(runs[0].failure_reason, "ValueError: lr must be positive");
+  EXPECT_EQ(runs[0].exit_code, 1);
+  // No --project: the working directory's name.
+  EXPECT_EQ(store->GetSweep(runs[0].sweep_id)->project, dir.path().filename().string());
 }
 
 }  // namespace

@@ -162,6 +162,33 @@ CREATE TRIGGER tags_change_on_delete AFTER DELETE ON tags BEGIN
   UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = OLD.run_seq;
 END;
 )sql",
+      // v4: projects, and what people say about a run. A sweep belongs to a
+      // project; standalone runs live in their project's "manual" sweep,
+      // which was named after the project, hence its project. A run gets
+      // its W&B name (until now the tag "name" of standalone runs), its
+      // labels (W&B tags, a sorted JSON list of strings) and notes, and
+      // the stop flag `sweep stop` sets for its agent. The stamp trigger is
+      // recreated to cover the new columns.
+      R"sql(
+ALTER TABLE sweeps ADD COLUMN project TEXT NOT NULL DEFAULT 'default';
+UPDATE sweeps SET project = name WHERE method = 'manual';
+CREATE INDEX sweeps_by_project ON sweeps (project, created_at);
+ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN stop_requested INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET name = coalesce((SELECT t.value FROM tags t WHERE t.run_seq = runs.seq AND t.key = 'name'), '')
+  WHERE sweep_id IN (SELECT id FROM sweeps WHERE method = 'manual');
+DELETE FROM tags WHERE key = 'name' AND run_seq IN
+  (SELECT r.seq FROM runs r JOIN sweeps s ON s.id = r.sweep_id WHERE s.method = 'manual');
+DROP TRIGGER runs_change_on_update;
+CREATE TRIGGER runs_change_on_update AFTER UPDATE OF id, sweep_id, number, grid_index, state, params, argv,
+    created_at, started_at, ended_at, exit_code, signal, failure_reason, host, agent_id, pid, run_dir,
+    name, labels, notes, stop_requested ON runs BEGIN
+  UPDATE change_counter SET value = value + 1 WHERE id = 1;
+  UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = NEW.seq;
+END;
+)sql",
   };
   return kMigrations;
 }

@@ -80,6 +80,13 @@ class SqliteStore final : public Store {
   Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override;
   Result<RunChanges> ListRunsChangedSince(const std::string& sweep_id, const std::string& mark) override;
 
+  // Names, labels, notes, stop requests, deletion (sqlite_store_housekeeping.cc).
+  Status UpdateRunLabels(const std::string& run_id, const RunLabelsUpdate& update) override;
+  Status RequestStop(const std::string& run_id) override;
+  Result<std::vector<std::string>> StopRequested(const std::vector<std::string>& run_ids) override;
+  Status DeleteRun(const std::string& run_id) override;
+  Status DeleteSweep(const std::string& sweep_id) override;
+
   // Metrics (sqlite_store_metrics.cc).
   Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) override;
   Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) override;
@@ -149,6 +156,8 @@ class SqliteStore final : public Store {
 
   // Lifecycle: kConflict when the run already ended, kNotFound when there is none.
   Status RequireNotEnded(const std::string& run_id);
+  // DeleteRun's body, inside the caller's write transaction.
+  Status DeleteRunLocked(const std::string& run_id);
 
   // Run queries: the runs `set` selects (arg binds ?1; `since`, for
   // kSweepChangedSince, binds ?2) in number order, with summaries and tags:

@@ -22,7 +22,8 @@ Result<Config> ConfigFromJson(const std::string& text) {
   return config;
 }
 
-Result<std::vector<std::string>> ArgvFromJson(const std::string& text) {
+// argv and labels: a JSON list of strings.
+Result<std::vector<std::string>> StringListFromJson(const std::string& text) {
   auto v = ParseJson(text);
   if (!v.ok()) return v.error();
   std::vector<std::string> argv;
@@ -35,7 +36,7 @@ Result<std::vector<std::string>> ArgvFromJson(const std::string& text) {
 }
 
 // The three statements that load a run set: the runs (number order, with
-// their changed_seq as column 18), their summaries and their tags. Every
+// their changed_seq as column 18, then the v4 columns), their summaries and their tags. Every
 // query shape is written once here and combined with each RunSet's filter.
 struct RunQueries {
   std::string runs, summaries, tags;
@@ -46,7 +47,7 @@ const RunQueries& QueriesFor(RunSet set) {
     return RunQueries{
         "SELECT r.seq, r.id, r.sweep_id, r.number, r.grid_index, r.state, r.params, r.argv, r.created_at, "
         "r.started_at, r.ended_at, r.exit_code, r.signal, r.failure_reason, r.host, r.agent_id, r.pid, r.run_dir, "
-        "r.changed_seq FROM runs r WHERE " + where + " ORDER BY r.number",
+        "r.changed_seq, r.name, r.labels, r.notes, r.stop_requested FROM runs r WHERE " + where + " ORDER BY r.number",
         "SELECT s.run_seq, k.key, s.last, s.min, s.max, s.last_step, s.count FROM runs r "
         "JOIN run_summary s ON s.run_seq = r.seq JOIN metric_keys k ON k.id = s.key_id WHERE " + where,
         "SELECT t.run_seq, t.key, t.value FROM runs r JOIN tags t ON t.run_seq = r.seq WHERE " + where};
@@ -191,7 +192,7 @@ Result<SqliteStore::LoadedRuns> SqliteStore::LoadRuns(RunSet set, const std::str
     auto params = ConfigFromJson(s.Text(6));
     if (!params.ok()) return params.error();
     r.params = std::move(params).value();
-    auto argv = ArgvFromJson(s.Text(7));
+    auto argv = StringListFromJson(s.Text(7));
     if (!argv.ok()) return argv.error();
     r.argv = std::move(argv).value();
     r.created_at = s.Double(8);
@@ -205,6 +206,12 @@ Result<SqliteStore::LoadedRuns> SqliteStore::LoadRuns(RunSet set, const std::str
     r.pid = static_cast<int>(s.Int(16));
     r.run_dir = s.Text(17);
     loaded.max_stamp = std::max(loaded.max_stamp, s.Int(18));
+    r.name = s.Text(19);
+    auto labels = StringListFromJson(s.Text(20));  // the same shape: a JSON list of strings
+    if (!labels.ok()) return labels.error();
+    r.labels = std::move(labels).value();
+    r.notes = s.Text(21);
+    r.stop_requested = s.Int(22) != 0;
     index_of_seq.emplace(s.Int(0), runs.size());
     runs.push_back(std::move(r));
     return OkStatus();

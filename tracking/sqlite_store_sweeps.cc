@@ -11,7 +11,8 @@ std::string_view GoalName(Goal g) { return g == Goal::kMaximize ? "maximize" : "
 
 // The statements that read whole sweeps, in SweepFromRow's column order.
 #define SWEEP_SELECT_SWEEPS \
-  "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at FROM sweeps "
+  "SELECT id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at, project " \
+  "FROM sweeps "
 constexpr char kSweepById[] = SWEEP_SELECT_SWEEPS "WHERE id = ?1";
 constexpr char kNewestSweepByName[] = SWEEP_SELECT_SWEEPS "WHERE name = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 1";
 constexpr char kAllSweeps[] = SWEEP_SELECT_SWEEPS "ORDER BY created_at, rowid";
@@ -32,6 +33,7 @@ Result<SweepRecord> SweepFromRow(const Statement& s) {
   r.state = *state;
   r.created_at = s.Double(9);
   r.updated_at = s.Double(10);
+  r.project = s.Text(11);
   return r;
 }
 
@@ -58,13 +60,14 @@ Result<SweepRecord> SqliteStore::CreateSweep(SweepRecord sweep) {
     if (sweep.updated_at == 0) sweep.updated_at = sweep.created_at;
     auto stmt = db_->Prepare(
         "INSERT INTO sweeps (id, name, method, metric_name, goal, spec_text, spec_path, seed, state, "
-        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        "created_at, updated_at, project) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     if (!stmt.ok()) return stmt.error();
     stmt->Bind(1, sweep.id).Bind(2, sweep.name).Bind(3, sweep.method).Bind(4, sweep.metric_name);
     stmt->Bind(5, GoalName(sweep.goal)).Bind(6, sweep.spec_text).Bind(7, sweep.spec_path);
     // The seed is a full 64-bit value; SQLite stores it bit-for-bit as int64.
     stmt->Bind(8, static_cast<std::int64_t>(sweep.seed)).Bind(9, SweepStateName(sweep.state));
-    stmt->Bind(10, sweep.created_at).Bind(11, sweep.updated_at);
+    if (sweep.project.empty()) sweep.project = kDefaultProject;
+    stmt->Bind(10, sweep.created_at).Bind(11, sweep.updated_at).Bind(12, sweep.project);
     if (auto s = stmt->Run(); !s.ok()) return s.error();
     return sweep;
   });

@@ -76,8 +76,23 @@ class SqliteStoreTest : public ::testing::Test {
     EXPECT_EQ(FilesIn(p.parent_path()), files_before) << "no -wal, -shm or journal left beside it";
   }
 
-  // Undoes schema v3 (the change stamps), leaving what a v2 database looks like.
+  // Undoes schema v4 (projects, names, labels, notes, stop flags), leaving
+  // what a v3 database looks like, with v3's stamp trigger.
+  static void DowngradeToV3(const fs::path& p) {
+    RawExec(p,
+            "DROP TRIGGER runs_change_on_update; DROP INDEX sweeps_by_project; ALTER TABLE sweeps DROP COLUMN project; "
+            "ALTER TABLE runs DROP COLUMN name; ALTER TABLE runs DROP COLUMN labels; "
+            "ALTER TABLE runs DROP COLUMN notes; ALTER TABLE runs DROP COLUMN stop_requested; "
+            "CREATE TRIGGER runs_change_on_update AFTER UPDATE OF id, sweep_id, number, grid_index, state, params, "
+            "argv, created_at, started_at, ended_at, exit_code, signal, failure_reason, host, agent_id, pid, run_dir "
+            "ON runs BEGIN UPDATE change_counter SET value = value + 1 WHERE id = 1; "
+            "UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = NEW.seq; END; "
+            "PRAGMA user_version=3; PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
+  // Undoes schema v4 and v3 (the change stamps), leaving what a v2 database looks like.
   static void DowngradeToV2(const fs::path& p) {
+    DowngradeToV3(p);
     RawExec(p,
             "DROP TRIGGER runs_change_on_insert; DROP TRIGGER runs_change_on_update; "
             "DROP TRIGGER run_summary_change_on_insert; DROP TRIGGER run_summary_change_on_update; "
@@ -456,6 +471,49 @@ TEST_F(SqliteStoreTest, VersionTwoDatabaseGainsChangeStampsAndKeepsItsRuns) {
   ASSERT_TRUE((*peer)->SetTags(before[0].id, {{"after", "migration"}}).ok());
   ASSERT_TRUE((*peer)->LogMetrics(before[1].id, {MetricPoint{"loss", 4, 0.125, 9.0}}).ok());
   ClaimAndCompare(**store, **peer, sweep_id, 4);
+}
+
+TEST_F(SqliteStoreTest, VersionThreeDatabaseGainsProjectsAndStandaloneRunNames) {
+  const fs::path db = dir_ / "sweep.db";
+  std::string manual_id, grid_id, run_id, grid_run_id;
+  {
+    auto store = OpenStore(db.string());
+    ASSERT_TRUE(store.ok());
+    SweepRecord manual;
+    manual.name = "myproj";  // before v4, standalone runs went to a manual sweep named after the project
+    manual.method = "manual";
+    manual_id = (*store)->CreateSweep(manual)->id;
+    SweepRecord grid;
+    grid.name = "g";
+    grid.method = "grid";
+    grid_id = (*store)->CreateSweep(grid)->id;
+    run_id = ClaimAndCompare(**store, **store, manual_id, 0).id;
+    grid_run_id = ClaimAndCompare(**store, **store, grid_id, 1).id;
+    ASSERT_TRUE((*store)->SetTags(run_id, {{"name", "local-try"}, {"env.os", "linux"}}).ok());
+    ASSERT_TRUE((*store)->SetTags(grid_run_id, {{"name", "kept"}}).ok());
+  }
+  DowngradeToV3(db);
+  ASSERT_EQ(RawPragma(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'labels'"), 0);
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(RawPragma(db, "PRAGMA user_version"), kSqliteSchemaVersion);
+  EXPECT_EQ((*store)->GetSweep(manual_id)->project, "myproj");
+  EXPECT_EQ((*store)->GetSweep(grid_id)->project, kDefaultProject);
+  auto run = (*store)->GetRun(run_id);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->name, "local-try");
+  EXPECT_EQ(run->tags, (std::map<std::string, std::string>{{"env.os", "linux"}}));
+  EXPECT_TRUE(run->labels.empty());
+  auto grid_run = (*store)->GetRun(grid_run_id);  // only standalone runs used the tag as their name
+  EXPECT_EQ(grid_run->name, "");
+  EXPECT_EQ(grid_run->tags.at("name"), "kept");
+  // The recreated stamp trigger covers the new columns.
+  const std::string stamp_sql = "SELECT changed_seq FROM runs WHERE id = '" + run_id + "'";
+  const auto stamp = RawPragma(db, stamp_sql.c_str());
+  RunLabelsUpdate update;
+  update.add_labels = {"baseline"};
+  ASSERT_TRUE((*store)->UpdateRunLabels(run_id, update).ok());
+  EXPECT_GT(RawPragma(db, stamp_sql.c_str()), stamp);
 }
 
 TEST_F(SqliteStoreTest, ManyProcessesClaimEveryGridPointOnce) {

@@ -34,9 +34,13 @@ std::string_view SweepStateName(SweepState s);
 // The inverse of SweepStateName; nullopt for an unknown name.
 std::optional<SweepState> ParseSweepState(std::string_view name);
 
+// The project a sweep (or standalone run) goes to when nothing names one.
+inline constexpr const char* kDefaultProject = "default";
+
 struct SweepRecord {
   std::string id;  // 8 lowercase base-36 characters, like W&B's
   std::string name;
+  std::string project = kDefaultProject;  // every sweep belongs to one (schema v4)
   std::string method;       // "grid" | "random" | "bayes"
   std::string metric_name;  // may be empty
   Goal goal = Goal::kMinimize;
@@ -71,7 +75,24 @@ struct RunRecord {
   int pid = 0;
   std::string run_dir;  // where stdout/stderr/artifacts live
   std::map<std::string, MetricSummary> summary;
+  // Key/value metadata: the captured environment (env.*), summary values the
+  // program set, artifacts. Not the user's tags: those are `labels`.
   std::map<std::string, std::string> tags;
+  // What a person says about the run (schema v4), W&B's run name, tags and
+  // notes: the name need not be unique; labels are kept sorted and unique.
+  std::string name;
+  std::vector<std::string> labels;
+  std::string notes;
+  bool stop_requested = false;  // `sweep stop`: its agent ends it (RequestStop)
+};
+
+// A change to a run's name, notes and labels (UpdateRunLabels). Unset fields
+// are left alone; labels are added before they are removed.
+struct RunLabelsUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> notes;
+  std::vector<std::string> add_labels;
+  std::vector<std::string> remove_labels;
 };
 
 // Which value of a run's metric summary ListTopRuns ranks by.
@@ -163,6 +184,25 @@ class Store {
 
   // --- tags: free-form key/value strings on a run (environment, notes) ---
   virtual Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) = 0;
+  // Applies `update` to the run (exact id) in one transaction, in any state.
+  // kNotFound for an unknown run.
+  virtual Status UpdateRunLabels(const std::string& run_id, const RunLabelsUpdate& update) = 0;
+
+  // --- housekeeping ---
+  // Asks the agent supervising the run (exact id) to stop it: sets
+  // RunRecord::stop_requested, which the agent reads with StopRequested.
+  // kConflict when the run already ended, kNotFound for an unknown run.
+  virtual Status RequestStop(const std::string& run_id) = 0;
+  // Which of `run_ids` have a stop request (unknown ids are left out).
+  virtual Result<std::vector<std::string>> StopRequested(const std::vector<std::string>& run_ids) = 0;
+  // Deletes an ended run (exact id) with its params, metrics, summaries and
+  // tags; its folder is the caller's. kConflict when it is queued or running,
+  // kNotFound when unknown. An agent working on the same sweep keeps any copy
+  // it had already read (its claim cache) until it restarts.
+  virtual Status DeleteRun(const std::string& run_id) = 0;
+  // Deletes a sweep (exact id), its tags and all its runs, as DeleteRun does;
+  // kConflict (nothing deleted) when any of its runs is queued or running.
+  virtual Status DeleteSweep(const std::string& sweep_id) = 0;
 
   // --- liveness ---
   // Records that the agent supervising `run_ids` is alive at `now` (Unix

@@ -1,5 +1,7 @@
 #include "tracking/store_conformance_test.h"
 
+#include "tracking/run_labels.h"
+
 #ifdef SWEEP_CONFORMANCE_POSTGRES
 #include "tracking/postgres/pg_test_support.h"
 #endif
@@ -38,6 +40,10 @@ void ExpectSameRuns(const std::vector<RunRecord>& got, const std::vector<RunReco
     EXPECT_EQ(a.pid, b.pid);
     EXPECT_EQ(a.run_dir, b.run_dir);
     EXPECT_EQ(a.tags, b.tags);
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.labels, b.labels);
+    EXPECT_EQ(a.notes, b.notes);
+    EXPECT_EQ(a.stop_requested, b.stop_requested);
     ASSERT_EQ(a.summary.size(), b.summary.size());
     for (const auto& [key, m] : b.summary) {
       ASSERT_TRUE(a.summary.count(key)) << key;
@@ -757,6 +763,126 @@ TEST_P(StoreConformance, ListRunsByState) {
   EXPECT_EQ(store_->ListRunsByState(s.id, TrialState::kRunning)->size(), 1u);
   EXPECT_TRUE(store_->ListRunsByState(s.id, TrialState::kFinished)->empty());
   EXPECT_EQ(store_->ListRunsByState("nosuch00", TrialState::kQueued).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, SweepProjectRoundTripsAndDefaults) {
+  SweepRecord named;
+  named.name = "in-project";
+  named.method = "random";
+  named.project = "vision";
+  auto created = store_->CreateSweep(named);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(store_->GetSweep(created->id)->project, "vision");
+  SweepRecord plain = MakeSweep();
+  EXPECT_EQ(store_->GetSweep(plain.id)->project, kDefaultProject);
+  auto all = store_->ListSweeps();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].project, "vision");
+}
+
+TEST_P(StoreConformance, RunNameLabelsAndNotes) {
+  SweepRecord s = MakeSweep();
+  RunRecord a = Claim(s.id, {});
+  RunLabelsUpdate first;
+  first.name = "baseline run";
+  first.notes = "first try\nwith \"quotes\"";
+  first.add_labels = {"zeta", "baseline", "zeta"};
+  ASSERT_TRUE(store_->UpdateRunLabels(a.id, first).ok());
+  RunLabelsUpdate second;
+  second.add_labels = {"alpha"};
+  second.remove_labels = {"zeta", "never-there"};
+  ASSERT_TRUE(store_->UpdateRunLabels(a.id, second).ok());
+  auto got = store_->GetRun(a.id);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->name, "baseline run");  // unset fields are left alone
+  EXPECT_EQ(got->notes, "first try\nwith \"quotes\"");
+  EXPECT_EQ(got->labels, (std::vector<std::string>{"alpha", "baseline"}));
+  EXPECT_EQ(store_->ListRuns(s.id)->front().labels, got->labels);
+
+  RunLabelsUpdate bad;
+  bad.add_labels = {"two words"};
+  EXPECT_EQ(store_->UpdateRunLabels(a.id, bad).error().code, ErrorCode::kInvalidInput);
+  bad.add_labels = {std::string(kMaxLabelBytes + 1, 'x')};
+  EXPECT_EQ(store_->UpdateRunLabels(a.id, bad).error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(store_->GetRun(a.id)->labels, got->labels);  // a refused update writes nothing
+  EXPECT_EQ(store_->UpdateRunLabels("nosuch00", first).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, LabelChangesAreSeenByTheNextClaim) {
+  SweepRecord s = MakeSweep();
+  RunRecord a = Claim(s.id, {});
+  Claim(s.id, {});  // fills the claim cache
+  RunLabelsUpdate update;
+  update.name = "renamed";
+  ASSERT_TRUE(store_->UpdateRunLabels(a.id, update).ok());
+  std::string seen;
+  auto r = store_->ClaimRun(
+      s.id,
+      [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
+        seen = existing.front().name;
+        return std::optional<NewRun>();
+      },
+      ClaimContext{"host-a", "agent-1", TrialState::kQueued});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(seen, "renamed");
+}
+
+TEST_P(StoreConformance, StopRequestsReachTheAgent) {
+  SweepRecord s = MakeSweep();
+  RunRecord a = Claim(s.id, {});
+  RunRecord b = Claim(s.id, {});
+  ASSERT_TRUE(store_->MarkRunStarted(a.id, {}, 1, "", 1).ok());
+  auto none = store_->StopRequested({a.id, b.id});
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE(store_->RequestStop(a.id).ok());
+  EXPECT_EQ(*store_->StopRequested({a.id, b.id, "nosuch00"}), std::vector<std::string>{a.id});
+  EXPECT_TRUE(store_->GetRun(a.id)->stop_requested);
+  RunOutcome done;
+  done.state = TrialState::kFinished;
+  ASSERT_TRUE(store_->FinishRun(b.id, done).ok());
+  EXPECT_EQ(store_->RequestStop(b.id).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->RequestStop("nosuch00").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, DeleteRunRemovesEverythingButNeverALiveRun) {
+  SweepRecord s = MakeSweep();
+  RunRecord ended = Claim(s.id, {{"lr", Value(0.1)}});
+  RunRecord live = Claim(s.id, {});
+  ASSERT_TRUE(store_->LogMetrics(ended.id, {{"loss", 0, 1.0, 0}, {"loss", 1, 0.5, 1}}).ok());
+  ASSERT_TRUE(store_->SetTags(ended.id, {{"k", "v"}}).ok());
+  RunOutcome done;
+  done.state = TrialState::kFailed;
+  ASSERT_TRUE(store_->FinishRun(ended.id, done).ok());
+  EXPECT_EQ(store_->DeleteRun(live.id).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(store_->DeleteRun(ended.id).ok());
+  EXPECT_EQ(store_->GetRun(ended.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->DeleteRun(ended.id).error().code, ErrorCode::kNotFound);
+  auto metrics = store_->GetMetrics(ended.id, "");
+  EXPECT_TRUE(!metrics.ok() || metrics->empty());
+  auto runs = store_->ListRuns(s.id);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ(runs->front().id, live.id);
+}
+
+TEST_P(StoreConformance, DeleteSweepRefusesLiveRunsThenDeletesAll) {
+  SweepRecord s = MakeSweep();
+  RunRecord a = Claim(s.id, {});
+  RunRecord b = Claim(s.id, {});
+  ASSERT_TRUE(store_->SetSweepTags(s.id, {{"slurm", "1"}}).ok());
+  RunOutcome done;
+  done.state = TrialState::kFinished;
+  ASSERT_TRUE(store_->FinishRun(a.id, done).ok());
+  EXPECT_EQ(store_->DeleteSweep(s.id).error().code, ErrorCode::kConflict);
+  EXPECT_TRUE(store_->GetRun(a.id).ok());  // refused as a whole
+  ASSERT_TRUE(store_->FinishRun(b.id, done).ok());
+  ASSERT_TRUE(store_->DeleteSweep(s.id).ok());
+  EXPECT_EQ(store_->GetSweep(s.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetRun(b.id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->ListSweeps()->empty());
+  EXPECT_EQ(store_->DeleteSweep(s.id).error().code, ErrorCode::kNotFound);
 }
 
 // Test listings and failure messages name the store, not the factory's bytes.

@@ -85,6 +85,13 @@ const std::string& EnvironmentCapture::InterpreterVersion(const std::string& int
   return interpreter_versions_.emplace(interpreter, std::move(version)).first->second;
 }
 
+const PythonPackages& EnvironmentCapture::Packages(const std::string& interpreter) {
+  if (auto it = packages_.find(interpreter); it != packages_.end()) return it->second;
+  // An interpreter that cannot list its packages (Python < 3.8) records none: never a failure of the run.
+  auto read = ReadPythonPackages(interpreter);
+  return packages_.emplace(interpreter, read.ok() ? std::move(read).value() : PythonPackages{}).first->second;
+}
+
 CapturedEnvironment EnvironmentCapture::Capture(const EnvironmentRequest& request) {
   CapturedEnvironment env;
   auto& tags = env.tags;
@@ -126,6 +133,11 @@ CapturedEnvironment EnvironmentCapture::Capture(const EnvironmentRequest& reques
     // "Python 3.11.2" -> "3.11.2"
     if (IsPython(interpreter) && version.starts_with("Python ")) {
       set("env.python", version.substr(std::string_view("Python ").size()));
+    }
+    if (IsPython(interpreter)) {
+      const PythonPackages& packages = Packages(interpreter);
+      for (const auto& [key, value] : PythonPackageTags(packages)) tags[key] = value;
+      env.requirements = packages.requirements;
     }
   }
 

@@ -10,6 +10,9 @@
 //   env.interpreter  the interpreter (e.g. "python3") when the command runs one
 //   env.interpreter.version   first line of `<interpreter> --version`
 //   env.python       the Python version ("3.11.2") for Python interpreters
+//   env.python.packages, env.python.packages_sha256, env.torch, env.torch.cuda,
+//   env.tensorflow, env.jax, env.sklearn   the interpreter's packages
+//                    (python_packages.h); the list itself is `requirements`
 //   env.cwd          the trial's working directory
 //   env.command      the full command line, shell-quoted for display
 //   sweep.spec_sha256   SHA-256 of the sweep spec text
@@ -18,7 +21,7 @@
 //
 // Cost: git and `--version` calls take milliseconds, so an
 // EnvironmentCapture caches git facts per working directory, host facts
-// once, and interpreter versions per interpreter. Keep one instance per
+// once, and interpreter versions and packages per interpreter. Keep one instance per
 // sweep (a new sweep sees new commits). Works outside a git repository and
 // without git installed (git tags are then absent).
 //
@@ -34,6 +37,7 @@
 
 #include "agents/host/gpu_inventory.h"
 #include "agents/host/host_info.h"
+#include "agents/host/python_packages.h"
 
 namespace sweep {
 
@@ -53,6 +57,9 @@ struct CapturedEnvironment {
   // `git diff HEAD` when dirty (save it as a run file, e.g. diff.patch);
   // empty when clean or outside a repository.
   std::string git_diff;
+  // A Python interpreter's packages as `pip freeze` lists them (save it as
+  // requirements.txt); empty for other programs or when it cannot be read.
+  std::string requirements;
 };
 
 class EnvironmentCapture {
@@ -66,10 +73,12 @@ class EnvironmentCapture {
   };
   const GitFacts& Git(const std::filesystem::path& dir);
   const std::string& InterpreterVersion(const std::string& interpreter);
+  const PythonPackages& Packages(const std::string& interpreter);
 
   std::optional<HostInfo> host_;
   std::map<std::filesystem::path, GitFacts> git_;
   std::map<std::string, std::string> interpreter_versions_;
+  std::map<std::string, PythonPackages> packages_;  // per interpreter: read once per sweep
 };
 
 // One-off capture without caching (tools, tests). Prefer a long-lived

@@ -134,5 +134,50 @@ TEST(HostInfoTest, Parsers) {
   EXPECT_EQ(ParseCpuModel("processor : 0\nModel : Raspberry Pi 4\n"), "Raspberry Pi 4");
 }
 
+// A site folder with distributions as pip leaves them: fakepkg at `version`,
+// and a torch whose version.py names its CUDA (never imported).
+void WriteSite(const std::filesystem::path& site, const std::string& version) {
+  std::filesystem::create_directories(site / ("fake_pkg-" + version + ".dist-info"));
+  Write(site / ("fake_pkg-" + version + ".dist-info") / "METADATA",
+        "Metadata-Version: 2.1\nName: Fake_Pkg\nVersion: " + version + "\n");
+  std::filesystem::create_directories(site / "torch-2.1.0.dist-info");
+  Write(site / "torch-2.1.0.dist-info" / "METADATA", "Metadata-Version: 2.1\nName: torch\nVersion: 2.1.0\n");
+  std::filesystem::create_directories(site / "torch");
+  Write(site / "torch" / "__init__.py", "raise ImportError('importing torch is too slow for this')\n");
+  Write(site / "torch" / "version.py", "from typing import Optional\ncuda: Optional[str] = '12.1'\n");
+}
+
+TEST(PythonPackagesTest, ReadsARealInterpretersPackagesOnce) {
+  TempDir site;
+  WriteSite(site.path(), "1.0");
+  const char* old = std::getenv("PYTHONPATH");
+  const std::string saved = old ? old : "";
+  ::setenv("PYTHONPATH", site.path().c_str(), 1);
+  EnvironmentCapture capture;
+  EnvironmentRequest request;
+  request.working_dir = site.path();
+  request.argv = {"python3", "train.py"};
+  auto env = capture.Capture(request);
+  EXPECT_NE(env.requirements.find("Fake_Pkg==1.0\n"), std::string::npos) << env.requirements;
+  EXPECT_EQ(env.tags["env.torch"], "2.1.0");
+  EXPECT_EQ(env.tags["env.torch.cuda"], "12.1");
+  EXPECT_EQ(env.tags["env.python.packages_sha256"], Sha256Hex(env.requirements));
+  // Once per interpreter: a changed site is not re-read by the same capture.
+  std::filesystem::remove_all(site.path() / "fake_pkg-1.0.dist-info");
+  EXPECT_EQ(capture.Capture(request).requirements, env.requirements);
+  if (old) ::setenv("PYTHONPATH", saved.c_str(), 1);
+  else ::unsetenv("PYTHONPATH");
+}
+
+TEST(PythonPackagesTest, ParsesRequirementsWithNormalizedNames) {
+  const auto parsed = ParseRequirements("Fake_Pkg==1.0\nscikit-learn==1.3.2\r\nnot a requirement\n-e git+x\n");
+  EXPECT_EQ(parsed, (std::map<std::string, std::string>{{"fake-pkg", "1.0"}, {"scikit-learn", "1.3.2"}}));
+  const auto tags = PythonPackageTags(PythonPackages{"Scikit_Learn==1.3.2\nnumpy==1.26.0\n", ""});
+  EXPECT_EQ(tags.at("env.sklearn"), "1.3.2");
+  EXPECT_EQ(tags.at("env.python.packages"), "2");
+  EXPECT_FALSE(tags.count("env.torch"));
+  EXPECT_TRUE(PythonPackageTags(PythonPackages{}).empty());
+}
+
 }  // namespace
 }  // namespace sweep

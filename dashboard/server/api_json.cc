@@ -49,6 +49,7 @@ Json SweepSummaryJson(const SweepRecord& sweep, const std::vector<RunRecord>& ru
     best = {{"value", NumberJson(*ObjectiveOf(*b, MetricOf(sweep)))}, {"run", b->id}, {"number", b->number}};
   }
   return {{"id", sweep.id},           {"name", sweep.name},
+          {"project", sweep.project},
           {"method", sweep.method},   {"state", std::string(SweepStateName(sweep.state))},
           {"metric", sweep.metric_name}, {"goal", GoalName(sweep.goal)},
           {"created", TimeJson(sweep.created_at)}, {"updated", TimeJson(sweep.updated_at)},
@@ -106,7 +107,9 @@ Json RunRowJson(const RunRecord& run, const MetricSpec& metric) {
           {"host", run.host},
           {"params", params},
           {"m", metrics},
-          {"tags", tags}};
+          {"tags", tags},
+          {"name", run.name},
+          {"labels", run.labels}};
 }
 
 Json RunDetailJson(const RunRecord& run, const SweepRecord* sweep) {
@@ -114,6 +117,8 @@ Json RunDetailJson(const RunRecord& run, const SweepRecord* sweep) {
   Json out = RunRowJson(run, metric);
   out["sweep"] = run.sweep_id;
   out["sweep_name"] = sweep ? sweep->name : "";
+  out["project"] = sweep ? sweep->project : "";
+  out["notes"] = run.notes;
   out["argv"] = run.argv;
   out["agent"] = run.agent_id;
   out["pid"] = run.pid;

@@ -33,11 +33,11 @@ Json ValueJson(const Value& v);
 // Compact text; invalid UTF-8 in strings becomes U+FFFD instead of throwing.
 std::string DumpJson(const Json& j);
 
-// {id, name, method, state, metric, goal, created, updated,
+// {id, name, project, method, state, metric, goal, created, updated,
 //  counts: {state: n}, runs, best: {value, run, number} | null}
 Json SweepSummaryJson(const SweepRecord& sweep, const std::vector<RunRecord>& runs);
 
-// {id, name, method, state, metric, goal, created, updated, seed (decimal
+// {id, name, project, method, state, metric, goal, created, updated, seed (decimal
 //  string: it may exceed 2^53), spec_text, description, spec_path}
 Json SweepDetailJson(const SweepRecord& sweep, const SweepSpec* spec);
 
@@ -46,12 +46,15 @@ Json ParamsJson(const SweepSpec& spec);
 
 // One row of the runs table and charts:
 // {id, n, state, obj, created, started, ended, exit, signal, reason, host,
-//  params: {name: value}, m: {key: last}, tags: {key: value}}
-// `obj` is the run's value of the sweep metric (null when none).
+//  params: {name: value}, m: {key: last}, tags: {key: value}, name,
+//  labels: [tag]}
+// `obj` is the run's value of the sweep metric (null when none); `tags` are
+// the environment tags (env.*, gpu.*), `labels` the user's tags (W&B tags).
 Json RunRowJson(const RunRecord& run, const MetricSpec& metric);
 
-// The run page: RunRowJson plus {sweep, argv, agent, pid, run_dir, summary:
-// {key: {last, min, max, step, count}}, metric, goal}.
+// The run page: RunRowJson plus {sweep, sweep_name, project, notes, argv,
+// agent, pid, run_dir, summary: {key: {last, min, max, step, count}},
+// metric, goal}.
 Json RunDetailJson(const RunRecord& run, const SweepRecord* sweep);
 
 // {rows: [{p, imp, std, rho, gp}], note, runs_used}: rho null = not computed

@@ -75,6 +75,13 @@ Json MetricKeysJson(const std::vector<RunRecord>& runs, const std::string& objec
   return out;
 }
 
+// ImportanceJson over `runs` (an ImportanceSample) of a sweep with `spec`.
+std::string FittedImportanceJson(const std::optional<SweepSpec>& spec, const std::vector<RunRecord>& runs) {
+  if (!spec) return DumpJson(ImportanceJson(Error::Internal("the spec stored with the sweep no longer parses"), {}));
+  auto report = SweepImportance(*spec, runs, "", {});
+  return DumpJson(ImportanceJson(report, GpRelevance(*spec, runs)));
+}
+
 Result<std::string> ReadLogChunk(const std::filesystem::path& file, std::optional<std::uint64_t> offset) {
   std::error_code ec;
   const std::uint64_t size = std::filesystem::exists(file, ec) ? std::filesystem::file_size(file, ec) : 0;
@@ -146,7 +153,10 @@ Result<std::string> DashboardData::SweepJson(const std::string& sweep_id) {
   std::lock_guard lock(mu_);
   auto cache = Refresh(sweep_id);
   if (!cache.ok()) return cache.error();
-  SweepCache& c = **cache;
+  return SweepJsonLocked(**cache);
+}
+
+std::string DashboardData::SweepJsonLocked(SweepCache& c) {
   const MetricSpec metric = MetricOf(c.record);
   // The rows are the bulk of the page (10k runs: ~5 MB); each is serialized
   // once and again only when its run changes.
@@ -220,13 +230,7 @@ Result<std::string> DashboardData::ImportanceJson(const std::string& sweep_id) {
   }
   // The forest is fitted without the lock, so live updates and other pages
   // never wait for it.
-  std::string json;
-  if (!spec) {
-    json = DumpJson(dashboard::ImportanceJson(Error::Internal("the spec stored with the sweep no longer parses"), {}));
-  } else {
-    auto report = SweepImportance(*spec, runs, "", {});
-    json = DumpJson(dashboard::ImportanceJson(report, GpRelevance(*spec, runs)));
-  }
+  std::string json = FittedImportanceJson(spec, runs);
   std::lock_guard lock(mu_);
   if (auto it = sweeps_.find(id); it != sweeps_.end()) {
     it->second.importance_json = json;
@@ -310,7 +314,25 @@ Result<std::string> DashboardData::SnapshotJson(const std::string& sweep_id, dou
   std::lock_guard lock(mu_);
   auto cache = Refresh(sweep_id);
   if (!cache.ok()) return cache.error();
-  SweepCache& c = **cache;
+  return SnapshotJsonLocked(**cache, *sweep, *importance, generated_at, top_curves);
+}
+
+Result<std::string> DashboardData::ScopeSnapshotJson(const SweepRecord& record, const SweepSpec& spec,
+                                                     std::vector<RunRecord> runs, double generated_at,
+                                                     std::size_t top_curves) {
+  SweepCache scope;  // never in sweeps_: a project has no sweep id to key it by
+  scope.record = record;
+  scope.spec = spec;
+  scope.runs.Replace(std::move(runs));
+  const std::string importance = FittedImportanceJson(scope.spec, ImportanceSample(scope.runs.runs()));
+  std::lock_guard lock(mu_);
+  const std::string sweep = SweepJsonLocked(scope);
+  return SnapshotJsonLocked(scope, sweep, importance, generated_at, top_curves);
+}
+
+Result<std::string> DashboardData::SnapshotJsonLocked(SweepCache& c, const std::string& sweep_json,
+                                                      const std::string& importance_json, double generated_at,
+                                                      std::size_t top_curves) {
   const MetricSpec metric = MetricOf(c.record);
   Json curves = Json::object();
   if (!metric.name.empty()) {
@@ -337,8 +359,8 @@ Result<std::string> DashboardData::SnapshotJson(const std::string& sweep_id, dou
   return DumpJson({{"snapshot", true},
                    {"generated", generated_at},
                    {"sweeps", sweeps},
-                   {"sweep", Json::parse(*sweep)},
-                   {"importance", Json::parse(*importance)},
+                   {"sweep", Json::parse(sweep_json)},
+                   {"importance", Json::parse(importance_json)},
                    {"curves", curves}});
 }
 

@@ -86,6 +86,10 @@ class DashboardData {
   // {snapshot: true, generated, sweeps, sweep, importance, curves}, with the
   // sweep metric's curves of the best `top_curves` runs and every stopped one.
   Result<std::string> SnapshotJson(const std::string& sweep_id, double generated_at, std::size_t top_curves);
+  // The same over runs the caller chose (a project's: sweep/run_scope.h),
+  // described by a stand-in `record` and `spec`; the runs are not cached.
+  Result<std::string> ScopeSnapshotJson(const SweepRecord& record, const SweepSpec& spec, std::vector<RunRecord> runs,
+                                        double generated_at, std::size_t top_curves);
 
  private:
   struct SweepCache {
@@ -103,6 +107,10 @@ class DashboardData {
 
   // The sweep (id, prefix or name) with its runs brought up to date.
   Result<SweepCache*> Refresh(const std::string& sweep_id);
+  std::string SweepJsonLocked(SweepCache& cache);
+  Result<std::string> SnapshotJsonLocked(SweepCache& cache, const std::string& sweep_json,
+                                         const std::string& importance_json, double generated_at,
+                                         std::size_t top_curves);
   Result<std::string> CurvesJsonLocked(SweepCache& cache, const std::string& key,
                                        const std::vector<std::string>& run_ids, std::size_t points);
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sweep/spec/spec_parser.h"
 #include "tests/test_support.h"
 
 namespace sweep::dashboard {
@@ -157,6 +158,49 @@ TEST_F(DashboardDataTest, SnapshotHoldsTheSweepImportanceAndBestCurves) {
   EXPECT_EQ(snap["curves"]["curves"].size(), 3u);
   EXPECT_FALSE(snap["curves"]["curves"].contains(failed));
   EXPECT_FALSE(snap["importance"]["rows"].empty()) << snap["importance"]["note"];
+}
+
+// A run renamed, tagged or annotated after the page loaded is in the next
+// change feed (the store's change stamp covers those columns) with its new
+// name, tags and notes.
+TEST_F(DashboardDataTest, NamesTagsAndNotesReachTheApiAsTheyChange) {
+  const std::string id = AddRun(0.1, 0.5, TrialState::kFinished);
+  const json page = json::parse(data_->SweepJson(sweep_.id).value());
+  EXPECT_EQ(page["sweep"]["project"], "default");
+  EXPECT_EQ(page["runs"][0]["name"], "");
+  RunLabelsUpdate update;
+  update.name = "baseline <b>";
+  update.notes = "first try";
+  update.add_labels = {"v1"};
+  ASSERT_TRUE(writer_->UpdateRunLabels(id, update).ok());
+  const SweepChanges changes = data_->Changes(sweep_.id, page["mark"].get<std::string>()).value();
+  ASSERT_TRUE(changes.any);
+  const json rows = json::parse(changes.json)["runs"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["name"], "baseline <b>");
+  EXPECT_EQ(rows[0]["labels"], json::array({"v1"}));
+  const json run = json::parse(data_->RunJson(id).value());
+  EXPECT_EQ(run["notes"], "first try");
+  EXPECT_EQ(run["project"], "default");
+}
+
+// A project's report: runs chosen by the caller under a stand-in record, not
+// one stored sweep's.
+TEST_F(DashboardDataTest, ScopeSnapshotHoldsTheGivenRuns) {
+  for (int i = 0; i < 4; ++i) AddRun(0.1 * (i % 3 + 1), 1.0 / (i + 1), TrialState::kFinished, 3);
+  std::vector<RunRecord> runs = writer_->ListRuns(sweep_.id).value();
+  runs.pop_back();
+  SweepRecord scope = sweep_;
+  scope.id.clear();
+  scope.name = "vision";
+  scope.method = "project";
+  auto spec = ParseSweepSpec(sweep_.spec_text, "");
+  ASSERT_TRUE(spec.ok());
+  const json snap = json::parse(data_->ScopeSnapshotJson(scope, *spec.spec, runs, 1234, 2).value());
+  EXPECT_EQ(snap["sweep"]["sweep"]["name"], "vision");
+  EXPECT_EQ(snap["sweep"]["runs"].size(), 3u);
+  EXPECT_EQ(snap["curves"]["curves"].size(), 2u);
+  EXPECT_EQ(snap["sweeps"][0]["runs"], 3);
 }
 
 }  // namespace

@@ -34,4 +34,11 @@ Status WriteSweepReport(DashboardData& data, const std::string& sweep_id, double
   return WriteSnapshotHtml(*json, title, out);
 }
 
+Status WriteScopeReport(DashboardData& data, const SweepRecord& record, const SweepSpec& spec,
+                        std::vector<RunRecord> runs, double generated_at, std::ostream& out) {
+  auto json = data.ScopeSnapshotJson(record, spec, std::move(runs), generated_at, kReportTopCurves);
+  if (!json.ok()) return json.error();
+  return WriteSnapshotHtml(*json, record.name, out);
+}
+
 }  // namespace sweep::dashboard

@@ -29,4 +29,9 @@ Status WriteSnapshotHtml(std::string_view snapshot_json, const std::string& titl
 // SnapshotJson + WriteSnapshotHtml for one sweep (id, prefix or name).
 Status WriteSweepReport(DashboardData& data, const std::string& sweep_id, double generated_at, std::ostream& out);
 
+// ScopeSnapshotJson + WriteSnapshotHtml for runs the caller chose (a
+// project's), titled with `record`'s name.
+Status WriteScopeReport(DashboardData& data, const SweepRecord& record, const SweepSpec& spec,
+                        std::vector<RunRecord> runs, double generated_at, std::ostream& out);
+
 }  // namespace sweep::dashboard

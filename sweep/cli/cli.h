@@ -51,6 +51,9 @@ void RegisterReportCommand(CLI::App& app, GlobalOptions& options);
 void RegisterUiCommand(CLI::App& app, GlobalOptions& options);
 void RegisterRecordCommand(CLI::App& app, GlobalOptions& options);
 void RegisterSlurmCommands(CLI::App& app, GlobalOptions& options);
+void RegisterProjectsCommand(CLI::App& app, GlobalOptions& options);
+void RegisterLabelCommands(CLI::App& app, GlobalOptions& options);
+void RegisterHousekeepingCommands(CLI::App& app, GlobalOptions& options);
 void RegisterLogsCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

@@ -22,9 +22,17 @@
 #include "sweep/record_json.h"
 #include "sweep/clock.h"
 #include "sweep/run_outcome.h"
+#include "sweep/run_scope.h"
+#include "sweep/standalone_record.h"
 
 namespace sweep::cli {
 namespace {
+
+std::string JoinLabels(const std::vector<std::string>& labels) {
+  std::string out;
+  for (const auto& label : labels) out += (out.empty() ? "" : ",") + label;
+  return out;
+}
 
 std::string RunDuration(const RunRecord& run) {
   if (run.started_at <= 0) return "-";
@@ -48,6 +56,7 @@ struct InspectFlags {
   std::string target;
   bool json = false;
   RunsView runs;
+  std::string project;  // `runs --project P`: the project's runs instead of a sweep's
 };
 
 std::vector<std::string> SplitCommas(const std::vector<std::string>& items) {
@@ -220,20 +229,35 @@ void PrintRunsTable(const std::vector<review::RunRow>& rows, const std::map<std:
     auto value = review::FindMetric(row, name);
     return value ? FormatMetric(*value) : std::string("-");
   };
-  // Widths decide how many of the other metrics fit.
-  std::vector<std::string> header{"ID", "#", "STATE", metric.name.empty() ? "METRIC" : metric.name};
-  header.insert(header.end(), params.begin(), params.end());
-  header.insert(header.end(), {"DURATION", "EXIT"});
-  header.insert(header.end(), others.begin(), others.end());
-  Table all(header);
-  for (const auto& row : rows) {
+  // Names and tags get columns only when some run has them, so plain sweeps keep their table.
+  const bool named = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return !by_id.at(r.id)->name.empty(); });
+  const bool tagged =
+      std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return !by_id.at(r.id)->labels.empty(); });
+  // The columns every run has, in both passes below.
+  auto fixed_cells = [&](const review::RunRow& row) {
     const RunRecord& run = *by_id.at(row.id);
     const auto objective = ObjectiveOf(run, metric);
-    std::vector<std::string> cells{run.id, std::to_string(run.number), std::string(TrialStateName(run.state)),
-                                   objective ? FormatMetric(*objective) : "-"};
+    std::vector<std::string> cells{run.id};
+    if (named) cells.push_back(run.name.empty() ? "-" : run.name);
+    cells.insert(cells.end(), {std::to_string(run.number), std::string(TrialStateName(run.state)),
+                               objective ? FormatMetric(*objective) : "-"});
     for (const auto& name : params) cells.push_back(cell(review::FindParam(row, name)));
     cells.push_back(RunDuration(run));
     cells.push_back(ExitText(run));
+    if (tagged) cells.push_back(run.labels.empty() ? "-" : JoinLabels(run.labels));
+    return cells;
+  };
+  // Widths decide how many of the other metrics fit.
+  std::vector<std::string> header{"ID"};
+  if (named) header.push_back("NAME");
+  header.insert(header.end(), {"#", "STATE", metric.name.empty() ? "METRIC" : metric.name});
+  header.insert(header.end(), params.begin(), params.end());
+  header.insert(header.end(), {"DURATION", "EXIT"});
+  if (tagged) header.push_back("TAGS");
+  header.insert(header.end(), others.begin(), others.end());
+  Table all(header);
+  for (const auto& row : rows) {
+    std::vector<std::string> cells = fixed_cells(row);
     for (const auto& name : others) cells.push_back(metric_cell(row, name));
     all.AddRow(std::move(cells));
   }
@@ -252,15 +276,9 @@ void PrintRunsTable(const std::vector<review::RunRow>& rows, const std::map<std:
   header.push_back("REASON");
   Table table(header);
   for (const auto& row : rows) {
-    const RunRecord& run = *by_id.at(row.id);
-    std::vector<std::string> cells{run.id, std::to_string(run.number), std::string(TrialStateName(run.state))};
-    const auto objective = ObjectiveOf(run, metric);
-    cells.push_back(objective ? FormatMetric(*objective) : "-");
-    for (const auto& name : params) cells.push_back(cell(review::FindParam(row, name)));
-    cells.push_back(RunDuration(run));
-    cells.push_back(ExitText(run));
+    std::vector<std::string> cells = fixed_cells(row);
     for (std::size_t i = 0; i < shown_others; ++i) cells.push_back(metric_cell(row, others[i]));
-    cells.push_back(FailureHeadline(run.failure_reason));
+    cells.push_back(FailureHeadline(by_id.at(row.id)->failure_reason));
     table.AddRow(std::move(cells));
   }
   table.Print(stdout);
@@ -269,11 +287,12 @@ void PrintRunsTable(const std::vector<review::RunRow>& rows, const std::map<std:
 int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = FindSweep(**store, flags.target);
-  if (!sweep.ok()) return ReportError(sweep.error());
-  auto runs = (*store)->ListRuns(sweep->id);
-  if (!runs.ok()) return ReportError(runs.error());
-  const MetricSpec metric = MetricOf(*sweep);
+  if (flags.target.empty() == flags.project.empty())
+    return ReportError(Error::InvalidInput("name a sweep or a project (--project P), not both"));
+  auto scope = LoadCliRunScope(**store, flags.project.empty() ? flags.target : flags.project, !flags.project.empty());
+  if (!scope.ok()) return ReportError(scope.error());
+  const std::vector<RunRecord>* runs = &scope->runs;
+  const MetricSpec metric = MetricOf(scope->record);
   // Validate every flag before printing anything, so bad input is exit 2
   // with no partial output.
   const auto columns = SplitCommas(flags.runs.columns);
@@ -284,9 +303,9 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
       return ReportError(Error::InvalidInput(
           "--columns: unknown column '" + name +
           "' (expected param.NAME, metric.NAME, state, id, number, exit_code, duration, created_at, started_at, "
-          "ended_at or reason)" +
+          "ended_at, reason, name or tag)" +
           DidYouMean(name, {"state", "id", "number", "exit_code", "duration", "created_at", "started_at", "ended_at",
-                            "reason"})));
+                            "reason", "name", "tag"})));
     fields.push_back(*field);
   }
   auto rows = ApplyRunQuery(ToRunRows(*runs), flags.runs.query);
@@ -328,14 +347,21 @@ int ListRuns(const InspectFlags& flags, const GlobalOptions& global) {
   return kExitOk;
 }
 
-void PrintRunDetails(const RunRecord& run, const MetricSpec& metric) {
+void PrintRunDetails(const RunRecord& run, const SweepRecord& sweep) {
+  const MetricSpec metric = MetricOf(sweep);
   const auto objective = ObjectiveOf(run, metric);
   // Names, values, reasons and tags come from the trial or the spec: every one
   // is printed through TerminalSafe.
   const auto safe = [](const std::string& text) { return TerminalSafe(text); };
-  std::printf("run        %s (#%lld of sweep %s)\n", run.id.c_str(), static_cast<long long>(run.number),
-              run.sweep_id.c_str());
+  if (sweep.method == kManualMethod)
+    std::printf("run        %s (standalone, project %s)\n", run.id.c_str(), safe(sweep.project).c_str());
+  else
+    std::printf("run        %s (#%lld of sweep %s, project %s)\n", run.id.c_str(), static_cast<long long>(run.number),
+                run.sweep_id.c_str(), safe(sweep.project).c_str());
+  if (!run.name.empty()) std::printf("name       %s\n", safe(run.name).c_str());
   std::printf("state      %s\n", std::string(TrialStateName(run.state)).c_str());
+  if (!run.labels.empty()) std::printf("tags       %s\n", safe(JoinLabels(run.labels)).c_str());
+  if (run.stop_requested && !IsTerminal(run.state)) std::printf("stop       requested (sweep stop)\n");
   if (!metric.name.empty())
     std::printf("%-10s %s\n", safe(metric.name).c_str(), objective ? FormatMetric(*objective).c_str() : "-");
   if (!run.failure_reason.empty()) std::printf("reason     %s\n", TerminalSafe(run.failure_reason, LineBreaks::kKeep).c_str());
@@ -379,18 +405,19 @@ void PrintRunDetails(const RunRecord& run, const MetricSpec& metric) {
                 safe(retry->second).c_str());
   }
   section("tags", other);
+  if (!run.notes.empty()) std::printf("\nnotes\n%s\n", TerminalSafe(run.notes, LineBreaks::kKeep).c_str());
 }
 
 int ShowRun(const InspectFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto run = (*store)->GetRun(flags.target);
+  auto run = FindRun(**store, flags.target);
   if (!run.ok()) return ReportError(run.error());
   auto sweep = (*store)->GetSweep(run->sweep_id);
   if (!sweep.ok()) return ReportError(sweep.error());
   const MetricSpec metric = MetricOf(*sweep);
   if (flags.json) PrintJsonLine(RunToValue(*run, metric));
-  else PrintRunDetails(*run, metric);
+  else PrintRunDetails(*run, *sweep);
   return kExitOk;
 }
 
@@ -413,7 +440,7 @@ int ShowBest(const InspectFlags& flags, const GlobalOptions& global) {
     PrintJsonLine(Value(std::move(map)));
     return kExitOk;
   }
-  PrintRunDetails(*best, metric);
+  PrintRunDetails(*best, *sweep);
   std::printf("\nreproduce  %s\n", TerminalSafe(ShellQuoteCommand(best->argv)).c_str());
   return kExitOk;
 }
@@ -437,14 +464,17 @@ CLI::App* AddInspect(CLI::App& app, GlobalOptions& global, const char* name, con
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& global) {
   AddInspect(app, global, "sweeps", "List sweeps: id, name, method, state, run counts, best value", nullptr, ListSweeps);
   auto runs_flags = std::make_shared<InspectFlags>();
-  CLI::App* runs = AddInspect(app, global, "runs", "One row per trial of a sweep: state, metric, params, duration, exit",
-                              "Sweep id, id prefix or name", ListRuns, runs_flags);
+  CLI::App* runs = AddInspect(app, global, "runs", "One row per run of a sweep or project: state, metric, params, duration, exit",
+                              "Sweep id, id prefix or name, or a project", ListRuns, runs_flags);
+  runs->get_option("target")->required(false);
+  runs->add_option("--project", runs_flags->project, "List the project's runs: all its sweeps and standalone runs");
   AddRunQueryOptions(*runs, runs_flags->runs.query);
   runs->add_option("--columns", runs_flags->runs.columns, "Show only these columns: id,state,param.lr,metric.loss,duration,...")
       ->delimiter(',');
   runs->add_option("--group-by", runs_flags->runs.group_by, "Group by these parameters (param.NAME): mean ± std of each metric, with n; groups sorted by value")
       ->delimiter(',');
-  AddInspect(app, global, "show", "Everything recorded for one run", "Run id or id prefix", ShowRun);
+  AddInspect(app, global, "show", "Everything recorded for one run", "Run: id, id prefix, PROJECT/NAME or a unique name",
+             ShowRun);
   AddInspect(app, global, "best", "The best run of a sweep and the command line to reproduce it",
              "Sweep id, id prefix or name", ShowBest);
 }

@@ -1,15 +1,23 @@
-// `sweep record --name NAME --config-json JSON [--project P] [--run ID]`: standalone
-// tracking for a script run by hand (clients/PROTOCOL.md). Reads the channel
-// protocol on stdin until EOF; the logic lives in sweep/standalone_record.h.
+// `sweep record --name NAME --config-json JSON [--project P] [--tag T]...
+// [--notes TEXT] [--command-json ARGV] [--pid PID] [--run ID]`: standalone
+// tracking for a script run by hand (clients/PROTOCOL.md). Prints the run's
+// id and folder as one JSON line on stdout (what the client reads back), then
+// reads the channel protocol on stdin until EOF; the logic lives in
+// sweep/standalone_record.h.
 #include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
+#include <filesystem>
 
+#include "agents/host/environment_capture.h"
+#include "core/value_json.h"
 #include "sweep/cli/agent_session.h"
 #include "sweep/cli/cli.h"
+#include "sweep/cli/console.h"
 #include "sweep/cli/terminal_text.h"
 #include "sweep/clock.h"
+#include "sweep/controller.h"
+#include "sweep/default_project.h"
 #include "sweep/standalone_record.h"
 
 namespace sweep::cli {
@@ -18,38 +26,85 @@ namespace {
 struct RecordFlags {
   std::string name;
   std::string config_json = "{}";
-  std::string project = kStandaloneProject;
-  std::string run;  // --run: an open run to record into (from `sweep ask`)
+  std::string project;  // empty: DefaultProject
+  std::vector<std::string> tags;
+  std::string notes;
+  std::string command_json;  // the script's argv as a JSON list
+  int pid = 0;               // 0: our parent, the script that started us
+  std::string run;           // --run: an open run to record into (from `sweep ask`)
 };
 
-int Record(const RecordFlags& flags, const GlobalOptions& global) {
+Result<std::vector<std::string>> CommandFromJson(const std::string& json) {
+  auto parsed = ParseJson(json);
+  if (!parsed.ok()) return Error::InvalidInput("--command-json: " + parsed.error().message);
+  if (!parsed->is_list()) return Error::InvalidInput("--command-json must be a JSON list of strings");
+  std::vector<std::string> argv;
+  for (const Value& arg : parsed->as_list()) {
+    if (!arg.is_string()) return Error::InvalidInput("--command-json must be a JSON list of strings");
+    argv.push_back(arg.as_string());
+  }
+  return argv;
+}
+
+Result<StandaloneRunOptions> OptionsFrom(const RecordFlags& flags, const GlobalOptions& global) {
   auto params = ConfigFromJsonObject(flags.config_json);
-  if (!params.ok()) {
-    ReportError(params.error());
+  if (!params.ok()) return params.error();
+  StandaloneRunOptions options;
+  const auto cwd = std::filesystem::current_path();
+  options.project = flags.project.empty() ? DefaultProject(std::nullopt, cwd) : flags.project;
+  options.existing_run_id = flags.run;
+  options.name = flags.name;
+  options.labels = flags.tags;
+  options.notes = flags.notes;
+  options.params = std::move(params).value();
+  options.runs_root = std::filesystem::absolute(RunsRootFor(ResolveStorePath(global)));
+  if (!flags.command_json.empty()) {
+    auto argv = CommandFromJson(flags.command_json);
+    if (!argv.ok()) return argv.error();
+    options.argv = std::move(argv).value();
+  } else {
+    options.argv = {"sweep", "record", "--name", flags.name};
+  }
+  options.host = HostName();
+  options.agent_id = ThisAgentId();
+  options.pid = flags.pid > 0 ? flags.pid : static_cast<int>(getppid());
+  EnvironmentRequest request;
+  request.working_dir = cwd;
+  request.argv = options.argv;
+  CapturedEnvironment captured = CaptureEnvironment(request);
+  options.environment = std::move(captured.tags);
+  options.git_diff = std::move(captured.git_diff);
+  options.requirements = std::move(captured.requirements);
+  return options;
+}
+
+int Record(const RecordFlags& flags, const GlobalOptions& global) {
+  auto options = OptionsFrom(flags, global);
+  if (!options.ok()) {
+    ReportError(options.error());
     return kExitBadInput;
   }
   auto store = OpenCliStore(global, /*must_exist=*/false);
   if (!store.ok()) return ReportError(store.error());
-
-  StandaloneRunOptions options;
-  options.project = flags.project;
-  options.existing_run_id = flags.run;
-  options.name = flags.name;
-  options.params = std::move(params).value();
-  options.runs_root = std::filesystem::absolute(RunsRootFor(ResolveStorePath(global)));
-  options.argv = {"sweep", "record", "--name", flags.name, "--project", flags.project};
-  options.host = HostName();
-  options.agent_id = ThisAgentId();
-  options.pid = static_cast<int>(getppid());  // the script that started us and writes our stdin
-  auto recorder = StandaloneRecorder::Start(**store, options);
+  auto recorder = StandaloneRecorder::Start(**store, *options);
   if (!recorder.ok()) return ReportError(recorder.error());
-  // The client reads nothing back; the id on stderr is for the person at the terminal.
+  // A run recorded into with --run is filed under its sweep's project.
+  std::string project = options->project;
+  if (!flags.run.empty()) {
+    if (auto sweep = (*store)->GetSweep(recorder->run().sweep_id); sweep.ok()) project = sweep->project;
+  }
+  // The client reads this line to use the store's id and the run's folder.
+  PrintJsonLine(ValueMap{{"run_id", recorder->run().id}, {"run_dir", recorder->run().run_dir}, {"project", project}});
+  std::fflush(stdout);
   std::fprintf(stderr, "sweep: recording run %s in project %s\n", recorder->run().id.c_str(),
-               TerminalSafe(flags.project).c_str());
+               TerminalSafe(project).c_str());
 
-  std::ios::sync_with_stdio(false);
-  Status consumed = recorder->Consume(std::cin);
-  for (const auto& warning : recorder->TakeWarnings()) std::fprintf(stderr, "sweep: warning: %s\n", TerminalSafe(warning).c_str());
+  StandaloneRecorder::Timers timers;
+  timers.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(kHeartbeatInterval);
+  timers.stop_poll = std::chrono::duration_cast<std::chrono::milliseconds>(kStopPollInterval);
+  Status consumed = recorder->ConsumeFd(STDIN_FILENO, timers);
+  for (const auto& warning : recorder->TakeWarnings())
+    std::fprintf(stderr, "sweep: warning: %s\n", TerminalSafe(warning).c_str());
   if (!consumed.ok()) {
     // Still try to close the run so it does not stay "running" forever.
     (void)recorder->Finish(NowSeconds());
@@ -70,8 +125,13 @@ void RegisterRecordCommand(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("record", "Record a run made outside a sweep from channel messages on stdin");
   cmd->add_option("--name", flags->name, "Name of the run")->required();
   cmd->add_option("--config-json", flags->config_json, "The run's configuration as a JSON object");
-  cmd->add_option("--project", flags->project, "Sweep the run is filed under (created as a manual sweep)")
-      ->capture_default_str();
+  cmd->add_option("--project", flags->project,
+                  "Project of the run (default: the working directory's name, else 'default')");
+  cmd->add_option("--tag", flags->tags, "A tag of the run (repeatable)");
+  cmd->add_option("--notes", flags->notes, "Notes on the run");
+  cmd->add_option("--command-json", flags->command_json,
+                  "The tracked script's command line as a JSON list (recorded as the run's command)");
+  cmd->add_option("--pid", flags->pid, "Process id of the tracked script (default: the parent process)");
   cmd->add_option("--run", flags->run,
                   "Record into this open run of a sweep (one `sweep ask` claimed) instead of a new one");
   AddStoreOption(*cmd, global);

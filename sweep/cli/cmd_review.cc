@@ -15,8 +15,9 @@
 #include "sweep/cli/terminal_text.h"
 #include "sweep/cli/console.h"
 #include "sweep/cli/run_query_options.h"
-#include "sweep/cli/stored_sweep.h"
 #include "sweep/review_rows.h"
+#include "sweep/package_diff.h"
+#include "sweep/run_scope.h"
 
 namespace sweep::cli {
 namespace {
@@ -56,6 +57,7 @@ std::string SignedCorrelation(const std::optional<double>& rho) {
 
 struct ImportanceFlags {
   std::string sweep, metric;
+  bool project = false;
   bool json = false;
   int trees = review::ImportanceOptions{}.trees;
   std::uint64_t seed = 0;
@@ -64,10 +66,9 @@ struct ImportanceFlags {
 int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = LoadStoredSweep(**store, flags.sweep);
+  auto sweep = LoadCliRunScope(**store, flags.sweep, flags.project);
   if (!sweep.ok()) return ReportError(sweep.error());
-  auto runs = (*store)->ListRuns(sweep->record.id);
-  if (!runs.ok()) return ReportError(runs.error());
+  const std::vector<RunRecord>* runs = &sweep->runs;
   review::ImportanceOptions options;
   options.trees = flags.trees;
   options.seed = flags.seed;
@@ -91,7 +92,8 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
       if (!relevance.empty()) param.emplace_back("gp_relevance", relevance_of(p.name) ? Value(*relevance_of(p.name)) : Value(nullptr));
       params.push_back(std::move(param));
     }
-    PrintJsonLine(ValueMap{{"sweep_id", sweep->record.id},
+    PrintJsonLine(ValueMap{{"sweep_id", sweep->is_project ? Value(nullptr) : Value(sweep->record.id)},
+                           {"project", sweep->is_project ? Value(sweep->record.project) : Value(nullptr)},
                            {"metric", report->metric},
                            {"goal", report->goal == Goal::kMinimize ? "minimize" : "maximize"},
                            {"runs_used", report->runs_used},
@@ -155,15 +157,18 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
   if (!store.ok()) return ReportError(store.error());
   std::vector<review::RunRow> rows;
   std::vector<review::Environment> envs;
+  std::vector<RunRecord> records;
   for (const auto& id : flags.runs) {
-    auto run = (*store)->GetRun(id);
+    auto run = FindRun(**store, id);
     if (!run.ok()) return ReportError(run.error());
     rows.push_back(ToRunRow(*run));
     envs.push_back(EnvironmentOf(*run));
     if (!flags.all_environment) {
       for (std::string_view key : kAlwaysDifferingEnvironment) envs.back().erase(std::string(key));
     }
+    records.push_back(std::move(run).value());
   }
+  const auto packages = DifferingPackages(records);
   auto cmp = review::CompareRuns(rows, envs);
   if (!cmp.ok()) return ReportError(cmp.error());
   if (flags.json) {
@@ -178,6 +183,7 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
                            {"params", ComparedToValue(cmp->differing_params)},
                            {"common_params", ValueMap(cmp->common_params.begin(), cmp->common_params.end())},
                            {"environment", ComparedToValue(cmp->differing_environment)},
+                           {"packages", ComparedToValue(packages)},
                            {"metrics", std::move(metrics)}});
     return kExitOk;
   }
@@ -202,6 +208,8 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
   section("parameters that differ", cmp->differing_params, "(none: same parameters)");
   std::printf("\n");
   section("environment that differs", cmp->differing_environment, "(none)");
+  std::printf("\n");
+  section("python packages that differ", packages, "(none, or no package lists)");
   std::printf("\nmetrics (summary values)\n");
   auto h = header;
   h[0] = "  KEY";
@@ -219,17 +227,16 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
 
 struct ExportFlags {
   std::string sweep, format = "csv", output;
+  bool project = false;
   RunQuery query;
 };
 
 int Export(const ExportFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto sweep = FindSweep(**store, flags.sweep);
-  if (!sweep.ok()) return ReportError(sweep.error());
-  auto runs = (*store)->ListRuns(sweep->id);
-  if (!runs.ok()) return ReportError(runs.error());
-  auto rows = ApplyRunQuery(ToRunRows(*runs), flags.query);
+  auto scope = LoadCliRunScope(**store, flags.sweep, flags.project);
+  if (!scope.ok()) return ReportError(scope.error());
+  auto rows = ApplyRunQuery(ToRunRows(scope->runs), flags.query);
   if (!rows.ok()) return ReportError(rows.error());
   std::ofstream file;
   if (!flags.output.empty()) {
@@ -262,7 +269,7 @@ std::string CsvField(const std::string& s) {
 int History(const HistoryFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto run = (*store)->GetRun(flags.run);
+  auto run = FindRun(**store, flags.run);
   if (!run.ok()) return ReportError(run.error());
   auto points = (*store)->GetMetrics(run->id, flags.metric);  // empty key: every key
   if (!points.ok()) return ReportError(points.error());
@@ -291,7 +298,8 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& global) {
   {
     auto flags = std::make_shared<ImportanceFlags>();
     CLI::App* cmd = app.add_subcommand("importance", "Parameter importance (fANOVA ± std) and Spearman correlation");
-    cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name")->required();
+    cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name, or a project")->required();
+    cmd->add_flag("--project", flags->project, "The target is a project: all its runs (sweeps and standalone)");
     cmd->add_option("--metric", flags->metric, "Metric to explain (default: the sweep metric)");
     cmd->add_option("--trees", flags->trees, "Trees in the random forest")->check(CLI::PositiveNumber);
     cmd->add_option("--seed", flags->seed, "Random seed of the forest");
@@ -303,7 +311,7 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& global) {
     auto flags = std::make_shared<CompareFlags>();
     CLI::App* cmd = diff ? app.add_subcommand("diff", "Compare exactly two runs (same as compare with two runs)")
                          : app.add_subcommand("compare", "Runs side by side: differing params and environment, metrics");
-    cmd->add_option("runs", flags->runs, "Run ids or id prefixes")->required();
+    cmd->add_option("runs", flags->runs, "Runs: id, id prefix, PROJECT/NAME or a unique name")->required();
     cmd->add_flag("--json", flags->json, "Print JSON");
     cmd->add_flag("--all", flags->all_environment, "Also show environment fields that differ for every run (env.command)");
     AddStoreOption(*cmd, global);
@@ -316,7 +324,8 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& global) {
   {
     auto flags = std::make_shared<ExportFlags>();
     CLI::App* cmd = app.add_subcommand("export", "One row per run as CSV, JSON or JSON Lines (pandas-ready)");
-    cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name")->required();
+    cmd->add_option("sweep", flags->sweep, "Sweep id, id prefix or name, or a project")->required();
+    cmd->add_flag("--project", flags->project, "The target is a project: all its runs (sweeps and standalone)");
     cmd->add_option("--format", flags->format, "csv, json or jsonl")->check(CLI::IsMember({"csv", "json", "jsonl"}));
     cmd->add_option("-o,--output", flags->output, "Write to FILE instead of stdout");
     AddRunQueryOptions(*cmd, flags->query);
@@ -326,7 +335,7 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& global) {
   {
     auto flags = std::make_shared<HistoryFlags>();
     CLI::App* cmd = app.add_subcommand("history", "A run's metric series: key, step, value, time");
-    cmd->add_option("run", flags->run, "Run id or id prefix")->required();
+    cmd->add_option("run", flags->run, "Run: id, id prefix, PROJECT/NAME or a unique name")->required();
     cmd->add_option("--metric", flags->metric, "Only this metric key (default: every key)");
     cmd->add_option("--format", flags->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
     AddStoreOption(*cmd, global);

@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterUiCommand(app, options);
   sweep::cli::RegisterRecordCommand(app, options);
   sweep::cli::RegisterSlurmCommands(app, options);
+  sweep::cli::RegisterProjectsCommand(app, options);
+  sweep::cli::RegisterLabelCommands(app, options);
+  sweep::cli::RegisterHousekeepingCommands(app, options);
   sweep::cli::RegisterLogsCommand(app, options);
 
   try {

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "sweep/cli/did_you_mean.h"
+#include "sweep/default_project.h"
 #include "sweep/spec/spec_parser.h"
 
 namespace sweep::cli {
@@ -23,6 +24,14 @@ Result<SweepRecord> FindSweep(Store& store, const std::string& id_or_name) {
   return Error::NotFound(record.error().message + hint);
 }
 
+Result<RunScope> LoadCliRunScope(Store& store, const std::string& target, bool project_only) {
+  auto scope = LoadRunScope(store, target, project_only);
+  if (scope.ok() || project_only || scope.error().code != ErrorCode::kNotFound) return scope;
+  auto sweep = FindSweep(store, target);
+  if (!sweep.ok() && sweep.error().message.find("did you mean") != std::string::npos) return sweep.error();
+  return scope;
+}
+
 Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name) {
   auto record = FindSweep(store, id_or_name);
   if (!record.ok()) return record.error();
@@ -38,6 +47,7 @@ Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name)
 SweepRecord NewSweepRecord(const SweepSpec& spec, const std::string& spec_path, std::optional<std::uint64_t> seed_flag) {
   SweepRecord record;
   record.name = spec.name;
+  record.project = DefaultProject(spec.project, std::filesystem::current_path());
   record.method = std::string(SearchMethodName(spec.method));
   record.metric_name = spec.metric.name;
   record.goal = spec.metric.goal;

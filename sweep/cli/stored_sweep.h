@@ -9,6 +9,7 @@
 
 #include "core/result.h"
 #include "core/sweep_spec.h"
+#include "sweep/run_scope.h"
 #include "tracking/store.h"
 
 namespace sweep::cli {
@@ -22,6 +23,10 @@ struct StoredSweep {
 // the kNotFound error adds "; did you mean 'X'?" with the nearest sweep id or
 // name in the store, if one is near.
 Result<SweepRecord> FindSweep(Store& store, const std::string& id_or_name);
+
+// LoadRunScope (a sweep, or a project's runs), whose "not found" names the
+// nearest sweep as FindSweep does.
+Result<RunScope> LoadCliRunScope(Store& store, const std::string& target, bool project_only);
 
 // FindSweep, and the spec parsed from the text stored with the sweep.
 Result<StoredSweep> LoadStoredSweep(Store& store, const std::string& id_or_name);

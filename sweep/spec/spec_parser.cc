@@ -19,15 +19,15 @@ namespace {
 using spec::DiagnosticList;
 using spec::YamlNode;
 
-constexpr std::array<std::string_view, 16> kTopLevelKeys = {
+constexpr std::array<std::string_view, 17> kTopLevelKeys = {
     "program", "method",  "metric",       "parameters",   "command",
     "run_cap", "name",    "description",  "early_terminate", "seed",
     "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial",
-    "max_runtime"};
+    "max_runtime", "project"};
 // Keys of W&B's sweep config schema (wandb/sweeps config/schema.json) that
 // configure W&B's servers or its launch jobs, not the search: accepted, unused.
-constexpr std::array<std::string_view, 9> kIgnoredTopLevelKeys = {
-    "project", "entity", "controller", "job", "image_uri", "apiVersion", "kind", "scheduler", "metrics"};
+constexpr std::array<std::string_view, 8> kIgnoredTopLevelKeys = {
+    "entity", "controller", "job", "image_uri", "apiVersion", "kind", "scheduler", "metrics"};
 constexpr std::array<std::string_view, 6> kMetricKeys = {"name", "goal", "target", "impute", "objective",
                                                          "exclude_failed"};
 constexpr std::array<std::string_view, 1> kIgnoredMetricKeys = {"impute_while_running"};
@@ -97,6 +97,8 @@ class SpecReader {
         s.run_cap = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "name") {
         if (auto t = spec::ReadText(v, key, d_)) s.name = *t;
+      } else if (key == "project") {
+        if (auto t = spec::ReadText(v, key, d_)) s.project = *t;
       } else if (key == "description") {
         if (auto t = spec::ReadText(v, key, d_)) s.description = *t;
       } else if (key == "early_terminate") {

@@ -181,7 +181,8 @@ TEST(SpecParser, WandbServerKeysGiveNotes) {
   auto r = Parse("project: p\nentity: e\ncontroller: {type: local}\nmethod: grid\nprogram: t.py\n"
                  "parameters: {x: {values: [1, 2]}}\n");
   ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
-  EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:1:1: note: 'project' is a W&B server setting; ignored here"));
+  EXPECT_FALSE(HasDiagnostic(r, "spec.yaml:1:1: note: 'project' is a W&B server setting; ignored here"));
+  EXPECT_EQ(r.spec->project, "p");  // the project the sweep's runs are filed under
   EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:2:1: note: 'entity' is a W&B server setting; ignored here"));
   EXPECT_TRUE(HasDiagnostic(r, "spec.yaml:3:1: note: 'controller' is a W&B server setting; ignored here"));
 }

@@ -166,6 +166,29 @@ CREATE TRIGGER run_summary_delete_stamps_run AFTER DELETE ON run_summary
 CREATE TRIGGER tags_stamp_run AFTER INSERT OR UPDATE OR DELETE ON tags
   FOR EACH ROW EXECUTE FUNCTION sweep_stamp_owning_run();
 )sql",
+    // 4: projects, and what people say about a run (as SQLite's v4): a
+    // sweep's project (standalone runs' "manual" sweeps were named after
+    // theirs), a run's W&B name, labels (W&B tags, a sorted JSON list) and
+    // notes, and the stop flag `sweep stop` sets. The stamp trigger is
+    // recreated to cover the new columns.
+    R"sql(
+ALTER TABLE sweeps ADD COLUMN project text NOT NULL DEFAULT 'default';
+UPDATE sweeps SET project = name WHERE method = 'manual';
+CREATE INDEX sweeps_by_project ON sweeps (project, created_at);
+ALTER TABLE runs ADD COLUMN name text NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN labels text NOT NULL DEFAULT '[]';
+ALTER TABLE runs ADD COLUMN notes text NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN stop_requested boolean NOT NULL DEFAULT false;
+UPDATE runs r SET name = t.value FROM tags t, sweeps s
+  WHERE t.run_id = r.id AND t.key = 'name' AND s.id = r.sweep_id AND s.method = 'manual';
+DELETE FROM tags t USING runs r, sweeps s
+  WHERE t.run_id = r.id AND t.key = 'name' AND s.id = r.sweep_id AND s.method = 'manual';
+DROP TRIGGER runs_stamp ON runs;
+CREATE TRIGGER runs_stamp BEFORE UPDATE OF id, sweep_id, number, grid_index, state, params, argv,
+    created_at, started_at, ended_at, exit_code, signal, failure_reason, host, agent_id, pid, run_dir,
+    name, labels, notes, stop_requested
+  ON runs FOR EACH ROW EXECUTE FUNCTION sweep_stamp_row();
+)sql",
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -45,6 +45,13 @@ TEST(PostgresStore, RejectsOtherSchemes) {
 
 // SQL that takes a database back to the schema version before a migration,
 // to test upgrading it: what each migration added, dropped again.
+constexpr const char* kUndoVersion4 =
+    "DROP TRIGGER runs_stamp ON runs; DROP INDEX sweeps_by_project; ALTER TABLE sweeps DROP COLUMN project; ALTER TABLE runs DROP COLUMN name; "
+    "ALTER TABLE runs DROP COLUMN labels; ALTER TABLE runs DROP COLUMN notes; "
+    "ALTER TABLE runs DROP COLUMN stop_requested; "
+    "CREATE TRIGGER runs_stamp BEFORE UPDATE OF id, sweep_id, number, grid_index, state, params, argv, created_at, "
+    "started_at, ended_at, exit_code, signal, failure_reason, host, agent_id, pid, run_dir ON runs "
+    "FOR EACH ROW EXECUTE FUNCTION sweep_stamp_row(); DELETE FROM schema_version WHERE version = 4";
 constexpr const char* kUndoVersion3 =
     "DROP FUNCTION sweep_stamp_owning_run() CASCADE; DROP FUNCTION sweep_stamp_row() CASCADE; "
     "ALTER TABLE runs DROP COLUMN changed_xid; ALTER TABLE run_summary DROP COLUMN changed_xid; "
@@ -103,18 +110,19 @@ TEST_F(PostgresDatabase, ReopeningKeepsDataAndSchemaVersion) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->GetSweep("persist")->id, id);
-  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
 }
 
 TEST_F(PostgresDatabase, VersionOneDatabaseGainsSweepTags) {
   const std::string id = CreateSweep("old");
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion3).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion2).ok());
   auto store = Open();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->SetSweepTags(id, {{"slurm.job.7", "2"}}).ok());
   EXPECT_EQ(store->GetSweepTags(id)->at("slurm.job.7"), "2");
-  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
 }
 
 // Runs from before change stamps keep stamp 0 (never "changed since" a read)
@@ -127,10 +135,11 @@ TEST_F(PostgresDatabase, VersionTwoDatabaseGainsChangeStamps) {
     ASSERT_NE(store, nullptr);
     old_id = ClaimAndSee(*store, sweep_id).first.id;
   }
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion3).ok());
   auto store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
   const std::string stamp_of_old = "SELECT changed_xid::text FROM runs WHERE id = '" + old_id + "'";
   EXPECT_EQ(*pg_test::QueryScalar(url_, stamp_of_old), "0");
 
@@ -178,6 +187,37 @@ TEST_F(PostgresDatabase, ClaimSeesAChangeThatCommitsAfterALaterOne) {
   EXPECT_EQ(seen[0].state, TrialState::kFailed);
   EXPECT_EQ(seen[0].failure_reason, "late");
   EXPECT_EQ(seen[1].state, TrialState::kFinished);
+}
+
+// Standalone runs kept their name in the tag "name" of a manual sweep named
+// after their project; version 4 makes both first-class.
+TEST_F(PostgresDatabase, VersionThreeDatabaseGainsProjectsAndStandaloneRunNames) {
+  std::string manual_id, run_id;
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    SweepRecord manual;
+    manual.name = "myproj";
+    manual.method = "manual";
+    manual_id = store->CreateSweep(manual)->id;
+    run_id = ClaimAndSee(*store, manual_id).first.id;
+    ASSERT_TRUE(store->SetTags(run_id, {{"name", "local-try"}, {"env.os", "linux"}}).ok());
+  }
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
+  EXPECT_EQ(store->GetSweep(manual_id)->project, "myproj");
+  auto run = store->GetRun(run_id);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_EQ(run->name, "local-try");
+  EXPECT_EQ(run->tags, (std::map<std::string, std::string>{{"env.os", "linux"}}));
+  const std::string stamp = "SELECT changed_xid::text FROM runs WHERE id = '" + run_id + "'";
+  const std::string before = *pg_test::QueryScalar(url_, stamp);
+  RunLabelsUpdate update;
+  update.notes = "stamped";
+  ASSERT_TRUE(store->UpdateRunLabels(run_id, update).ok());
+  EXPECT_NE(*pg_test::QueryScalar(url_, stamp), before);
 }
 
 TEST_F(PostgresDatabase, RefusesNewerSchema) {

@@ -77,6 +77,13 @@ class PostgresStore final : public Store {
   Result<std::vector<RunRecord>> ListRunsByState(const std::string& sweep_id, TrialState state) override;
   Result<RunChanges> ListRunsChangedSince(const std::string& sweep_id, const std::string& mark) override;
 
+  // Names, labels, notes, stop requests, deletion (postgres_store_housekeeping.cc).
+  Status UpdateRunLabels(const std::string& run_id, const RunLabelsUpdate& update) override;
+  Status RequestStop(const std::string& run_id) override;
+  Result<std::vector<std::string>> StopRequested(const std::vector<std::string>& run_ids) override;
+  Status DeleteRun(const std::string& run_id) override;
+  Status DeleteSweep(const std::string& sweep_id) override;
+
   // Metrics (postgres_store_metrics.cc).
   Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) override;
   Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) override;
@@ -108,6 +115,9 @@ class PostgresStore final : public Store {
   // drops it when the claim fails for good.
   Result<const std::vector<RunRecord>*> RefreshClaimCache(const std::string& sweep_id);
   Status InsertParams(const std::string& run_id, const Config& params);
+  // Deletes the runs with every row that refers to them, inside the caller's
+  // transaction; kConflict (nothing deleted) when one is queued or running.
+  Status DeleteRunsLocked(const std::vector<std::string>& run_ids);
 
   // Run queries: the runs `where` (a condition on runs r, with `args` as
   // $1..) selects, in number order, with summaries and tags: three

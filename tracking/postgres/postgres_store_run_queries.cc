@@ -12,11 +12,12 @@ namespace {
 
 constexpr const char* kRunColumns =
     "id, sweep_id, number, grid_index, state, params, argv, created_at, started_at, ended_at, exit_code, "
-    "signal, failure_reason, host, agent_id, pid, run_dir";
+    "signal, failure_reason, host, agent_id, pid, run_dir, name, labels, notes, stop_requested";
 // kRunColumns qualified for queries that join runs r with other tables.
 constexpr const char* kRunColumnsOfR =
     "r.id, r.sweep_id, r.number, r.grid_index, r.state, r.params, r.argv, r.created_at, r.started_at, r.ended_at, "
-    "r.exit_code, r.signal, r.failure_reason, r.host, r.agent_id, r.pid, r.run_dir";
+    "r.exit_code, r.signal, r.failure_reason, r.host, r.agent_id, r.pid, r.run_dir, r.name, r.labels, r.notes, "
+    "r.stop_requested";
 
 Result<RunRecord> RunFromRow(const PgResult& r, int i) {
   RunRecord run;
@@ -43,6 +44,12 @@ Result<RunRecord> RunFromRow(const PgResult& r, int i) {
   run.agent_id = r.text(i, 14);
   run.pid = static_cast<int>(pg::ParseInt64(r.text(i, 15)));
   run.run_dir = r.text(i, 16);
+  run.name = r.text(i, 17);
+  auto labels = ParseJson(r.text(i, 18));
+  if (!labels.ok() || !labels->is_list()) return Error::Internal("run " + run.id + " has corrupt labels JSON");
+  for (const Value& l : labels->as_list()) run.labels.push_back(l.is_string() ? l.as_string() : FormatPythonArg(l));
+  run.notes = r.text(i, 19);
+  run.stop_requested = r.text(i, 20) == "t";
   return run;
 }
 

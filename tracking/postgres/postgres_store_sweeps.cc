@@ -8,7 +8,7 @@ namespace sweep::pg {
 namespace {
 
 constexpr const char* kSweepColumns =
-    "id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at";
+    "id, name, method, metric_name, goal, spec_text, spec_path, seed, state, created_at, updated_at, project";
 
 bool IsValidId(const std::string& id) {
   if (id.size() != static_cast<size_t>(kIdLength)) return false;
@@ -34,6 +34,7 @@ Result<SweepRecord> SweepFromRow(const PgResult& r, int i) {
   s.state = *state;
   s.created_at = pg::ParseDouble(r.c_str(i, 9));
   s.updated_at = pg::ParseDouble(r.c_str(i, 10));
+  s.project = r.text(i, 11);
   return s;
 }
 
@@ -46,16 +47,17 @@ Result<SweepRecord> PostgresStore::CreateSweep(SweepRecord sweep) {
   if (!generate && !IsValidId(sweep.id)) {
     return Error::InvalidInput("sweep id '" + sweep.id + "' is not 8 lowercase base-36 characters");
   }
+  if (sweep.project.empty()) sweep.project = kDefaultProject;
   Status st = conn_->Transaction([&]() -> Status {
     for (int draw = 0; draw < kMaxIdDraws; ++draw) {
       if (generate) sweep.id = NewId();
       auto r = conn_->Exec(
           std::string("INSERT INTO sweeps (") + kSweepColumns +
-              ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (id) DO NOTHING",
+              ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING",
           {sweep.id, sweep.name, sweep.method, sweep.metric_name, std::string(pg::GoalText(sweep.goal)),
            sweep.spec_text, sweep.spec_path, Int(static_cast<std::int64_t>(sweep.seed)),
            std::string(pg::SweepStateText(sweep.state)), pg::FormatDouble(sweep.created_at),
-           pg::FormatDouble(sweep.updated_at)});
+           pg::FormatDouble(sweep.updated_at), sweep.project});
       if (!r.ok()) return r.error();
       if (r->affected() == 1) return OkStatus();
       if (!generate) return Error::Conflict("a sweep with id " + sweep.id + " already exists");

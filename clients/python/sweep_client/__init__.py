@@ -8,32 +8,42 @@
     run.log_artifact("model.pt")
     run.finish()
 
+Reading results back: `sweep_client.Api` (see _api.py).
+
 Inside a sweep (SWEEP_METRICS_FD set) messages go to the agent's pipe;
 outside, to a `sweep record` process (standalone tracking). See
 clients/PROTOCOL.md. Standard library only.
 """
 import atexit
 import sys
+import traceback
 
+from ._api import Api, SweepError
 from ._config import Config
 from ._run import Run, Summary
 
-__all__ = ["init", "log", "log_artifact", "finish", "Run", "Config", "Summary", "run", "config", "summary"]
+__all__ = ["init", "log", "log_artifact", "finish", "Run", "Config", "Summary", "run", "config", "summary", "Api",
+           "SweepError"]
 # Exit code reported by the atexit finish when the script dies of an uncaught exception.
 UNCAUGHT_EXCEPTION_EXIT_CODE = 1
 
 run = None      # the active Run, set by init()
 config = None   # run.config of the active run
 summary = None  # run.summary of the active run
-_uncaught_exception = False
+_uncaught_exception = None  # the last line of the uncaught exception's traceback, once one escaped
 
 
-def init(config=None, name=None, project=None):
-    """Start a run (or return the active one: one run at a time, as in W&B)."""
+def init(config=None, name=None, project=None, tags=None, notes=None):
+    """Start a run (or return the active one: one run at a time, as in W&B).
+
+    `name`, `tags` (a list of strings) and `notes` describe the run;
+    `project` files a run made outside a sweep (default: the working
+    directory's name).
+    """
     global run, summary
     if run is not None and not run.finished:
         return run
-    run = Run(config=config, name=name, project=project)
+    run = Run(config=config, name=name, project=project, tags=tags, notes=notes)
     globals()["config"] = run.config
     summary = run.summary
     return run
@@ -53,21 +63,25 @@ def log_artifact(path, name=None):
     return _active_run("log_artifact").log_artifact(path, name=name)
 
 
-def finish(exit_code=0):
+def finish(exit_code=0, reason=None):
     if run is not None:
-        run.finish(exit_code)
+        run.finish(exit_code, reason=reason)
 
 
-def _record_uncaught_exception(kind, value, traceback):
+def _record_uncaught_exception(kind, value, tb):
     global _uncaught_exception
-    _uncaught_exception = True
-    _previous_excepthook(kind, value, traceback)
+    lines = traceback.format_exception_only(kind, value)
+    _uncaught_exception = lines[-1].strip() if lines else kind.__name__
+    _previous_excepthook(kind, value, tb)
 
 
 def _finish_at_exit():
     # The agent knows the real exit status; this only makes the stream end
-    # with a finish message and says "failed" when an exception escaped.
-    finish(UNCAUGHT_EXCEPTION_EXIT_CODE if _uncaught_exception else 0)
+    # with a finish message and says "failed", and why, when an exception escaped.
+    if _uncaught_exception is not None:
+        finish(UNCAUGHT_EXCEPTION_EXIT_CODE, reason=_uncaught_exception)
+    else:
+        finish(0)
 
 
 _previous_excepthook = sys.excepthook

@@ -5,9 +5,12 @@ never raises into the training script: if the reader goes away (the agent
 died, `sweep record` crashed) it warns once and becomes a no-op, because a
 lost metric stream must not kill a training run.
 """
+import json
 import os
+import select
 import shutil
 import subprocess
+import sys
 import threading
 
 from ._encode import encode_line
@@ -18,6 +21,12 @@ ENV_SWEEP_BIN = "SWEEP_BIN"
 DEFAULT_SWEEP_BIN = "sweep"
 # How long finish() waits for `sweep record` to store the stream and exit.
 RECORD_EXIT_TIMEOUT_S = 60.0
+# How long init() waits for `sweep record` to create the run and print its
+# id: opening a store and capturing git facts takes well under a second, but
+# a store shared over the network or a loaded machine may take longer.
+RECORD_START_TIMEOUT_S = 60.0
+# The handshake is one short JSON line; anything longer is not one.
+RECORD_HANDSHAKE_MAX_BYTES = 64 * 1024
 
 
 class NullChannel:
@@ -127,21 +136,53 @@ def find_sweep_binary(environ):
     return shutil.which(DEFAULT_SWEEP_BIN, path=environ.get("PATH"))
 
 
-def open_record_channel(name, config_json, environ, run_id=None):
-    """Start `sweep record --name NAME --config-json JSON [--run ID]`; NullChannel (warned once) if impossible."""
+def script_command():
+    """The command line that started this interpreter, as the shell gave it."""
+    orig = getattr(sys, "orig_argv", None)  # Python 3.10+
+    if orig:
+        return list(orig)
+    return [sys.executable] + list(sys.argv)
+
+
+def _read_handshake(process, binary):
+    """The {"run_id", "run_dir", "project"} line `sweep record` prints once the run exists, or None."""
+    ready, _, _ = select.select([process.stdout], [], [], RECORD_START_TIMEOUT_S)
+    line = process.stdout.readline(RECORD_HANDSHAKE_MAX_BYTES) if ready else ""
+    try:
+        info = json.loads(line) if line else None
+    except ValueError:
+        info = None
+    if not isinstance(info, dict) or not isinstance(info.get("run_id"), str):
+        warn_once("record-handshake", "`%s record` did not report its run id; the run may not be recorded" % binary)
+        return None
+    return info
+
+
+def open_record_channel(name, config_json, environ, project=None, run_id=None):
+    """Start `sweep record` for this script; returns (channel, handshake or None).
+
+    `run_id`: record into this open run of a sweep (`sweep record --run ID`)
+    instead of a new standalone run.
+
+    The handshake holds the run's id and folder as the store made them.
+    NullChannel (warned once) when no binary can be started.
+    """
     binary = find_sweep_binary(environ)
     if binary is None:
         warn_once("no-binary",
                   "not running inside a sweep and no `sweep` binary found ($%s or PATH); "
                   "logging is disabled for this run" % ENV_SWEEP_BIN)
-        return NullChannel()
-    argv = [binary, "record", "--name", name, "--config-json", config_json]
+        return NullChannel(), None
+    argv = [binary, "record", "--name", name, "--config-json", config_json,
+            "--command-json", json.dumps(script_command()), "--pid", str(os.getpid())]
+    if project:
+        argv += ["--project", project]
     if run_id:
         argv += ["--run", run_id]
     try:
-        process = subprocess.Popen(argv, stdin=subprocess.PIPE, encoding="utf-8")
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, encoding="utf-8")
     except OSError as error:
         warn_once("no-binary", "could not start `%s record` (%s); logging is disabled for this run"
                   % (binary, error))
-        return NullChannel()
-    return RecordChannel(process, binary)
+        return NullChannel(), None
+    return RecordChannel(process, binary), _read_handshake(process, binary)

@@ -8,6 +8,7 @@ import uuid
 from . import _channel
 from ._artifacts import store_artifact
 from ._config import Config, as_plain_dict, deep_merge
+from ._console import ConsoleCapture
 from ._encode import encode_json, metric_data
 from ._mapping import ReadOnlyMapping
 from ._warn import warn_once
@@ -19,7 +20,8 @@ ENV_RUN_DIR = "SWEEP_RUN_DIR"
 # Set by the wandb module's in-process agent: record into this open run of a
 # sweep (`sweep record --run ID`) instead of a new standalone run.
 ENV_RECORD_RUN = "SWEEP_RECORD_RUN"
-# Length of the random id given to standalone runs (the store assigns the real one).
+# Length of the random id a standalone run gets when no `sweep record` reports
+# the store's (no binary, or it failed to start): the run is not recorded then.
 STANDALONE_ID_CHARS = 8
 
 
@@ -86,8 +88,14 @@ def _default_name():
 class Run:
     """One run. Create it with sweep_client.init(), not directly."""
 
-    def __init__(self, config=None, name=None, project=None, environ=None, disabled=False):
-        """`disabled`: record nothing and ignore the sweep (W&B's mode="disabled")."""
+    def __init__(self, config=None, name=None, project=None, environ=None, disabled=False, tags=None, notes=None,
+                 group=None, job_type=None):
+        """`disabled`: record nothing and ignore the sweep (W&B's mode="disabled").
+
+        `name`, `tags` (strings), `notes`, `group` and `job_type` are stored
+        with the run as such (W&B's run fields); `project` files a run made
+        outside a sweep (default: the working directory's name).
+        """
         environ = {} if disabled else (os.environ if environ is None else environ)
         defaults = as_plain_dict(config)
         sweep_params = _read_sweep_params(environ)
@@ -96,27 +104,51 @@ class Run:
         record_run = None if self.in_sweep else environ.get(ENV_RECORD_RUN)
         self.sweep_id = environ.get(ENV_SWEEP_ID) if self.in_sweep or record_run else None
         self.id = environ.get(ENV_RUN_ID) if self.in_sweep else record_run
-        self.id = self.id or uuid.uuid4().hex[:STANDALONE_ID_CHARS]
         self.name = name or (self.id if self.in_sweep or record_run else _default_name())
         self.project = project
+        self.tags = tuple(str(t) for t in (tags or ()))
+        self.notes = notes
         run_dir = environ.get(ENV_RUN_DIR) if self.in_sweep else None
         self.dir = os.path.abspath(run_dir) if run_dir else None
+        # Where log_artifact copies files: the sweep's run folder; outside a
+        # sweep `sweep record` makes the copy, so the message names the original.
+        self._artifact_dir = self.dir
+        self._console = None
         merged = deep_merge(defaults, sweep_params)
         if disabled:
             self._channel = _channel.NullChannel()
         elif fd is None:
-            self._channel = _channel.open_record_channel(self.name, encode_json(merged), environ, run_id=record_run)
+            # A sweep's run recorded with --run keeps no name unless given one, like a sweep's trials.
+            stored_name = self.name if name or not record_run else ""
+            self._channel, handshake = _channel.open_record_channel(stored_name, encode_json(merged), environ,
+                                                                   project=project, run_id=record_run)
+            if handshake is not None:
+                self.id = handshake["run_id"]
+                self.dir = handshake.get("run_dir") or None
+                self.project = handshake.get("project", project)
+                if self.dir:
+                    self._console = ConsoleCapture(self.dir)
         elif fd < 0:
             self._channel = _channel.NullChannel()
         else:
             self._channel = _channel.FdChannel(fd)
+        self.id = self.id or uuid.uuid4().hex[:STANDALONE_ID_CHARS]
         self.config = Config(merged, locked_keys=sweep_params.keys(), on_change=self._send_config)
         self.summary = Summary(self._send)
         self._next_step = 0
         self._finished = False
         self._finish_hooks = []
+        self._send_run_info(name=name, tags=self.tags, notes=notes, group=group, job_type=job_type)
         if defaults:
             self._send_config(self.config.as_dict())
+
+    def _send_run_info(self, **fields):
+        """The "run" message (PROTOCOL.md) with the fields that were given, if any."""
+        given = {key: value for key, value in fields.items() if value}
+        if "tags" in given:
+            given["tags"] = list(given["tags"])
+        if given:
+            self._send(dict({"t": "run"}, **given))
 
     @property
     def step(self):
@@ -146,7 +178,7 @@ class Run:
 
     def log_artifact(self, path, name=None):
         """Copy `path` into SWEEP_RUN_DIR/artifacts/ and report its SHA-256 and size; returns the message."""
-        message = store_artifact(path, name, self.dir)
+        message = store_artifact(path, name, self._artifact_dir)
         self._send(message)
         return message
 
@@ -157,7 +189,9 @@ class Run:
     def finish(self, exit_code=0, reason=None):
         """Send the finish message and close the channel; later calls do nothing.
 
-        `reason` (why a failed run failed) becomes the run's failure reason.
+        `reason`: why a failed run failed (the client's uncaught-exception
+        handler passes the traceback's last line); it becomes the run's
+        failure reason.
         """
         if self._finished:
             return
@@ -168,4 +202,7 @@ class Run:
             message["reason"] = str(reason)
         self._send(message)
         self._finished = True
+        if self._console is not None:
+            self._console.stop()
+            self._console = None
         self._channel.close()

@@ -29,7 +29,8 @@ class RealRecordTest(unittest.TestCase):
         env = clean_env({"SWEEP_BIN": REAL_SWEEP_BIN, "SWEEP_STORE": store})
         result = run_script(SCRIPT, scratch, env)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout.strip(), "done 0.1")
+        printed_id = result.stdout.splitlines()[0].split()[1]
+        self.assertEqual(result.stdout.splitlines()[1], "done 0.1")
 
         def sweep(*args):
             out = subprocess.run([REAL_SWEEP_BIN, *args, "--store", store, "--json"], cwd=scratch,
@@ -39,13 +40,16 @@ class RealRecordTest(unittest.TestCase):
             return doc if isinstance(doc, list) else [doc]
 
         (project,) = sweep("sweeps")
-        self.assertEqual((project["name"], project["method"]), ("standalone", "manual"))
+        # No project given: the working directory's name; the run's group is the project's manual sweep.
+        self.assertEqual((project["project"], project["method"], project["state"]),
+                         (os.path.basename(scratch), "manual", "finished"))
         (run,) = sweep("runs", project["id"])
+        self.assertEqual(run["id"], printed_id)  # one id everywhere
         self.assertEqual(run["state"], "finished", run)
+        self.assertEqual((run["name"], run["labels"], run["notes"]), ("local-try", ["baseline"], "n"))
         self.assertEqual(run["params"], {"lr": 0.1})
         self.assertEqual(run["summary"]["loss"]["last"], 1.5)
         tags = run["tags"]
-        self.assertEqual(tags["name"], "local-try")
         self.assertEqual(tags["summary.best"], "1.5")
         self.assertEqual(json.loads(tags["config"]), {"lr": 0.1})
         digest, size, path = tags["artifact.notes.txt"].split(" ", 2)
@@ -54,6 +58,23 @@ class RealRecordTest(unittest.TestCase):
         with open(path) as handle:
             self.assertEqual(handle.read(), "hello")
         self.assertNotEqual(os.path.dirname(path), scratch)  # a copy in the run's folder
+        with open(os.path.join(run["run_dir"], "stdout.log")) as handle:
+            self.assertEqual(handle.read(), "id %s\n" % printed_id)  # the console output, kept
+
+    def test_an_uncaught_exception_fails_the_run_with_the_traceback_line(self):
+        scratch = os.path.realpath(tempfile.mkdtemp(prefix="sweep_record_crash_"))
+        store = os.path.join(scratch, ".sweep", "sweep.db")
+        env = clean_env({"SWEEP_BIN": REAL_SWEEP_BIN, "SWEEP_STORE": store})
+        code = "import sweep_client\nsweep_client.init(project='p')\nraise KeyError('missing column')\n"
+        result = run_script(code, scratch, env)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("KeyError", result.stderr)  # still shown on the console
+        out = subprocess.run([REAL_SWEEP_BIN, "runs", "p", "--store", store, "--json"], capture_output=True, text=True,
+                             timeout=CHILD_TIMEOUT_S)
+        (run,) = json.loads(out.stdout)
+        self.assertEqual((run["state"], run["failure_reason"]), ("failed", "KeyError: 'missing column'"))
+        with open(os.path.join(run["run_dir"], "stderr.log")) as handle:
+            self.assertIn("Traceback", handle.read())
 
 
 if __name__ == "__main__":

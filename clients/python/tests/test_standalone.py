@@ -10,10 +10,14 @@ import unittest
 
 from harness import CHILD_TIMEOUT_S, clean_env
 
-# A stand-in for the real binary: saves its argv and its stdin next to itself.
+# A stand-in for the real binary: reports a run as `sweep record` does, then
+# saves its argv and its stdin next to itself.
 FAKE_SWEEP = """#!{python}
 import json, os, sys
 here = os.path.dirname(os.path.abspath(__file__))
+run_dir = os.path.join(here, "run")
+os.makedirs(run_dir, exist_ok=True)
+print(json.dumps({{"run_id": "fake0001", "run_dir": run_dir, "project": "p"}}), flush=True)
 with open(os.path.join(here, "argv.json"), "w") as f:
     json.dump(sys.argv[1:], f)
 with open(os.path.join(here, "stdin.jsonl"), "w") as f:
@@ -22,7 +26,8 @@ with open(os.path.join(here, "stdin.jsonl"), "w") as f:
 
 SCRIPT = textwrap.dedent("""
     import sweep_client
-    run = sweep_client.init(config={"lr": 0.1}, name="local-try")
+    run = sweep_client.init(config={"lr": 0.1}, name="local-try", tags=["baseline"], notes="n")
+    print("id", run.id)
     run.log({"loss": 1.5})
     run.summary["best"] = 1.5
     run.log_artifact("notes.txt")
@@ -57,21 +62,27 @@ class StandaloneTest(unittest.TestCase):
             argv = json.load(handle)
         self.assertEqual(argv[:4], ["record", "--name", "local-try", "--config-json"])
         self.assertEqual(json.loads(argv[4]), {"lr": 0.1})
-        self.assertEqual(len(argv), 5)
+        self.assertEqual(argv[5], "--command-json")
+        self.assertEqual(json.loads(argv[6])[-2:], ["-c", SCRIPT])  # the script's own command line
+        self.assertEqual(argv[7], "--pid")
         with open(os.path.join(self.bin_dir, "stdin.jsonl")) as handle:
             messages = [json.loads(line) for line in handle]
-        self.assertEqual([m["t"] for m in messages], ["config", "log", "summary", "artifact", "finish"])
-        self.assertEqual(messages[1]["data"], {"loss": 1.5})
-        # No run folder outside a sweep: the message names the file in place; `sweep record` copies it.
-        self.assertEqual(messages[3]["path"], os.path.join(os.path.realpath(self.scratch), "notes.txt"))
-        self.assertEqual(messages[3]["size"], 5)
+        self.assertEqual([m["t"] for m in messages], ["run", "config", "log", "summary", "artifact", "finish"])
+        self.assertEqual(messages[0], {"t": "run", "name": "local-try", "tags": ["baseline"], "notes": "n"})
+        self.assertEqual(messages[2]["data"], {"loss": 1.5})
+        # `sweep record` copies artifacts: the message names the file in place.
+        self.assertEqual(messages[4]["path"], os.path.join(os.path.realpath(self.scratch), "notes.txt"))
+        self.assertEqual(messages[4]["size"], 5)
+        # The console output went to the run folder the recorder reported, and to the console.
+        with open(os.path.join(self.bin_dir, "run", "stdout.log")) as handle:
+            self.assertEqual(handle.read(), "id fake0001\n")
 
     def test_fake_sweep_on_path_receives_the_stream(self):
         make_fake_sweep(self.bin_dir)
         env = clean_env(path=self.bin_dir + os.pathsep + os.environ.get("PATH", ""))
         result = run_script(SCRIPT, os.path.realpath(self.scratch), env)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout.strip(), "done 0.1")
+        self.assertEqual(result.stdout, "id fake0001\ndone 0.1\n")
         self.check_recorded()
 
     def test_sweep_bin_overrides_path(self):
@@ -86,7 +97,7 @@ class StandaloneTest(unittest.TestCase):
         code = SCRIPT + "sweep_client.init().log({'more': 1})\n"
         result = run_script(code, self.scratch, env)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout.strip(), "done 0.1")
+        self.assertTrue(result.stdout.endswith("done 0.1\n"), result.stdout)
         self.assertEqual(result.stderr.count("no `sweep` binary found"), 1, result.stderr)
         self.assertEqual(result.stderr.count("sweep_client:"), 1, result.stderr)
 

@@ -62,8 +62,14 @@ class LogTest(unittest.TestCase):
         self.assertEqual(clean.messages[-1], {"t": "finish", "exit_code": 0})
         crashed = trial("import sweep_client; sweep_client.init(); raise SystemError('boom')")
         self.assertNotEqual(crashed.returncode, 0)
-        self.assertEqual(crashed.messages[-1], {"t": "finish", "exit_code": 1})
+        self.assertEqual(crashed.messages[-1], {"t": "finish", "exit_code": 1, "reason": "SystemError: boom"})
         self.assertEqual(len(crashed.of_type("finish")), 1)
+
+    def test_name_tags_and_notes_go_in_one_run_message(self):
+        result = trial("import sweep_client; sweep_client.init(name='a', tags=['x', 'y'], notes='n')")
+        self.assertEqual(result.messages[0], {"t": "run", "name": "a", "tags": ["x", "y"], "notes": "n"})
+        plain = trial("import sweep_client; sweep_client.init()")
+        self.assertEqual(plain.of_type("run"), [])  # nothing given, nothing sent
 
     def test_calls_after_finish_are_ignored(self):
         result = trial("""

@@ -31,6 +31,17 @@ class InitAndConfigTest(unittest.TestCase):
         self.assertEqual(configs[-1]["data"], {"lr": 0.01, "layers": 3, "extra": "x"})
         self.assertEqual(result.stderr.count("'lr' was set by the sweep"), 1, result.stderr)
 
+    def test_name_tags_notes_group_and_job_type_are_sent_as_such(self):
+        result = trial("""
+            import wandb
+            run = wandb.init(name="resnet-a", tags=["baseline", "v2"], notes="first try", group="cv",
+                             job_type="train")
+            print(run.tags, run.notes, run.group, run.job_type)
+        """)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.of_type("run"), [{"t": "run", "name": "resnet-a", "tags": ["baseline", "v2"],
+                                                  "notes": "first try", "group": "cv", "job_type": "train"}])
+
     def test_log_before_init_raises_wandb_error(self):
         result = trial("""
             import wandb

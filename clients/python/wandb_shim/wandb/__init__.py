@@ -87,7 +87,8 @@ def init(project=None, entity=None, name=None, config=None, reinit=None, mode=No
         run.finish()
     if isinstance(config, str):
         config = _config_from_yaml(config)
-    core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED)
+    core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED, tags=tags,
+                       notes=notes, group=group, job_type=job_type)
     run = Run(core, entity=entity, tags=tags, notes=notes, group=group, job_type=job_type)
     run._files_root = dir  # W&B's dir=: where the local wandb/ folder (media files) goes
     if sync_tensorboard and not tensorboard.is_patched():

@@ -34,6 +34,9 @@ function header(run) {
     h('h1', null, `Run #${run.n} `, h('span', { class: 'mono', text: run.id }), ' ', stateBadge(run.state)),
     kvTable([
       ['sweep', run.sweep ? link(`#/sweep/${run.sweep}`, run.sweep_name || run.sweep) : '(standalone)'],
+      ['project', run.project || ''],
+      ['name', run.name || ''],
+      ['tags', (run.labels || []).join(', ')],
       [run.metric || 'metric', formatNumber(run.obj)],
       ['started', formatTime(run.started)],
       ['ended', formatTime(run.ended)],
@@ -41,6 +44,7 @@ function header(run) {
       ['host', run.host || ''],
       ['exit', run.signal ? `signal ${run.signal}` : run.exit === null || run.exit === undefined ? '' : String(run.exit)],
     ]),
+    run.notes ? h('div', { id: 'notes' }, h('h2', { text: 'Notes' }), h('pre', { text: run.notes })) : null,
     run.reason ? h('div', { class: 'failure', id: 'failure' }, h('h2', { text: 'Failure reason' }), h('pre', { text: run.reason })) : null);
 }
 

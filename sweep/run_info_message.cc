@@ -1,0 +1,47 @@
+#include "sweep/run_info_message.h"
+
+#include "core/value_json.h"
+
+namespace sweep {
+namespace {
+
+// Reads the optional string field `key` into `out`; kInvalidInput when present with another type.
+Status ReadString(const Value& doc, const char* key, std::optional<std::string>& out) {
+  const Value* field = doc.find(key);
+  if (field == nullptr || field->is_null()) return OkStatus();
+  if (!field->is_string()) return Error::InvalidInput(std::string("run message: '") + key + "' must be a string");
+  out = field->as_string();
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<RunInfo> RunInfoFromChannelMessage(const ChannelMessage& message) {
+  auto parsed = ParseJson(message.json);
+  if (!parsed.ok()) return parsed.error();
+  if (!parsed->is_map()) return Error::InvalidInput("run message is not a JSON object");
+  RunInfo info;
+  if (auto s = ReadString(*parsed, "name", info.labels.name); !s.ok()) return s.error();
+  if (auto s = ReadString(*parsed, "notes", info.labels.notes); !s.ok()) return s.error();
+  for (const char* key : {kGroupTag, kJobTypeTag}) {
+    std::optional<std::string> value;
+    if (auto s = ReadString(*parsed, key, value); !s.ok()) return s.error();
+    if (value) info.tags[key] = *value;
+  }
+  if (const Value* tags = parsed->find("tags"); tags != nullptr && !tags->is_null()) {
+    if (!tags->is_list()) return Error::InvalidInput("run message: 'tags' must be a list of strings");
+    for (const Value& tag : tags->as_list()) {
+      if (!tag.is_string()) return Error::InvalidInput("run message: 'tags' must be a list of strings");
+      info.labels.add_labels.push_back(tag.as_string());
+    }
+  }
+  return info;
+}
+
+Status RecordRunInfo(Store& store, const std::string& run_id, const RunInfo& info) {
+  if (auto s = store.UpdateRunLabels(run_id, info.labels); !s.ok()) return s;
+  if (info.tags.empty()) return OkStatus();
+  return store.SetTags(run_id, info.tags);
+}
+
+}  // namespace sweep
