@@ -25,10 +25,13 @@ class Run:
 
     # Identity and state
     id = property(lambda self: self._core.id)
-    name = property(lambda self: self._core.name)
+    # Assignments reach the store (sweep_client.Run's setters), as W&B's run.name = ... does.
+    name = property(lambda self: self._core.name, lambda self, value: setattr(self._core, "name", value))
     project = property(lambda self: self._core.project)
     sweep_id = property(lambda self: self._core.sweep_id)
     config = property(lambda self: self._core.config)
+    tags = property(lambda self: self._core.tags, lambda self, value: setattr(self._core, "tags", value))
+    notes = property(lambda self: self._core.notes, lambda self, value: setattr(self._core, "notes", value))
     summary = property(lambda self: self._core.summary)
     dir = property(lambda self: self._core.dir or os.getcwd())
 
