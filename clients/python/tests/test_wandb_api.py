@@ -94,7 +94,10 @@ class WandbApiTest(unittest.TestCase):
         self.assertEqual(run.summary["loss"], 0.25)
         self.assertEqual(run.summary_metrics["best_acc"], 0.75)  # set by the script, never logged
         self.assertIsNone(run.sweep)
-        self.assertTrue(run.created_at)
+        self.assertRegex(run.created_at, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")  # W&B's form, UTC
+        # The standalone run came last (runs made within the same second compare equal).
+        self.assertEqual(len(self.api.runs("vision", filters={"createdAt": {"$lte": run.created_at}})), 3)
+        self.assertEqual(len(self.api.runs("vision", filters={"createdAt": {"$gt": run.created_at}})), 0)
         for path in (run.id, "vision/" + run.id, "e/vision/runs/" + run.id):
             self.assertEqual(self.api.run(path).id, run.id)
 
@@ -137,6 +140,9 @@ class WandbApiTest(unittest.TestCase):
         self.assertEqual(sweep.best_run().name, "lr-0.01")
         self.assertEqual(sweep.best_run(order="-summary_metrics.loss").name, "lr-0.1")
         self.assertEqual(sweep.runs[0].sweep.id, self.sweep_id)
+        project = self.api.project("me/vision")
+        self.assertEqual([s.id for s in project.sweeps()], [self.sweep_id])  # standalone runs' group left out
+        self.assertEqual([p.name for p in self.api.projects()], ["vision"])
         from wandb.apis.public import SweepError
         with self.assertRaises(SweepError):
             self.api.sweep("e/vision/zzzzzz")
@@ -147,6 +153,7 @@ class WandbApiTest(unittest.TestCase):
         self.assertEqual([r["_step"] for r in rows], [0, 1, 2])
         self.assertAlmostEqual(rows[2]["loss"], 0.1)
         self.assertIn("_timestamp", rows[0])
+        self.assertGreaterEqual(rows[2]["_runtime"], rows[0]["_runtime"])
         # keys: only rows holding every key, with the x axis. acc, logged with commit=False after
         # step 1 was committed, joins step 2 (W&B's rule).
         self.assertEqual(run.history(keys=["acc", "loss"], pandas=False), [{"acc": 0.5, "loss": 0.1, "_step": 2}])

@@ -13,6 +13,7 @@ one store. Filters (W&B's MongoDB-style documents) and order are evaluated
 in Python on the runs read (see _filters.py), per_page is accepted and has
 no effect: every run is read at once.
 """
+import datetime
 import os
 
 from sweep_client._api import Api as _StoreApi
@@ -53,6 +54,14 @@ def _nested(flat):
             current = child
         current[parts[-1]] = value
     return nested
+
+
+def _iso_utc(unix_seconds):
+    """W&B's timestamp strings ("2024-05-01T12:30:00", UTC): created_at compares and parses as there."""
+    if unix_seconds is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(float(unix_seconds), tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _wants_pandas(pandas):
@@ -96,7 +105,7 @@ class Run:
         self.sweep_id = store_run.sweep_id
         self.project = store_run.raw.get("project")
         self.entity = None
-        self.created_at = store_run.created_at
+        self.created_at = _iso_utc(store_run.created_at)
         self.url = None  # no web service: `sweep show <id>` prints a run
         self.path = [self.entity or "local", self.project or "uncategorized", self.id]
 
@@ -119,13 +128,17 @@ class Run:
         return rows[-1]["_step"] if rows else -1
 
     def _rows(self):
-        """Every history row, by step: {"_step", "_timestamp", metric: value, ...}."""
+        """Every history row, by step: {"_step", "_timestamp", "_runtime", metric: value, ...}."""
         rows = {}
         for point in self._api._store._history_points(self.id):
             step = point["step"]
             row = rows.setdefault(step, {"_step": step})
             row[point["key"]] = point["value"]
             row["_timestamp"] = max(row.get("_timestamp", point["time"]), point["time"])
+        started = self.store_run.started_at
+        if started is not None:
+            for row in rows.values():
+                row["_runtime"] = max(0.0, row["_timestamp"] - float(started))  # seconds since the run started
         return [rows[step] for step in sorted(rows)]
 
     def history(self, samples=DEFAULT_HISTORY_SAMPLES, keys=None, x_axis="_step", pandas=True, stream="default"):
@@ -233,6 +246,24 @@ class Sweep:
         return "<Sweep %s (%s)>" % (self.id, self.state)
 
 
+class Project:
+    """A project: `.name`, `.sweeps()` (its sweeps; standalone runs' groups left out), `.runs_count`."""
+
+    def __init__(self, store_project, api):
+        self._api = api
+        self.name = store_project.name
+        self.entity = None
+        self.runs_count = store_project.runs
+        self.url = None
+
+    def sweeps(self):
+        return [Sweep(s, self._api) for s in self._api._store.sweeps(project=self.name)
+                if s.method != STANDALONE_METHOD]
+
+    def __repr__(self):
+        return "<Project %s>" % self.name
+
+
 class Api:
     """W&B's wandb.Api(overrides=, timeout=, api_key=): the arguments are accepted and, apart from
     overrides' "project" (the default for runs()), ignored. `store` and `binary` select the store and
@@ -273,6 +304,17 @@ class Api:
         if len(matches) != 1:
             raise SweepError("no sweep %r" % (wanted,) if not matches else "sweep %r is ambiguous" % (wanted,))
         return Sweep(matches[0], self)
+
+    def projects(self, entity=None, per_page=200):
+        return [Project(p, self) for p in self._store.projects()]
+
+    def project(self, name, entity=None):
+        """The project `name` ("entity/project" accepted); SweepError when the store has none of that name."""
+        wanted = _path_parts(name, "projects")[-1]
+        for project in self._store.projects():
+            if project.name == wanted:
+                return Project(project, self)
+        raise SweepError("no project %r" % (wanted,))
 
     def flush(self):
         """W&B clears its cache; every call here reads the store afresh."""
