@@ -156,7 +156,7 @@ class WandbApiTest(unittest.TestCase):
         self.assertGreaterEqual(rows[2]["_runtime"], rows[0]["_runtime"])
         # keys: only rows holding every key, with the x axis. acc, logged with commit=False after
         # step 1 was committed, joins step 2 (W&B's rule).
-        self.assertEqual(run.history(keys=["acc", "loss"], pandas=False), [{"acc": 0.5, "loss": 0.1, "_step": 2}])
+        self.assertEqual(run.history(keys=["acc", "loss"], pandas=False), [{"_step": 2, "acc": 0.5, "loss": 0.1}])
         self.assertEqual(len(run.history(samples=2, pandas=False)), 2)
         self.assertEqual([r["loss"] for r in run.scan_history(keys=["loss"])], [0.30000000000000004, 0.2, 0.1])
         self.assertEqual([r["_step"] for r in run.scan_history(min_step=1, max_step=2)], [1])
@@ -170,7 +170,7 @@ class WandbApiTest(unittest.TestCase):
         frame = run.history()
         self.assertEqual(list(frame["_step"]), [0, 1, 2, 3])
         self.assertEqual(list(frame["acc"]), [0, 0.25, 0.5, 0.75])
-        self.assertEqual(list(run.history(keys=["loss"]).columns), ["loss", "_step"])
+        self.assertEqual(list(run.history(keys=["loss"]).columns), ["_step", "loss"])
 
     def test_without_pandas_history_is_a_list(self):
         code = textwrap.dedent("""

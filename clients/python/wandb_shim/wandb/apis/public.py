@@ -150,7 +150,7 @@ class Run:
             return []  # W&B's "system" stream: no machine metrics are recorded per run here
         rows = self._rows()
         if keys:
-            wanted = list(keys) + ([x_axis] if x_axis not in keys else [])
+            wanted = [x_axis] + [k for k in keys if k != x_axis]  # W&B asks its server for [x_axis] + keys
             rows = [{k: row[k] for k in wanted} for row in rows if all(k in row for k in wanted)]
         rows = _sample(rows, samples)
         module = _wants_pandas(pandas)
