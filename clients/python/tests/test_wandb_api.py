@@ -125,6 +125,7 @@ class WandbApiTest(unittest.TestCase):
         self.assertEqual(self.names(self.api.runs("vision", order="-summary_metrics.loss")),
                          ["baseline", "lr-0.1", "lr-0.01"])
         self.assertEqual(self.names(self.api.runs("vision", order="+config.lr")), ["lr-0.01", "baseline", "lr-0.1"])
+        self.assertEqual(self.names(self.api.runs("vision", order="config.lr")), ["lr-0.1", "baseline", "lr-0.01"])
         # Runs without the key come last, whichever the direction.
         self.assertEqual(self.names(self.api.runs("vision", order="-summary_metrics.best_acc"))[0], "baseline")
         self.assertEqual(self.names(self.api.runs("vision", order="+summary_metrics.best_acc"))[0], "baseline")
@@ -139,6 +140,8 @@ class WandbApiTest(unittest.TestCase):
         self.assertEqual(sorted(self.names(sweep.runs)), ["lr-0.01", "lr-0.1"])
         self.assertEqual(sweep.best_run().name, "lr-0.01")
         self.assertEqual(sweep.best_run(order="-summary_metrics.loss").name, "lr-0.1")
+        self.assertEqual(sweep.best_run(order="loss").name, "lr-0.1")   # W&B: bare = descending summary metric
+        self.assertEqual(sweep.best_run(order="+loss").name, "lr-0.01")
         self.assertEqual(sweep.runs[0].sweep.id, self.sweep_id)
         project = self.api.project("me/vision")
         self.assertEqual([s.id for s in project.sweeps()], [self.sweep_id])  # standalone runs' group left out

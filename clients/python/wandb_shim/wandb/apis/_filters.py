@@ -127,13 +127,31 @@ def run_matches(run, filters):
     return True
 
 
+# Run columns W&B's best_run() order keys may name bare; other bare names are summary metrics.
+_BARE_ORDER_COLUMNS = ("createdAt", "created_at", "updatedAt", "name", "sweep")
+_ORDER_SECTIONS = ("config", "summary_metrics", "tags")
+
+
+def best_run_order(order):
+    """W&B's QueryGenerator.format_order_key: "loss" -> "-summary_metrics.loss" (descending unless
+    "+"); dotted names outside config/summary_metrics/tags are summary metrics too."""
+    direction = "-"
+    if order[:1] in ("+", "-"):
+        direction, order = order[0], order[1:]
+    parts = order.split(".")
+    if len(parts) == 1:
+        # W&B returns nothing for a bare run column, so best_run() falls back to the newest run.
+        return None if order in _BARE_ORDER_COLUMNS else direction + "summary_metrics." + order
+    return direction + order if parts[0] in _ORDER_SECTIONS else direction + "summary_metrics." + order
+
+
 def sort_runs(runs, order):
-    """W&B's order: "+field" ascending, "-field" descending (default ascending); runs without
-    the field come last either way."""
+    """W&B's order: "+field" ascending, "-field" or a bare "field" descending (W&B's default
+    direction); runs without the field come last either way."""
     order = (order or "").strip()
     if not order:
         return list(runs)
-    descending = order.startswith("-")
+    descending = not order.startswith("+")
     path = order.lstrip("+-")
     present, absent = [], []
     for run in runs:

@@ -19,7 +19,7 @@ import os
 from sweep_client._api import Api as _StoreApi
 from sweep_client._api import SweepError  # noqa: F401  (raised for unknown runs and sweeps)
 
-from ._filters import MISSING, FilterError, field_value, run_matches, sort_runs  # noqa: F401
+from ._filters import MISSING, FilterError, best_run_order, field_value, run_matches, sort_runs  # noqa: F401
 
 # W&B's default order: oldest run first.
 DEFAULT_ORDER = "+created_at"
@@ -234,10 +234,11 @@ class Sweep:
         return sign + "summary_metrics." + metric["name"]
 
     def best_run(self, order=None):
-        """The run with the best sweep metric (or the first by `order`); None when no run has it."""
-        order = order or self.order
+        """The run with the best sweep metric, or the first by `order` ("loss" means
+        "-summary_metrics.loss", as in W&B); without either the newest run. None when no run has it."""
+        order = best_run_order(order) if order else self.order  # None: W&B warns and takes the newest
         if order is None:
-            return None
+            return sort_runs(self.runs, "-created_at")[0] if self.runs else None
         key = order.lstrip("+-")
         ranked = [r for r in sort_runs(self.runs, order) if field_value(r, key) not in (MISSING, None)]
         return ranked[0] if ranked else None
