@@ -94,6 +94,7 @@ class WandbApiTest(unittest.TestCase):
         self.assertEqual(run.summary["loss"], 0.25)
         self.assertEqual(run.summary_metrics["best_acc"], 0.75)  # set by the script, never logged
         self.assertIsNone(run.sweep)
+        self.assertEqual(self.names(self.api.runs("vision", include_sweeps=False)), ["baseline"])
         self.assertRegex(run.created_at, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")  # W&B's form, UTC
         # The standalone run came last (runs made within the same second compare equal).
         self.assertEqual(len(self.api.runs("vision", filters={"createdAt": {"$lte": run.created_at}})), 3)

@@ -128,7 +128,7 @@ def run_matches(run, filters):
 
 
 # Run columns W&B's best_run() order keys may name bare; other bare names are summary metrics.
-_BARE_ORDER_COLUMNS = ("createdAt", "created_at", "updatedAt", "name", "sweep")
+_BARE_ORDER_COLUMNS = ("createdAt", "updatedAt", "name", "sweep")
 _ORDER_SECTIONS = ("config", "summary_metrics", "tags")
 
 

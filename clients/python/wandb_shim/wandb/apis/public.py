@@ -287,8 +287,9 @@ class Api:
                 raise ValueError("api.runs() needs a path (\"entity/project\"), or WANDB_PROJECT set")
         target = _path_parts(path, "runs")[-1]
         found = [Run(r, self) for r in self._store.runs(target)]
-        if not include_sweeps:
-            found = [r for r in found if r.sweep is None]
+        if not include_sweeps:  # only runs made outside a sweep (filed in their project's "manual" group)
+            groups = {s.id for s in self._store.sweeps() if s.method == STANDALONE_METHOD}
+            found = [r for r in found if not r.sweep_id or r.sweep_id in groups]
         matching = [r for r in found if run_matches(r, filters)]
         return Runs(sort_runs(matching, order), path=path, filters=filters, order=order)
 
