@@ -192,6 +192,18 @@ class WandbApiTest(unittest.TestCase):
         self.assertIn("list 4", done.stdout)
 
 
+    def test_update_stores_name_tags_and_notes(self):
+        run = self.api.runs("vision", filters={"display_name": "lr-0.01"})[0]
+        run.name, run.notes = "lr-small", "edited later"
+        run.tags = [t for t in run.tags if t != "late"] + ["small"]
+        run.update()
+        again = self.api.run(run.id)
+        self.assertEqual((again.name, sorted(again.tags), again.notes), ("lr-small", ["grid", "small"], "edited later"))
+        again.name, again.tags, again.notes = "lr-0.01", ["grid", "late"], "renamed while running"
+        again.update()  # as it was, for the other tests
+        self.assertEqual(self.api.run(run.id).name, "lr-0.01")
+
+
 class RunSettersTest(unittest.TestCase):
     """W&B's run.name / run.tags / run.notes setters send the change on the channel (no binary needed)."""
 

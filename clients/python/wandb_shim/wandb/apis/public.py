@@ -17,6 +17,7 @@ import datetime
 import os
 
 from sweep_client._api import Api as _StoreApi
+from sweep_client._warn import warn_once
 from sweep_client._api import SweepError  # noqa: F401  (raised for unknown runs and sweeps)
 
 from ._filters import MISSING, FilterError, best_run_order, field_value, run_matches, sort_runs  # noqa: F401
@@ -108,6 +109,23 @@ class Run:
         self.created_at = _iso_utc(store_run.created_at)
         self.url = None  # no web service: `sweep show <id>` prints a run
         self.path = [self.entity or "local", self.project or "uncategorized", self.id]
+
+    def update(self):
+        """W&B's Run.update(): stores a changed name, tags (added and removed) and notes, through
+        `sweep rename`, `sweep tag` and `sweep note`. Config and summary of a stored run stay as recorded."""
+        stored = self._api._store.run(self.id)
+        store = self._api._store
+        if self.name != (stored.name or stored.id):
+            store._run(["rename", self.id, str(self.name)])
+        tags = [str(t) for t in self.tags]
+        changes = ["+" + t for t in tags if t not in stored.tags] + ["-" + t for t in stored.tags if t not in tags]
+        if changes:
+            store._run(["tag", self.id] + changes)
+        if (self.notes or "") != stored.notes:
+            store._run(["note", self.id, self.notes or ""])
+        if self.config != _nested(stored.params) or self.summary != stored.summary:
+            warn_once("api-update", "wandb.Api: Run.update() stores name, tags and notes; config and summary "
+                      "changes of a recorded run are not stored")
 
     @property
     def summary_metrics(self):
