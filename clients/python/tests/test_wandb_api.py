@@ -118,6 +118,10 @@ class WandbApiTest(unittest.TestCase):
                          ["baseline", "lr-0.1"])
         self.assertEqual(found({"summary_metrics.best_acc": {"$exists": False}}), ["lr-0.01", "lr-0.1"])
         self.assertEqual(found({"display_name": {"$regex": "^lr-"}}), ["lr-0.01", "lr-0.1"])
+        self.assertEqual(found({"group": {"$ne": "cv"}}), ["lr-0.01", "lr-0.1"])  # MongoDB: $ne matches a missing field
+        self.assertEqual(found({"$nor": [{"group": "cv"}, {"config.lr": 0.1}]}), ["lr-0.01"])
+        self.assertEqual(found({"config.lr": {"$not": {"$gt": 0.02}}}), ["lr-0.01"])
+        self.assertEqual(found({"config.lr.value": {"$lte": 0.05}}), ["baseline", "lr-0.01"])  # W&B's stored form
         from wandb.apis.public import FilterError
         with self.assertRaises(FilterError):
             self.api.runs("vision", filters={"config.lr": {"$near": 1}})
