@@ -139,6 +139,7 @@ class Run:
         self._finished = False
         self._finish_hooks = []
         self._send_run_info(name=name, tags=self.tags, notes=notes, group=group, job_type=job_type)
+        self._described = True
         if defaults:
             self._send_config(self.config.as_dict())
 
@@ -149,6 +150,47 @@ class Run:
             given["tags"] = list(given["tags"])
         if given:
             self._send(dict({"t": "run"}, **given))
+
+    # Assigning run.name / run.tags / run.notes after init (W&B's Run setters) sends the change as a
+    # "run" message. The store only ever adds tags (PROTOCOL.md): a tag dropped from the tuple stays stored.
+    _described = False  # set once init sent the run's description: earlier assignments only store
+
+    @property
+    def name(self):
+        return self._name
+
+    @name.setter
+    def name(self, value):
+        changed = getattr(self, "_name", None) != str(value)
+        self._name = str(value)
+        if changed and self._described:
+            self._send_run_info(name=self._name)
+
+    @property
+    def tags(self):
+        return self._tags
+
+    @tags.setter
+    def tags(self, value):
+        tags = tuple(str(t) for t in ([value] if isinstance(value, str) else value or ()))
+        previous = getattr(self, "_tags", ())
+        self._tags = tags
+        if not self._described:
+            return
+        if set(previous) - set(tags):
+            warn_once("tags-removed", "run.tags: removing a tag from a run is not recorded; stored tags stay")
+        self._send_run_info(tags=[t for t in tags if t not in previous])
+
+    @property
+    def notes(self):
+        return self._notes
+
+    @notes.setter
+    def notes(self, value):
+        changed = getattr(self, "_notes", None) != value
+        self._notes = value
+        if changed and self._described:
+            self._send_run_info(notes=value)
 
     @property
     def step(self):

@@ -49,6 +49,7 @@ def termerror(message="", **_kwargs):
 from . import errors, tensorboard, util  # noqa: E402,F401
 from ._agent import agent, controller, sweep  # noqa: E402,F401
 from .artifacts import Artifact  # noqa: E402  (needs the helpers above)
+from .apis.public import Api  # noqa: E402  W&B's public read API over the store
 from .media import Audio, Histogram, Html, Image, Media, Object3D, Table, Video, plot  # noqa: E402,F401
 from .wandb_run import Run  # noqa: E402
 from . import sdk  # noqa: E402,F401  (after Run: wandb.sdk.wandb_run re-exports it)

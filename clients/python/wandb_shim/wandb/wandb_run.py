@@ -38,6 +38,8 @@ class Run:
     project = property(lambda self: self._core.project)
     sweep_id = property(lambda self: self._core.sweep_id)
     config = property(lambda self: self._core.config)
+    tags = property(lambda self: self._core.tags, lambda self, value: setattr(self._core, "tags", value))
+    notes = property(lambda self: self._core.notes, lambda self, value: setattr(self._core, "notes", value))
     summary = property(lambda self: self._core.summary)
     dir = property(lambda self: self._core.dir or os.getcwd())
 
@@ -47,8 +49,8 @@ class Run:
 
     @name.setter
     def name(self, value):
-        # Kept for the script (run.name reads it back); stored runs keep the
-        # name given at init().
+        # sweep_client.Run's setter sends the new name to the store, as
+        # W&B's run.name = ... renames the run.
         self._core.name = str(value)
 
     display_name = name
