@@ -91,7 +91,7 @@ TEST_F(LocalRunnerTest, MetricsFromStdoutAndChannel) {
   auto runner = MakeLocalRunner(events, RunnerOptions{});
   const char* script = R"(
 import os, json, sys
-print("epoch 1 loss=0.5, acc=0.75")
+print("loss=0.5 acc=0.75")  # a whole line of pairs: metrics
 print('{"val": 2.5, "step": 9}', flush=True)
 f = os.fdopen(int(os.environ["SWEEP_METRICS_FD"]), "w")
 f.write(json.dumps({"t": "log", "step": 3, "time": 12.5, "data": {"chan": 1.5}}) + "\n")

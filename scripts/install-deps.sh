@@ -22,6 +22,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(sqlite3 chromium postgresql slurm-wlm munge)
   # The dashboard's browser test drives chromium through chromedriver.
   packages+=(chromium-driver python3-selenium)
+  # The Python read Api's to_pandas() paths run under Debian's python3.
+  packages+=(python3-pandas)
   # clang with its libFuzzer runtime for the fuzz smoke test (scripts/fuzz.sh).
   packages+=(clang libclang-rt-14-dev)
 fi

@@ -65,7 +65,8 @@ std::vector<BadSpec> BadSpecs() {
       {"nan_bound", "program: p.py\nmethod: random\nparameters:\n  x:\n    min: .nan\n    max: 1.0\n", ""},
       {"huge_number", "program: p.py\nmethod: random\nparameters:\n  x:\n    min: 0\n    max: 1e400\n", ""},
       {"non_utf8", head + "parameters:\n  x:\n    values: [\"\xff\xfe\xc3\x28\"]\n", ""},
-      {"missing_program", "method: grid\nparameters:\n  x:\n    values: [1]\n", "program"},
+      // A spec without `program` is valid, as in W&B (wandb.agent runs it in-process):
+      // SpecParser.ProgramLessSpecIsAccepted and tests/wandb_compat cover it.
       {"ten_megabytes", huge, "less than"},
   };
 }
