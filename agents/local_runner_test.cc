@@ -129,7 +129,7 @@ sys.stdout.write("tail=7")
   EXPECT_EQ(events.messages["ok"][1].type, "finish");
 
   std::string log = ReadFile(dir_ / "ok" / "stdout.log");
-  EXPECT_NE(log.find("epoch 1 loss=0.5"), std::string::npos);
+  EXPECT_NE(log.find("loss=0.5 acc=0.75"), std::string::npos);
   EXPECT_EQ(log.find("summary"), std::string::npos) << "channel text leaked into stdout.log";
 }
 
