@@ -66,3 +66,19 @@ def run_trial(code=None, script=None, params=None, scratch=None, extra_env=None)
     stdout, stderr = process.communicate(timeout=CHILD_TIMEOUT_S)
     assert raw == "" or raw.endswith("\n"), "every message must end with a newline: %r" % raw[-80:]
     return TrialResult(process.returncode, stdout, stderr, raw.splitlines(), run_dir)
+
+
+def populate_store(prefix, files, binary, extra_env=None):
+    """Writes `files` ({name: text}) into a fresh folder, then runs `spec.yaml`
+    as a sweep and `standalone.py` as a standalone run into the store there.
+    Returns (folder, store path, the environment used)."""
+    scratch = os.path.realpath(tempfile.mkdtemp(prefix=prefix))
+    store = os.path.join(scratch, ".sweep", "sweep.db")
+    for name, text in files.items():
+        with open(os.path.join(scratch, name), "w") as handle:
+            handle.write(text)
+    env = clean_env(dict({"SWEEP_BIN": binary, "SWEEP_STORE": store}, **(extra_env or {})))
+    for argv in ([binary, "run", "spec.yaml"], [sys.executable, "standalone.py"]):
+        done = subprocess.run(argv, cwd=scratch, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return scratch, store, env

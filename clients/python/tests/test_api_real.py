@@ -1,14 +1,12 @@
 """sweep_client.Api against the real binary (SWEEP_BIN set by CTest's clients.python.api):
 a sweep and two standalone runs in one project, read back as objects, histories and DataFrames."""
-import json
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
 import unittest
 
-from harness import CHILD_TIMEOUT_S, PYTHON_DIR, clean_env
+from harness import CHILD_TIMEOUT_S, PYTHON_DIR, clean_env, populate_store
 
 REAL_SWEEP_BIN = os.environ.get("SWEEP_BIN")
 
@@ -53,16 +51,8 @@ except ImportError:
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.scratch = os.path.realpath(tempfile.mkdtemp(prefix="sweep_api_"))
-        cls.store = os.path.join(cls.scratch, ".sweep", "sweep.db")
-        for name, text in (("spec.yaml", SPEC), ("train.py", TRAIN), ("standalone.py", STANDALONE)):
-            with open(os.path.join(cls.scratch, name), "w") as handle:
-                handle.write(text)
-        env = clean_env({"SWEEP_BIN": REAL_SWEEP_BIN, "SWEEP_STORE": cls.store})
-        for argv in ([REAL_SWEEP_BIN, "run", "spec.yaml"], [sys.executable, "standalone.py"]):
-            done = subprocess.run(argv, cwd=cls.scratch, env=env, capture_output=True, text=True,
-                                  timeout=CHILD_TIMEOUT_S)
-            assert done.returncode == 0, done.stdout + done.stderr
+        cls.scratch, cls.store, _ = populate_store(
+            "sweep_api_", {"spec.yaml": SPEC, "train.py": TRAIN, "standalone.py": STANDALONE}, REAL_SWEEP_BIN)
         sys.path.insert(0, PYTHON_DIR)
         from sweep_client import Api
         cls.api = Api(store=cls.store, binary=REAL_SWEEP_BIN)

@@ -4,11 +4,10 @@ running, and a standalone wandb run, read back with W&B's paths, filters, order 
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
 import unittest
 
-from harness import CHILD_TIMEOUT_S, PYTHON_DIR, SHIM_DIR, clean_env, run_trial
+from harness import CHILD_TIMEOUT_S, PYTHON_DIR, SHIM_DIR, populate_store, run_trial
 
 REAL_SWEEP_BIN = os.environ.get("SWEEP_BIN")
 
@@ -58,17 +57,10 @@ except ImportError:
 class WandbApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.scratch = os.path.realpath(tempfile.mkdtemp(prefix="sweep_wandb_api_"))
-        cls.store = os.path.join(cls.scratch, ".sweep", "sweep.db")
-        for name, text in (("spec.yaml", SPEC), ("train.py", TRAIN), ("standalone.py", STANDALONE)):
-            with open(os.path.join(cls.scratch, name), "w") as handle:
-                handle.write(text)
         # The trials import this checkout's clients, whichever checkout the binary was built from.
-        cls.env = clean_env({"SWEEP_BIN": REAL_SWEEP_BIN, "SWEEP_STORE": cls.store, "SWEEP_PYTHON_CLIENTS": PYTHON_DIR})
-        for argv in ([REAL_SWEEP_BIN, "run", "spec.yaml"], [sys.executable, "standalone.py"]):
-            done = subprocess.run(argv, cwd=cls.scratch, env=cls.env, capture_output=True, text=True,
-                                  timeout=CHILD_TIMEOUT_S)
-            assert done.returncode == 0, done.stdout + done.stderr
+        cls.scratch, cls.store, cls.env = populate_store(
+            "sweep_wandb_api_", {"spec.yaml": SPEC, "train.py": TRAIN, "standalone.py": STANDALONE}, REAL_SWEEP_BIN,
+            {"SWEEP_PYTHON_CLIENTS": PYTHON_DIR})
         for folder in (SHIM_DIR, PYTHON_DIR):
             if folder not in sys.path:
                 sys.path.insert(0, folder)
