@@ -346,6 +346,34 @@ TEST_F(SqliteStoreTest, RefusesCorruptHeaderUnchanged) {
   ExpectRefusedUnchanged(db, ErrorCode::kIo, "damaged");
 }
 
+// Issue 12 item 9: a reader that finds the write-ahead log deleted under a
+// live writer (a cleanup job removing "temporary" files) is told that, with
+// the file's name, not "damaged or the disk full".
+TEST_F(SqliteStoreTest, DeletedWriteAheadLogIsNamedAsSuch) {
+  const fs::path db = dir_ / "sweep.db";
+  auto writer = OpenStore(db.string());
+  ASSERT_TRUE(writer.ok());
+  SweepRecord s;
+  s.name = "in-the-log";
+  ASSERT_TRUE((*writer)->CreateSweep(s).ok());
+  ASSERT_TRUE(fs::exists(dir_ / "sweep.db-wal"));
+  ASSERT_TRUE(fs::exists(dir_ / "sweep.db-shm"));
+  fs::remove(dir_ / "sweep.db-wal");
+  auto reader = OpenStore(db.string());
+  std::string message;
+  if (!reader.ok()) {
+    message = reader.error().message;
+  } else {
+    auto sweeps = (*reader)->ListSweeps();
+    ASSERT_FALSE(sweeps.ok()) << "a reader saw " << sweeps->size() << " sweeps without the log that held them";
+    message = sweeps.error().message;
+  }
+  EXPECT_NE(message.find("lost its write-ahead log"), std::string::npos) << message;
+  EXPECT_NE(message.find(db.string() + "-wal"), std::string::npos) << message;
+  EXPECT_EQ(message.find("disk full"), std::string::npos) << message;
+  EXPECT_EQ(message.find("not a database"), std::string::npos) << message;
+}
+
 TEST_F(SqliteStoreTest, AdoptsEmptyFile) {
   const fs::path db = dir_ / "empty.db";
   WriteBytes(db, "");
