@@ -2,7 +2,6 @@
 // ours without touching them, and many processes claiming from one database.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <iterator>
 #include <set>
 
+#include "tests/test_support.h"
 #include "tracking/sqlite_store.h"
 #include "tracking/store_conformance_test.h"
 #include "tracking/store.h"
@@ -213,38 +213,6 @@ TEST_F(SqliteStoreTest, ReadOnlyStoreRefusesAnOlderSchema) {
   EXPECT_NE(reader.error().message.find("older"), std::string::npos) << reader.error().message;
 }
 
-// Makes a folder read-only for its lifetime: a read-only bind mount where
-// this process may mount (root: what a filesystem remounted read-only does),
-// else permissions (which root would ignore).
-class ReadOnlyFolder {
- public:
-  explicit ReadOnlyFolder(const fs::path& folder) : folder_(folder) {
-    if (::geteuid() == 0) {
-      mounted_ = ::mount(folder.c_str(), folder.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
-                 ::mount(nullptr, folder.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
-    } else {
-      fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
-      for (const auto& entry : fs::directory_iterator(folder)) fs::permissions(entry.path(), fs::perms::owner_read);
-    }
-  }
-  ~ReadOnlyFolder() {
-    if (mounted_) {
-      ::umount2(folder_.c_str(), MNT_DETACH);
-    } else if (::geteuid() != 0) {
-      fs::permissions(folder_, fs::perms::owner_all);
-      for (const auto& entry : fs::directory_iterator(folder_)) {
-        fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write);
-      }
-    }
-  }
-  // False where neither works (root without mount rights): nothing to test.
-  bool read_only() const { return mounted_ || ::geteuid() != 0; }
-
- private:
-  fs::path folder_;
-  bool mounted_ = false;
-};
-
 // Issue 12 item 7: a store whose filesystem became read-only is read as
 // usual; writes fail saying so, not "damaged or not a database".
 TEST_F(SqliteStoreTest, ReadOnlyStoreIsReadableAndWritesSaySo) {
@@ -259,7 +227,7 @@ TEST_F(SqliteStoreTest, ReadOnlyStoreIsReadableAndWritesSaySo) {
     s.name = "kept";
     id = (*store)->CreateSweep(s)->id;
   }
-  ReadOnlyFolder read_only(folder);
+  testing::ReadOnlyFolder read_only(folder);
   if (!read_only.read_only()) GTEST_SKIP() << "cannot make a folder read-only here";
   auto store = OpenStore(db.string());
   ASSERT_TRUE(store.ok()) << store.error().message;
