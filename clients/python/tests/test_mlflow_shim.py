@@ -208,6 +208,39 @@ class RunsInASweepTest(unittest.TestCase):
                      "mlflow.set_experiment_tag is not supported", "MlflowClient.create_run is not supported"):
             self.assertEqual(result.stderr.count(note), 1, note + " in:\n" + result.stderr)
 
+    def test_log_figure_saves_what_savefig_writes_and_log_image_needs_pillow(self):
+        result = trial("""
+            import mlflow
+            class Figure:  # what mlflow.log_figure calls on a matplotlib figure
+                def savefig(self, path, **kwargs):
+                    with open(path, "w") as f:
+                        f.write("png:%s" % sorted(kwargs))
+            try:
+                import PIL
+                print("has PIL")
+            except ImportError:
+                pass
+            with mlflow.start_run():
+                mlflow.log_figure(Figure(), "plots/curve.png", save_kwargs={"dpi": 50})
+                mlflow.log_image([[0.0, 1.0], [1.0, 0.0]], "images/a.png")
+                mlflow.log_image([[0.0]], "images/b.png")
+                try:
+                    mlflow.log_figure(object(), "x.png")
+                except TypeError as error:
+                    print("TypeError")
+        """)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        names = [m["name"] for m in result.of_type("artifact")]
+        self.assertEqual(names[0], "plots/curve.png")
+        with open(os.path.join(result.run_dir, "artifacts", "plots", "curve.png")) as handle:
+            self.assertEqual(handle.read(), "png:['dpi']")
+        if "has PIL" in result.stdout:  # Debian's python3 with python3-pil
+            self.assertEqual(names[1:], ["images/a.png", "images/b.png"])
+        else:
+            self.assertEqual(names[1:], [])
+            self.assertEqual(result.stderr.count("mlflow.log_image needs Pillow"), 1, result.stderr)
+        self.assertTrue(result.stdout.endswith("TypeError\n"))
+
     def test_log_input_records_the_dataset_as_tags(self):
         result = trial("""
             import mlflow

@@ -18,6 +18,11 @@ _SWEEP_TAG_PREFIXES = ("env.", "gpu.", "sweep.", "summary.", "artifact.")
 _SWEEP_TAG_NAMES = ("config", "retry_of", "attempt")
 
 
+def is_sweep_tag(key):
+    """A key/value tag that is Sweep's record of the run (environment, summaries, ...), not a script's."""
+    return key.startswith(_SWEEP_TAG_PREFIXES) or key in _SWEEP_TAG_NAMES
+
+
 def validate_key(kind, key):
     """`kind` is "param", "metric" or "tag"; raises MlflowException for a name MLflow refuses."""
     if key is None or not isinstance(key, str):
@@ -49,7 +54,7 @@ def tag_text(key, value):
     if len(text) > MAX_TAG_VALUE_LENGTH:
         raise MlflowException("Tag value '%s...' had length %d, which exceeded length limit of %d"
                               % (text[:50], len(text), MAX_TAG_VALUE_LENGTH), INVALID_PARAMETER_VALUE)
-    if key.startswith(_SWEEP_TAG_PREFIXES) or key in _SWEEP_TAG_NAMES:
+    if is_sweep_tag(key):
         raise MlflowException("Tag '%s' is written by Sweep itself (the captured environment, summaries, artifacts, "
                               "the configuration); choose another name" % key, INVALID_PARAMETER_VALUE)
     return text

@@ -8,6 +8,7 @@ import os
 import sweep_client
 
 from . import _search
+from .._names import is_sweep_tag
 from ..entities import Experiment, LifecycleStage, Run, RunData, RunInfo, RunStatus
 from ..exceptions import RESOURCE_DOES_NOT_EXIST, MlflowException
 
@@ -15,9 +16,6 @@ from ..exceptions import RESOURCE_DOES_NOT_EXIST, MlflowException
 _STATUS = {"queued": RunStatus.SCHEDULED, "running": RunStatus.RUNNING, "finished": RunStatus.FINISHED,
            "failed": RunStatus.FAILED, "crashed": RunStatus.FAILED, "killed": RunStatus.KILLED,
            "stopped": RunStatus.KILLED}
-# Key/value tags that are Sweep's record of the run, not tags a script set (PROTOCOL.md).
-_SWEEP_TAG_PREFIXES = ("env.", "gpu.", "sweep.", "summary.", "artifact.")
-_SWEEP_TAG_NAMES = ("config", "retry_of", "attempt")
 _MILLIS_PER_SECOND = 1000
 _DEFAULT_PROJECT = "default"  # `sweep record`'s project when the working directory has no name
 
@@ -51,7 +49,7 @@ def _param_text(value):
 def to_mlflow_run(doc, project):
     """One `sweep show --json` object as an mlflow Run."""
     raw_tags = doc.get("tags") or {}
-    tags = {k: v for k, v in raw_tags.items() if not k.startswith(_SWEEP_TAG_PREFIXES) and k not in _SWEEP_TAG_NAMES}
+    tags = {k: v for k, v in raw_tags.items() if not is_sweep_tag(k)}
     if doc.get("name"):
         tags.setdefault("mlflow.runName", doc["name"])
     if doc.get("notes"):
