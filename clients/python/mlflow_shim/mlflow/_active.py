@@ -79,6 +79,7 @@ class ActiveRun(Run):
         self._tags = {}
         self._datasets = []
         self._scratch = None  # files made from values (log_dict, log_text, ...) until the run ends
+        self._snapshots = 0   # artifacts copied there (outside a sweep), each in a folder of its own
         info = RunInfo(run_id=core.id, run_name=core.name, experiment_id=experiment_id, user_id=getpass.getuser(),
                        status=RunStatus.RUNNING, start_time=now_millis(), end_time=None,
                        artifact_uri=self.artifact_uri(), lifecycle_stage=LifecycleStage.ACTIVE)
@@ -164,6 +165,13 @@ class ActiveRun(Run):
             self._core.notes = texts[TAG_NOTE]
 
     def log_artifact(self, local_path, name):
+        if not self._core.in_sweep and os.path.isfile(local_path):
+            # Outside a sweep `sweep record` copies the file after it gets the message: a script that
+            # deletes it right away (a temporary folder) would lose it. A snapshot lives until the run ends.
+            self._snapshots += 1
+            snapshot = os.path.join(self.scratch_dir(), "snapshots", str(self._snapshots))
+            os.makedirs(snapshot, exist_ok=True)
+            local_path = shutil.copy(local_path, snapshot)
         return self._core.log_artifact(local_path, name=name)
 
     def scratch_dir(self):
@@ -233,6 +241,9 @@ def start(run_name, project, experiment_id, nested_under, description, user_tags
     if os.environ.get(ENV_PROJECT):
         project = os.environ[ENV_PROJECT]  # a sweep trial's runs, nested ones too, belong to the sweep's project
     tags = default_tags(run_name, nested_under, description, user_tags)
+    for key, value in tags.items():  # refused before a run exists, not after
+        _names.validate_key("tag", key)
+        _names.tag_text(key, value)
     core = _client.Run(name=run_name, project=project, environ=environ, notes=description)
     run = ActiveRun(core, core.project or experiment_id, tags, end_callback)
     if own_place:
