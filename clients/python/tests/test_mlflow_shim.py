@@ -140,6 +140,20 @@ class RunsInASweepTest(unittest.TestCase):
         self.assertEqual([m["data"] for m in result.of_type("log")], [{"outer": 2.0}])
         self.assertIn("no `sweep` binary found", result.stderr)
 
+    def test_a_later_top_level_run_is_a_run_of_its_own_too(self):
+        result = trial("""
+            import mlflow
+            with mlflow.start_run(run_name="first"):
+                mlflow.log_metric("a", 1.0)
+            with mlflow.start_run(run_name="second") as second:
+                mlflow.log_metric("b", 2.0)
+                print(second.info.run_id != "run-42", "mlflow.parentRunId" in second.data.tags)
+        """)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "True False")
+        self.assertEqual([m["data"] for m in result.of_type("log")], [{"a": 1.0}])
+        self.assertEqual(result.messages[-1], {"t": "finish", "exit_code": 0})
+
     def test_bad_names_and_values_raise_as_in_mlflow(self):
         result = trial("""
             import mlflow
