@@ -44,9 +44,9 @@ needs_binary_and_sklearn = unittest.skipUnless(
 
 class _StoreFixture(unittest.TestCase):
     @classmethod
-    def make_scratch(cls, prefix):
+    def make_scratch(cls, prefix, store_folder=".sweep"):
         cls.scratch = os.path.realpath(tempfile.mkdtemp(prefix=prefix))
-        cls.store = os.path.join(cls.scratch, ".sweep", "sweep.db")
+        cls.store = os.path.join(cls.scratch, store_folder, "sweep.db")
         shutil.copy(EXAMPLE, os.path.join(cls.scratch, "train.py"))
         cls.env = clean_env({"SWEEP_BIN": REAL_SWEEP_BIN, "SWEEP_STORE": cls.store})
 
@@ -167,14 +167,20 @@ SPEC_IGNORING_ARGS = textwrap.dedent("""
 class InASweepTest(_StoreFixture):
     @classmethod
     def setUpClass(cls):
-        cls.make_scratch("mlflow_sweep_")
+        # Not the default .sweep/: a trial's nested run finds the store only if the agent says where.
+        cls.make_scratch("mlflow_sweep_", store_folder="elsewhere")
         for name, text in (("spec.yaml", SPEC), ("ignores.yaml", SPEC_IGNORING_ARGS)):
             with open(os.path.join(cls.scratch, name), "w") as handle:
                 handle.write(text)
-        # No PYTHONPATH of ours: the agent puts the mlflow module on the trials' path itself.
-        cls.agent_env = {k: v for k, v in cls.env.items() if k != "PYTHONPATH"}
-        cls.done = cls.run_command([REAL_SWEEP_BIN, "run", "spec.yaml", "--interpreter", sys.executable],
-                                   env=cls.agent_env, timeout=SWEEP_TIMEOUT_S)
+        # No PYTHONPATH, $SWEEP_STORE or $SWEEP_BIN of ours: the agent puts the mlflow module on the
+        # trials' path and tells them its store (--store) and binary, where nested runs are recorded.
+        cls.agent_env = {k: v for k, v in cls.env.items() if k not in ("PYTHONPATH", "SWEEP_STORE", "SWEEP_BIN")}
+        cls.done = cls.run_agent("spec.yaml")
+
+    @classmethod
+    def run_agent(cls, spec, *flags):
+        return cls.run_command([REAL_SWEEP_BIN, "run", spec, "--store", cls.store, "--interpreter", sys.executable]
+                               + list(flags), env=cls.agent_env, timeout=SWEEP_TIMEOUT_S)
 
     def test_each_trial_is_the_scripts_run_with_the_sweeps_values(self):
         self.assertEqual(self.done.returncode, 0, self.done.stdout + self.done.stderr)
@@ -208,8 +214,8 @@ class InASweepTest(_StoreFixture):
         env = dict(self.agent_env, PYTHONPATH=fake)
         found = {}
         for flags in ([], ["--no-mlflow-shim"]):
-            done = self.run_command([REAL_SWEEP_BIN, "run", "which.yaml", "--interpreter", sys.executable] + flags,
-                                    env=env, timeout=SWEEP_TIMEOUT_S)
+            done = self.run_command([REAL_SWEEP_BIN, "run", "which.yaml", "--store", self.store, "--interpreter",
+                                     sys.executable] + flags, env=env, timeout=SWEEP_TIMEOUT_S)
             self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
             newest = self.sweep_json("runs", "which")[-1]
             with open(os.path.join(self.sweep_json("show", newest["id"])["run_dir"], "stdout.log")) as handle:
@@ -218,8 +224,7 @@ class InASweepTest(_StoreFixture):
         self.assertEqual(found[True], os.path.join(fake, "mlflow.py"))
 
     def test_a_script_that_ignores_the_sweeps_values_fails_with_mlflows_error(self):
-        done = self.run_command([REAL_SWEEP_BIN, "run", "ignores.yaml", "--interpreter", sys.executable],
-                                env=self.agent_env, timeout=SWEEP_TIMEOUT_S)
+        done = self.run_agent("ignores.yaml")
         runs = self.sweep_json("runs", "ignores-args")
         self.assertEqual([r["state"] for r in runs], ["failed"], done.stdout + done.stderr)
         reason = self.sweep_json("show", runs[0]["id"])["failure_reason"]
