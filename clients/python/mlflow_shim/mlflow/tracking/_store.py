@@ -84,9 +84,9 @@ def get_run(run_id):
 def search(projects, filter_string, order_by, max_results):
     """Runs of `projects` (None: every project) matching the filter, in MLflow's order."""
     api = _api()
+    known = [p.name for p in api.projects()]
     if projects is None:
-        projects = [p.name for p in api.projects()]
-    known = {p.name for p in api.projects()}
+        projects = known
     runs = []
     for project in projects:
         if project not in known:
