@@ -164,7 +164,17 @@ class ActiveRun(Run):
         if TAG_NOTE in texts:
             self._core.notes = texts[TAG_NOTE]
 
-    def log_artifact(self, local_path, name):
+    def has_versioned_artifacts(self):
+        """Whether sweep_client stores versioned artifacts (log_artifact(path, name=, type=) into the
+        store's artifact store, save_file for plain run files), or only run files (log_artifact)."""
+        return hasattr(self._core, "save_file")
+
+    def log_version(self, local_path, name, artifact_type=None):
+        """The next version of artifact `name` (a file or a folder) of the run's project."""
+        return self._core.log_artifact(local_path, name=name, type=artifact_type)
+
+    def save_file(self, local_path, name):
+        """`local_path` as the run's file artifacts/<name> (MLflow's artifact path)."""
         if not self._core.in_sweep and os.path.isfile(local_path):
             # Outside a sweep `sweep record` copies the file after it gets the message: a script that
             # deletes it right away (a temporary folder) would lose it. A snapshot lives until the run ends.
@@ -172,6 +182,8 @@ class ActiveRun(Run):
             snapshot = os.path.join(self.scratch_dir(), "snapshots", str(self._snapshots))
             os.makedirs(snapshot, exist_ok=True)
             local_path = shutil.copy(local_path, snapshot)
+        if self.has_versioned_artifacts():
+            return self._core.save_file(local_path, name=name)
         return self._core.log_artifact(local_path, name=name)
 
     def scratch_dir(self):

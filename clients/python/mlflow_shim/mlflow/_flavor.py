@@ -1,14 +1,17 @@
 """What mlflow.sklearn and mlflow.pytorch share: log_model, save_model, load_model.
 
 A model is a folder: the serialized model (`model.pkl` for scikit-learn, `model.pth` for PyTorch)
-and an `MLmodel` file naming the flavor, logged as the run's artifacts under `<artifact_path>/`.
-log_model(registered_model_name=...) registers it too (mlflow.register_model).
+and an `MLmodel` file naming the flavor, kept as the run's files under `<artifact_path>/` (what
+"runs:/<run>/<artifact_path>" loads) and, with versioned artifacts, also as the next version of the
+artifact `<artifact_path>` of type "model" (what register_model registers). log_model(
+registered_model_name=...) registers it too (mlflow.register_model).
 """
 import json
 import os
 
 from sweep_client._warn import warn_once
 
+from . import _artifact_files
 from .entities import ModelInfo
 
 _MLMODEL = "MLmodel"
@@ -32,7 +35,9 @@ class Flavor:
         run = mlflow._get_or_start_run()
         folder = os.path.join(run.scratch_dir(), "models", artifact_path)
         self.save_model(model, folder)
-        mlflow.log_artifacts(folder, artifact_path)
+        _artifact_files.save_dir(run, folder, artifact_path)
+        if run.has_versioned_artifacts():
+            _artifact_files.log_dir(run, folder, artifact_path, artifact_type="model")
         model_uri = "runs:/%s/%s" % (run.info.run_id, artifact_path)
         version = None
         if registered_model_name:
