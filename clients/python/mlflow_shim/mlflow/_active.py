@@ -165,9 +165,15 @@ class ActiveRun(Run):
             self._core.notes = texts[TAG_NOTE]
 
     def has_versioned_artifacts(self):
-        """Whether sweep_client stores versioned artifacts (log_artifact(path, name=, type=) into the
-        store's artifact store, save_file for plain run files), or only run files (log_artifact)."""
-        return hasattr(self._core, "save_file")
+        """Whether this run can store versioned artifacts: sweep_client has them (log_artifact(path,
+        name=, type=) into the store's artifact store, save_file for plain run files) and the run can
+        reach its store (a recorded run with a `sweep` binary); else only run files (a test harness,
+        no binary, or a sweep_client without the artifact store)."""
+        if not hasattr(self._core, "save_file"):
+            return False
+        from sweep_client import _artifact_store
+        return bool(getattr(self._core, "_in_store", False)) and _artifact_store.can_reach_store(
+            getattr(self._core, "_environ", os.environ))
 
     def log_version(self, local_path, name, artifact_type=None):
         """The next version of artifact `name` (a file or a folder) of the run's project."""
