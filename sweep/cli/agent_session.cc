@@ -56,6 +56,8 @@ void AddAgentFlags(CLI::App& command, AgentFlags& flags) {
       ->check(CLI::PositiveNumber);
   command.add_flag("--no-wandb-shim", flags.no_wandb_shim,
                    "Do not put Sweep's offline `wandb` module first on trials' PYTHONPATH");
+  command.add_flag("--no-mlflow-shim", flags.no_mlflow_shim,
+                   "Do not put Sweep's offline `mlflow` module first on trials' PYTHONPATH");
   command.add_flag("--quiet,-q", flags.quiet, "Print only the final summary (and errors), not each trial");
   command.add_option("--events", flags.events,
                      "Write machine-readable events (run started, metric, run ended, sweep ended) to stdout as "
@@ -229,9 +231,11 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   options.launch.working_dir = std::filesystem::current_path();
   if (auto status = CheckProgramExists(spec, options.launch.working_dir); !status.ok()) return ReportError(status.error());
   options.launch.interpreter = flags.interpreter;
-  if (!flags.no_wandb_shim) {
-    if (auto path = PythonPathWithClients(); path) options.launch.extra_env["PYTHONPATH"] = *path;
+  if (auto path = PythonPathWithClients({!flags.no_wandb_shim, !flags.no_mlflow_shim}); path) {
+    options.launch.extra_env["PYTHONPATH"] = *path;
   }
+  options.launch.extra_env[kStoreEnvVar] = StoreLocationForTrials(store_location);
+  if (auto binary = SweepBinaryForTrials(); binary) options.launch.extra_env[kSweepBinEnvVar] = *binary;
   options.host = HostName();
   options.agent_id = ThisAgentId();
   options.sampler = &sampler;
