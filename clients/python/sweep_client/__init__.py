@@ -15,6 +15,7 @@ outside, to a `sweep record` process (standalone tracking). See
 clients/PROTOCOL.md. Standard library only.
 """
 import atexit
+import builtins
 import sys
 import traceback
 
@@ -31,6 +32,7 @@ run = None      # the active Run, set by init()
 config = None   # run.config of the active run
 summary = None  # run.summary of the active run
 _uncaught_exception = None  # the last line of the uncaught exception's traceback, once one escaped
+_exit_request = None  # (exit code, reason) of the script's sys.exit()/exit() call, once it made one
 
 
 def init(config=None, name=None, project=None, tags=None, notes=None):
@@ -75,15 +77,56 @@ def _record_uncaught_exception(kind, value, tb):
     _previous_excepthook(kind, value, tb)
 
 
+def exit_status(code):
+    """The process exit status and failure reason of sys.exit(code), as W&B's exit hook reads it.
+
+    None is 0; an int is itself; anything else (a message) is 1, the status
+    Python exits with after printing it. The reason is None for status 0.
+    """
+    if code is None:
+        return 0, None
+    if not isinstance(code, int):
+        return 1, "exited with code 1: %s" % code
+    status = int(code)  # sys.exit(True) is 1
+    return status, (None if status == 0 else "exited with code %d (sys.exit(%d))" % (status, status))
+
+
+def _exit_hook(original):
+    """`original` (sys.exit, or site's exit/quit) that first notes the status for the finish at exit."""
+    def hooked(code=None):
+        global _exit_request
+        _exit_request = exit_status(code)
+        original(code)
+    hooked.__wrapped__ = original
+    hooked.__doc__ = getattr(original, "__doc__", None)
+    return hooked
+
+
 def _finish_at_exit():
-    # The agent knows the real exit status; this only makes the stream end
-    # with a finish message and says "failed", and why, when an exception escaped.
+    # Inside a sweep the agent knows the real exit status; standalone, this
+    # message is all `sweep record` learns: "failed" and why when an exception
+    # escaped or the script exited with a non-zero status (sys.exit(n), exit(n)).
+    # A bare `raise SystemExit(n)` bypasses both hooks and reads as 0, as in W&B.
     if _uncaught_exception is not None:
         finish(UNCAUGHT_EXCEPTION_EXIT_CODE, reason=_uncaught_exception)
+    elif _exit_request is not None:
+        finish(_exit_request[0], reason=_exit_request[1])
     else:
         finish(0)
 
 
-_previous_excepthook = sys.excepthook
-sys.excepthook = _record_uncaught_exception
-atexit.register(_finish_at_exit)
+def _install_exit_hooks():
+    """W&B's ExitHooks: sys.excepthook and sys.exit, plus the REPL's exit()/quit() that scripts call too."""
+    global _previous_excepthook
+    _previous_excepthook = sys.excepthook
+    sys.excepthook = _record_uncaught_exception
+    sys.exit = _exit_hook(sys.exit)
+    for name in ("exit", "quit"):
+        original = getattr(builtins, name, None)
+        if original is not None:
+            setattr(builtins, name, _exit_hook(original))
+    atexit.register(_finish_at_exit)
+
+
+_previous_excepthook = None  # set by _install_exit_hooks
+_install_exit_hooks()
