@@ -138,6 +138,45 @@ class MediaTest(unittest.TestCase):
         # The media-only log still takes its step, as in W&B.
         self.assertEqual([(m["step"], m["data"]) for m in result.of_type("log")], [(0, {"loss": 1.0}), (1, {})])
 
+    def test_audio_becomes_a_wav_file_and_video_files_are_copied(self):
+        scratch = tempfile.mkdtemp(prefix="sweep_media_")
+        with open(os.path.join(scratch, "clip.mp4"), "wb") as handle:
+            handle.write(b"not really mp4")
+        result = trial("""
+            import wandb
+            wandb.init()
+            try:
+                wandb.Audio([0.0, 0.5])
+            except ValueError as error:
+                print(error)
+            try:
+                wandb.Video("clip.avi")
+            except ValueError as error:
+                print(error)
+            stereo = [[0.0, -1.0], [0.5, 1.0], [2.0, 0.25]]  # frames x channels; 2.0 is clipped
+            wandb.log({"mono": wandb.Audio([0, 1000, -1000], sample_rate=8000),
+                       "stereo": wandb.Audio(stereo, sample_rate=16000, caption="s"),
+                       "video": wandb.Video("clip.mp4", fps=4), "frames": wandb.Video([[[[0]]]])})
+        """, scratch=scratch)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.splitlines(), [
+            'Argument "sample_rate" is required when instantiating wandb.Audio with raw data.',
+            "wandb.Video accepts gif, mp4, webm, ogg formats"])
+        self.assertIn("wandb.Video from an array of frames is not stored", result.stderr)
+        artifacts = {m["name"]: m["path"] for m in result.of_type("artifact")}
+        self.assertEqual(sorted(artifacts), ["media/mono_0_0.wav", "media/stereo_0_1.wav", "media/video_0_2.mp4"])
+        import wave
+        with wave.open(artifacts["media/mono_0_0.wav"]) as clip:
+            self.assertEqual((clip.getnchannels(), clip.getsampwidth(), clip.getframerate(), clip.getnframes()),
+                             (1, 2, 8000, 3))
+            self.assertEqual(struct.unpack("<3h", clip.readframes(3)), (0, 1000, -1000))
+        with wave.open(artifacts["media/stereo_0_1.wav"]) as clip:
+            self.assertEqual((clip.getnchannels(), clip.getframerate(), clip.getnframes()), (2, 16000, 3))
+            # Floats in [-1, 1] scale to 16 bits (soundfile's PCM_16); out-of-range values clip.
+            self.assertEqual(struct.unpack("<6h", clip.readframes(3)), (0, -32767, 16384, 32767, 32767, 8192))
+        with open(artifacts["media/video_0_2.mp4"], "rb") as handle:
+            self.assertEqual(handle.read(), b"not really mp4")
+
 
 class ImportsAndIntegrationsTest(unittest.TestCase):
     def test_modules_scripts_import(self):
