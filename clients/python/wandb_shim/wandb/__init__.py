@@ -95,6 +95,7 @@ def init(project=None, entity=None, name=None, config=None, reinit=None, mode=No
     if sync_tensorboard and not tensorboard.is_patched():
         tensorboard.patch()
     if tensorboard.is_patched():
+        tensorboard.start_live_sync(core)
         core.add_finish_hook(lambda: tensorboard.sync_into(core))
     globals()["config"] = run.config  # the parameter shadows the module attribute
     summary = run.summary
