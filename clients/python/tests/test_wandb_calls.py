@@ -309,6 +309,31 @@ class TensorboardTest(unittest.TestCase):
             logs = [(m["step"], m["data"]) for m in result.of_type("log")]
             self.assertEqual(logs, [(0, {"loss": 2.0, "acc": 0.25}), (1, {"loss": 1.5, "acc": 0.5})], how)
 
+    def test_scalars_are_read_while_the_run_runs(self):
+        scratch = tempfile.mkdtemp(prefix="wandb_tb_live_")
+        with open(os.path.join(scratch, "tbwriter.py"), "w") as out:
+            out.write("import os, struct\n")
+            import inspect
+            for function in (_crc32c, _masked, _varint, _field, tf1_scalar_event, tfrecord):
+                out.write(textwrap.dedent(inspect.getsource(function)) + "\n")
+        result = trial("""
+            import time, wandb
+            from tbwriter import tf1_scalar_event, tfrecord
+            wandb.init(sync_tensorboard=True)
+            with open("events.out.tfevents.2.host", "wb") as f:
+                f.write(tfrecord(tf1_scalar_event(3, "loss", 0.5)))
+            deadline = time.monotonic() + 60
+            while wandb.run.step != 4 and time.monotonic() < deadline:  # the reader logged step 3
+                time.sleep(0.02)
+            print("seen live" if wandb.run.step == 4 else "not seen")
+            wandb.log({"marker": 1})
+            wandb.finish()
+        """, scratch=scratch, extra_env={"SWEEP_TENSORBOARD_POLL_S": "0.05"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "seen live")
+        logs = [(m["step"], m["data"]) for m in result.of_type("log")]
+        self.assertEqual(logs, [(3, {"loss": 0.5}), (4, {"marker": 1})])  # read once, before the run ended
+
 
 if __name__ == "__main__":
     unittest.main()
