@@ -20,11 +20,12 @@ import sys
 import traceback
 
 from ._api import Api, SweepError
+from ._channel import RecordRefused
 from ._config import Config
 from ._run import Run, Summary
 
 __all__ = ["init", "log", "log_artifact", "finish", "Run", "Config", "Summary", "run", "config", "summary", "Api",
-           "SweepError"]
+           "SweepError", "RecordRefused"]
 # Exit code reported by the atexit finish when the script dies of an uncaught exception.
 UNCAUGHT_EXCEPTION_EXIT_CODE = 1
 
@@ -35,17 +36,18 @@ _uncaught_exception = None  # the last line of the uncaught exception's tracebac
 _exit_request = None  # (exit code, reason) of the script's sys.exit()/exit() call, once it made one
 
 
-def init(config=None, name=None, project=None, tags=None, notes=None):
+def init(config=None, name=None, project=None, tags=None, notes=None, id=None, resume=None):
     """Start a run (or return the active one: one run at a time, as in W&B).
 
     `name`, `tags` (a list of strings) and `notes` describe the run;
     `project` files a run made outside a sweep (default: the working
-    directory's name).
+    directory's name). `id` and `resume` ("allow", "must", "never"):
+    continue the run with that id, as W&B's resume does (see Run).
     """
     global run, summary
     if run is not None and not run.finished:
         return run
-    run = Run(config=config, name=name, project=project, tags=tags, notes=notes)
+    run = Run(config=config, name=name, project=project, tags=tags, notes=notes, id=id, resume=resume)
     globals()["config"] = run.config
     summary = run.summary
     return run
