@@ -6,6 +6,7 @@
         run.log({"loss": train(run.config.lr)})
     run.summary["best_loss"] = best
     run.log_artifact("model.pt")
+    run.log_input("data/train.csv", context="train")  # the data version: SHA-256, size, rows
     run.finish()
 
 Reading results back: `sweep_client.Api` (see _api.py).
@@ -24,7 +25,7 @@ from ._channel import RecordRefused
 from ._config import Config
 from ._run import Run, Summary
 
-__all__ = ["init", "log", "log_artifact", "finish", "Run", "Config", "Summary", "run", "config", "summary", "Api",
+__all__ = ["init", "log", "log_artifact", "log_input", "finish", "Run", "Config", "Summary", "run", "config", "summary", "Api",
            "SweepError", "RecordRefused"]
 # Exit code reported by the atexit finish when the script dies of an uncaught exception.
 UNCAUGHT_EXCEPTION_EXIT_CODE = 1
@@ -65,6 +66,10 @@ def log(data, step=None):
 
 def log_artifact(path, name=None):
     return _active_run("log_artifact").log_artifact(path, name=name)
+
+
+def log_input(path=None, name=None, context=None, digest=None, source=None):
+    return _active_run("log_input").log_input(path, name=name, context=context, digest=digest, source=source)
 
 
 def finish(exit_code=0, reason=None):

@@ -10,6 +10,7 @@ from ._artifacts import store_artifact
 from ._config import Config, as_plain_dict, deep_merge
 from ._console import ConsoleCapture
 from ._encode import encode_json, metric_data
+from ._inputs import input_message
 from ._mapping import ReadOnlyMapping
 from ._warn import warn_once
 
@@ -280,6 +281,24 @@ class Run:
     def log_artifact(self, path, name=None):
         """Copy `path` into SWEEP_RUN_DIR/artifacts/ and report its SHA-256 and size; returns the message."""
         message = store_artifact(path, name, self._artifact_dir)
+        self._send(message)
+        return message
+
+    def log_input(self, path=None, name=None, context=None, digest=None, source=None):
+        """Record a data version the run reads: a file's or folder's SHA-256 (see _inputs.py), size, file
+        count and, for CSV/TSV, rows; `name` defaults to the file name, `context` says what for ("train").
+
+        With `digest` (another tool's, e.g. an MLflow dataset's) nothing is read: the digest and `source`
+        (or `path`) are recorded as given. Returns the message sent.
+        """
+        if digest is None:
+            if path is None:
+                raise TypeError("log_input needs a path (or a digest)")
+            message = input_message(path, name=name, context=context)
+        else:
+            where = str(source or path or "")
+            message = {"t": "input", "name": str(name or os.path.basename(where.rstrip("/")) or "dataset"),
+                       "digest": str(digest), "path": where, "context": str(context or "")}
         self._send(message)
         return message
 
