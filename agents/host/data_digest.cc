@@ -1,12 +1,8 @@
 #include "agents/host/data_digest.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <fstream>
-#include <memory>
 #include <utility>
 #include <vector>
 
@@ -19,21 +15,6 @@ namespace {
 // Bytes read at a time while hashing: large enough to keep the read calls
 // few, small enough to stay off the heap's large-allocation path.
 constexpr std::size_t kReadChunkBytes = 1 << 20;
-
-struct DigestContextDeleter {
-  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-};
-
-std::string Hex(const unsigned char* digest, unsigned int length) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
-}
 
 bool CountsRows(const std::filesystem::path& path) {
   std::string extension = path.extension().string();
@@ -52,16 +33,14 @@ struct FileDigest {
 Result<FileDigest> DigestFile(const std::filesystem::path& path, bool count_lines) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::Io("cannot read " + path.string());
-  std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context(EVP_MD_CTX_new());
-  // Allocation failures only, as in Sha256Hex: nothing sane to go on with.
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) std::abort();
+  Sha256Stream hash;
   FileDigest out;
   std::vector<char> chunk(kReadChunkBytes);
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
     if (got == 0) break;
-    if (EVP_DigestUpdate(context.get(), chunk.data(), got) != 1) std::abort();
+    hash.Update(std::string_view(chunk.data(), got));
     out.size += got;
     if (count_lines) {
       out.newlines += static_cast<std::uint64_t>(std::count(chunk.data(), chunk.data() + got, '\n'));
@@ -69,10 +48,7 @@ Result<FileDigest> DigestFile(const std::filesystem::path& path, bool count_line
     }
   }
   if (in.bad()) return Error::Io("cannot read " + path.string());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_DigestFinal_ex(context.get(), digest, &length) != 1) std::abort();
-  out.sha256 = Hex(digest, length);
+  out.sha256 = hash.HexDigest();
   return out;
 }
 
@@ -81,7 +57,8 @@ Result<DataDigest> DigestFolder(const std::filesystem::path& folder) {
   std::error_code ec;
   std::filesystem::recursive_directory_iterator it(folder, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;  // follows a symlink to a file; folders' symlinks are not entered
+    std::error_code entry_error;  // a dangling symlink is skipped, not an error of the walk
+    if (!it->is_regular_file(entry_error)) continue;  // follows a symlink to a file; folders' symlinks are not entered
     if (files.size() >= kMaxDigestFiles)
       return Error::InvalidInput(folder.string() + " has more than " + std::to_string(kMaxDigestFiles) +
                                  " files; name the data files or a smaller folder");
