@@ -5,7 +5,8 @@
 // job_type=)` and `sweep_client.init(name=, tags=, notes=)` send. Name, tags
 // and notes become the run's name, labels and notes (Store::UpdateRunLabels);
 // group and job_type, which W&B also stores per run, the key/value tags
-// "group" and "job_type". The tags are added to those the run already has.
+// "group" and "job_type". The tags are added to those the run already has,
+// or replace them with "replace_tags": true (W&B's resume with new tags).
 #pragma once
 
 #include <map>
@@ -23,6 +24,7 @@ inline constexpr const char* kJobTypeTag = "job_type";
 
 struct RunInfo {
   RunLabelsUpdate labels;
+  bool replace_labels = false;  // the run's other labels are removed
   std::map<std::string, std::string> tags;
 };
 

@@ -131,6 +131,7 @@ class Run:
         self.id = environ.get(ENV_RUN_ID) if self.in_sweep else record_run
         self.resumed = False
         self._continued_step, self._continued_summary = 0, {}  # what a continued run takes over (_take_over)
+        self._continued = False
         resume = resume_mode(resume)
         if (id or resume) and (self.in_sweep or record_run):
             warn_once("resume-in-sweep", "init(id=, resume=) is ignored inside a sweep: the sweep names the run")
@@ -178,7 +179,9 @@ class Run:
         self._finished = False
         self._finish_hooks = []
         self._exit_hooks = []
-        self._send_run_info(name=name, tags=tags and self.tags, notes=notes, group=group, job_type=job_type)
+        # Tags given to a continued run replace its stored ones, as in W&B's resume.
+        self._send_run_info(name=name, tags=tags and self.tags, notes=notes, group=group, job_type=job_type,
+                            replace_tags=bool(tags) and self._continued)
         self._described = True
         if defaults or self.resumed:
             self._send_config(self.config.as_dict())
@@ -187,6 +190,7 @@ class Run:
         """What a continued run keeps (W&B's resume): its step, its config under
         the new one, its summary, and its name, tags and notes unless given. Returns the merged config."""
         self.resumed = resumed
+        self._continued = True
         if not resumed:
             warn_once("id-reused", "run %s already exists and resume is not set: continuing it after its last step "
                       "(W&B would overwrite its history; pass resume='allow' to resume it)" % self.id)

@@ -115,6 +115,19 @@ class WandbResumeTest(unittest.TestCase):
         self.assertEqual(json.loads(run["tags"]["config"]), {"a": 1, "b": 3})
         self.assertEqual((run["labels"], run["notes"]), (["t1", "t2"], "first notes"))
 
+    def test_tags_given_on_resume_replace_the_stored_ones(self):
+        # W&B's test_resume_tags_overwrite: tags given to the resumed run are its tags from then on.
+        run_id = self.first_run()
+        lines = self.script("""
+            import wandb
+            run = wandb.init(project="p", id=%r, resume="must", tags=["tag4", "tag5"])
+            run.tags += ("tag7",)
+            print(run.tags)
+            run.finish()
+        """ % run_id)
+        self.assertEqual(lines, ["('tag4', 'tag5', 'tag7')"])
+        self.assertEqual(self.stored_run(run_id)["labels"], ["tag4", "tag5", "tag7"])
+
     def test_a_failed_run_resumed_ends_finished_with_its_failure_cleared(self):
         run_id = self.first_run(extra="run.finish(exit_code=1)")
         self.assertEqual(self.stored_run(run_id)["state"], "failed")
