@@ -14,7 +14,8 @@ constexpr std::size_t kSha256HexChars = 64;
 
 bool IsSha256Hex(const std::string& digest) {
   return digest.size() == kSha256HexChars &&
-         std::all_of(digest.begin(), digest.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+         std::all_of(digest.begin(), digest.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // The first kShortDigestChars characters of `digest`, and "…" when cut.
@@ -26,8 +27,8 @@ std::string Abbreviated(const std::string& digest) {
 
 std::vector<DataInput> InputsOf(const RunRecord& run) {
   std::vector<DataInput> out;
-  for (auto it = run.tags.lower_bound(kInputTagPrefix); it != run.tags.end() && it->first.rfind(kInputTagPrefix, 0) == 0;
-       ++it) {
+  const std::string prefix = kInputTagPrefix;
+  for (auto it = run.tags.lower_bound(prefix); it != run.tags.end() && it->first.rfind(prefix, 0) == 0; ++it) {
     if (auto input = ParseInputTag(it->first, it->second); input.ok()) out.push_back(std::move(input).value());
   }
   return out;
@@ -71,7 +72,8 @@ std::string DataChangeLine(const review::ComparedValues& input) {
   const std::optional<Value> none;
   const auto& a = input.values.size() > 0 ? input.values[0] : none;
   const auto& b = input.values.size() > 1 ? input.values[1] : none;
-  if (a && b) return "data changed: " + input.name + " " + ShortDigest(a->as_string()) + " → " + Abbreviated(b->as_string());
+  if (a && b)
+    return "data changed: " + input.name + " " + ShortDigest(a->as_string()) + " → " + Abbreviated(b->as_string());
   if (a) return "data only in the first run: " + input.name + " " + ShortDigest(a->as_string());
   if (b) return "data only in the second run: " + input.name + " " + ShortDigest(b->as_string());
   return "data changed: " + input.name;

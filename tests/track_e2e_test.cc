@@ -291,7 +291,8 @@ TEST_F(TrackEndToEnd, DataVersionsAreRecordedShownAndDiffed) {
   // compare over the project: every run, or those a filter keeps.
   const Value all = Json(RunCli(dir_.path(), {"compare", "--project", "vision", "--json"}));
   EXPECT_EQ(all.find("runs")->as_list().size(), 4u) << ToJson(all);
-  const Value named = Json(RunCli(dir_.path(), {"compare", "--project", "vision", "--filter", "name = logged", "--json"}));
+  const Value named =
+      Json(RunCli(dir_.path(), {"compare", "--project", "vision", "--filter", "name = logged", "--json"}));
   EXPECT_EQ(ToJson(*named.find("runs")), "[\"" + first + "\",\"" + second + "\"]");
   EXPECT_NE(named.find("inputs")->find("train.csv"), nullptr);
   EXPECT_EQ(RunCli(dir_.path(), {"compare", "--project", "vision", "--filter", "name = nobody"}).exit_code, 2);

@@ -490,7 +490,8 @@ TEST_P(StoreConformance, ReopenRunKeepsHistoryAndEndsAgain) {
   EXPECT_FALSE(reopened->exit_code.has_value());
   EXPECT_TRUE(reopened->failure_reason.empty());
   EXPECT_FALSE(reopened->stop_requested);
-  EXPECT_EQ((std::pair{reopened->host, reopened->agent_id}), (std::pair<std::string, std::string>{"host-b", "recorder-2"}));
+  EXPECT_EQ((std::pair{reopened->host, reopened->agent_id}),
+            (std::pair<std::string, std::string>{"host-b", "recorder-2"}));
   EXPECT_EQ(reopened->summary.at("loss").count, 2);
   EXPECT_EQ(reopened->tags.at("summary.best"), "1");
   EXPECT_EQ((std::tuple{reopened->name, reopened->notes, reopened->labels}),

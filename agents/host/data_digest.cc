@@ -18,7 +18,8 @@ constexpr std::size_t kReadChunkBytes = 1 << 20;
 
 bool CountsRows(const std::filesystem::path& path) {
   std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return extension == ".csv" || extension == ".tsv";
 }
 

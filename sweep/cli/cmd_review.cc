@@ -174,6 +174,22 @@ Value ComparedToValue(const std::vector<review::ComparedValues>& list) {
   return out;
 }
 
+// The data inputs that differ (DifferingInputs): for two runs a sentence
+// each ("data changed: train.csv sha256 ab12… → cd34…"), else one digest per run.
+void PrintDataSection(const std::vector<review::ComparedValues>& inputs, std::size_t runs) {
+  std::printf("\ndata that differs\n");
+  if (inputs.empty()) std::printf("  (none: same data, or no data inputs recorded)\n");
+  for (const auto& input : inputs) {
+    if (runs == kDiffRuns) {
+      std::printf("  %s\n", TerminalSafe(DataChangeLine(input)).c_str());
+      continue;
+    }
+    std::printf("  %s:", TerminalSafe(input.name).c_str());
+    for (const auto& v : input.values) std::printf("  %s", v ? TerminalSafe(ShortDigest(v->as_string())).c_str() : "-");
+    std::printf("\n");
+  }
+}
+
 int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t min_runs, std::size_t max_runs) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
@@ -237,17 +253,7 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
   section("environment that differs", cmp->differing_environment, "(none)");
   std::printf("\n");
   section("python packages that differ", packages, "(none, or no package lists)");
-  std::printf("\ndata that differs\n");
-  if (inputs.empty()) std::printf("  (none: same data, or no data inputs recorded)\n");
-  for (const auto& input : inputs) {
-    if (records->size() == kDiffRuns) {
-      std::printf("  %s\n", TerminalSafe(DataChangeLine(input)).c_str());
-      continue;
-    }
-    std::printf("  %s:", TerminalSafe(input.name).c_str());
-    for (const auto& v : input.values) std::printf("  %s", v ? TerminalSafe(ShortDigest(v->as_string())).c_str() : "-");
-    std::printf("\n");
-  }
+  PrintDataSection(inputs, records->size());
   std::printf("\nmetrics (summary values)\n");
   auto h = header;
   h[0] = "  KEY";
@@ -348,7 +354,9 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& global) {
   for (const bool diff : {false, true}) {
     auto flags = std::make_shared<CompareFlags>();
     CLI::App* cmd = diff ? app.add_subcommand("diff", "Compare exactly two runs (same as compare with two runs)")
-                         : app.add_subcommand("compare", "Runs side by side: differing params, environment, packages, data, metrics");
+                         : app.add_subcommand("compare",
+                                              "Runs side by side: differing params, environment, packages, data, "
+                                              "metrics");
     cmd->add_option("runs", flags->runs, "Runs: id, id prefix, PROJECT/NAME or a unique name");
     if (!diff) {
       cmd->add_option("--project", flags->project,
