@@ -1,5 +1,7 @@
 #include "agents/host/data_digest.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -31,7 +33,7 @@ struct FileDigest {
   bool ends_with_newline = true;
 };
 
-Result<FileDigest> DigestFile(const std::filesystem::path& path, bool count_lines) {
+Result<FileDigest> ReadAndDigest(const std::filesystem::path& path, bool count_lines) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::Io("cannot read " + path.string());
   Sha256Stream hash;
@@ -53,7 +55,24 @@ Result<FileDigest> DigestFile(const std::filesystem::path& path, bool count_line
   return out;
 }
 
-Result<DataDigest> DigestFolder(const std::filesystem::path& folder) {
+// ReadAndDigest, or what `cache` remembers of the file at its size and mtime.
+Result<FileDigest> DigestFile(const std::filesystem::path& path, bool count_lines, FileDigestCache* cache) {
+  struct stat info {};
+  std::error_code ec;
+  const std::string real = std::filesystem::canonical(path, ec).string();
+  if (cache == nullptr || ec || ::stat(path.c_str(), &info) != 0) return ReadAndDigest(path, count_lines);
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  const std::int64_t mtime_ns = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+  if (auto hit = cache->Find(real, size, mtime_ns); hit && (hit->newlines || !count_lines))
+    return FileDigest{hit->sha256, size, hit->newlines.value_or(0), hit->ends_with_newline};
+  auto read = ReadAndDigest(path, count_lines);
+  if (!read.ok()) return read;
+  const auto newlines = count_lines ? std::optional<std::uint64_t>(read->newlines) : std::nullopt;
+  cache->Put(real, size, mtime_ns, FileDigestCache::Entry{read->sha256, newlines, read->ends_with_newline});
+  return read;
+}
+
+Result<DataDigest> DigestFolder(const std::filesystem::path& folder, FileDigestCache* cache) {
   std::vector<std::pair<std::string, std::filesystem::path>> files;  // (relative '/'-path, path)
   std::error_code ec;
   std::filesystem::recursive_directory_iterator it(folder, ec), end;
@@ -70,7 +89,7 @@ Result<DataDigest> DigestFolder(const std::filesystem::path& folder) {
   DataDigest out;
   std::string listing;
   for (const auto& [relative, path] : files) {
-    auto file = DigestFile(path, /*count_lines=*/false);
+    auto file = DigestFile(path, /*count_lines=*/false, cache);
     if (!file.ok()) return file.error();
     listing += file->sha256 + "  " + relative + "\n";
     out.size += file->size;
@@ -82,15 +101,15 @@ Result<DataDigest> DigestFolder(const std::filesystem::path& folder) {
 
 }  // namespace
 
-Result<DataDigest> DigestData(const std::filesystem::path& path) {
+Result<DataDigest> DigestData(const std::filesystem::path& path, FileDigestCache* cache) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) return Error::NotFound("no such file or folder: " + path.string());
-  if (std::filesystem::is_directory(status)) return DigestFolder(path);
+  if (std::filesystem::is_directory(status)) return DigestFolder(path, cache);
   if (!std::filesystem::is_regular_file(status))
     return Error::InvalidInput(path.string() + " is neither a file nor a folder");
   const bool rows = CountsRows(path);
-  auto file = DigestFile(path, rows);
+  auto file = DigestFile(path, rows, cache);
   if (!file.ok()) return file.error();
   DataDigest out{file->sha256, file->size, 1, std::nullopt};
   if (rows && file->size > 0) {

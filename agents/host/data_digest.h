@@ -12,7 +12,11 @@
 // Size is the sum of the files' sizes; a .csv or .tsv file also counts its
 // data rows (lines after the header).
 //
-// Thread-safety: pure functions of the file system, safe from any thread.
+// A file's digest is remembered in a FileDigestCache by size and mtime, so
+// a large dataset is read once while it does not change.
+//
+// Thread-safety: functions of the file system, safe from any thread (each
+// with its own cache).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "agents/host/file_digest_cache.h"
 #include "core/result.h"
 
 namespace sweep {
@@ -38,7 +43,8 @@ struct DataDigest {
 // kNotFound when `path` does not exist, kInvalidInput when it is neither a
 // regular file nor a folder or has too many files, kIo when a file cannot
 // be read.
-Result<DataDigest> DigestData(const std::filesystem::path& path);
+// `cache` (may be null: no caching) gives and keeps file digests.
+Result<DataDigest> DigestData(const std::filesystem::path& path, FileDigestCache* cache = nullptr);
 
 // A data version as a run records it: the run tag kInputTagPrefix + name,
 // whose value is a JSON object {"digest", "size", "files", "rows" (when

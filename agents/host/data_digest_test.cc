@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <tuple>
 #include <utility>
@@ -68,6 +69,26 @@ TEST(DataInputTag, RoundTrips) {
                         parsed->context}),
             (std::tuple{input.name, input.digest, input.size, input.files, input.rows, input.path, input.context}));
   EXPECT_FALSE(ParseInputTag("input.x", "not json").ok());
+}
+
+// Same size and mtime: the remembered digest, without reading the file; the
+// cache survives in its file for the next process.
+TEST_F(DataDigestTest, DigestsAreCachedBySizeAndMtime) {
+  Write("train.csv", "a,b\n1,2\n");
+  const auto path = dir_ / "train.csv";
+  const auto mtime = std::filesystem::last_write_time(path);
+  FileDigestCache cache(dir_ / "cache" / "file_digests.json");
+  auto first = DigestData(path, &cache);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  cache.Save();
+  Write("train.csv", "a,b\n9,9\n");
+  std::filesystem::last_write_time(path, mtime);
+  FileDigestCache reopened(dir_ / "cache" / "file_digests.json");
+  auto cached = DigestData(path, &reopened);
+  EXPECT_EQ(cached->sha256, first->sha256);
+  EXPECT_EQ(cached->rows, 1u);
+  std::filesystem::last_write_time(path, mtime + std::chrono::seconds(1));  // touched: read again
+  EXPECT_EQ(DigestData(path, &reopened)->sha256, Sha256Hex("a,b\n9,9\n"));
 }
 
 TEST_F(DataDigestTest, MissingPathsAreNotFound) {

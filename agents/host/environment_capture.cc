@@ -95,12 +95,18 @@ const PythonPackages& EnvironmentCapture::Packages(const std::string& interprete
 
 Status EnvironmentCapture::SetInputs(const std::vector<std::string>& paths, const std::filesystem::path& working_dir) {
   std::map<std::string, std::string> tags;
+  if (paths.empty()) {
+    input_tags_.clear();
+    return OkStatus();
+  }
+  FileDigestCache cache = FileDigestCache::OpenDefault();
   for (const std::string& path : paths) {
     const std::filesystem::path full = std::filesystem::absolute(working_dir / path).lexically_normal();
-    auto digest = DigestData(full);
+    auto digest = DigestData(full, &cache);
     if (!digest.ok()) return Error{digest.error().code, "inputs: " + path + ": " + digest.error().message};
     tags[kInputTagPrefix + path] = InputTagValue(InputFromDigest(path, *digest, full.string(), ""));
   }
+  cache.Save();
   input_tags_ = std::move(tags);
   return OkStatus();
 }

@@ -11,8 +11,9 @@ Size is the sum of the files' sizes; a .csv/.tsv file also counts its data
 rows (lines after the header).
 
 A file's digest is cached by (path, size, mtime) in a JSON file under the
-user's cache folder ($XDG_CACHE_HOME/sweep, else ~/.cache/sweep), so a 10 GB
-dataset logged by every run is read once while it does not change.
+user's cache folder ($XDG_CACHE_HOME/sweep, else ~/.cache/sweep), the one
+`sweep` uses for a spec's inputs (agents/host/file_digest_cache.h), so a
+10 GB dataset is read once while it does not change.
 """
 import hashlib
 import json
@@ -53,7 +54,8 @@ class _DigestCache:
 
     @staticmethod
     def _key(path, stat):
-        return "%s\0%d\0%d" % (path, stat.st_size, stat.st_mtime_ns)
+        # As agents/host/file_digest_cache.h writes it: the two share the file.
+        return "%d:%d:%s" % (stat.st_size, stat.st_mtime_ns, path)
 
     def get(self, path, stat):
         entry = self._load().get(self._key(path, stat))
