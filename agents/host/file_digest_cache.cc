@@ -71,7 +71,8 @@ void FileDigestCache::Put(const std::string& real_path, std::uint64_t size, std:
   index_[key] = entries_.size();
   entries_.emplace_back(key, std::move(entry));
   if (entries_.size() <= kMaxDigestCacheEntries) return;
-  entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(entries_.size() - kMaxDigestCacheEntries));
+  const auto oldest = static_cast<std::ptrdiff_t>(entries_.size() - kMaxDigestCacheEntries);
+  entries_.erase(entries_.begin(), entries_.begin() + oldest);
   index_.clear();
   for (std::size_t i = 0; i < entries_.size(); ++i) index_[entries_[i].first] = i;
 }
@@ -81,9 +82,8 @@ void FileDigestCache::Save() {
   ValueMap doc;
   doc.reserve(entries_.size());
   for (const auto& [key, entry] : entries_) {
-    doc.emplace_back(key, Value(ValueList{Value(entry.sha256),
-                                          entry.newlines ? Value(static_cast<std::int64_t>(*entry.newlines)) : Value(nullptr),
-                                          Value(entry.ends_with_newline)}));
+    const Value newlines = entry.newlines ? Value(static_cast<std::int64_t>(*entry.newlines)) : Value(nullptr);
+    doc.emplace_back(key, Value(ValueList{Value(entry.sha256), newlines, Value(entry.ends_with_newline)}));
   }
   std::error_code ec;
   std::filesystem::create_directories(file_.parent_path(), ec);
