@@ -13,7 +13,7 @@ namespace sweep {
 namespace {
 
 bool IsPassedOnType(const std::string& t) {
-  return t == "summary" || t == "config" || t == "artifact" || t == "finish" || t == "run";
+  return t == "summary" || t == "config" || t == "artifact" || t == "input" || t == "finish" || t == "run";
 }
 
 // A scanner for the one shape that makes up nearly all channel traffic, a

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "agents/host/data_digest.h"
 #include "core/value_json.h"
 #include "sweep/objective.h"
 
@@ -24,6 +25,35 @@ bool IsInside(const std::filesystem::path& file, const std::filesystem::path& fo
   if (ec) return false;
   auto [d_end, f_it] = std::mismatch(d.begin(), d.end(), f.begin(), f.end());
   return d_end == d.end() && f_it != f.end();
+}
+
+// An "input" message (a data version the client hashed, or a dataset's
+// digest from another tool): name and digest required, the rest optional.
+Result<DataInput> InputFromMessage(const Value& doc) {
+  const Value* name = doc.find("name");
+  const Value* digest = doc.find("digest");
+  if (name == nullptr || !name->is_string() || name->as_string().empty() || digest == nullptr ||
+      !digest->is_string() || digest->as_string().empty())
+    return Error::InvalidInput("input message needs a name and a digest");
+  if (digest->as_string().size() > kMaxInputDigestChars)
+    return Error::InvalidInput("input " + name->as_string() + ": a digest longer than " +
+                               std::to_string(kMaxInputDigestChars) + " characters");
+  DataInput input;
+  input.name = name->as_string();
+  input.digest = digest->as_string();
+  for (auto [field, out] : {std::pair{"size", &input.size}, std::pair{"files", &input.files}}) {
+    const Value* v = doc.find(field);
+    if (v != nullptr && (!v->is_int() || v->as_int() < 0))
+      return Error::InvalidInput("input " + input.name + ": " + field + " must be a count");
+    if (v != nullptr) *out = static_cast<std::uint64_t>(v->as_int());
+  }
+  if (const Value* rows = doc.find("rows"); rows != nullptr && rows->is_int() && rows->as_int() >= 0)
+    input.rows = static_cast<std::uint64_t>(rows->as_int());
+  for (auto [field, out] : {std::pair{"path", &input.path}, std::pair{"context", &input.context}}) {
+    const Value* v = doc.find(field);
+    if (v != nullptr && v->is_string()) *out = v->as_string();
+  }
+  return input;
 }
 
 }  // namespace
@@ -54,6 +84,10 @@ Result<std::map<std::string, std::string>> TagsFromChannelMessage(const ChannelM
       return Error::InvalidInput("artifact " + path->as_string() + " is outside the run folder");
     tags[kArtifactTagPrefix + name->as_string()] =
         sha->as_string() + " " + (size != nullptr ? TagText(*size) : "?") + " " + path->as_string();
+  } else if (message.type == "input") {
+    auto input = InputFromMessage(doc);
+    if (!input.ok()) return input.error();
+    tags[kInputTagPrefix + input->name] = InputTagValue(*input);
   }
   return tags;
 }

@@ -5,6 +5,8 @@
 //   config    {"data": {...}}   -> "config" (the whole configuration the trial
 //                                  used, defaults included; the last one wins)
 //   artifact  {name, path, sha256, size} -> "artifact.<name>" = "<sha256> <size> <path>"
+//   input     {name, digest, size, files, rows, path, context} -> "input.<name>" (a data
+//             version: agents/host/data_digest.h)
 //   finish                      -> nothing (the exit status is what counts)
 #pragma once
 

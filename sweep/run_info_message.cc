@@ -1,5 +1,6 @@
 #include "sweep/run_info_message.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "core/value_json.h"
@@ -64,11 +65,24 @@ Result<RunInfo> RunInfoFromChannelMessage(const ChannelMessage& message) {
       info.labels.add_labels.push_back(tag.as_string());
     }
   }
+  if (const Value* replace = parsed->find("replace_tags"); replace != nullptr && !replace->is_null()) {
+    if (!replace->is_bool()) return Error::InvalidInput("run message: 'replace_tags' must be true or false");
+    info.replace_labels = replace->as_bool();
+  }
   return info;
 }
 
 Status RecordRunInfo(Store& store, const std::string& run_id, const RunInfo& info) {
-  if (auto s = store.UpdateRunLabels(run_id, info.labels); !s.ok()) return s;
+  RunLabelsUpdate labels = info.labels;
+  if (info.replace_labels) {
+    auto run = store.GetRun(run_id);
+    if (!run.ok()) return run.error();
+    for (const auto& label : run->labels) {
+      if (std::find(labels.add_labels.begin(), labels.add_labels.end(), label) == labels.add_labels.end())
+        labels.remove_labels.push_back(label);
+    }
+  }
+  if (auto s = store.UpdateRunLabels(run_id, labels); !s.ok()) return s;
   if (info.tags.empty()) return OkStatus();
   return store.SetTags(run_id, info.tags);
 }

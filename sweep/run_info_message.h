@@ -7,7 +7,8 @@
 // and notes (Store::UpdateRunLabels); group and job_type, which W&B also
 // stores per run, the key/value tags "group" and "job_type"; set_tags are
 // key/value tags as given (MLflow's run tags: "mlflow.parentRunId", ...).
-// The tags are added to those the run already has.
+// The tags are added to those the run already has, or replace them with
+// "replace_tags": true (W&B's resume with new tags).
 #pragma once
 
 #include <map>
@@ -25,6 +26,7 @@ inline constexpr const char* kJobTypeTag = "job_type";
 
 struct RunInfo {
   RunLabelsUpdate labels;
+  bool replace_labels = false;  // the run's other labels are removed
   std::map<std::string, std::string> tags;
 };
 

@@ -18,12 +18,13 @@
 #include "agents/line_splitter.h"
 #include "core/value_json.h"
 #include "sweep/channel_tags.h"
-#include "agents/line_splitter.h"
 #include "sweep/clock.h"
+#include "sweep/objective.h"
 #include "sweep/reaper.h"
 #include "sweep/run_info_message.h"
 #include "sweep/run_outcome.h"
 #include "sweep/trial_launch.h"
+#include "tracking/ids.h"
 
 namespace sweep {
 namespace {
@@ -122,15 +123,19 @@ Status WriteFile(const std::filesystem::path& path, const std::string& data) {
   return OkStatus();
 }
 
-// The run's name, labels, notes and environment, as given at Start.
-Status DescribeRun(Store& store, RunRecord& run, const StandaloneRunOptions& options) {
-  RunLabelsUpdate labels;
-  if (!options.name.empty()) labels.name = options.name;
-  if (!options.notes.empty()) labels.notes = options.notes;
-  labels.add_labels = options.labels;
-  if (auto status = store.UpdateRunLabels(run.id, labels); !status.ok()) return status;
-  run.name = options.name;
-  run.notes = options.notes;
+// The run's environment and, when `labels` (a new run), its name, labels
+// and notes as given at Start. A continued run keeps its own: the client's
+// "run" message changes them when the script gives new ones (W&B's resume).
+Status DescribeRun(Store& store, RunRecord& run, const StandaloneRunOptions& options, bool labels) {
+  if (labels) {
+    RunLabelsUpdate update;
+    if (!options.name.empty()) update.name = options.name;
+    if (!options.notes.empty()) update.notes = options.notes;
+    update.add_labels = options.labels;
+    if (auto status = store.UpdateRunLabels(run.id, update); !status.ok()) return status;
+    run.name = options.name;
+    run.notes = options.notes;
+  }
   for (const auto& [file, text] : {std::pair{kDiffFileName, &options.git_diff},
                                    std::pair{kRequirementsFileName, &options.requirements}}) {
     if (text->empty()) continue;
@@ -143,6 +148,44 @@ Status DescribeRun(Store& store, RunRecord& run, const StandaloneRunOptions& opt
 }
 
 }  // namespace
+
+std::optional<ResumeMode> ParseResumeMode(std::string_view text) {
+  if (text == "allow") return ResumeMode::kAllow;
+  if (text == "must") return ResumeMode::kMust;
+  if (text == "never") return ResumeMode::kNever;
+  return std::nullopt;
+}
+
+Value ContinuedRunState(const RunRecord& run) {
+  std::int64_t next_step = 0;
+  bool logged = false;
+  for (const auto& [key, summary] : run.summary) {
+    if (summary.count == 0) continue;
+    next_step = logged ? std::max(next_step, summary.last_step + 1) : summary.last_step + 1;
+    logged = true;
+  }
+  // W&B's resumed summary: every metric's last value, and what the script set itself over them.
+  std::map<std::string, Value> summary;
+  for (const auto& [key, metric] : run.summary) {
+    if (metric.count > 0) summary[key] = Value(metric.last);
+  }
+  for (const auto& [key, text] : run.tags) {
+    if (key.rfind(kSummaryTagPrefix, 0) != 0) continue;
+    auto parsed = ParseJson(text);  // numbers and JSON as written; other strings as they are
+    summary[key.substr(std::string_view(kSummaryTagPrefix).size())] = parsed.ok() ? *parsed : Value(text);
+  }
+  Value config = Value(ValueMap(run.params));
+  if (auto it = run.tags.find(kConfigTag); it != run.tags.end()) {
+    if (auto parsed = ParseJson(it->second); parsed.ok() && parsed->is_map()) config = std::move(parsed).value();
+  }
+  ValueList labels(run.labels.begin(), run.labels.end());
+  return Value(ValueMap{{"step", Value(next_step)},
+                        {"config", std::move(config)},
+                        {"summary", Value(ValueMap(summary.begin(), summary.end()))},
+                        {"name", Value(run.name)},
+                        {"tags", Value(std::move(labels))},
+                        {"notes", Value(run.notes)}});
+}
 
 Result<Config> ConfigFromJsonObject(std::string_view json) {
   auto parsed = ParseJson(json, kMaxChannelLineBytes);
@@ -163,6 +206,7 @@ Result<RunRecord> ExistingOpenRun(Store& store, const std::string& id) {
   return run;
 }
 
+// A new run of the project's manual sweep, with options.chosen_id when given.
 Result<RunRecord> NewProjectRun(Store& store, const StandaloneRunOptions& options) {
   auto sweep = ProjectSweep(store, options.project);
   if (!sweep.ok()) return sweep.error();
@@ -171,7 +215,7 @@ Result<RunRecord> NewProjectRun(Store& store, const StandaloneRunOptions& option
   auto claimed = store.ClaimRun(
       sweep->id,
       [&](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> {
-        return std::optional<NewRun>(NewRun{params, std::nullopt});
+        return std::optional<NewRun>(NewRun{params, std::nullopt, options.chosen_id});
       },
       ClaimContext{options.host, options.agent_id, TrialState::kQueued});
   if (!claimed.ok()) return claimed.error();
@@ -179,9 +223,55 @@ Result<RunRecord> NewProjectRun(Store& store, const StandaloneRunOptions& option
   return std::move(**claimed);
 }
 
+// The run with options.chosen_id, continued (ReopenRun) when it exists, else
+// created with that id, by W&B's resume rules (its sender's resume check).
+Result<RunRecord> ChosenIdRun(Store& store, const StandaloneRunOptions& options, bool& continued) {
+  const std::string& id = options.chosen_id;
+  if (!IsValidChosenRunId(id)) return Error::InvalidInput(ChosenRunIdRule(id));
+  auto found = store.GetRun(id);  // may match a longer id by prefix: only an exact match counts
+  const bool exists = found.ok() && found->id == id;
+  if (!found.ok() && found.error().code != ErrorCode::kNotFound && found.error().code != ErrorCode::kInvalidInput)
+    return found.error();
+  if (!exists) {
+    if (options.resume == ResumeMode::kMust)
+      return Error::NotFound("resume='must' but no run has id " + id +
+                             "; to start a new run, omit resume or use resume='allow'");
+    return NewProjectRun(store, options);
+  }
+  if (options.resume == ResumeMode::kNever)
+    return Error::Conflict("resume='never' but run " + id + " already exists; choose another id");
+  auto sweep = store.GetSweep(found->sweep_id);
+  if (!sweep.ok()) return sweep.error();
+  if (sweep->method != kManualMethod)
+    return Error::InvalidInput("run " + id + " is a trial of sweep " + sweep->id +
+                               "; only runs recorded outside a sweep can be resumed");
+  // A run whose recorder died is crashed first, so it can be resumed at once.
+  if (!IsTerminal(found->state)) {
+    if (auto reaped = ReapDeadRuns(store, sweep->id, options.host, NowSeconds()); !reaped.ok()) return reaped.error();
+  }
+  if (auto status = store.ReopenRun(id, ClaimContext{options.host, options.agent_id, TrialState::kQueued});
+      !status.ok()) {
+    if (status.error().code != ErrorCode::kConflict) return status.error();
+    return Error::Conflict("run " + id + " is still being recorded (by " + found->agent_id +
+                           "); it can be resumed once it has ended");
+  }
+  continued = true;
+  return store.GetRun(id);
+}
+
 Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const StandaloneRunOptions& options) {
-  auto opened = options.existing_run_id.empty() ? NewProjectRun(store, options)
-                                                : ExistingOpenRun(store, options.existing_run_id);
+  bool continued = false;
+  Result<RunRecord> opened = Error::Internal("no run opened");
+  if (!options.existing_run_id.empty()) {
+    opened = ExistingOpenRun(store, options.existing_run_id);
+  } else if (!options.chosen_id.empty()) {
+    opened = ChosenIdRun(store, options, continued);
+  } else if (options.resume == ResumeMode::kMust) {
+    // W&B: resume='must' without an id has nothing to resume.
+    return Error::InvalidInput("resume='must' needs the id of the run to resume");
+  } else {
+    opened = NewProjectRun(store, options);
+  }
   if (!opened.ok()) return opened.error();
   RunRecord run = std::move(opened).value();
   run.run_dir = (options.runs_root / run.id).string();
@@ -198,8 +288,9 @@ Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const Standal
   if (options.existing_run_id.empty()) {
     if (auto status = store.SetSweepState(run.sweep_id, SweepState::kRunning); !status.ok()) return status.error();
   }
-  if (auto status = DescribeRun(store, run, options); !status.ok()) return status.error();
-  return StandaloneRecorder(store, std::move(run), /*adds_params=*/options.existing_run_id.empty());
+  if (auto status = DescribeRun(store, run, options, /*labels=*/!continued); !status.ok()) return status.error();
+  const bool resumed = continued && options.resume != ResumeMode::kUnset;
+  return StandaloneRecorder(store, std::move(run), /*adds_params=*/options.existing_run_id.empty(), continued, resumed);
 }
 
 Status StandaloneRecorder::HandleLine(std::string_view line, double now) {

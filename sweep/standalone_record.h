@@ -51,6 +51,17 @@ inline constexpr std::size_t kRecordFlushBatch = 8192;
 // ({"a.b": 1, "a": {"b": 2}}), a NUL character in a key or text value.
 Result<Config> ConfigFromJsonObject(std::string_view json);
 
+// W&B's wandb.init(resume=...) once the client has resolved "auto"/True
+// (its resume file) to an id: what to do when a run has the chosen id.
+enum class ResumeMode {
+  kUnset,  // no resume asked: a run with the id is continued, but not reported as resumed
+  kAllow,  // continue the run with the id, else create it
+  kMust,   // continue the run with the id; kNotFound when there is none
+  kNever,  // create the run; kConflict when the id is taken
+};
+// "allow" | "must" | "never" -> the mode; nullopt for anything else.
+std::optional<ResumeMode> ParseResumeMode(std::string_view text);
+
 struct StandaloneRunOptions {
   std::string project = kDefaultProject;
   std::string name;
@@ -71,7 +82,22 @@ struct StandaloneRunOptions {
   // the wandb module's in-process agent) instead of creating one; `project`
   // is then unused.
   std::string existing_run_id;
+  // W&B's wandb.init(id=..., resume=...): the run id the script chose
+  // (IsValidChosenRunId; empty: the store draws one) and what to do when a
+  // run has it. A continued run must be a standalone one that has ended
+  // (its recorder's death is detected first, as crashed); it goes back to
+  // running with its history, and its name, tags and notes change only
+  // through the client's "run" message.
+  std::string chosen_id;
+  ResumeMode resume = ResumeMode::kUnset;
 };
+
+// What a client continuing `run` (StandaloneRecorder::continued) takes over,
+// as W&B's resume does: {"step": the step after the last one logged (0 for
+// none), "config": the last configuration the run stored (else its params),
+// "summary": each metric's last value and the summary values the script set
+// over them, "name", "tags" (its labels), "notes"}.
+Value ContinuedRunState(const RunRecord& run);
 
 // A finish message's "reason" (why an in-process run failed: the exception)
 // is kept up to this many bytes in the run's failure reason.
@@ -115,13 +141,17 @@ class StandaloneRecorder {
   Status Finish(double now);
 
   const RunRecord& run() const { return run_; }
+  // True when Start continued an existing run (ReopenRun) asked to resume it (W&B's run.resumed).
+  bool resumed() const { return resumed_; }
+  // True when Start continued an existing run, resumed or not.
+  bool continued() const { return continued_; }
   const RecordStats& stats() const { return stats_; }
   // Warnings for the command to print (rejected artifacts and the like).
   std::vector<std::string> TakeWarnings();
 
  private:
-  StandaloneRecorder(Store& store, RunRecord run, bool adds_params)
-      : store_(&store), run_(std::move(run)), adds_params_(adds_params) {}
+  StandaloneRecorder(Store& store, RunRecord run, bool adds_params, bool continued, bool resumed)
+      : store_(&store), run_(std::move(run)), adds_params_(adds_params), continued_(continued), resumed_(resumed) {}
   Status Flush();
   Status HandleMessage(const ChannelMessage& message);
   // A config message: its names the run lacks become params (a run that
@@ -141,6 +171,8 @@ class StandaloneRecorder {
   // Whether config messages add params: for a run this recorder created, not
   // for a sweep's run it attached to (the sweep fixed that run's params).
   bool adds_params_;
+  bool continued_ = false;
+  bool resumed_ = false;
   MetricChannelParser parser_;
   std::vector<MetricPoint> pending_;
   std::optional<int> finish_code_;

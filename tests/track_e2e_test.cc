@@ -228,5 +228,84 @@ TEST_F(TrackEndToEnd, DiffNamesThePythonPackagesThatChanged) {
             std::string::npos);
 }
 
+// Data versions: the spec's `inputs:` hashed once per sweep and recorded on
+// every run, a standalone script's run.log_input, both by one rule (the
+// same folder gives the same digest); show lists them, diff and compare say
+// which changed; compare --project compares a project's runs.
+TEST_F(TrackEndToEnd, DataVersionsAreRecordedShownAndDiffed) {
+  dir_.Write("data/train.csv", "x,y\n1,2\n3,4\n5,6\n");
+  dir_.Write("data/images/a.bin", "aaa");
+  dir_.Write("data/images/sub/b.bin", "bb");
+  dir_.Write("inputs.yaml", "name: with-data\nproject: vision\nprogram: " +
+                                (SourceDir() / "tests/programs/linear_loss.py").string() +
+                                "\nmethod: grid\nmetric:\n  name: loss\n  goal: minimize\n"
+                                "inputs: [data/train.csv, data/images]\nparameters:\n"
+                                "  x1:\n    values: [0, 1]\n  x2:\n    value: 0\n  x3:\n    value: 0\n");
+  const CliResult sweep = RunCli(dir_.path(), {"run", "inputs.yaml"});
+  ASSERT_EQ(sweep.exit_code, 0) << sweep.out << sweep.err;
+  dir_.Write("logged.py",
+             "import sweep_client\n"
+             "run = sweep_client.init(project='vision', name='logged', config={'x1': 0.5})\n"
+             "run.log_input('data/images', context='train')\n"
+             "run.log_input('data/train.csv', context='train')\n"
+             "run.log({'loss': 1.0})\n");
+  ASSERT_EQ(RunPython(dir_, "logged.py", "logged"), 0) << ReadFile(dir_ / "logged.err");
+  dir_.Write("data/train.csv", "x,y\n1,2\n3,4\n5,7\n");  // the data changes
+  ASSERT_EQ(RunPython(dir_, "logged.py", "logged2"), 0) << ReadFile(dir_ / "logged2.err");
+
+  const Value runs = Json(RunCli(dir_.path(), {"runs", "--project", "vision", "--json"}));
+  ASSERT_EQ(runs.as_list().size(), 4u) << ToJson(runs);
+  const Value& trial = runs.as_list()[0];
+  const Value* images = trial.find("tags")->find("input.data/images");
+  ASSERT_NE(images, nullptr) << ToJson(trial);
+  const Value trial_images = *ParseJson(images->as_string());
+  EXPECT_EQ(trial_images.find("files")->as_int(), 2);
+  EXPECT_EQ(trial_images.find("size")->as_int(), 5);
+  const Value trial_csv = *ParseJson(trial.find("tags")->find("input.data/train.csv")->as_string());
+  EXPECT_EQ(trial_csv.find("rows")->as_int(), 3);
+  // The Python client and the spec agree on the folder's digest (one rule).
+  const Value& logged = runs.as_list()[2];
+  ASSERT_EQ(logged.find("name")->as_string(), "logged");
+  const Value logged_images = *ParseJson(logged.find("tags")->find("input.images")->as_string());
+  EXPECT_EQ(logged_images.find("digest")->as_string(), trial_images.find("digest")->as_string());
+  EXPECT_EQ(logged_images.find("context")->as_string(), "train");
+  const Value logged_csv = *ParseJson(logged.find("tags")->find("input.train.csv")->as_string());
+  EXPECT_EQ(logged_csv.find("digest")->as_string(), trial_csv.find("digest")->as_string());
+
+  const std::string first = logged.find("id")->as_string();
+  const std::string second = runs.as_list()[3].find("id")->as_string();
+  const CliResult shown = RunCli(dir_.path(), {"show", first});
+  EXPECT_NE(shown.out.find("data (digest, size, files, rows, path)"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("train.csv  " + logged_csv.find("digest")->as_string() + "  16 B  1 file  3 rows  (train)"),
+            std::string::npos)
+      << shown.out;
+  const std::string old_digest = logged_csv.find("digest")->as_string();
+  const CliResult diff = RunCli(dir_.path(), {"diff", first, second});
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_NE(diff.out.find("data changed: train.csv sha256 " + old_digest.substr(0, 12) + "… → "), std::string::npos)
+      << diff.out;
+  EXPECT_EQ(diff.out.find("data changed: images"), std::string::npos) << diff.out;
+  const Value diff_json = Json(RunCli(dir_.path(), {"diff", first, second, "--json"}));
+  EXPECT_EQ(diff_json.find("inputs")->find("train.csv")->as_list()[0].as_string(), old_digest);
+
+  // compare over the project: every run, or those a filter keeps.
+  const Value all = Json(RunCli(dir_.path(), {"compare", "--project", "vision", "--json"}));
+  EXPECT_EQ(all.find("runs")->as_list().size(), 4u) << ToJson(all);
+  const Value named =
+      Json(RunCli(dir_.path(), {"compare", "--project", "vision", "--filter", "name = logged", "--json"}));
+  EXPECT_EQ(ToJson(*named.find("runs")), "[\"" + first + "\",\"" + second + "\"]");
+  EXPECT_NE(named.find("inputs")->find("train.csv"), nullptr);
+  EXPECT_EQ(RunCli(dir_.path(), {"compare", "--project", "vision", "--filter", "name = nobody"}).exit_code, 2);
+  EXPECT_EQ(RunCli(dir_.path(), {"compare", "--filter", "name = logged"}).exit_code, 2);  // a filter needs --project
+
+  // A missing input stops the sweep before any trial, naming it.
+  dir_.Write("x.py", "");
+  dir_.Write("missing.yaml", "name: missing\nprogram: x.py\nmethod: grid\ninputs: [nope.csv]\n"
+                             "parameters:\n  x:\n    value: 1\n");
+  const CliResult missing = RunCli(dir_.path(), {"run", "missing.yaml"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("inputs: nope.csv"), std::string::npos) << missing.err;
+}
+
 }  // namespace
 }  // namespace sweep

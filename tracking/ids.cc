@@ -26,4 +26,18 @@ bool IsIdPrefix(std::string_view text) {
   return true;
 }
 
+bool IsValidChosenRunId(std::string_view text) {
+  if (text.empty() || text.size() > kMaxChosenIdLength || text.front() == '.' || text.front() == '-') return false;
+  for (char c : text) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && c != '_' && c != '.' && c != '-') return false;
+  }
+  return true;
+}
+
+std::string ChosenRunIdRule(std::string_view text) {
+  return "run id '" + std::string(text.substr(0, kMaxChosenIdLength + 1)) + "' is not valid: use 1 to " +
+         std::to_string(kMaxChosenIdLength) + " letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+}
+
 }  // namespace sweep

@@ -25,4 +25,14 @@ class IdGenerator {
 // True when `text` could be (a prefix of) an id: 1..kIdLength of [0-9a-z].
 bool IsIdPrefix(std::string_view text);
 
+// Longest run id a user may choose (W&B's limit on wandb.init(id=...)).
+inline constexpr std::size_t kMaxChosenIdLength = 64;
+// True when `text` may be a run id chosen by a user (NewRun::id): 1 to
+// kMaxChosenIdLength characters of [A-Za-z0-9_.-], not starting with '.' or
+// '-', so that it is a safe file name (a run's folder is named after it)
+// and never read as a command-line flag.
+bool IsValidChosenRunId(std::string_view text);
+// Why `text` is not a valid chosen run id (the rule, for error messages).
+std::string ChosenRunIdRule(std::string_view text);
+
 }  // namespace sweep

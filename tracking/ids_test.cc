@@ -36,5 +36,17 @@ TEST(Ids, PrefixValidation) {
   EXPECT_FALSE(IsIdPrefix("a["));
 }
 
+TEST(Ids, ChosenRunIdsAreSafeFileNames) {
+  EXPECT_TRUE(IsValidChosenRunId("test-resume-123"));
+  EXPECT_TRUE(IsValidChosenRunId("Run_2.b"));
+  EXPECT_TRUE(IsValidChosenRunId(std::string(kMaxChosenIdLength, 'a')));
+  EXPECT_FALSE(IsValidChosenRunId(std::string(kMaxChosenIdLength + 1, 'a')));
+  EXPECT_FALSE(IsValidChosenRunId(""));
+  EXPECT_FALSE(IsValidChosenRunId(".."));
+  EXPECT_FALSE(IsValidChosenRunId("-rf"));
+  EXPECT_FALSE(IsValidChosenRunId("a/b"));
+  EXPECT_FALSE(IsValidChosenRunId("a b"));
+}
+
 }  // namespace
 }  // namespace sweep

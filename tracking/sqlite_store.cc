@@ -103,6 +103,17 @@ Result<std::string> SqliteStore::NewId(const char* exists_sql) {
   return Error::Internal("could not find an unused id after " + std::to_string(kMaxIdAttempts) + " tries");
 }
 
+Result<std::string> SqliteStore::ChosenIdIfFree(const std::string& id) {
+  if (!IsValidChosenRunId(id)) return Error::InvalidInput(ChosenRunIdRule(id));
+  auto stmt = db_->Prepare("SELECT 1 FROM runs WHERE id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.error();
+  if (*row) return Error::Conflict("a run with id " + id + " already exists");
+  return id;
+}
+
 Result<std::string> SqliteStore::ResolvePrefix(const char* sql, const std::string& what, const std::string& prefix) {
   if (!IsIdPrefix(prefix)) return Error::NotFound("no " + what + " matches '" + prefix + "'");
   auto stmt = db_->Prepare(sql);

@@ -55,7 +55,7 @@ Result<std::optional<RunRecord>> SqliteStore::ClaimRunLocked(const std::string& 
       }
     }
     RunRecord run;
-    auto id = NewId("SELECT 1 FROM runs WHERE id = ?1");
+    auto id = fresh.id.empty() ? NewId("SELECT 1 FROM runs WHERE id = ?1") : ChosenIdIfFree(fresh.id);
     if (!id.ok()) return id.error();
     run.id = *id;
     run.sweep_id = sweep_id;

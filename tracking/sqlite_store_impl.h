@@ -66,6 +66,7 @@ class SqliteStore final : public Store {
                                             const ClaimContext& context) override;
 
   // The run lifecycle after the claim (sqlite_store_lifecycle.cc).
+  Status ReopenRun(const std::string& run_id, const ClaimContext& who) override;
   Status MarkRunStarted(const std::string& run_id, const std::vector<std::string>& argv, int pid,
                         const std::string& run_dir, double started_at) override;
   Status FinishRun(const std::string& run_id, const RunOutcome& outcome) override;
@@ -136,6 +137,8 @@ class SqliteStore final : public Store {
 
   // A fresh id that `exists_sql` (binding ?1 = id) finds no row for.
   Result<std::string> NewId(const char* exists_sql);
+  // `id` (NewRun::id) when valid and no run has it; else kInvalidInput / kConflict.
+  Result<std::string> ChosenIdIfFree(const std::string& id);
   // The one id `sql` (binding ?1 = a GLOB pattern) matches for `prefix`;
   // kNotFound when none does, kInvalidInput naming them when several do.
   Result<std::string> ResolvePrefix(const char* sql, const std::string& what, const std::string& prefix);
@@ -159,6 +162,7 @@ class SqliteStore final : public Store {
 
   // Lifecycle: kConflict when the run already ended, kNotFound when there is none.
   Status RequireNotEnded(const std::string& run_id);
+  Status RequireEnded(const std::string& run_id);  // kConflict while queued or running
   // DeleteRun's body, inside the caller's write transaction.
   Status DeleteRunLocked(const std::string& run_id);
 

@@ -22,6 +22,15 @@ Status SqliteStore::RequireNotEnded(const std::string& run_id) {
   return OkStatus();
 }
 
+Status SqliteStore::RequireEnded(const std::string& run_id) {
+  auto state = RunState(run_id);
+  if (!state.ok()) return state.error();
+  if (!IsTerminal(*state)) {
+    return Error::Conflict("run " + run_id + " has not ended (" + std::string(TrialStateName(*state)) + ")");
+  }
+  return OkStatus();
+}
+
 Status SqliteStore::MarkRunStarted(const std::string& run_id, const std::vector<std::string>& argv, int pid,
                                    const std::string& run_dir, double started_at) {
   return Write([&]() -> Status {
@@ -31,6 +40,18 @@ Status SqliteStore::MarkRunStarted(const std::string& run_id, const std::vector<
     if (!stmt.ok()) return stmt.error();
     stmt->Bind(1, ArgvToJson(argv)).Bind(2, std::int64_t{pid}).Bind(3, run_dir).Bind(4, started_at);
     stmt->Bind(5, run_id);
+    return stmt->Run();
+  });
+}
+
+Status SqliteStore::ReopenRun(const std::string& run_id, const ClaimContext& who) {
+  return Write([&]() -> Status {
+    if (auto s = RequireEnded(run_id); !s.ok()) return s;
+    auto stmt = db_->Prepare(
+        "UPDATE runs SET state = 'queued', ended_at = 0, exit_code = NULL, signal = NULL, failure_reason = '', "
+        "stop_requested = 0, host = ?1, agent_id = ?2, heartbeat_at = ?3 WHERE id = ?4");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, who.host).Bind(2, who.agent_id).Bind(3, NowSeconds()).Bind(4, run_id);
     return stmt->Run();
   });
 }

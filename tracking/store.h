@@ -102,6 +102,10 @@ enum class SummaryStat { kLast, kMin, kMax };
 struct NewRun {
   Config params;
   std::optional<std::int64_t> grid_index;
+  // The run's id when the caller chose it (W&B's wandb.init(id=...), see
+  // IsValidChosenRunId); empty: the store draws one. A chosen id already
+  // taken fails the claim with kConflict.
+  std::string id = {};
 };
 
 // Who is claiming: recorded on the run.
@@ -163,6 +167,14 @@ class Store {
   // Writes the terminal state. Refuses (kConflict) if the run is already terminal,
   // so a late writer never overwrites a recorded outcome.
   virtual Status FinishRun(const std::string& run_id, const RunOutcome& outcome) = 0;
+  // Takes an ended run (exact id) back to queued, for W&B's resume; the
+  // caller then starts it again with MarkRunStarted. Its end (ended_at,
+  // exit code, signal, failure reason) and stop request are cleared, `who`
+  // becomes its host and agent, its heartbeat restarts (so reapers wait a
+  // full timeout); its params, metrics, summaries, tags, name, labels and
+  // notes are kept, and later points extend its history. kConflict when it
+  // is queued or running (someone is on it), kNotFound for an unknown run.
+  virtual Status ReopenRun(const std::string& run_id, const ClaimContext& who) = 0;
   // Looks a run up by exact id or unique id prefix.
   virtual Result<RunRecord> GetRun(const std::string& id_or_prefix) = 0;
   // Every run of a sweep in number order, summaries and tags included.

@@ -1,5 +1,6 @@
 #include "tracking/store_conformance_test.h"
 
+#include "core/wall_clock.h"
 #include "tracking/run_labels.h"
 
 #ifdef SWEEP_CONFORMANCE_POSTGRES
@@ -13,6 +14,8 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <tuple>
+#include <utility>
 
 namespace sweep::testing {
 
@@ -472,6 +475,85 @@ TEST_P(StoreConformance, RunLifecycle) {
   EXPECT_EQ(conflict.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->GetRun(run.id)->state, TrialState::kFailed);
   EXPECT_EQ(store_->MarkRunStarted(run.id, {}, 1, "", 1).error().code, ErrorCode::kConflict);
+}
+
+// W&B's resume: an ended run goes back to queued, then running, keeps its
+// history and summaries, takes more points, and ends again.
+TEST_P(StoreConformance, ReopenRunKeepsHistoryAndEndsAgain) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {{"lr", Value(0.1)}});
+  ASSERT_TRUE(store_->MarkRunStarted(run.id, {"python", "a.py"}, 11, "/r", 100).ok());
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"loss", 0, 2.0, 101}, {"loss", 1, 1.0, 102}}).ok());
+  ASSERT_TRUE(store_->SetTags(run.id, {{"summary.best", "1"}}).ok());
+  ASSERT_TRUE(store_->UpdateRunLabels(run.id, RunLabelsUpdate{"first", "n", {"keep"}, {}}).ok());
+  ASSERT_TRUE(store_->RequestStop(run.id).ok());
+  RunOutcome failed;
+  failed.state = TrialState::kFailed;
+  failed.exit_code = 3;
+  failed.failure_reason = "exited with code 3";
+  failed.ended_at = 110;
+  ASSERT_TRUE(store_->FinishRun(run.id, failed).ok());
+  auto changes = store_->ListRunsChangedSince(s.id, "");
+  ASSERT_TRUE(changes.ok());
+
+  ASSERT_TRUE(store_->ReopenRun(run.id, ClaimContext{"host-b", "recorder-2", TrialState::kQueued}).ok());
+  auto reopened = store_->GetRun(run.id);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened->state, TrialState::kQueued);
+  EXPECT_EQ(reopened->ended_at, 0);
+  EXPECT_FALSE(reopened->exit_code.has_value());
+  EXPECT_TRUE(reopened->failure_reason.empty());
+  EXPECT_FALSE(reopened->stop_requested);
+  EXPECT_EQ((std::pair{reopened->host, reopened->agent_id}),
+            (std::pair<std::string, std::string>{"host-b", "recorder-2"}));
+  EXPECT_EQ(reopened->summary.at("loss").count, 2);
+  EXPECT_EQ(reopened->tags.at("summary.best"), "1");
+  EXPECT_EQ((std::tuple{reopened->name, reopened->notes, reopened->labels}),
+            (std::tuple{std::string("first"), std::string("n"), std::vector<std::string>{"keep"}}));
+  EXPECT_TRUE(reopened->params == (Config{{"lr", Value(0.1)}}));
+  auto seen = store_->ListRunsChangedSince(s.id, changes->next_mark);
+  ASSERT_TRUE(seen.ok());
+  ASSERT_EQ(seen->runs.size(), 1u);  // watchers (the dashboard) see it running again
+  EXPECT_EQ(seen->runs.front().state, TrialState::kQueued);
+  // Not reaped as stale: its heartbeat restarted when it was reopened.
+  auto reaped = store_->ReapStaleRuns(s.id, NowSeconds() - 60, "stale");
+  ASSERT_TRUE(reaped.ok());
+  EXPECT_TRUE(reaped->empty());
+
+  ASSERT_TRUE(store_->MarkRunStarted(run.id, {"python", "a.py"}, 12, "/r", 100).ok());
+  EXPECT_EQ(store_->ReopenRun(run.id, ClaimContext{}).error().code, ErrorCode::kConflict);  // someone is on it
+  ASSERT_TRUE(store_->LogMetrics(run.id, {{"loss", 2, 0.5, 120}}).ok());
+  RunOutcome done;
+  done.state = TrialState::kFinished;
+  done.exit_code = 0;
+  ASSERT_TRUE(store_->FinishRun(run.id, done).ok());
+  auto ended = store_->GetRun(run.id);
+  EXPECT_EQ(ended->state, TrialState::kFinished);
+  EXPECT_EQ(ended->summary.at("loss").count, 3);
+  EXPECT_EQ(ended->summary.at("loss").last_step, 2);
+  EXPECT_EQ(ended->summary.at("loss").min, 0.5);
+  EXPECT_EQ(store_->GetMetrics(run.id, "loss")->size(), 3u);
+  EXPECT_EQ(store_->ReopenRun("nosuch00", ClaimContext{}).error().code, ErrorCode::kNotFound);
+}
+
+// wandb.init(id=...): a run id the user chose, used as is, once.
+TEST_P(StoreConformance, ClaimTakesAChosenIdOnce) {
+  SweepRecord s = MakeSweep();
+  auto claim = [&](const std::string& id) {
+    return store_->ClaimRun(
+        s.id,
+        [&](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> {
+          return std::optional<NewRun>(NewRun{{}, std::nullopt, id});
+        },
+        ClaimContext{"host-a", "agent-1", TrialState::kQueued});
+  };
+  auto first = claim("Resume-Me_1.a");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ((*first)->id, "Resume-Me_1.a");
+  EXPECT_EQ(store_->GetRun("Resume-Me_1.a")->id, "Resume-Me_1.a");
+  EXPECT_EQ(claim("Resume-Me_1.a").error().code, ErrorCode::kConflict);
+  EXPECT_EQ(claim("../escape").error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(store_->ListRuns(s.id)->size(), 1u);
 }
 
 TEST_P(StoreConformance, FinishRunValidates) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agents/host/command_output.h"
+#include "agents/host/data_digest.h"
 #include "core/shell_quote.h"
 #include "agents/host/sha256.h"
 
@@ -92,9 +93,28 @@ const PythonPackages& EnvironmentCapture::Packages(const std::string& interprete
   return packages_.emplace(interpreter, read.ok() ? std::move(read).value() : PythonPackages{}).first->second;
 }
 
+Status EnvironmentCapture::SetInputs(const std::vector<std::string>& paths, const std::filesystem::path& working_dir) {
+  std::map<std::string, std::string> tags;
+  if (paths.empty()) {
+    input_tags_.clear();
+    return OkStatus();
+  }
+  FileDigestCache cache = FileDigestCache::OpenDefault();
+  for (const std::string& path : paths) {
+    const std::filesystem::path full = std::filesystem::absolute(working_dir / path).lexically_normal();
+    auto digest = DigestData(full, &cache);
+    if (!digest.ok()) return Error{digest.error().code, "inputs: " + path + ": " + digest.error().message};
+    tags[kInputTagPrefix + path] = InputTagValue(InputFromDigest(path, *digest, full.string(), ""));
+  }
+  cache.Save();
+  input_tags_ = std::move(tags);
+  return OkStatus();
+}
+
 CapturedEnvironment EnvironmentCapture::Capture(const EnvironmentRequest& request) {
   CapturedEnvironment env;
   auto& tags = env.tags;
+  tags.insert(input_tags_.begin(), input_tags_.end());
   auto set = [&tags](const std::string& key, const std::string& value) {
     if (!value.empty()) tags[key] = value;
   };

@@ -17,6 +17,7 @@
 //   env.command      the full command line, shell-quoted for display
 //   sweep.spec_sha256   SHA-256 of the sweep spec text
 //   sweep.seed       the sweep's seed, when it has one
+//   input.<path>     each of the spec's `inputs:` (SetInputs; data_digest.h)
 // Untracked files are not part of the dirty flag or the diff.
 //
 // Cost: git and `--version` calls take milliseconds, so an
@@ -38,6 +39,7 @@
 #include "agents/host/gpu_inventory.h"
 #include "agents/host/host_info.h"
 #include "agents/host/python_packages.h"
+#include "core/result.h"
 
 namespace sweep {
 
@@ -65,6 +67,11 @@ struct CapturedEnvironment {
 class EnvironmentCapture {
  public:
   CapturedEnvironment Capture(const EnvironmentRequest& request);
+  // The spec's `inputs:` (paths relative to `working_dir`): hashed now, once
+  // for the sweep (data_digest.h), and tagged on every run Capture
+  // describes as kInputTagPrefix + the path as written. An input that cannot
+  // be hashed (missing, unreadable) is an error naming it; nothing is kept.
+  Status SetInputs(const std::vector<std::string>& paths, const std::filesystem::path& working_dir);
 
  private:
   struct GitFacts {
@@ -79,6 +86,7 @@ class EnvironmentCapture {
   std::map<std::filesystem::path, GitFacts> git_;
   std::map<std::string, std::string> interpreter_versions_;
   std::map<std::string, PythonPackages> packages_;  // per interpreter: read once per sweep
+  std::map<std::string, std::string> input_tags_;   // SetInputs
 };
 
 // One-off capture without caching (tools, tests). Prefer a long-lived

@@ -15,5 +15,13 @@ TEST(Sha256Test, KnownVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST(Sha256Test, StreamGivesTheSameDigestInPieces) {
+  Sha256Stream stream;
+  stream.Update("abcdbcdecdefdefgefghfghighij");
+  stream.Update("");
+  stream.Update("hijkijkljklmklmnlmnomnopnopq");
+  EXPECT_EQ(stream.HexDigest(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
 }  // namespace
 }  // namespace sweep

@@ -27,6 +27,7 @@
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
 #include "sweep/spec/command_macros.h"
+#include "sweep/spec/spec_parser.h"
 
 namespace sweep::cli {
 
@@ -230,6 +231,9 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   options.launch.runs_root = std::filesystem::absolute(RunsRootFor(store_location));
   options.launch.working_dir = std::filesystem::current_path();
   if (auto status = CheckProgramExists(spec, options.launch.working_dir); !status.ok()) return ReportError(status.error());
+  // The spec's data inputs are hashed once for the sweep; a missing one stops it before any trial.
+  if (auto status = environment.SetInputs(SpecInputs(spec.source_text), options.launch.working_dir); !status.ok())
+    return ReportError(status.error());
   options.launch.interpreter = flags.interpreter;
   if (auto path = PythonPathWithClients({!flags.no_wandb_shim, !flags.no_mlflow_shim}); path) {
     options.launch.extra_env["PYTHONPATH"] = *path;

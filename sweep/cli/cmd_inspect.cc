@@ -16,6 +16,7 @@
 #include "sweep/cli/stored_sweep.h"
 #include "sweep/cli/terminal_text.h"
 #include "sweep/failure_policy.h"
+#include "sweep/input_diff.h"
 #include "sweep/review_rows.h"
 #include "sweep/channel_tags.h"
 #include "sweep/objective.h"
@@ -389,6 +390,7 @@ void PrintRunDetails(const RunRecord& run, const SweepRecord& sweep) {
     if (HasPrefix(k, kEnvTagPrefix) || HasPrefix(k, kGpuTagPrefix) || HasPrefix(k, kSweepTagPrefix)) environment[k] = v;
     else if (HasPrefix(k, kArtifactTagPrefix)) artifacts[k.substr(std::string(kArtifactTagPrefix).size())] = v;
     else if (HasPrefix(k, kSummaryTagPrefix)) summary[k.substr(std::string(kSummaryTagPrefix).size())] = v;
+    else if (HasPrefix(k, kInputTagPrefix)) continue;  // the data section below
     else if (k != kTagRetryOf && k != kTagAttempt) other[k] = v;
   }
   auto section = [&safe](const char* title, const std::map<std::string, std::string>& entries) {
@@ -399,6 +401,16 @@ void PrintRunDetails(const RunRecord& run, const SweepRecord& sweep) {
   section("summary", summary);
   section("environment", environment);
   section("artifacts (sha256 size path)", artifacts);
+  if (const auto inputs = InputsOf(run); !inputs.empty()) {
+    std::printf("\ndata (digest, size, files, rows, path)\n");
+    for (const auto& input : inputs) {
+      std::string line = input.name + "  " + input.digest + "  " + std::to_string(input.size) + " B  " +
+                         std::to_string(input.files) + (input.files == 1 ? " file" : " files");
+      if (input.rows) line += "  " + std::to_string(*input.rows) + (*input.rows == 1 ? " row" : " rows");
+      if (!input.context.empty()) line += "  (" + input.context + ")";
+      std::printf("  %s\n    %s\n", safe(line).c_str(), safe(input.path).c_str());
+    }
+  }
   if (auto retry = run.tags.find(kTagRetryOf); retry != run.tags.end()) {
     auto attempt = run.tags.find(kTagAttempt);
     std::printf("\nretry      attempt %s, retry of run %s\n", attempt == run.tags.end() ? "?" : safe(attempt->second).c_str(),

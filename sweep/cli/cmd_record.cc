@@ -1,7 +1,9 @@
 // `sweep record --name NAME --config-json JSON [--project P] [--tag T]...
-// [--notes TEXT] [--command-json ARGV] [--pid PID] [--run ID]`: standalone
-// tracking for a script run by hand (clients/PROTOCOL.md). Prints the run's
-// id and folder as one JSON line on stdout (what the client reads back), then
+// [--notes TEXT] [--command-json ARGV] [--pid PID] [--run ID] [--id ID
+// [--resume allow|must|never]]`: standalone tracking for a script run by hand
+// (clients/PROTOCOL.md). Prints the run's id and folder as one JSON line on
+// stdout (what the client reads back; for a continued run, W&B's resume,
+// also what it takes over), or {"error": ...} when it cannot start, then
 // reads the channel protocol on stdin until EOF; the logic lives in
 // sweep/standalone_record.h.
 #include <unistd.h>
@@ -32,6 +34,8 @@ struct RecordFlags {
   std::string command_json;  // the script's argv as a JSON list
   int pid = 0;               // 0: our parent, the script that started us
   std::string run;           // --run: an open run to record into (from `sweep ask`)
+  std::string id;            // --id: the run id the script chose (wandb.init(id=...))
+  std::string resume;        // --resume: allow | must | never (wandb.init(resume=...))
 };
 
 Result<std::vector<std::string>> CommandFromJson(const std::string& json) {
@@ -53,6 +57,12 @@ Result<StandaloneRunOptions> OptionsFrom(const RecordFlags& flags, const GlobalO
   const auto cwd = std::filesystem::current_path();
   options.project = flags.project.empty() ? DefaultProject(std::nullopt, cwd) : flags.project;
   options.existing_run_id = flags.run;
+  options.chosen_id = flags.id;
+  if (!flags.resume.empty()) {
+    auto mode = ParseResumeMode(flags.resume);
+    if (!mode) return Error::InvalidInput("--resume must be allow, must or never, not '" + flags.resume + "'");
+    options.resume = *mode;
+  }
   options.name = flags.name;
   options.labels = flags.tags;
   options.notes = flags.notes;
@@ -87,17 +97,27 @@ int Record(const RecordFlags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/false);
   if (!store.ok()) return ReportError(store.error());
   auto recorder = StandaloneRecorder::Start(**store, *options);
-  if (!recorder.ok()) return ReportError(recorder.error());
-  // A run recorded into with --run is filed under its sweep's project.
+  if (!recorder.ok()) {
+    // The client raises this (W&B's UsageError for resume='must'/'never') instead of running unrecorded.
+    PrintJsonLine(ValueMap{{"error", recorder.error().message}});
+    std::fflush(stdout);
+    return ReportError(recorder.error());
+  }
+  // A run recorded into with --run, or continued, is filed under its sweep's project.
   std::string project = options->project;
-  if (!flags.run.empty()) {
+  if (!flags.run.empty() || recorder->continued()) {
     if (auto sweep = (*store)->GetSweep(recorder->run().sweep_id); sweep.ok()) project = sweep->project;
   }
   // The client reads this line to use the store's id and the run's folder.
-  PrintJsonLine(ValueMap{{"run_id", recorder->run().id}, {"run_dir", recorder->run().run_dir}, {"project", project}});
+  ValueMap handshake{{"run_id", recorder->run().id}, {"run_dir", recorder->run().run_dir}, {"project", project}};
+  if (recorder->continued()) {
+    handshake.emplace_back("resumed", Value(recorder->resumed()));
+    handshake.emplace_back("continued", ContinuedRunState(recorder->run()));
+  }
+  PrintJsonLine(handshake);
   std::fflush(stdout);
-  std::fprintf(stderr, "sweep: recording run %s in project %s\n", recorder->run().id.c_str(),
-               TerminalSafe(project).c_str());
+  std::fprintf(stderr, "sweep: %s run %s in project %s\n", recorder->continued() ? "continuing" : "recording",
+               recorder->run().id.c_str(), TerminalSafe(project).c_str());
 
   StandaloneRecorder::Timers timers;
   timers.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(kHeartbeatInterval);
@@ -134,6 +154,13 @@ void RegisterRecordCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--pid", flags->pid, "Process id of the tracked script (default: the parent process)");
   cmd->add_option("--run", flags->run,
                   "Record into this open run of a sweep (one `sweep ask` claimed) instead of a new one");
+  cmd->add_option("--id", flags->id,
+                  "The run's id, chosen by the script (W&B's init(id=)): 1-64 of [A-Za-z0-9_.-]; a standalone run "
+                  "that has ended with this id is continued, its history kept");
+  cmd->add_option("--resume", flags->resume,
+                  "With --id, W&B's resume rule: allow (continue it or create it), must (continue it, error if "
+                  "none), never (create it, error if taken)")
+      ->check(CLI::IsMember({"allow", "must", "never"}));
   AddStoreOption(*cmd, global);
   cmd->callback([flags, &global] {
     const int code = Record(*flags, global);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "core/value_json.h"
@@ -16,6 +17,7 @@
 #include "sweep/cli/console.h"
 #include "sweep/cli/run_query_options.h"
 #include "sweep/review_rows.h"
+#include "sweep/input_diff.h"
 #include "sweep/package_diff.h"
 #include "sweep/run_scope.h"
 
@@ -126,9 +128,34 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
 
 struct CompareFlags {
   std::vector<std::string> runs;
+  std::string project;  // --project: also every run of this project that passes `query`
+  RunQuery query;
   bool json = false;
   bool all_environment = false;  // --all: also the fields that differ between any two runs
 };
+
+// The runs named, after the runs of --project that pass --filter/--sort/--limit.
+Result<std::vector<RunRecord>> ComparedRuns(Store& store, const CompareFlags& flags) {
+  std::vector<RunRecord> records;
+  if (flags.project.empty()) {
+    if (!flags.query.filter.empty() || !flags.query.sort.empty() || flags.query.limit)
+      return Error::InvalidInput("--filter, --sort and --limit choose among a project's runs: give --project");
+  } else {
+    auto scope = LoadRunScope(store, flags.project, /*project_only=*/true);
+    if (!scope.ok()) return scope.error();
+    auto rows = ApplyRunQuery(ToRunRows(scope->runs), flags.query);
+    if (!rows.ok()) return rows.error();
+    std::map<std::string, const RunRecord*> by_id;
+    for (const auto& run : scope->runs) by_id[run.id] = &run;
+    for (const auto& row : *rows) records.push_back(*by_id.at(row.id));
+  }
+  for (const auto& id : flags.runs) {
+    auto run = FindRun(store, id);
+    if (!run.ok()) return run.error();
+    records.push_back(std::move(run).value());
+  }
+  return records;
+}
 
 // Environment fields that differ between any two runs of a sweep by
 // construction (the command line carries the run's own params), so listing
@@ -147,28 +174,43 @@ Value ComparedToValue(const std::vector<review::ComparedValues>& list) {
   return out;
 }
 
-int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t min_runs, std::size_t max_runs) {
-  if (flags.runs.size() < min_runs || flags.runs.size() > max_runs) {
-    const std::string expected = min_runs == max_runs ? "exactly " + std::to_string(min_runs)
-                                                      : "at least " + std::to_string(min_runs);
-    return ReportError(Error::InvalidInput("expected " + expected + " run ids, got " + std::to_string(flags.runs.size())));
+// The data inputs that differ (DifferingInputs): for two runs a sentence
+// each ("data changed: train.csv sha256 ab12… → cd34…"), else one digest per run.
+void PrintDataSection(const std::vector<review::ComparedValues>& inputs, std::size_t runs) {
+  std::printf("\ndata that differs\n");
+  if (inputs.empty()) std::printf("  (none: same data, or no data inputs recorded)\n");
+  for (const auto& input : inputs) {
+    if (runs == kDiffRuns) {
+      std::printf("  %s\n", TerminalSafe(DataChangeLine(input)).c_str());
+      continue;
+    }
+    std::printf("  %s:", TerminalSafe(input.name).c_str());
+    for (const auto& v : input.values) std::printf("  %s", v ? TerminalSafe(ShortDigest(v->as_string())).c_str() : "-");
+    std::printf("\n");
   }
+}
+
+int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t min_runs, std::size_t max_runs) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
+  auto records = ComparedRuns(**store, flags);
+  if (!records.ok()) return ReportError(records.error());
+  if (records->size() < min_runs || records->size() > max_runs) {
+    const std::string expected = min_runs == max_runs ? "exactly " + std::to_string(min_runs)
+                                                      : "at least " + std::to_string(min_runs);
+    return ReportError(Error::InvalidInput("expected " + expected + " runs, got " + std::to_string(records->size())));
+  }
   std::vector<review::RunRow> rows;
   std::vector<review::Environment> envs;
-  std::vector<RunRecord> records;
-  for (const auto& id : flags.runs) {
-    auto run = FindRun(**store, id);
-    if (!run.ok()) return ReportError(run.error());
-    rows.push_back(ToRunRow(*run));
-    envs.push_back(EnvironmentOf(*run));
+  for (const auto& run : *records) {
+    rows.push_back(ToRunRow(run));
+    envs.push_back(EnvironmentOf(run));
     if (!flags.all_environment) {
       for (std::string_view key : kAlwaysDifferingEnvironment) envs.back().erase(std::string(key));
     }
-    records.push_back(std::move(run).value());
   }
-  const auto packages = DifferingPackages(records);
+  const auto packages = DifferingPackages(*records);
+  const auto inputs = DifferingInputs(*records);
   auto cmp = review::CompareRuns(rows, envs);
   if (!cmp.ok()) return ReportError(cmp.error());
   if (flags.json) {
@@ -184,6 +226,7 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
                            {"common_params", ValueMap(cmp->common_params.begin(), cmp->common_params.end())},
                            {"environment", ComparedToValue(cmp->differing_environment)},
                            {"packages", ComparedToValue(packages)},
+                           {"inputs", ComparedToValue(inputs)},
                            {"metrics", std::move(metrics)}});
     return kExitOk;
   }
@@ -210,6 +253,7 @@ int Compare(const CompareFlags& flags, const GlobalOptions& global, std::size_t 
   section("environment that differs", cmp->differing_environment, "(none)");
   std::printf("\n");
   section("python packages that differ", packages, "(none, or no package lists)");
+  PrintDataSection(inputs, records->size());
   std::printf("\nmetrics (summary values)\n");
   auto h = header;
   h[0] = "  KEY";
@@ -310,8 +354,16 @@ void RegisterReviewCommands(CLI::App& app, GlobalOptions& global) {
   for (const bool diff : {false, true}) {
     auto flags = std::make_shared<CompareFlags>();
     CLI::App* cmd = diff ? app.add_subcommand("diff", "Compare exactly two runs (same as compare with two runs)")
-                         : app.add_subcommand("compare", "Runs side by side: differing params and environment, metrics");
-    cmd->add_option("runs", flags->runs, "Runs: id, id prefix, PROJECT/NAME or a unique name")->required();
+                         : app.add_subcommand("compare",
+                                              "Runs side by side: differing params, environment, packages, data, "
+                                              "metrics");
+    cmd->add_option("runs", flags->runs, "Runs: id, id prefix, PROJECT/NAME or a unique name");
+    if (!diff) {
+      cmd->add_option("--project", flags->project,
+                      "Compare the runs of project P (its sweeps' and standalone ones), those --filter keeps, "
+                      "before any runs named");
+      AddRunQueryOptions(*cmd, flags->query);
+    }
     cmd->add_flag("--json", flags->json, "Print JSON");
     cmd->add_flag("--all", flags->all_environment, "Also show environment fields that differ for every run (env.command)");
     AddStoreOption(*cmd, global);

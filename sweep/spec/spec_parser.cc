@@ -1,5 +1,6 @@
 #include "sweep/spec/spec_parser.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -19,11 +20,11 @@ namespace {
 using spec::DiagnosticList;
 using spec::YamlNode;
 
-constexpr std::array<std::string_view, 17> kTopLevelKeys = {
+constexpr std::array<std::string_view, 18> kTopLevelKeys = {
     "program", "method",  "metric",       "parameters",   "command",
     "run_cap", "name",    "description",  "early_terminate", "seed",
     "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial",
-    "max_runtime", "project"};
+    "max_runtime", "project", "inputs"};
 // Keys of W&B's sweep config schema (wandb/sweeps config/schema.json) that
 // configure W&B's servers or its launch jobs, not the search: accepted, unused.
 constexpr std::array<std::string_view, 8> kIgnoredTopLevelKeys = {
@@ -54,6 +55,28 @@ bool Contains(const std::array<std::string_view, N>& keys, std::string_view key)
   for (auto k : keys)
     if (k == key) return true;
   return false;
+}
+
+// Our extension (W&B specs never have it): the data files and folders the
+// trials read, as a list of paths.
+std::vector<std::string> ReadInputs(const YamlNode& v, DiagnosticList& d) {
+  std::vector<std::string> out;
+  if (!v.is_sequence()) {
+    d.Error(v, "inputs: expected a list of data files or folders, got " + spec::DescribeNode(v));
+    return out;
+  }
+  for (const auto& item : v.items) {
+    auto t = spec::ReadText(*item, "inputs", d);
+    if (!t) continue;
+    if (t->empty()) {
+      d.Error(*item, "inputs: an empty path");
+    } else if (std::find(out.begin(), out.end(), *t) != out.end()) {
+      d.Error(*item, "inputs: '" + *t + "' is listed twice");
+    } else {
+      out.push_back(*t);
+    }
+  }
+  return out;
 }
 
 class SpecReader {
@@ -117,6 +140,8 @@ class SpecReader {
         s.max_consecutive_failures = spec::ReadInt(v, key, 1, kMaxRunCount, d_);
       } else if (key == "gpus_per_trial") {
         s.gpus_per_trial = spec::ReadInt(v, key, 1, kMaxGpusPerTrial, d_);
+      } else if (key == "inputs") {
+        ReadInputs(v, d_);  // validated here; SpecInputs reads them for the launcher
       }
     }
     if (!method) d_.Error(root, "missing 'method' (grid, random or bayes)");
@@ -351,6 +376,18 @@ SpecParseResult ParseSweepSpec(std::string_view text, const std::string& file_na
   if (!diagnostics.has_errors()) result.spec = std::move(spec);
   result.diagnostics = diagnostics.Take();
   return result;
+}
+
+std::vector<std::string> SpecInputs(std::string_view text) {
+  if (spec::FindInvalidUtf8(text)) return {};
+  auto tree = spec::ParseYamlTree(text);
+  auto* root = std::get_if<spec::YamlNodePtr>(&tree);
+  if (root == nullptr || !(*root)->is_map()) return {};
+  DiagnosticList ignored("");  // ParseSweepSpec reported them
+  for (const auto& [key, entry] : spec::ReadMapEntries(**root, ignored)) {
+    if (key == "inputs") return ReadInputs(*entry.value, ignored);
+  }
+  return {};
 }
 
 SpecParseResult LoadSweepSpec(const std::string& path) {

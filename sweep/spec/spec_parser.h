@@ -17,6 +17,7 @@
 //   seed: <int >= 0>          timeout, max_runtime: 90s | 30m | 2h | <seconds>
 //   retries: <int >= 0>       max_failures, max_consecutive_failures: <int >= 1>
 //   gpus_per_trial: <int >= 1>
+//   inputs: [data/train.csv, data/images]   data versions (SpecInputs)
 // Every problem found is reported (not just the first) as a diagnostic at
 // its line:column; a spec is returned only when there are no errors.
 // Thread-safe: no shared state.
@@ -47,5 +48,12 @@ SpecParseResult LoadSweepSpec(const std::string& path);
 // its folder is where a relative `program` is looked for (for a note only:
 // a missing program is the launcher's error, since it may be created later).
 SpecParseResult ParseSweepSpec(std::string_view text, const std::string& file_name);
+
+// The spec's `inputs:` (our extension; W&B specs never have it): the data
+// files and folders its trials read, relative to the working folder, whose
+// content digests every run records (agents/host/data_digest.h). Read from
+// SweepSpec::source_text of a spec ParseSweepSpec accepted (which checked
+// them); empty when absent.
+std::vector<std::string> SpecInputs(std::string_view text);
 
 }  // namespace sweep

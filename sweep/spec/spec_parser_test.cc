@@ -146,6 +146,22 @@ parameters: {x: {value: 1}}
   EXPECT_EQ(ErrorCount(r), 10) << spec_test::Dump(r);
 }
 
+// `inputs:` (our extension): data files and folders whose digests each run records.
+TEST(SpecParser, InputsAreAListOfPaths) {
+  auto r = Parse("method: random\nprogram: t.py\ninputs: [data/train.csv, data/images]\nparameters: {x: {value: 1}}\n");
+  ASSERT_TRUE(r.ok()) << spec_test::Dump(r);
+  EXPECT_EQ(SpecInputs(r.spec->source_text), (std::vector<std::string>{"data/train.csv", "data/images"}));
+  EXPECT_TRUE(SpecInputs("method: grid\nparameters: {x: {value: 1}}\n").empty());
+  auto bad = Parse("method: random\nprogram: t.py\ninputs: train.csv\nparameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(bad, "spec.yaml:3:9: error: inputs: expected a list of data files or folders, got a string "
+                                 "'train.csv'"))
+      << spec_test::Dump(bad);
+  auto twice = Parse("method: random\nprogram: t.py\ninputs:\n  - a.csv\n  - {x: 1}\n  - a.csv\n"
+                     "parameters: {x: {value: 1}}\n");
+  EXPECT_TRUE(HasDiagnostic(twice, "spec.yaml:6:5: error: inputs: 'a.csv' is listed twice")) << spec_test::Dump(twice);
+  EXPECT_EQ(ErrorCount(twice), 2) << spec_test::Dump(twice);
+}
+
 TEST(SpecParser, UnknownTopLevelKeySuggestsNearest) {
   auto r = Parse("method: random\nprogram: t.py\nparamters:\n  x: {value: 1}\n");
   EXPECT_TRUE(HasDiagnostic(

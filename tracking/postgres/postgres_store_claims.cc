@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/value_json.h"
+#include "tracking/ids.h"
 #include "tracking/postgres/pg_codec.h"
 #include "tracking/postgres/postgres_store_impl.h"
 
@@ -50,9 +51,12 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
     run.agent_id = context.agent_id;
     if (IsTerminal(run.state)) return Error::InvalidInput("a claimed run must start queued or running");
     const std::string params_json = ToJson(Value(ValueMap(run.params)));
+    if (!fresh.id.empty() && !IsValidChosenRunId(fresh.id)) return Error::InvalidInput(ChosenRunIdRule(fresh.id));
     bool inserted = false;
-    for (int draw = 0; draw < kMaxIdDraws && !inserted; ++draw) {
-      run.id = NewId();
+    // A chosen id is tried once: taken, it is the caller's conflict, not a draw to repeat.
+    const int draws = fresh.id.empty() ? kMaxIdDraws : 1;
+    for (int draw = 0; draw < draws && !inserted; ++draw) {
+      run.id = fresh.id.empty() ? NewId() : fresh.id;
       auto r = conn_->Exec(
           "INSERT INTO runs (id, sweep_id, number, grid_index, state, params, argv, created_at, host, agent_id) "
           "VALUES ($1,$2,$3,$4,$5,$6,'[]',$7,$8,$9) ON CONFLICT (id) DO NOTHING",
@@ -67,6 +71,7 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
       }
       inserted = r->affected() == 1;
     }
+    if (!inserted && !fresh.id.empty()) return Error::Conflict("a run with id " + fresh.id + " already exists");
     if (!inserted) return Error::Internal("could not draw an unused run id");
     if (Status p = InsertParams(run.id, run.params); !p.ok()) return p;
     claimed = std::move(run);

@@ -63,6 +63,7 @@ class PostgresStore final : public Store {
                                             const ClaimContext& context) override;
 
   // The run lifecycle after the claim (postgres_store_lifecycle.cc).
+  Status ReopenRun(const std::string& run_id, const ClaimContext& who) override;
   Status MarkRunStarted(const std::string& run_id, const std::vector<std::string>& argv, int pid,
                         const std::string& run_dir, double started_at) override;
   Status FinishRun(const std::string& run_id, const RunOutcome& outcome) override;

@@ -32,6 +32,21 @@ Status PostgresStore::MarkRunStarted(const std::string& run_id, const std::vecto
   });
 }
 
+Status PostgresStore::ReopenRun(const std::string& run_id, const ClaimContext& who) {
+  return conn_->Transaction([&]() -> Status {
+    auto r = conn_->Exec(
+        "UPDATE runs SET state = 'queued', ended_at = 0, exit_code = NULL, signal = NULL, failure_reason = '', "
+        "stop_requested = false, host = $2, agent_id = $3, heartbeat_at = $4 "
+        "WHERE id = $1 AND state NOT IN ('queued', 'running')",
+        {run_id, who.host, who.agent_id, pg::FormatDouble(NowSeconds())});
+    if (!r.ok()) return r.error();
+    if (r->affected() == 1) return OkStatus();
+    auto state = RunState(run_id);
+    if (!state.ok()) return state.error();
+    return Error::Conflict("run " + run_id + " has not ended (" + *state + ")");
+  });
+}
+
 Status PostgresStore::FinishRun(const std::string& run_id, const RunOutcome& outcome) {
   if (!IsTerminal(outcome.state)) {
     return Error::InvalidInput("FinishRun needs a terminal state, not " + std::string(TrialStateName(outcome.state)));

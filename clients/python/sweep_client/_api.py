@@ -25,6 +25,7 @@ READ_TIMEOUT_S = 300.0
 # Key/value tag prefixes of the captured environment (README "Using it").
 _ENV_PREFIXES = ("env.", "gpu.")
 _SUMMARY_PREFIX = "summary."
+_INPUT_PREFIX = "input."  # data versions (run.log_input, a spec's inputs:)
 
 
 class SweepError(RuntimeError):
@@ -97,7 +98,8 @@ class Run:
 
     `.id .name .state .params` (flat names) `.summary` (metric -> last value,
     overridden by values the program set itself) `.tags` (the run's tags)
-    `.notes .env` (captured environment) `.metadata` (every key/value tag)
+    `.notes .env` (captured environment) `.inputs` (data versions: name -> {"digest", "size", "files",
+    "rows", "path", "context"}) `.metadata` (every key/value tag)
     `.sweep_id .argv .failure_reason .run_dir .created_at .started_at
     .ended_at`, and `.raw`, the whole JSON object.
     """
@@ -114,6 +116,13 @@ class Run:
         self.notes = doc.get("notes") or ""
         self.metadata = dict(doc.get("tags") or {})
         self.env = {k: v for k, v in self.metadata.items() if k.startswith(_ENV_PREFIXES)}
+        self.inputs = {}
+        for key, value in self.metadata.items():
+            if key.startswith(_INPUT_PREFIX):
+                try:
+                    self.inputs[key[len(_INPUT_PREFIX):]] = json.loads(value)
+                except ValueError:
+                    pass
         self.summary = {k: s["last"] for k, s in (doc.get("summary") or {}).items()}
         for key, value in self.metadata.items():
             if key.startswith(_SUMMARY_PREFIX):

@@ -29,6 +29,11 @@ RECORD_START_TIMEOUT_S = 60.0
 RECORD_HANDSHAKE_MAX_BYTES = 64 * 1024
 
 
+class RecordRefused(RuntimeError):
+    """`sweep record` refused to start the run (W&B's resume rules: resume='must' and no such run,
+    resume='never' and the id is taken, an invalid id, a run still being recorded)."""
+
+
 class NullChannel:
     """Drops everything (no sweep, no `sweep` binary, or a broken stream)."""
 
@@ -145,24 +150,38 @@ def script_command():
 
 
 def _read_handshake(process, binary):
-    """The {"run_id", "run_dir", "project"} line `sweep record` prints once the run exists, or None."""
+    """The {"run_id", "run_dir", "project"} line `sweep record` prints once the run exists, or None.
+
+    A run it continued (resume) adds "resumed" and "continued" (what the run
+    takes over: step, config, summary, name, tags, notes). When it refuses to
+    start the run the line is {"error": why}, raised as RecordRefused.
+    """
     ready, _, _ = select.select([process.stdout], [], [], RECORD_START_TIMEOUT_S)
     line = process.stdout.readline(RECORD_HANDSHAKE_MAX_BYTES) if ready else ""
     try:
         info = json.loads(line) if line else None
     except ValueError:
         info = None
+    if isinstance(info, dict) and isinstance(info.get("error"), str):
+        try:
+            process.stdin.close()
+            process.wait(timeout=RECORD_EXIT_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        raise RecordRefused(info["error"])
     if not isinstance(info, dict) or not isinstance(info.get("run_id"), str):
         warn_once("record-handshake", "`%s record` did not report its run id; the run may not be recorded" % binary)
         return None
     return info
 
 
-def open_record_channel(name, config_json, environ, project=None, run_id=None):
+def open_record_channel(name, config_json, environ, project=None, run_id=None, chosen_id=None, resume=None):
     """Start `sweep record` for this script; returns (channel, handshake or None).
 
     `run_id`: record into this open run of a sweep (`sweep record --run ID`)
-    instead of a new standalone run.
+    instead of a new standalone run. `chosen_id` and `resume` ("allow",
+    "must", "never"): W&B's init(id=, resume=), `--id`/`--resume`; raises
+    RecordRefused when the recorder refuses them.
 
     The handshake holds the run's id and folder as the store made them.
     NullChannel (warned once) when no binary can be started.
@@ -179,6 +198,10 @@ def open_record_channel(name, config_json, environ, project=None, run_id=None):
         argv += ["--project", project]
     if run_id:
         argv += ["--run", run_id]
+    if chosen_id:
+        argv += ["--id", chosen_id]
+    if resume:
+        argv += ["--resume", resume]
     try:
         process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, encoding="utf-8")
     except OSError as error:

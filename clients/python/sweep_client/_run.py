@@ -10,6 +10,7 @@ from ._artifacts import store_artifact
 from ._config import Config, as_plain_dict, deep_merge
 from ._console import ConsoleCapture
 from ._encode import encode_json, metric_data
+from ._inputs import input_message
 from ._mapping import ReadOnlyMapping
 from ._warn import warn_once
 
@@ -85,16 +86,40 @@ def _default_name():
     return os.path.splitext(script)[0] or "run"
 
 
+# W&B's init(resume=...) values that reach `sweep record` (the wandb module resolves "auto"/True to "allow").
+RESUME_MODES = ("allow", "must", "never")
+
+
+def resume_mode(resume):
+    """W&B's init(resume=...): None/False -> None; True and "auto" -> "auto"; "allow"/"must"/"never" as is."""
+    if resume is None or resume is False:
+        return None
+    if resume is True or resume == "auto":
+        return "auto"
+    if resume in RESUME_MODES:
+        return resume
+    raise ValueError("resume must be one of True, False, 'auto', %s; got %r"
+                     % (", ".join("'%s'" % m for m in RESUME_MODES), resume))
+
+
 class Run:
     """One run. Create it with sweep_client.init(), not directly."""
 
     def __init__(self, config=None, name=None, project=None, environ=None, disabled=False, tags=None, notes=None,
-                 group=None, job_type=None):
+                 group=None, job_type=None, id=None, resume=None):
         """`disabled`: record nothing and ignore the sweep (W&B's mode="disabled").
 
         `name`, `tags` (strings), `notes`, `group` and `job_type` are stored
         with the run as such (W&B's run fields); `project` files a run made
         outside a sweep (default: the working directory's name).
+
+        `id` and `resume` ("allow", "must", "never"; see resume_mode): W&B's
+        resume outside a sweep. A run that ended with this id is continued:
+        `resumed` is True (when resume was asked), logging goes on after its
+        last step, its config is merged under the new one (the new one wins,
+        as in W&B), its summary, name, tags and notes are kept unless given.
+        resume="must" with no such run, resume="never" with one, raise
+        RecordRefused. Inside a sweep both are ignored (the sweep names the run).
         """
         environ = {} if disabled else (os.environ if environ is None else environ)
         defaults = as_plain_dict(config)
@@ -104,6 +129,15 @@ class Run:
         record_run = None if self.in_sweep else environ.get(ENV_RECORD_RUN)
         self.sweep_id = environ.get(ENV_SWEEP_ID) if self.in_sweep or record_run else None
         self.id = environ.get(ENV_RUN_ID) if self.in_sweep else record_run
+        self.resumed = False
+        self._continued_step, self._continued_summary = 0, {}  # what a continued run takes over (_take_over)
+        self._continued = False
+        resume = resume_mode(resume)
+        if (id or resume) and (self.in_sweep or record_run):
+            warn_once("resume-in-sweep", "init(id=, resume=) is ignored inside a sweep: the sweep names the run")
+            id = resume = None
+        if resume == "auto":
+            resume = "allow"  # sweep_client has no resume file: "auto" continues the run `id` names, if any
         self.name = name or (self.id if self.in_sweep or record_run else _default_name())
         self.project = project
         self.tags = tuple(str(t) for t in (tags or ()))
@@ -120,28 +154,58 @@ class Run:
         elif fd is None:
             # A sweep's run recorded with --run keeps no name unless given one, like a sweep's trials.
             stored_name = self.name if name or not record_run else ""
-            self._channel, handshake = _channel.open_record_channel(stored_name, encode_json(merged), environ,
-                                                                   project=project, run_id=record_run)
+            self._channel, handshake = _channel.open_record_channel(
+                stored_name, encode_json(merged), environ, project=project, run_id=record_run, chosen_id=id,
+                resume=resume)
             if handshake is not None:
                 self.id = handshake["run_id"]
                 self.dir = handshake.get("run_dir") or None
                 self.project = handshake.get("project", project)
                 if self.dir:
                     self._console = ConsoleCapture(self.dir)
+                continued = handshake.get("continued")
+                if isinstance(continued, dict):
+                    merged = self._take_over(continued, merged, name=name, tags=tags, notes=notes,
+                                             resumed=bool(handshake.get("resumed")))
         elif fd < 0:
             self._channel = _channel.NullChannel()
         else:
             self._channel = _channel.FdChannel(fd)
-        self.id = self.id or uuid.uuid4().hex[:STANDALONE_ID_CHARS]
+        self.id = self.id or id or uuid.uuid4().hex[:STANDALONE_ID_CHARS]
         self.config = Config(merged, locked_keys=sweep_params.keys(), on_change=self._send_config)
         self.summary = Summary(self._send)
-        self._next_step = 0
+        self.summary._values.update(self._continued_summary)
+        self._next_step = self._continued_step
         self._finished = False
         self._finish_hooks = []
-        self._send_run_info(name=name, tags=self.tags, notes=notes, group=group, job_type=job_type)
+        self._exit_hooks = []
+        # Tags given to a continued run replace its stored ones, as in W&B's resume.
+        self._send_run_info(name=name, tags=tags and self.tags, notes=notes, group=group, job_type=job_type,
+                            replace_tags=bool(tags) and self._continued)
         self._described = True
-        if defaults:
+        if defaults or self.resumed:
             self._send_config(self.config.as_dict())
+
+    def _take_over(self, continued, merged, name, tags, notes, resumed):
+        """What a continued run keeps (W&B's resume): its step, its config under
+        the new one, its summary, and its name, tags and notes unless given. Returns the merged config."""
+        self.resumed = resumed
+        self._continued = True
+        if not resumed:
+            warn_once("id-reused", "run %s already exists and resume is not set: continuing it after its last step "
+                      "(W&B would overwrite its history; pass resume='allow' to resume it)" % self.id)
+        step = continued.get("step")
+        self._continued_step = step if isinstance(step, int) and step >= 0 else 0
+        summary = continued.get("summary")
+        self._continued_summary = summary if isinstance(summary, dict) else {}
+        if not name and continued.get("name"):
+            self.name = continued["name"]
+        if not tags and isinstance(continued.get("tags"), list):
+            self.tags = continued["tags"]
+        if notes is None and continued.get("notes"):
+            self.notes = continued["notes"]
+        stored = continued.get("config")
+        return deep_merge(stored, merged) if isinstance(stored, dict) else merged
 
     def _send_run_info(self, **fields):
         """The "run" message (PROTOCOL.md) with the fields that were given, if any."""
@@ -236,9 +300,31 @@ class Run:
         self._send(message)
         return message
 
+    def log_input(self, path=None, name=None, context=None, digest=None, source=None):
+        """Record a data version the run reads: a file's or folder's SHA-256 (see _inputs.py), size, file
+        count and, for CSV/TSV, rows; `name` defaults to the file name, `context` says what for ("train").
+
+        With `digest` (another tool's, e.g. an MLflow dataset's) nothing is read: the digest and `source`
+        (or `path`) are recorded as given. Returns the message sent.
+        """
+        if digest is None:
+            if path is None:
+                raise TypeError("log_input needs a path (or a digest)")
+            message = input_message(path, name=name, context=context)
+        else:
+            where = str(source or path or "")
+            message = {"t": "input", "name": str(name or os.path.basename(where.rstrip("/")) or "dataset"),
+                       "digest": str(digest), "path": where, "context": str(context or "")}
+        self._send(message)
+        return message
+
     def add_finish_hook(self, hook):
         """Call `hook()` at the start of finish() (the W&B shim flushes uncommitted data there)."""
         self._finish_hooks.append(hook)
+
+    def add_exit_hook(self, hook):
+        """Call `hook(exit_code)` once finish() has sent the finish message (the W&B shim's resume file)."""
+        self._exit_hooks.append(hook)
 
     def finish(self, exit_code=0, reason=None):
         """Send the finish message and close the channel; later calls do nothing.
@@ -260,3 +346,5 @@ class Run:
             self._console.stop()
             self._console = None
         self._channel.close()
+        for hook in self._exit_hooks:
+            hook(int(exit_code))

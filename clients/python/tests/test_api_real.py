@@ -36,6 +36,7 @@ STANDALONE = textwrap.dedent("""
     for step in range(4):
         run.log({"loss": 1.0 / (step + 1), "acc": step / 4})
     run.summary["best_acc"] = 0.75
+    run.log_input("train.py", name="code-as-data", context="train")
     run.finish()
 """)
 
@@ -73,6 +74,8 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(baseline.summary["loss"], 0.25)
         self.assertEqual(baseline.summary["best_acc"], 0.75)  # set by the script, not logged
         self.assertIn("env.python", baseline.env)
+        self.assertEqual((baseline.inputs["code-as-data"]["files"], baseline.inputs["code-as-data"]["context"]),
+                         (1, "train"))
         self.assertEqual(self.api.run("vision/baseline").id, baseline.id)
 
     def test_history_is_a_wide_table(self):

@@ -76,6 +76,42 @@ class RealRecordTest(unittest.TestCase):
         with open(os.path.join(run["run_dir"], "stderr.log")) as handle:
             self.assertIn("Traceback", handle.read())
 
+    def recorded_run(self, code, project):
+        """Runs `code` standalone into a fresh store; returns (the process result, the run as stored)."""
+        scratch = os.path.realpath(tempfile.mkdtemp(prefix="sweep_record_exit_"))
+        store = os.path.join(scratch, ".sweep", "sweep.db")
+        result = run_script(code, scratch, clean_env({"SWEEP_BIN": REAL_SWEEP_BIN, "SWEEP_STORE": store}))
+        out = subprocess.run([REAL_SWEEP_BIN, "runs", project, "--store", store, "--json"], capture_output=True,
+                             text=True, timeout=CHILD_TIMEOUT_S)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        (run,) = json.loads(out.stdout)
+        return result, run
+
+    def test_sys_exit_with_a_nonzero_status_fails_the_run_naming_the_code(self):
+        # W&B's exit hook reads sys.exit(n) as the run's exit code; a trial exiting 3 fails, so does this run.
+        for call, status, reason in (("sys.exit(3)", 3, "exited with code 3 (sys.exit(3))"),
+                                     ("exit(4)", 4, "exited with code 4 (sys.exit(4))"),
+                                     ("sys.exit('bad input')", 1, "exited with code 1: bad input")):
+            with self.subTest(call=call):
+                code = "import sys, sweep_client\nsweep_client.init(project='p')\n%s\n" % call
+                result, run = self.recorded_run(code, "p")
+                self.assertEqual(result.returncode, status, result.stderr)
+                self.assertEqual((run["state"], run["exit_code"], run["failure_reason"]), ("failed", status, reason))
+
+    def test_sys_exit_zero_finishes_the_run(self):
+        for call in ("sys.exit(0)", "sys.exit()", "sys.exit(None)"):
+            with self.subTest(call=call):
+                code = "import sys, sweep_client\nsweep_client.init(project='p')\n%s\n" % call
+                result, run = self.recorded_run(code, "p")
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual((run["state"], run["exit_code"], run["failure_reason"]), ("finished", 0, None))
+
+    def test_the_wandb_module_records_sys_exit_too(self):
+        code = "import sys, wandb\nwandb.init(project='w')\nwandb.log({'a': 1})\nsys.exit(2)\n"
+        result, run = self.recorded_run(code, "w")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual((run["state"], run["exit_code"]), ("failed", 2))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -168,6 +168,45 @@ class ConfigAndSummaryTest(unittest.TestCase):
         ])
 
 
+class LogInputTest(unittest.TestCase):
+    def test_log_input_sends_the_data_version_and_caches_digests_by_size_and_mtime(self):
+        scratch = tempfile.mkdtemp(prefix="sweep_input_")
+        os.makedirs(os.path.join(scratch, "data", "sub"))
+        for name, text in (("data/train.csv", "a,b\n1,2\n3,4\n"), ("data/sub/x.bin", "xy")):
+            with open(os.path.join(scratch, name), "w") as handle:
+                handle.write(text)
+        code = """
+            import os, sweep_client
+            run = sweep_client.init()
+            run.log_input("data/train.csv", context="train")
+            run.log_input("data", name="all")
+            run.log_input(digest="3f2a9c1d", source="s3://bucket/ds", name="remote", context="eval")
+        """
+        env = {"XDG_CACHE_HOME": os.path.join(scratch, "cache")}
+        first = run_trial(textwrap.dedent(code), scratch=scratch, extra_env=env)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        train, folder, remote = first.of_type("input")
+        self.assertEqual(train, {"t": "input", "name": "train.csv", "path": os.path.join(os.path.realpath(scratch),
+                                                                                        "data", "train.csv"),
+                                 "context": "train", "digest": hashlib.sha256(b"a,b\n1,2\n3,4\n").hexdigest(),
+                                 "size": 12, "files": 1, "rows": 2})
+        listing = "%s  sub/x.bin\n%s  train.csv\n" % (hashlib.sha256(b"xy").hexdigest(), train["digest"])
+        self.assertEqual((folder["name"], folder["digest"], folder["size"], folder["files"]),
+                         ("all", hashlib.sha256(listing.encode()).hexdigest(), 14, 2))
+        self.assertEqual((remote["digest"], remote["path"], remote["context"]), ("3f2a9c1d", "s3://bucket/ds", "eval"))
+        # Same size and mtime: the cached digest is used, the file is not read again.
+        path = os.path.join(scratch, "data", "train.csv")
+        stat = os.stat(path)
+        with open(path, "w") as handle:
+            handle.write("a,b\n9,9\n3,4\n")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        second = run_trial(textwrap.dedent(code), scratch=scratch, extra_env=env)
+        self.assertEqual(second.of_type("input")[0]["digest"], train["digest"])
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))  # touched: read again
+        third = run_trial(textwrap.dedent(code), scratch=scratch, extra_env=env)
+        self.assertEqual(third.of_type("input")[0]["digest"], hashlib.sha256(b"a,b\n9,9\n3,4\n").hexdigest())
+
+
 class ArtifactTest(unittest.TestCase):
     def test_artifact_is_copied_with_its_sha256_and_size(self):
         scratch = tempfile.mkdtemp(prefix="sweep_client_test_")

@@ -138,6 +138,45 @@ class MediaTest(unittest.TestCase):
         # The media-only log still takes its step, as in W&B.
         self.assertEqual([(m["step"], m["data"]) for m in result.of_type("log")], [(0, {"loss": 1.0}), (1, {})])
 
+    def test_audio_becomes_a_wav_file_and_video_files_are_copied(self):
+        scratch = tempfile.mkdtemp(prefix="sweep_media_")
+        with open(os.path.join(scratch, "clip.mp4"), "wb") as handle:
+            handle.write(b"not really mp4")
+        result = trial("""
+            import wandb
+            wandb.init()
+            try:
+                wandb.Audio([0.0, 0.5])
+            except ValueError as error:
+                print(error)
+            try:
+                wandb.Video("clip.avi")
+            except ValueError as error:
+                print(error)
+            stereo = [[0.0, -1.0], [0.5, 1.0], [2.0, 0.25]]  # frames x channels; 2.0 is clipped
+            wandb.log({"mono": wandb.Audio([0, 1000, -1000], sample_rate=8000),
+                       "stereo": wandb.Audio(stereo, sample_rate=16000, caption="s"),
+                       "video": wandb.Video("clip.mp4", fps=4), "frames": wandb.Video([[[[0]]]])})
+        """, scratch=scratch)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.splitlines(), [
+            'Argument "sample_rate" is required when instantiating wandb.Audio with raw data.',
+            "wandb.Video accepts gif, mp4, webm, ogg formats"])
+        self.assertIn("wandb.Video from an array of frames is not stored", result.stderr)
+        artifacts = {m["name"]: m["path"] for m in result.of_type("artifact")}
+        self.assertEqual(sorted(artifacts), ["media/mono_0_0.wav", "media/stereo_0_1.wav", "media/video_0_2.mp4"])
+        import wave
+        with wave.open(artifacts["media/mono_0_0.wav"]) as clip:
+            self.assertEqual((clip.getnchannels(), clip.getsampwidth(), clip.getframerate(), clip.getnframes()),
+                             (1, 2, 8000, 3))
+            self.assertEqual(struct.unpack("<3h", clip.readframes(3)), (0, 1000, -1000))
+        with wave.open(artifacts["media/stereo_0_1.wav"]) as clip:
+            self.assertEqual((clip.getnchannels(), clip.getframerate(), clip.getnframes()), (2, 16000, 3))
+            # Floats in [-1, 1] scale to 16 bits (soundfile's PCM_16); out-of-range values clip.
+            self.assertEqual(struct.unpack("<6h", clip.readframes(3)), (0, -32767, 16384, 32767, 32767, 8192))
+        with open(artifacts["media/video_0_2.mp4"], "rb") as handle:
+            self.assertEqual(handle.read(), b"not really mp4")
+
 
 class ImportsAndIntegrationsTest(unittest.TestCase):
     def test_modules_scripts_import(self):
@@ -269,6 +308,31 @@ class TensorboardTest(unittest.TestCase):
             self.assertEqual(result.returncode, 0, result.stderr)
             logs = [(m["step"], m["data"]) for m in result.of_type("log")]
             self.assertEqual(logs, [(0, {"loss": 2.0, "acc": 0.25}), (1, {"loss": 1.5, "acc": 0.5})], how)
+
+    def test_scalars_are_read_while_the_run_runs(self):
+        scratch = tempfile.mkdtemp(prefix="wandb_tb_live_")
+        with open(os.path.join(scratch, "tbwriter.py"), "w") as out:
+            out.write("import os, struct\n")
+            import inspect
+            for function in (_crc32c, _masked, _varint, _field, tf1_scalar_event, tfrecord):
+                out.write(textwrap.dedent(inspect.getsource(function)) + "\n")
+        result = trial("""
+            import time, wandb
+            from tbwriter import tf1_scalar_event, tfrecord
+            wandb.init(sync_tensorboard=True)
+            with open("events.out.tfevents.2.host", "wb") as f:
+                f.write(tfrecord(tf1_scalar_event(3, "loss", 0.5)))
+            deadline = time.monotonic() + 60
+            while wandb.run.step != 4 and time.monotonic() < deadline:  # the reader logged step 3
+                time.sleep(0.02)
+            print("seen live" if wandb.run.step == 4 else "not seen")
+            wandb.log({"marker": 1})
+            wandb.finish()
+        """, scratch=scratch, extra_env={"SWEEP_TENSORBOARD_POLL_S": "0.05"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "seen live")
+        logs = [(m["step"], m["data"]) for m in result.of_type("log")]
+        self.assertEqual(logs, [(3, {"loss": 0.5}), (4, {"marker": 1})])  # read once, before the run ended
 
 
 if __name__ == "__main__":

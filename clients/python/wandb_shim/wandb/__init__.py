@@ -6,6 +6,7 @@ sweep_client (see clients/PROTOCOL.md); calls that only matter to the W&B
 service (watch, Table, Image, alert, login, ...) are accepted and do
 nothing, with a one-time note on stderr.
 """
+import json as _json
 import os as _os
 import sys as _sys
 
@@ -15,6 +16,7 @@ except ImportError:  # PYTHONPATH names only the shim: sweep_client sits two fol
     _sys.path.append(_os.path.dirname(_os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))))
     import sweep_client as _client
 from sweep_client._config import Config as _Config
+from sweep_client._run import resume_mode as _resume_mode
 from sweep_client._warn import warn_once as _warn_once
 
 # A W&B version, so that the gates real scripts have (`wandb.__version__ >=
@@ -74,12 +76,74 @@ def _config_from_yaml(path):
             for k, v in loaded.items() if k != "wandb_version"}
 
 
+# W&B's "auto" resume file, under the run's wandb/ folder: the id of the last run that did not finish cleanly.
+RESUME_FILE_NAME = "wandb-resume.json"
+
+
+def _resume_file(root):
+    return _os.path.join(root or _os.getcwd(), "wandb", RESUME_FILE_NAME)
+
+
+def _auto_resume_id(path, id):
+    """W&B's "auto" resume: the id saved by a run that did not finish cleanly, unless `id` says otherwise."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            saved = _json.load(handle)["run_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return id
+    if id is None:
+        return saved
+    if saved != id:
+        termwarn("Tried to auto resume run with id %s but id %s is set." % (saved, id))
+    return id
+
+
+def _keep_resume_file(core, path):
+    """Save the run's id for the next "auto" resume; drop it when the run finishes with exit code 0 (W&B)."""
+    try:
+        _os.makedirs(_os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            _json.dump({"run_id": core.id}, handle)
+    except OSError as error:
+        _warn_once("resume-file", "could not write %s (%s); resume='auto' will not find this run" % (path, error))
+        return
+
+    def forget(exit_code):
+        if exit_code == 0 and _os.path.exists(path):
+            _os.remove(path)
+    core.add_exit_hook(forget)
+
+
+def _start_core(config, name, project, mode, tags, notes, group, job_type, id, resume, dir):
+    """sweep_client's Run for init(), with W&B's id/resume rules (WANDB_RUN_ID, WANDB_RESUME, "auto")."""
+    id = id or _os.environ.get("WANDB_RUN_ID") or None
+    try:
+        resume = _resume_mode(resume if resume is not None else _os.environ.get("WANDB_RESUME"))
+    except ValueError as error:
+        raise errors.UsageError(str(error)) from None
+    resume_path = _resume_file(dir) if resume == "auto" else None
+    if resume_path:
+        id = _auto_resume_id(resume_path, id)
+        resume = "allow"
+    try:
+        core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED, tags=tags,
+                           notes=notes, group=group, job_type=job_type, id=id, resume=resume)
+    except _client.RecordRefused as error:
+        raise errors.UsageError(str(error)) from None
+    if resume_path and not core.in_sweep and mode != MODE_DISABLED:
+        _keep_resume_file(core, resume_path)
+    return core
+
+
 def init(project=None, entity=None, name=None, config=None, reinit=None, mode=None, tags=None,
-         notes=None, group=None, job_type=None, sync_tensorboard=None, dir=None, **_ignored):
+         notes=None, group=None, job_type=None, sync_tensorboard=None, dir=None, id=None, resume=None, **_ignored):
     """Start a run; sweep parameters override and lock the `config` defaults.
 
     Returns the active run unless reinit is true (then it is finished first).
-    mode="disabled" gives a run that records nothing, as in W&B.
+    mode="disabled" gives a run that records nothing, as in W&B. `id` and
+    `resume` (True/"auto", "allow", "must", "never"; or WANDB_RUN_ID and
+    WANDB_RESUME) continue an ended standalone run as W&B's resume does
+    (sweep_client.Run); a refusal raises wandb.errors.UsageError.
     """
     global run, summary
     if run is not None and not run._core.finished:
@@ -88,13 +152,13 @@ def init(project=None, entity=None, name=None, config=None, reinit=None, mode=No
         run.finish()
     if isinstance(config, str):
         config = _config_from_yaml(config)
-    core = _client.Run(config=config, name=name, project=project, disabled=mode == MODE_DISABLED, tags=tags,
-                       notes=notes, group=group, job_type=job_type)
+    core = _start_core(config, name, project, mode, tags, notes, group, job_type, id, resume, dir)
     run = Run(core, entity=entity, tags=tags, notes=notes, group=group, job_type=job_type)
     run._files_root = dir  # W&B's dir=: where the local wandb/ folder (media files) goes
     if sync_tensorboard and not tensorboard.is_patched():
         tensorboard.patch()
     if tensorboard.is_patched():
+        tensorboard.start_live_sync(core)
         core.add_finish_hook(lambda: tensorboard.sync_into(core))
     globals()["config"] = run.config  # the parameter shadows the module attribute
     summary = run.summary

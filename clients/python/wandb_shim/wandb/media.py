@@ -15,8 +15,18 @@ SHA-256, size), so `sweep show RUN` lists it. Formats:
   Html       the HTML text (or a copy of the file) as .html.
   Histogram  JSON {"bins": edges, "values": counts} (num_bins as in W&B, 64).
 
-Audio, Video, Object3D and wandb.plot charts are accepted and not stored
-(a one-time note says so).
+  Audio      a file path (copied as is), or samples (a list or numpy array,
+             frames or frames x channels) with sample_rate, written as a
+             16-bit PCM WAV with the standard library's `wave` (W&B writes
+             WAV through soundfile, whose default WAV format this is):
+             floats in [-1, 1] are scaled to 16 bits, integers are taken as
+             16-bit samples; values outside are clipped.
+  Video      a file path (gif, mp4, webm, ogg: W&B's formats), copied as is.
+             Frames given as an array are not encoded (W&B needs moviepy for
+             that); a one-time note says so and nothing is stored.
+
+Object3D and wandb.plot charts are accepted and not stored (a one-time note
+says so).
 """
 import csv
 import json
@@ -24,6 +34,7 @@ import math
 import os
 import shutil
 import struct
+import wave
 import zlib
 
 # W&B's default number of histogram bins (wandb.Histogram num_bins).
@@ -208,12 +219,81 @@ class Histogram(Media):
         return [stem + ".histogram.json"]
 
 
+# 16-bit PCM: the sample width and full scale of the WAV files written for raw audio.
+_PCM16_BYTES = 2
+_PCM16_MAX = 32767
+# Formats W&B's wandb.Video takes from a file.
+VIDEO_FORMATS = ("gif", "mp4", "webm", "ogg")
+
+
+def _copy_with_extension(source, stem):
+    path = stem + os.path.splitext(str(source))[1]
+    shutil.copyfile(source, path)
+    return [path]
+
+
+def _pcm16_frames(samples):
+    """(channels, little-endian 16-bit frames) of mono (a flat list) or frames x channels samples."""
+    rows = _as_list(samples)
+    if not isinstance(rows, list) or not rows:
+        raise ValueError("wandb.Audio: no samples")
+    channels = len(rows[0]) if isinstance(rows[0], list) else 1
+    flat = [v for row in rows for v in (row if isinstance(row, list) else [row])]
+    if channels < 1 or len(flat) != len(rows) * channels:
+        raise ValueError("wandb.Audio: frames of different channel counts")
+    scale = _PCM16_MAX if any(isinstance(v, float) for v in flat) else 1
+    pcm = [max(-_PCM16_MAX - 1, min(_PCM16_MAX, int(round(v * scale)))) for v in flat]
+    return channels, struct.pack("<%dh" % len(pcm), *pcm)
+
+
 class Audio(Media):
-    pass
+    stored = True
+
+    def __init__(self, data_or_path, sample_rate=None, caption=None, **_ignored):
+        self.caption = caption
+        self._sample_rate = sample_rate
+        self._path = None
+        self._duration = None
+        if isinstance(data_or_path, (str, os.PathLike)):
+            self._path = data_or_path
+            return
+        if sample_rate is None:
+            raise ValueError('Argument "sample_rate" is required when instantiating wandb.Audio with raw data.')
+        self._channels, self._frames = _pcm16_frames(data_or_path)
+        self._duration = len(self._frames) / float(_PCM16_BYTES * self._channels * sample_rate)
+
+    def duration(self):
+        return self._duration
+
+    def _write(self, stem):
+        if self._path is not None:
+            return _copy_with_extension(self._path, stem)
+        path = stem + ".wav"
+        with wave.open(path, "wb") as out:
+            out.setnchannels(self._channels)
+            out.setsampwidth(_PCM16_BYTES)
+            out.setframerate(int(self._sample_rate))
+            out.writeframes(self._frames)
+        return [path]
 
 
 class Video(Media):
-    pass
+    def __init__(self, data_or_path, caption=None, fps=None, format=None, **_ignored):
+        self.caption = caption
+        self._path = None
+        if isinstance(data_or_path, (str, os.PathLike)):
+            extension = os.path.splitext(str(data_or_path))[1].lstrip(".").lower()
+            if extension not in VIDEO_FORMATS:
+                raise ValueError("wandb.Video accepts %s formats" % ", ".join(VIDEO_FORMATS))
+            self._path = data_or_path
+            self.stored = True
+            return
+        from . import _warn_once
+        _warn_once("video-frames", "wandb.Video from an array of frames is not stored under Sweep (encoding it "
+                   "needs moviepy, as in W&B); log a video file's path instead")
+
+    def _write(self, stem):
+        return _copy_with_extension(self._path, stem)
 
 
 class Object3D(Media):

@@ -16,8 +16,7 @@ class Run:
     def __init__(self, core, entity=None, tags=None, notes=None, group=None, job_type=None):
         self._core = core
         self.entity = entity
-        self.tags = tuple(tags or ())
-        self.notes = notes
+        # tags and notes live on `core` (init gave them to it; a resumed run keeps its own when none are given).
         self.group = group
         self.job_type = job_type
         self.url = None  # no web UI: runs are inspected with `sweep` commands
@@ -33,7 +32,7 @@ class Run:
 
     # Identity and state
     id = property(lambda self: self._core.id)
-    resumed = False  # runs are never resumed here: each init() starts a run
+    resumed = property(lambda self: self._core.resumed)  # init(id=, resume=) continued an ended run
     offline = False
     project = property(lambda self: self._core.project)
     sweep_id = property(lambda self: self._core.sweep_id)

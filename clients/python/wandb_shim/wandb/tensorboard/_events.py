@@ -182,14 +182,25 @@ def scalars_of_event(record, plugins):
     return step, found
 
 
-def read_scalars(path):
-    """[(step, tag, value)] of every scalar in the event file at `path`, in file order."""
-    out, plugins = [], {}
+def read_scalars_from(path, offset, plugins):
+    """([(step, tag, value)], next offset): the scalars of the whole records after byte `offset`.
+
+    A record still being written (truncated) is left for a later read from
+    the offset returned; `plugins` carries each tag's plugin across reads.
+    """
+    out = []
     with open(path, "rb") as handle:
+        handle.seek(offset)
         for record in read_records(handle):
+            offset = handle.tell()
             try:
                 step, scalars = scalars_of_event(record, plugins)
             except (ValueError, struct.error):
                 continue  # one malformed event is skipped, the stream goes on
             out += [(step, tag, value) for tag, value in scalars]
-    return out
+    return out, offset
+
+
+def read_scalars(path):
+    """[(step, tag, value)] of every scalar in the event file at `path`, in file order."""
+    return read_scalars_from(path, 0, {})[0]
