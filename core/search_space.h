@@ -43,6 +43,14 @@ std::optional<Distribution> ParseDistributionName(std::string_view name);
 // importance work on them in log space.
 bool IsLogScale(Distribution d);
 
+// `condition:` on a parameter (our extension; W&B has no conditional
+// parameters): the parameter exists only while the parameter named `parent`
+// (its dotted name) is itself active and has one of `allowed`.
+struct ParameterCondition {
+  std::string parent;
+  ValueList allowed;
+};
+
 struct ParameterSpec {
   // Path from the top-level `parameters:` block, one element per nesting level.
   std::vector<std::string> path;
@@ -63,6 +71,9 @@ struct ParameterSpec {
   // True when min/max were written as integers (W&B infers int_uniform from
   // them; q_* with integer q produce integers).
   bool integer_bounds = false;
+  // Every one must hold for the parameter to be active (conditional_space.h);
+  // empty = always active, as in every W&B spec.
+  std::vector<ParameterCondition> conditions;
 
   // "a.b.c" for nested parameters: the display and storage name.
   std::string name() const;
@@ -78,7 +89,8 @@ struct SearchSpace {
   const ParameterSpec* find(std::string_view name) const;
 };
 
-// A configuration: one (name, value) per ParameterSpec, same order. Names are
+// A configuration: one (name, value) per active ParameterSpec, same order
+// (inactive conditional parameters are absent, conditional_space.h). Names are
 // ParameterSpec::name(); nesting is restored by ToNestedConfig.
 using Config = std::vector<std::pair<std::string, Value>>;
 

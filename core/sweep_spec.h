@@ -85,6 +85,9 @@ struct SweepSpec {
   std::optional<std::int64_t> max_failures;           // the sweep stops after this many
   std::optional<std::int64_t> max_consecutive_failures;
   std::optional<std::int64_t> gpus_per_trial;         // absent = trials get no GPU slot
+  // `initial_points:`: configurations run before the method proposes, in
+  // order, each normalized against `space` (core/space_point.h).
+  std::vector<Config> initial_points;
 
   // Original YAML text, stored with the sweep for provenance and resume.
   std::string source_text;

@@ -55,17 +55,47 @@ Result<std::int64_t> AxisLength(const ParameterSpec& p) {
   }
 }
 
-// The lowest index in [0, size) absent from `claimed`.
-std::optional<std::int64_t> LowestUnclaimed(std::vector<std::int64_t> claimed, std::int64_t size) {
-  std::sort(claimed.begin(), claimed.end());
-  claimed.erase(std::unique(claimed.begin(), claimed.end()), claimed.end());
-  std::int64_t next = 0;
-  for (std::int64_t index : claimed) {
-    if (index != next) break;
-    ++next;
+// Whether a parameter takes part in conditions: it has one, or is a parent.
+bool TakesPartInConditions(const SearchSpace& space, const ParameterSpec& p) {
+  if (!p.conditions.empty()) return true;
+  const std::string name = p.name();
+  for (const ParameterSpec& other : space.parameters) {
+    for (const ParameterCondition& c : other.conditions) {
+      if (c.parent == name) return true;
+    }
   }
-  if (next >= size) return std::nullopt;
-  return next;
+  return false;
+}
+
+// Moves the axes taking part in conditions to the front, each after the
+// axes of its parents (then in their current order); returns how many.
+template <typename Axis>
+std::size_t ConditionalAxesFirst(const SearchSpace& space, std::vector<Axis>& axes) {
+  std::vector<Axis> pending, free;
+  for (const Axis& axis : axes) {
+    (TakesPartInConditions(space, space.parameters[axis.parameter]) ? pending : free).push_back(axis);
+  }
+  std::vector<Axis> ordered;
+  std::vector<bool> placed(space.parameters.size(), false);
+  auto parents_placed = [&](const Axis& axis) {
+    for (const ParameterCondition& c : space.parameters[axis.parameter].conditions) {
+      for (const Axis& other : pending) {
+        if (space.parameters[other.parameter].name() == c.parent && !placed[other.parameter]) return false;
+      }
+    }
+    return true;
+  };
+  while (!pending.empty()) {
+    auto next = std::find_if(pending.begin(), pending.end(), parents_placed);
+    if (next == pending.end()) next = pending.begin();  // a cycle: MakeOptimizer refuses those first
+    placed[next->parameter] = true;
+    ordered.push_back(*next);
+    pending.erase(next);
+  }
+  const std::size_t conditional = ordered.size();
+  ordered.insert(ordered.end(), free.begin(), free.end());
+  axes = std::move(ordered);
+  return conditional;
 }
 
 }  // namespace
@@ -81,37 +111,91 @@ Result<std::unique_ptr<GridSearch>> GridSearch::Create(const SearchSpace& space)
   std::stable_sort(axes.begin(), axes.end(), [&](const Axis& x, const Axis& y) {
     return space.parameters[x.parameter].path < space.parameters[y.parameter].path;
   });
-  std::int64_t size = 1;
+  const std::size_t conditional_axes = HasConditions(space) ? ConditionalAxesFirst(space, axes) : 0;
+  std::int64_t product = 1;
   for (const Axis& axis : axes) {
-    if (size > kMaxGridSize / axis.count) {
+    if (product > kMaxGridSize / axis.count) {
       return Error::InvalidInput("the grid has more than " + std::to_string(kMaxGridSize) +
                                  " points; reduce the values of its parameters");
     }
-    size *= axis.count;
+    product *= axis.count;
   }
-  return std::unique_ptr<GridSearch>(new GridSearch(space, std::move(axes), size));
+  return std::unique_ptr<GridSearch>(new GridSearch(space, std::move(axes), conditional_axes, product));
 }
 
-GridSearch::GridSearch(SearchSpace space, std::vector<Axis> axes, std::int64_t size)
-    : space_(std::move(space)), axes_(std::move(axes)), size_(size) {}
+GridSearch::GridSearch(SearchSpace space, std::vector<Axis> axes, std::size_t conditional_axes, std::int64_t product)
+    : space_(std::move(space)),
+      rules_(space_),
+      axes_(std::move(axes)),
+      conditional_axes_(conditional_axes),
+      block_(axes_.size() + 1, 1),
+      product_(product),
+      size_(product) {
+  for (std::size_t j = axes_.size(); j-- > 0;) block_[j] = block_[j + 1] * axes_[j].count;
+  if (conditional_axes_ > 0) size_ = CountValid();
+}
 
-std::optional<Suggestion> GridSearch::Ask(const std::vector<TrialObservation>& history) {
+std::int64_t GridSearch::CountValid() const {
+  // Free axes vary fastest and are valid with any valid prefix: count the
+  // valid prefixes, stepping a whole block of free axes at a time.
+  const std::int64_t free_points = block_[conditional_axes_];
+  std::int64_t prefixes = 0;
+  for (std::optional<std::int64_t> i = NextValid(0); i; i = NextValid(*i + free_points)) {
+    if (++prefixes > kMaxCountedPrefixes) return product_;
+  }
+  return prefixes * free_points;
+}
+
+std::optional<std::int64_t> GridSearch::NextValid(std::int64_t index) const {
+  while (index < product_) {
+    if (conditional_axes_ == 0) return index;
+    const std::vector<Value> values = ValuesAt(index);
+    std::vector<const Value*> pointers;
+    pointers.reserve(values.size());
+    for (const Value& v : values) pointers.push_back(&v);
+    const std::vector<bool> active = rules_.Active(pointers);
+    // The slowest axis that is inactive but off its first value: its
+    // activity depends only on slower axes, so every index up to the next
+    // value of the axis before it is invalid too.
+    std::optional<std::size_t> invalid;
+    for (std::size_t j = 0; j < conditional_axes_ && !invalid; ++j) {
+      const std::int64_t digit = (index / block_[j + 1]) % axes_[j].count;
+      if (!active[axes_[j].parameter] && digit != 0) invalid = j;
+    }
+    if (!invalid) return index;
+    index = (index / block_[*invalid] + 1) * block_[*invalid];
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> GridSearch::LowestUnclaimed(const std::vector<TrialObservation>& history) const {
   std::vector<std::int64_t> claimed;
   claimed.reserve(history.size());
   for (const TrialObservation& trial : history) {
     // A crashed run never got to run its point (its controller died), so the
     // point is free again: resume runs it; a failed point is not retried here.
     if (trial.state == TrialState::kCrashed) continue;
-    if (trial.grid_index && *trial.grid_index >= 0 && *trial.grid_index < size_) {
+    if (trial.grid_index && *trial.grid_index >= 0 && *trial.grid_index < product_) {
       claimed.push_back(*trial.grid_index);
     }
   }
-  std::optional<std::int64_t> index = LowestUnclaimed(std::move(claimed), size_);
+  std::sort(claimed.begin(), claimed.end());
+  claimed.erase(std::unique(claimed.begin(), claimed.end()), claimed.end());
+  std::optional<std::int64_t> next = NextValid(0);
+  for (std::int64_t index : claimed) {
+    if (!next || index > *next) break;
+    if (index == *next) next = NextValid(index + 1);
+  }
+  return next;
+}
+
+std::optional<Suggestion> GridSearch::Ask(const std::vector<TrialObservation>& history) {
+  std::optional<std::int64_t> index = LowestUnclaimed(history);
   if (!index) return std::nullopt;
   return Suggestion{ConfigAt(*index), *index};
 }
 
-Config GridSearch::ConfigAt(std::int64_t index) const {
+std::vector<Value> GridSearch::ValuesAt(std::int64_t index) const {
   std::vector<Value> values(space_.parameters.size());
   for (size_t i = 0; i < space_.parameters.size(); ++i) {
     if (space_.parameters[i].distribution == Distribution::kConstant) values[i] = space_.parameters[i].value;
@@ -121,10 +205,15 @@ Config GridSearch::ConfigAt(std::int64_t index) const {
     values[axis->parameter] = AxisValue(*axis, rest % axis->count);
     rest /= axis->count;
   }
+  return values;
+}
+
+Config GridSearch::ConfigAt(std::int64_t index) const {
+  std::vector<Value> values = ValuesAt(index);
   Config config;
   config.reserve(values.size());
   for (size_t i = 0; i < values.size(); ++i) config.emplace_back(space_.parameters[i].name(), std::move(values[i]));
-  return config;
+  return rules_.DropInactive(std::move(config));
 }
 
 Value GridSearch::AxisValue(const Axis& axis, std::int64_t k) const {

@@ -87,7 +87,9 @@ class Optimizer {
 };
 
 // Builds the optimizer for options.method. Errors (kInvalidInput) explain why
-// the space does not suit the method, e.g. a grid over a continuous parameter.
+// the space does not suit the method, e.g. a grid over a continuous parameter,
+// or its conditions are broken (ConditionProblem, core/conditional_space.h).
+// Every method proposes only the active parameters of a conditional space.
 Result<std::unique_ptr<Optimizer>> MakeOptimizer(const OptimizerOptions& options);
 
 }  // namespace sweep

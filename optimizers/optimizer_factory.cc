@@ -1,6 +1,8 @@
 // MakeOptimizer: the one place that maps a SearchMethod to its optimizer.
 #include <memory>
 
+#include "core/conditional_space.h"
+
 #include "optimizers/bayes/bayes_optimizer.h"
 #include "optimizers/grid_search.h"
 #include "optimizers/optimizer.h"
@@ -9,6 +11,7 @@
 namespace sweep {
 
 Result<std::unique_ptr<Optimizer>> MakeOptimizer(const OptimizerOptions& options) {
+  if (auto problem = ConditionProblem(options.space)) return Error::InvalidInput(*problem);
   switch (options.method) {
     case SearchMethod::kGrid: {
       Result<std::unique_ptr<GridSearch>> grid = GridSearch::Create(options.space);

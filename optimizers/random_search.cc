@@ -7,7 +7,8 @@
 
 namespace sweep {
 
-RandomSearch::RandomSearch(SearchSpace space, std::uint64_t seed) : space_(std::move(space)), seed_(seed) {}
+RandomSearch::RandomSearch(SearchSpace space, std::uint64_t seed)
+    : space_(std::move(space)), rules_(space_), seed_(seed) {}
 
 std::optional<Suggestion> RandomSearch::Ask(const std::vector<TrialObservation>& history) {
   return Suggestion{ConfigFor(history.size()), std::nullopt};
@@ -22,7 +23,7 @@ Config RandomSearch::ConfigFor(std::uint64_t trial_number) const {
     // stream position depends only on its place in the space.
     config.emplace_back(p.name(), FromUnit(p, stream.NextUnit()));
   }
-  return config;
+  return rules_.DropInactive(std::move(config));
 }
 
 }  // namespace sweep

@@ -5,7 +5,10 @@
 // a pure function of (options.seed, n): parameter i, in space order, takes
 // the i-th draw of Xoshiro256StarStar::ForTrial(seed, n) (prng.h). So a sweep
 // is reproducible and resumable, and adding a parameter at the end leaves the
-// earlier parameters' draws unchanged. Never exhausts. Outcomes of past trials
+// earlier parameters' draws unchanged. Conditional parameters
+// (core/conditional_space.h) draw too, and are dropped when inactive, so the
+// active ones follow their laws and the configuration holds only them.
+// Never exhausts. Outcomes of past trials
 // are not used.
 //
 // Thread-safety: none needed; Ask keeps no state.
@@ -15,6 +18,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/conditional_space.h"
 #include "core/search_space.h"
 #include "optimizers/optimizer.h"
 
@@ -31,6 +35,7 @@ class RandomSearch final : public Optimizer {
 
  private:
   SearchSpace space_;
+  ActivityRules rules_;
   std::uint64_t seed_;
 };
 

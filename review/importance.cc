@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/conditional_space.h"
+#include "review/conditional_importance.h"
 #include "review/fanova.h"
 #include "review/random_forest.h"
 #include "review/rank_correlation.h"
@@ -86,6 +88,7 @@ Result<ImportanceReport> ComputeImportance(const SearchSpace& space, const std::
                                            const std::string& metric, Goal goal,
                                            const ImportanceOptions& options) {
   if (options.trees < 1) return Error::InvalidInput("importance needs at least one tree");
+  if (HasConditions(space)) return ComputeConditionalImportance(space, rows, metric, goal, options);
   std::vector<const ParameterSpec*> params;
   std::vector<FeatureSpec> features;
   for (const ParameterSpec& p : space.parameters) {

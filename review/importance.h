@@ -37,6 +37,11 @@ struct ParameterImportance {
   // Spearman correlation of the value with the metric (sign included);
   // nullopt for categorical parameters (unordered) and constant columns.
   std::optional<double> spearman;
+  // Set for a conditional parameter (core/conditional_space.h): its shares
+  // and correlation come from only the runs where it was active, this many,
+  // in a forest of the unconditional parameters plus itself.
+  std::optional<int> active_runs;
+  std::string condition;  // "optimizer = sgd": when it is active; empty unless conditional
 };
 
 struct ImportanceReport {
@@ -47,13 +52,19 @@ struct ImportanceReport {
   int runs_not_finished = 0;         // any state but finished
   int runs_without_metric = 0;       // finished, metric absent or not finite
   int runs_with_unusable_params = 0;  // a value missing, outside the categories, or not a number
+  // Conditional parameters active in too few usable runs to be rated.
+  std::vector<std::string> unrated_conditional;
 };
 
 // Rates every non-constant parameter of `space` by its main-effect share of
 // the metric's variance across the finished runs. Numeric parameters are
 // modelled over their distribution's range (widened to the observed values),
 // in log space for the log_* / inv_log_* / log_normal families; categorical
-// parameters are split natively on category subsets.
+// parameters are split natively on category subsets. With conditional
+// parameters, the counts and the unconditional parameters' shares are those
+// of the unconditional parameters over every run; each conditional one is
+// rated over the runs where it was active (conditional_importance.h) and
+// follows them in `parameters`.
 // Errors (kInvalidInput): fewer than kMinRunsForImportance usable runs, no
 // non-constant parameter, more than kMaxCategories categories, trees < 1.
 Result<ImportanceReport> ComputeImportance(const SearchSpace& space, const std::vector<RunRow>& rows,

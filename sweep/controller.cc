@@ -63,7 +63,7 @@ Status SweepController::Prepare() {
 }
 
 Result<std::optional<NewRun>> SweepController::Propose(const std::vector<RunRecord>& existing) {
-  Proposal proposal = ProposeNext(spec_, optimizer_, existing);
+  Proposal proposal = ProposeNext(spec_, optimizer_, existing, proposal_context_);
   if (!proposal.run) {
     stop_reason_ = proposal.why == NoProposal::kRunCapReached ? SweepEnd::kRunCapReached : SweepEnd::kExhausted;
   }
@@ -95,6 +95,9 @@ Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
     stop_reason_ = SweepEnd::kCancelled;
     retries_.clear();
     return false;
+  }
+  if (auto known = RefreshProposalContext(store_, sweep_.id, spec_, proposal_context_); !known.ok()) {
+    return known.error();
   }
   ClaimContext context{options_.host, options_.agent_id, TrialState::kQueued};
   std::optional<PendingRetry> retry;

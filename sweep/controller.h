@@ -38,6 +38,7 @@
 #include "optimizers/optimizer.h"
 #include "sweep/clock.h"
 #include "sweep/early_stop/early_stop_rule.h"
+#include "sweep/known_points.h"
 #include "sweep/failure_policy.h"
 #include "sweep/run_outcome.h"
 #include "sweep/trial_launch.h"
@@ -211,6 +212,8 @@ class SweepController : public TrialEvents {
 
   std::unordered_map<std::string, ActiveRun> active_;
   std::deque<PendingRetry> retries_;
+  // Enqueued points and warm start, refreshed from the store before each claim.
+  ProposalContext proposal_context_;
   std::optional<SweepEnd> stop_reason_;  // set once no new runs may start
   std::int64_t launched_ = 0;
   int interrupt_presses_ = 0;

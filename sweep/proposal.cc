@@ -5,7 +5,8 @@
 
 namespace sweep {
 
-Proposal ProposeNext(const SweepSpec& spec, Optimizer& optimizer, const std::vector<RunRecord>& existing) {
+Proposal ProposeNext(const SweepSpec& spec, Optimizer& optimizer, const std::vector<RunRecord>& existing,
+                     const ProposalContext& context) {
   Proposal proposal;
   if (spec.run_cap) {
     std::int64_t counted = 0;
@@ -17,7 +18,20 @@ Proposal ProposeNext(const SweepSpec& spec, Optimizer& optimizer, const std::vec
       return proposal;
     }
   }
-  auto suggestion = optimizer.Ask(ToObservations(existing, spec.metric));
+  if (std::optional<Config> known = NextKnownPoint(spec, context.enqueued, existing)) {
+    proposal.run = NewRun{std::move(*known), std::nullopt};
+    return proposal;
+  }
+  std::vector<TrialObservation> history = ToObservations(existing, spec.metric);
+  if (spec.method == SearchMethod::kBayes && !context.prior.empty()) {
+    std::vector<TrialObservation> warm = context.prior;
+    for (TrialObservation& t : history) {
+      t.number += static_cast<std::int64_t>(context.prior.size());
+      warm.push_back(std::move(t));
+    }
+    history = std::move(warm);
+  }
+  auto suggestion = optimizer.Ask(history);
   if (!suggestion) {
     proposal.why = NoProposal::kExhausted;
     return proposal;

@@ -8,6 +8,7 @@
 
 #include "core/sweep_spec.h"
 #include "optimizers/optimizer.h"
+#include "sweep/known_points.h"
 #include "tracking/store.h"
 
 namespace sweep {
@@ -20,7 +21,10 @@ struct Proposal {
 };
 
 // Retries (tagged retry_of) repeat a run rather than explore, and crashed runs
-// never ran their configuration: neither uses up run_cap.
-Proposal ProposeNext(const SweepSpec& spec, Optimizer& optimizer, const std::vector<RunRecord>& existing);
+// never ran their configuration: neither uses up run_cap. Known points
+// (known_points.h: initial, then enqueued) come before the optimizer's; a
+// bayes optimizer sees the warm start's observations before the sweep's own.
+Proposal ProposeNext(const SweepSpec& spec, Optimizer& optimizer, const std::vector<RunRecord>& existing,
+                     const ProposalContext& context = {});
 
 }  // namespace sweep

@@ -343,8 +343,14 @@ class BayesOptimizer final : public Optimizer {
   // point. Refinement stays in the box even from a slice point outside it:
   // refining slices over the whole cube pulled them back to the corners the
   // box is there to avoid (bench/bayes: Levy-6 0.14 -> 0.49, 30 seeds).
-  double Refine(const GaussianProcess& gp, const Acquisition& acq, const std::vector<int>& cont, const Box& box,
+  double Refine(const GaussianProcess& gp, const Acquisition& acq, const std::vector<int>& all_cont, const Box& box,
                 std::vector<double>* raw) const {
+    // Inactive coordinates keep their imputed feature (encoding.h); parents
+    // are discrete, so refining continuous ones never changes activity.
+    const std::vector<bool> active = enc_.ActiveCoordinates(raw->data());
+    std::vector<int> cont;
+    for (int j : all_cont) if (active[j]) cont.push_back(j);
+    if (cont.empty()) return -std::numeric_limits<double>::infinity();
     const int k = static_cast<int>(cont.size());
     const int fd = enc_.feature_dims();
     Eigen::VectorXd base_f(fd);

@@ -9,6 +9,10 @@
 namespace sweep::bayes {
 namespace {
 
+// The raw coordinate recorded for an absent inactive parameter; its feature
+// is kInactiveFeature whatever this is.
+constexpr double kInactiveCoordinate = 0.5;
+
 // Laws whose value is a continuous, strictly increasing function of u.
 bool IsContinuousLaw(Distribution d) {
   switch (d) {
@@ -28,7 +32,7 @@ bool IsContinuousLaw(Distribution d) {
 
 }  // namespace
 
-SpaceEncoding::SpaceEncoding(SearchSpace space) : space_(std::move(space)) {
+SpaceEncoding::SpaceEncoding(SearchSpace space) : space_(std::move(space)), rules_(space_) {
   for (int i = 0; i < static_cast<int>(space_.parameters.size()); ++i) {
     const ParameterSpec& p = space_.parameters[i];
     if (p.distribution == Distribution::kConstant) continue;
@@ -59,7 +63,24 @@ Config SpaceEncoding::Decode(const std::vector<double>& raw) const {
     const bool searched = next < raw_.size() && raw_[next].parameter == i;
     config.emplace_back(p.name(), FromUnit(p, searched ? raw[next++] : 0.5));
   }
-  return config;
+  return rules_.DropInactive(std::move(config));
+}
+
+std::vector<bool> SpaceEncoding::ActiveCoordinates(const double* raw) const {
+  std::vector<bool> out(raw_.size(), true);
+  if (!rules_.conditional()) return out;
+  std::vector<Value> values(space_.parameters.size());
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < space_.parameters.size(); ++i) {
+    const bool searched = next < raw_.size() && raw_[next].parameter == static_cast<int>(i);
+    values[i] = FromUnit(space_.parameters[i], searched ? raw[next++] : 0.5);
+  }
+  std::vector<const Value*> pointers;
+  pointers.reserve(values.size());
+  for (const Value& v : values) pointers.push_back(&v);
+  const std::vector<bool> active = rules_.Active(pointers);
+  for (std::size_t j = 0; j < raw_.size(); ++j) out[j] = active[raw_[j].parameter];
+  return out;
 }
 
 void SpaceEncoding::Features(const double* raw, double* features) const {
@@ -76,15 +97,27 @@ void SpaceEncoding::Features(const double* raw, double* features) const {
       features[r.feature] = ToUnit(p, FromUnit(p, raw[j]));
     }
   }
+  if (!rules_.conditional()) return;
+  const std::vector<bool> active = ActiveCoordinates(raw);
+  for (std::size_t j = 0; j < raw_.size(); ++j) {
+    if (active[j]) continue;
+    const Raw& r = raw_[j];
+    std::fill(features + r.feature, features + r.feature + r.width, r.categorical ? 0.0 : kInactiveFeature);
+  }
 }
 
 std::optional<std::vector<double>> SpaceEncoding::EncodeRaw(const Config& config) const {
   std::vector<double> raw;
   raw.reserve(raw_.size());
+  const std::vector<bool> active = rules_.conditional() ? rules_.Active(config) : std::vector<bool>();
   for (const Raw& r : raw_) {
     const ParameterSpec& p = space_.parameters[r.parameter];
     const std::string name = p.name();
     auto it = std::find_if(config.begin(), config.end(), [&](const auto& kv) { return kv.first == name; });
+    if (it == config.end() && !active.empty() && !active[r.parameter]) {
+      raw.push_back(kInactiveCoordinate);
+      continue;
+    }
     if (it == config.end()) return std::nullopt;
     const double u = ToUnit(p, it->second);
     if (!std::isfinite(u)) return std::nullopt;

@@ -8,6 +8,12 @@
 //             rounded value, so all u that give the same value give the same
 //             feature and the model never credits a point it cannot propose.
 //             Categoricals: one-hot over their values.
+//             Inactive conditional parameters (core/conditional_space.h):
+//             kInactiveFeature, outside the cube, whatever u is (all zeros
+//             for a one-hot block), so every configuration without the
+//             parameter looks alike to the model and unlike any with it.
+//             Activity follows the parents' values decoded from raw, so
+//             the acquisition sees candidates as they will be proposed.
 //
 // Immutable after construction; thread-safe.
 #pragma once
@@ -15,9 +21,13 @@
 #include <optional>
 #include <vector>
 
+#include "core/conditional_space.h"
 #include "core/search_space.h"
 
 namespace sweep::bayes {
+
+// The feature of an inactive parameter: one unit below the cube.
+constexpr double kInactiveFeature = -1.0;
 
 class SpaceEncoding {
  public:
@@ -34,14 +44,19 @@ class SpaceEncoding {
   // The feature of raw coordinate i (the first of a categorical's one-hot block).
   int FeatureOf(int raw_index) const { return raw_[raw_index].feature; }
 
-  // The configuration for raw coordinates (constants included), in space order.
+  // The configuration for raw coordinates (constants included, inactive
+  // parameters left out), in space order.
   Config Decode(const std::vector<double>& raw) const;
+  // Whether each raw coordinate's parameter is active at `raw` (all true for
+  // a space without conditions).
+  std::vector<bool> ActiveCoordinates(const double* raw) const;
   // Features of raw coordinates; `features` has feature_dims() slots.
   void Features(const double* raw, double* features) const;
   // Raw coordinates of a configuration from the history (matched by
   // parameter name; ToUnit of each value), so that Features(EncodeRaw(c)) are
   // its features. nullopt when a value is missing, not a number where one is
-  // needed, or not one of a categorical's values.
+  // needed, or not one of a categorical's values. An inactive parameter may
+  // be absent: its coordinate is then 0.5, which its feature ignores.
   std::optional<std::vector<double>> EncodeRaw(const Config& config) const;
 
   // Per-parameter relevance (space order) from per-feature values: the value
@@ -60,6 +75,7 @@ class SpaceEncoding {
   int CategoryIndex(const ParameterSpec& p, const Value& v) const;
 
   SearchSpace space_;
+  ActivityRules rules_;
   std::vector<Raw> raw_;
   int feature_dims_ = 0;
 };

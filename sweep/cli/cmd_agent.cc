@@ -10,6 +10,7 @@
 #include "sweep/cli/spec_loading.h"
 #include "sweep/cli/stored_sweep.h"
 #include "sweep/clock.h"
+#include "sweep/known_points.h"
 #include "sweep/reaper.h"
 
 namespace sweep::cli {
@@ -18,6 +19,7 @@ namespace {
 struct CreateFlags {
   std::string spec_path;
   std::optional<std::uint64_t> seed;
+  std::optional<std::string> warm_start;
 };
 
 struct AgentCommandFlags {
@@ -30,8 +32,16 @@ int Create(const CreateFlags& flags, const GlobalOptions& global) {
   if (!spec) return kExitBadInput;
   auto store = OpenCliStore(global, /*must_exist=*/false);
   if (!store.ok()) return ReportError(store.error());
+  if (flags.warm_start) {
+    if (auto source = (*store)->GetSweep(*flags.warm_start); !source.ok()) return ReportError(source.error());
+  }
   auto sweep = (*store)->CreateSweep(NewSweepRecord(*spec, flags.spec_path, flags.seed));
   if (!sweep.ok()) return ReportError(sweep.error());
+  if (flags.warm_start) {
+    if (auto status = SetWarmStart(**store, sweep->id, *flags.warm_start); !status.ok()) {
+      return ReportError(status.error());
+    }
+  }
   std::printf("%s\n", sweep->id.c_str());
   std::fprintf(stderr, "sweep %s created; run trials with: sweep agent %s\n", sweep->id.c_str(), sweep->id.c_str());
   return kExitOk;
@@ -70,6 +80,9 @@ void RegisterAgentCommands(CLI::App& app, GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("create", "Register a sweep from a spec and print its id (run it with `sweep agent`)");
   cmd->add_option("spec", create->spec_path, "Sweep spec (W&B sweep YAML)")->required();
   cmd->add_option("--seed", create->seed, "Seed for random and bayes search (default: the spec's, else drawn)");
+  cmd->add_option("--warm-start", create->warm_start,
+                  "A bayes sweep takes the finished runs of this earlier sweep (id, prefix or name) as prior "
+                  "observations (parameters it lacks dropped, runs outside this space skipped)");
   AddStoreOption(*cmd, global);
   cmd->callback([create, &global] {
     if (int rc = Create(*create, global); rc != kExitOk) throw CLI::RuntimeError(rc);

@@ -1,17 +1,22 @@
 // `sweep ask SWEEP` and `sweep tell RUN VALUE`: the optimizer for users who
 // evaluate configurations outside our agents (Optuna's ask-and-tell). A run
-// from `ask` is recorded as running until `tell` finishes it.
+// from `ask` is recorded as running until `tell` finishes it. `sweep enqueue
+// SWEEP --params JSON` queues a configuration that the next claim (agent or
+// ask) runs first (Optuna's enqueue_trial).
 #include <cmath>
 #include <cstdio>
 #include <memory>
 
+#include "core/space_point.h"
 #include "core/value_json.h"
 #include "optimizers/optimizer.h"
 #include "sweep/cli/agent_session.h"
 #include "sweep/cli/cli.h"
 #include "sweep/cli/console.h"
 #include "sweep/cli/stored_sweep.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/clock.h"
+#include "sweep/known_points.h"
 #include "sweep/optimizer_setup.h"
 #include "sweep/proposal.h"
 #include "sweep/record_json.h"
@@ -21,6 +26,11 @@ namespace {
 
 struct AskFlags {
   std::string sweep;
+};
+
+struct EnqueueFlags {
+  std::string sweep;
+  std::string params;
 };
 
 struct TellFlags {
@@ -41,12 +51,16 @@ int Ask(const AskFlags& flags, const GlobalOptions& global) {
   auto optimizer = MakeOptimizer(OptimizerOptionsFor(stored->spec, stored->record.seed));
   if (!optimizer.ok()) return ReportError(optimizer.error());
 
+  ProposalContext known;
+  if (auto status = RefreshProposalContext(**store, stored->record.id, stored->spec, known); !status.ok()) {
+    return ReportError(status.error());
+  }
   std::optional<NoProposal> none;
   ClaimContext context{HostName(), std::string(kExternalAgentPrefix) + ThisAgentId(), TrialState::kQueued};
   auto claimed = (*store)->ClaimRun(
       stored->record.id,
       [&](const std::vector<RunRecord>& existing) -> Result<std::optional<NewRun>> {
-        Proposal proposal = ProposeNext(stored->spec, **optimizer, existing);
+        Proposal proposal = ProposeNext(stored->spec, **optimizer, existing, known);
         if (!proposal.run) none = proposal.why;
         return std::move(proposal.run);
       },
@@ -64,6 +78,30 @@ int Ask(const AskFlags& flags, const GlobalOptions& global) {
                                {"sweep_id", Value(run.sweep_id)},
                                {"number", Value(run.number)},
                                {"config", ToNestedConfig(stored->spec.space, run.params)}}));
+  return kExitOk;
+}
+
+int Enqueue(const EnqueueFlags& flags, const GlobalOptions& global) {
+  auto store = OpenCliStore(global, /*must_exist=*/true);
+  if (!store.ok()) return ReportError(store.error());
+  auto stored = LoadStoredSweep(**store, flags.sweep);
+  if (!stored.ok()) return ReportError(stored.error());
+  auto given = ParseJson(flags.params);
+  if (!given.ok()) return ReportError(Error::InvalidInput("--params: " + given.error().message));
+  if (!given->is_map()) return ReportError(Error::InvalidInput("--params: expected a JSON object of parameter values"));
+  auto point = NormalizePoint(stored->spec.space, FlattenPoint(stored->spec.space, given->as_map()));
+  if (!point.ok()) return ReportError(Error::InvalidInput("--params: " + point.error().message));
+  auto tags = (*store)->GetSweepTags(stored->record.id);
+  if (!tags.ok()) return ReportError(tags.error());
+  auto key = NextEnqueueTag(*tags);
+  if (!key.ok()) return ReportError(key.error());
+  ValueMap flat;
+  for (const auto& [name, value] : *point) flat.emplace_back(name, value);
+  if (auto status = (*store)->SetSweepTags(stored->record.id, {{*key, ToJson(Value(flat))}}); !status.ok()) {
+    return ReportError(status.error());
+  }
+  std::printf("enqueued for sweep %s: %s\n", stored->record.id.c_str(),
+              TerminalSafe(ToJson(ToNestedConfig(stored->spec.space, *point))).c_str());
   return kExitOk;
 }
 
@@ -116,6 +154,19 @@ void RegisterAskTellCommands(CLI::App& app, GlobalOptions& global) {
   AddStoreOption(*cmd, global);
   cmd->callback([ask, &global] {
     if (int rc = Ask(*ask, global); rc != kExitOk) throw CLI::RuntimeError(rc);
+  });
+
+  auto enqueue = std::make_shared<EnqueueFlags>();
+  cmd = app.add_subcommand("enqueue", "Queue a configuration that the sweep's next claim (an agent or `sweep ask`) "
+                                      "runs before anything the method proposes (Optuna's enqueue_trial)");
+  cmd->add_option("sweep", enqueue->sweep, "Sweep id, unique id prefix or name")->required();
+  cmd->add_option("--params", enqueue->params,
+                  "The configuration as a JSON object, e.g. '{\"lr\": 0.001, \"optimizer\": \"sgd\"}' (dotted or "
+                  "nested names; every active parameter, values within the space)")
+      ->required();
+  AddStoreOption(*cmd, global);
+  cmd->callback([enqueue, &global] {
+    if (int rc = Enqueue(*enqueue, global); rc != kExitOk) throw CLI::RuntimeError(rc);
   });
 
   auto tell = std::make_shared<TellFlags>();

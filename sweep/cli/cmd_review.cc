@@ -92,6 +92,10 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
                      {"importance_std", p.importance_std},
                      {"spearman", p.spearman ? Value(*p.spearman) : Value(nullptr)}};
       if (!relevance.empty()) param.emplace_back("gp_relevance", relevance_of(p.name) ? Value(*relevance_of(p.name)) : Value(nullptr));
+      if (p.active_runs) {
+        param.emplace_back("active_runs", *p.active_runs);
+        param.emplace_back("condition", p.condition);
+      }
       params.push_back(std::move(param));
     }
     PrintJsonLine(ValueMap{{"sweep_id", sweep->is_project ? Value(nullptr) : Value(sweep->record.id)},
@@ -102,7 +106,9 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
                            {"runs_not_finished", report->runs_not_finished},
                            {"runs_without_metric", report->runs_without_metric},
                            {"runs_with_unusable_params", report->runs_with_unusable_params},
-                           {"parameters", std::move(params)}});
+                           {"parameters", std::move(params)},
+                           {"unrated_conditional", ValueList(report->unrated_conditional.begin(),
+                                                              report->unrated_conditional.end())}});
     return kExitOk;
   }
   std::printf("importance of %s (%s) over %d finished runs", TerminalSafe(report->metric).c_str(),
@@ -116,11 +122,21 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
   for (const auto& p : report->parameters) {
     char share[48];
     std::snprintf(share, sizeof share, "%.3f \u00b1 %.3f", p.importance, p.importance_std);
-    std::vector<std::string> row{p.name, share, Bar(p.importance), SignedCorrelation(p.spearman)};
+    // A conditional parameter's share is over the runs where it was active.
+    std::vector<std::string> row{p.active_runs ? p.name + " *" : p.name, share, Bar(p.importance),
+                                 SignedCorrelation(p.spearman)};
     if (!relevance.empty()) row.push_back(relevance_of(p.name) ? FormatMetric(*relevance_of(p.name)) : "-");
     table.AddRow(std::move(row));
   }
   table.Print(stdout);
+  for (const auto& p : report->parameters) {
+    if (!p.active_runs) continue;
+    std::printf("* %s: rated over the %d runs where it was active (%s)\n", TerminalSafe(p.name).c_str(),
+                *p.active_runs, TerminalSafe(p.condition).c_str());
+  }
+  for (const auto& name : report->unrated_conditional) {
+    std::printf("%s: active in too few finished runs to be rated\n", TerminalSafe(name).c_str());
+  }
   return kExitOk;
 }
 

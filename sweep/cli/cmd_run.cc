@@ -14,6 +14,7 @@
 #include "sweep/cli/stored_sweep.h"
 #include "sweep/clock.h"
 #include "sweep/controller.h"
+#include "sweep/known_points.h"
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
 
@@ -28,6 +29,7 @@ struct RunFlags {
   std::string spec_path;
   std::optional<std::uint64_t> seed;
   bool dry_run = false;
+  std::optional<std::string> warm_start;
   AgentFlags agent;
 };
 
@@ -40,7 +42,16 @@ int DryRun(const SweepSpec& spec, Optimizer& optimizer, const RunFlags& flags) {
                     static_cast<long long>(limit));
 
   std::vector<TrialObservation> history;
-  for (std::int64_t n = 0; n < limit; ++n) {
+  for (const Config& point : spec.initial_points) {
+    if (static_cast<std::int64_t>(history.size()) >= limit) break;
+    PrintJsonLine(ToNestedConfig(spec.space, point));
+    TrialObservation obs;
+    obs.number = static_cast<std::int64_t>(history.size());
+    obs.config = point;
+    obs.state = TrialState::kQueued;
+    history.push_back(std::move(obs));
+  }
+  for (std::int64_t n = static_cast<std::int64_t>(history.size()); n < limit; ++n) {
     auto suggestion = optimizer.Ask(history);
     if (!suggestion) break;
     PrintJsonLine(ToNestedConfig(spec.space, suggestion->config));
@@ -68,8 +79,16 @@ int RunSweep(const RunFlags& flags, const GlobalOptions& global) {
 
   auto store = OpenCliStore(global, /*must_exist=*/false);
   if (!store.ok()) return ReportError(store.error());
+  if (flags.warm_start) {
+    if (auto source = (*store)->GetSweep(*flags.warm_start); !source.ok()) return ReportError(source.error());
+  }
   auto sweep = (*store)->CreateSweep(record);
   if (!sweep.ok()) return ReportError(sweep.error());
+  if (flags.warm_start) {
+    if (auto status = SetWarmStart(**store, sweep->id, *flags.warm_start); !status.ok()) {
+      return ReportError(status.error());
+    }
+  }
   return RunAgent(**store, ResolveStorePath(global), *spec, *sweep, flags.agent);
 }
 
@@ -81,6 +100,9 @@ void RegisterRunCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("spec", flags->spec_path, "Sweep spec (W&B sweep YAML)")->required();
   cmd->add_option("--seed", flags->seed, "Seed for random and bayes search (default: the spec's, else drawn and recorded)");
   cmd->add_flag("--dry-run", flags->dry_run, "Print the configurations as JSON lines; launch nothing, store nothing");
+  cmd->add_option("--warm-start", flags->warm_start,
+                  "A bayes sweep takes the finished runs of this earlier sweep (id, prefix or name) as prior "
+                  "observations (parameters it lacks dropped, runs outside this space skipped)");
   AddAgentFlags(*cmd, flags->agent);
   AddStoreOption(*cmd, global);
   cmd->callback([flags, &global] {

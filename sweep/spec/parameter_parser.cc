@@ -6,6 +6,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "sweep/spec/condition_parser.h"
 #include "sweep/spec/field_readers.h"
 #include "sweep/spec/nearest_key.h"
 #include "sweep/spec/yaml_value.h"
@@ -15,8 +16,10 @@ namespace {
 
 using D = Distribution;
 
-constexpr std::array<std::string_view, 12> kParameterKeys = {
-    "value", "values", "probabilities", "distribution", "min", "max", "mu", "sigma", "q", "a", "b", "parameters"};
+// `condition` is our extension (condition_parser.h).
+constexpr std::array<std::string_view, 13> kParameterKeys = {
+    "value", "values", "probabilities", "distribution", "min", "max", "mu",
+    "sigma", "q",      "a",             "b",            "parameters", "condition"};
 
 // Integers a double holds exactly (2^53): int_uniform draws and grid points
 // are computed from bounds held as doubles.
@@ -287,6 +290,8 @@ class BlockParser {
       const std::optional<Value> q_value = q ? ScalarValueOrNull(*q) : std::nullopt;
       p.integer_q = q_value && q_value->is_int();
     }
+    const YamlNode* condition = find("condition");
+    if (condition) p.conditions = ReadCondition(*condition, where, d_, ok);
     if (!ok) return;
     const std::string full = p.name();
     if (!names_.insert(full).second) {
@@ -295,7 +300,14 @@ class BlockParser {
     }
     space_.parameters.push_back(std::move(p));
     if (keys_) keys_->push_back(&key);
+    condition_nodes_.push_back(condition);
   }
+
+ public:
+  // Each parsed parameter's `condition:` node (or nullptr), parallel to the space.
+  const std::vector<const YamlNode*>& condition_nodes() const { return condition_nodes_; }
+
+ private:
 
   void Categorical(const YamlNode& values, const YamlNode* probabilities, const std::string& where, ParameterSpec& p,
                    bool& ok) {
@@ -352,6 +364,7 @@ class BlockParser {
   DiagnosticList& d_;
   std::vector<const YamlNode*>* keys_;
   std::unordered_set<std::string> names_;
+  std::vector<const YamlNode*> condition_nodes_;
 };
 
 }  // namespace
@@ -359,7 +372,9 @@ class BlockParser {
 SearchSpace ParseParameters(const YamlNode& block, DiagnosticList& diagnostics,
                             std::vector<const YamlNode*>* keys) {
   SearchSpace space;
-  BlockParser(space, diagnostics, keys).Block(block, {}, 0);
+  BlockParser parser(space, diagnostics, keys);
+  parser.Block(block, {}, 0);
+  CheckConditions(space, parser.condition_nodes(), diagnostics);
   return space;
 }
 

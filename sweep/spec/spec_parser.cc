@@ -9,6 +9,7 @@
 #include "sweep/spec/command_macros.h"
 #include "sweep/spec/duration.h"
 #include "sweep/spec/field_readers.h"
+#include "sweep/spec/initial_points_parser.h"
 #include "sweep/spec/nearest_key.h"
 #include "sweep/spec/parameter_parser.h"
 #include "sweep/spec/yaml_tree.h"
@@ -20,11 +21,11 @@ namespace {
 using spec::DiagnosticList;
 using spec::YamlNode;
 
-constexpr std::array<std::string_view, 18> kTopLevelKeys = {
+constexpr std::array<std::string_view, 19> kTopLevelKeys = {
     "program", "method",  "metric",       "parameters",   "command",
     "run_cap", "name",    "description",  "early_terminate", "seed",
     "timeout", "retries", "max_failures", "max_consecutive_failures", "gpus_per_trial",
-    "max_runtime", "project", "inputs"};
+    "max_runtime", "project", "inputs", "initial_points"};
 // Keys of W&B's sweep config schema (wandb/sweeps config/schema.json) that
 // configure W&B's servers or its launch jobs, not the search: accepted, unused.
 constexpr std::array<std::string_view, 8> kIgnoredTopLevelKeys = {
@@ -92,6 +93,7 @@ class SpecReader {
     const YamlNode* method = nullptr;
     const YamlNode* program = nullptr;
     const YamlNode* command = nullptr;
+    const YamlNode* initial_points = nullptr;  // read once the parameters are known
     bool has_parameters = false;
     std::vector<const YamlNode*> parameter_keys;
     for (const auto& [key, e] : spec::ReadMapEntries(root, d_)) {
@@ -142,8 +144,11 @@ class SpecReader {
         s.gpus_per_trial = spec::ReadInt(v, key, 1, kMaxGpusPerTrial, d_);
       } else if (key == "inputs") {
         ReadInputs(v, d_);  // validated here; SpecInputs reads them for the launcher
+      } else if (key == "initial_points") {
+        initial_points = &v;
       }
     }
+    if (initial_points && has_parameters) s.initial_points = spec::ReadInitialPoints(*initial_points, s.space, d_);
     if (!method) d_.Error(root, "missing 'method' (grid, random or bayes)");
     if (method && s.method == SearchMethod::kGrid) GridAxes(s.space, parameter_keys);
     if (!has_parameters) d_.Error(root, "missing 'parameters'");
