@@ -1,7 +1,6 @@
 #include "sweep/controller.h"
 
 #include <cmath>
-#include <fstream>
 
 #include "agents/host/python_packages.h"
 #include "sweep/channel_tags.h"
@@ -34,7 +33,8 @@ SweepController::SweepController(Store& store, const SweepSpec& spec, SweepRecor
       sweep_(std::move(sweep)),
       optimizer_(optimizer),
       options_(std::move(options)),
-      observer_(observer),
+      durable_([&store] { return store.SyncWrites(); }, observer),
+      observer_(&durable_),
       failure_policy_(spec) {}
 
 SweepController::~SweepController() = default;
@@ -188,9 +188,7 @@ Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequ
     for (const auto& [file, text] : {std::pair{kDiffFileName, &captured.git_diff},
                                      std::pair{kRequirementsFileName, &captured.requirements}}) {
       if (text->empty()) continue;
-      std::ofstream out(request.log_dir / file, std::ios::binary | std::ios::trunc);
-      out << *text;
-      if (!out) return Error::Io("cannot write " + (request.log_dir / file).string());
+      if (auto status = environment_files_.Write(request.log_dir / file, *text); !status.ok()) return status;
     }
   }
   if (tags.empty()) return OkStatus();
@@ -214,14 +212,18 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
     if (runner.active() == 0 && (stop_reason_ || fatal_) && (retries_.empty() || !ShouldLaunchMore(runner))) break;
     runner.Poll(kControllerPollInterval);
     OnTimers();
-    if (observer_ != nullptr) observer_->OnTick();
+    if (auto status = durable_.DeliverDurable(); !status.ok()) Fail(status.error());
+    observer_->OnTick();
   }
   FlushAllMetrics();
   runner_ = nullptr;
   if (fatal_) {
     FinishUnrecorded();
+    (void)durable_.Flush();  // what ended before the failure is still shown
     return *fatal_;
   }
+  // The outcome reports every run's end: they are on disk before it is.
+  if (auto status = durable_.Flush(); !status.ok()) return status.error();
   outcome_.end = stop_reason_.value_or(SweepEnd::kExhausted);
   return outcome_;
 }

@@ -37,8 +37,11 @@
 #include "core/sweep_spec.h"
 #include "optimizers/optimizer.h"
 #include "sweep/clock.h"
+#include "sweep/controller_observer.h"
+#include "sweep/durable_observer.h"
 #include "sweep/early_stop/early_stop_rule.h"
 #include "sweep/failure_policy.h"
+#include "sweep/repeated_file_writer.h"
 #include "sweep/run_outcome.h"
 #include "sweep/trial_launch.h"
 #include "tracking/store.h"
@@ -64,30 +67,6 @@ inline constexpr std::chrono::milliseconds kControllerPollInterval{100};
 // the transaction; the interval keeps `sweep runs` live during long trials.
 inline constexpr std::size_t kMetricFlushBatch = 8192;
 inline constexpr std::chrono::milliseconds kMetricFlushInterval{250};
-
-// Progress notifications, for the CLI to print. Library code never prints.
-class ControllerObserver {
- public:
-  virtual ~ControllerObserver() = default;
-  virtual void OnRunStarted(const RunRecord& run) = 0;
-  virtual void OnRunEnded(const RunRecord& run, std::optional<double> objective) = 0;
-  // presses = 1: no new trials are launched; 2: running trials are terminated.
-  virtual void OnInterrupt(int presses) = 0;
-  // The failure policy stopped the sweep; `message` says why.
-  virtual void OnGiveUp(const std::string& message) { (void)message; }
-  // Another agent marked `run` ended while this one was unresponsive (paused,
-  // cut off from the store for longer than the heartbeat timeout): its trial
-  // is being killed and nothing more is recorded for it here.
-  virtual void OnRunTakenOver(const RunRecord& run) { (void)run; }
-  // Points a running trial reported, as they arrive (before they are stored).
-  virtual void OnMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) {
-    (void)run_id;
-    (void)points;
-  }
-  // Called once per turn of the controller's loop (at least every
-  // kControllerPollInterval while the sweep runs), so a view can redraw.
-  virtual void OnTick() {}
-};
 
 struct ControllerOptions {
   int agents = 1;                     // trials at once (also bounded by GPU slots)
@@ -204,10 +183,12 @@ class SweepController : public TrialEvents {
   SweepRecord sweep_;
   Optimizer& optimizer_;
   ControllerOptions options_;
-  ControllerObserver* observer_;
+  DurableObserver durable_;         // the caller's observer, behind the store's syncs
+  ControllerObserver* observer_;    // &durable_
   TrialRunner* runner_ = nullptr;
   std::unique_ptr<EarlyStopRule> early_stop_;
   FailurePolicy failure_policy_;
+  RepeatedFileWriter environment_files_;  // requirements.txt, diff.patch of each run
 
   std::unordered_map<std::string, ActiveRun> active_;
   std::deque<PendingRetry> retries_;
