@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/value_json.h"
+#include "tracking/claimed_run.h"
 #include "tracking/postgres/pg_codec.h"
 #include "tracking/postgres/postgres_store_impl.h"
 
@@ -38,17 +39,9 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
     auto proposal = propose(*existing);
     if (!proposal.ok()) return proposal.error();
     if (!proposal->has_value()) return OkStatus();
-    NewRun& fresh = **proposal;
-    RunRecord run;
-    run.sweep_id = sweep_id;
-    run.number = existing->empty() ? 1 : existing->back().number + 1;
-    run.grid_index = fresh.grid_index;
-    run.state = context.initial_state;
-    run.params = std::move(fresh.params);
-    run.created_at = NowSeconds();
-    run.host = context.host;
-    run.agent_id = context.agent_id;
-    if (IsTerminal(run.state)) return Error::InvalidInput("a claimed run must start queued or running");
+    auto made = MakeClaimedRun(sweep_id, *existing, std::move(**proposal), context, NowSeconds());
+    if (!made.ok()) return made.error();
+    RunRecord run = std::move(made).value();
     const std::string params_json = ToJson(Value(ValueMap(run.params)));
     bool inserted = false;
     for (int draw = 0; draw < kMaxIdDraws && !inserted; ++draw) {
@@ -60,8 +53,7 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
            params_json, pg::FormatDouble(run.created_at), run.host, run.agent_id});
       if (!r.ok()) {
         if (conn_->last_sqlstate() == pg::kUniqueViolation && conn_->last_constraint() == "runs_grid_point") {
-          return Error::Conflict("grid point " + Int(run.grid_index.value_or(-1)) + " of sweep " + sweep_id +
-                                 " is already taken");
+          return GridPointTaken(sweep_id, run.grid_index.value_or(-1));
         }
         return r.error();
       }
