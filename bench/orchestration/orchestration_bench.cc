@@ -6,6 +6,7 @@
 //   bench_orchestration [--trials 1000] [--agents N (default: 1, then 4)] [--repeats 5]
 //                       [--optuna-trials 200] [--program /bin/true]
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,9 +69,21 @@ double PlainForkExec(const std::string& program, int trials, int lanes) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Wall seconds for a random sweep of `trials` runs of `program` through the
-// real controller, store (a fresh SQLite file) and local runner.
-double SweepRun(const std::string& program, int trials, int agents) {
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);  // every thread of this process: controller and store sync
+  auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
+struct Timing {
+  double wall_s = 0;
+  double cpu_s = 0;  // the controller's own CPU, trials excluded: robust to a loaded machine
+};
+
+// Wall and CPU seconds for a random sweep of `trials` runs of `program`
+// through the real controller, store (a fresh SQLite file) and local runner.
+Timing SweepRun(const std::string& program, int trials, int agents) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("sweep-bench-" + std::to_string(getpid()));
   fs::remove_all(dir);
@@ -108,19 +121,20 @@ double SweepRun(const std::string& program, int trials, int agents) {
   controller_options.agent_id = "bench";
 
   const auto start = Clock::now();
+  const double cpu_start = CpuSeconds();
   // An observer, as `sweep run` has: each run's end waits for the store's
   // sync before it is shown (sweep/durable_observer.h).
   EndCounter ends;
   sweep::SweepController controller(**store, spec, *created, **optimizer, controller_options, &ends);
   auto runner = sweep::MakeLocalRunner(controller, sweep::RunnerOptions{});
   auto outcome = controller.Run(*runner);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const Timing timing{std::chrono::duration<double>(Clock::now() - start).count(), CpuSeconds() - cpu_start};
   if (!outcome.ok() || outcome->launched_by_state[sweep::TrialState::kFinished] != trials || ends.ended != trials) {
     std::fprintf(stderr, "sweep did not finish all trials\n");
     std::exit(1);
   }
   fs::remove_all(dir);
-  return seconds;
+  return timing;
 }
 
 // Runs the Optuna peer; negative when optuna is not importable.
@@ -140,21 +154,23 @@ double OptunaPerTrialMs(const std::string& program, int trials, int repeats) {
 struct Row {
   int agents = 0;
   double plain_lane_ms = 0, sweep_lane_ms = 0, overhead_lane_ms = 0;
+  double controller_cpu_ms = 0;  // per trial
 };
 
 // Repeats plain fork/exec and the sweep interleaved, so machine noise hits
 // both sides alike; medians of lane time per trial (wall * agents / trials:
 // how long each trial holds one of the `agents` slots).
 Row Measure(const std::string& program, int trials, int agents, int repeats) {
-  std::vector<double> plain_ms, sweep_ms, overhead_ms;
+  std::vector<double> plain_ms, sweep_ms, overhead_ms, cpu_ms;
   for (int r = 0; r < repeats; ++r) {
     const double plain = PlainForkExec(program, trials, agents);
-    const double swept = SweepRun(program, trials, agents);
+    const Timing swept = SweepRun(program, trials, agents);
     plain_ms.push_back(plain * agents / trials * 1000);
-    sweep_ms.push_back(swept * agents / trials * 1000);
+    sweep_ms.push_back(swept.wall_s * agents / trials * 1000);
     overhead_ms.push_back(sweep_ms.back() - plain_ms.back());
+    cpu_ms.push_back(swept.cpu_s / trials * 1000);
   }
-  return Row{agents, Median(plain_ms), Median(sweep_ms), Median(overhead_ms)};
+  return Row{agents, Median(plain_ms), Median(sweep_ms), Median(overhead_ms), Median(cpu_ms)};
 }
 
 }  // namespace
@@ -187,6 +203,8 @@ int main(int argc, char** argv) {
     std::printf("%-58s %6d %13.3f %13.3f %12s\n", "  overhead above fork/exec (target <= 1.5 ms lane)", row.agents,
                 (row.sweep_lane_ms - row.plain_lane_ms) / row.agents, row.overhead_lane_ms,
                 row.overhead_lane_ms <= kTargetOverheadMs ? "OK" : "MISSED");
+    std::printf("%-58s %6d %13.3f %13s %12s\n", "  controller CPU per trial (all its threads; load-proof)", row.agents,
+                row.controller_cpu_ms, "", "");
   }
   if (optuna_ms > 0) {
     std::printf("%-58s %6d %13.3f %13.3f %11.2fx\n", "optuna 3.1 random + SQLite storage + subprocess", 1, optuna_ms,
