@@ -108,6 +108,11 @@ struct SweepOutcome {
 
 class SweepController : public TrialEvents {
  public:
+  // Lifetimes: `store`, `spec`, `optimizer`, `observer` (may be null) and
+  // the resources in `options` (gpu_slots, sampler, environment, clock) are
+  // held by reference and must outlive the controller; `sweep` and the
+  // options themselves are copied. The store is also used by the
+  // controller's sync thread (Store::SyncWrites) until it is destroyed.
   SweepController(Store& store, const SweepSpec& spec, SweepRecord sweep, Optimizer& optimizer,
                   ControllerOptions options, ControllerObserver* observer);
   ~SweepController() override;
