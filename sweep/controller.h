@@ -155,6 +155,12 @@ class SweepController : public TrialEvents {
   // Claims and launches one run; false when nothing is left to launch.
   Result<bool> LaunchNext(TrialRunner& runner);
   Result<std::optional<NewRun>> Propose(const std::vector<RunRecord>& existing);
+  // LaunchNext's steps after the claim: the launch request of `run` (with
+  // its GPU grant, if any, its timeout and recorded environment), and, when
+  // that failed, the run's end recorded as failed (crashed for a filesystem
+  // error) and its GPUs released.
+  Result<LaunchRequest> PrepareRequest(const RunRecord& run, const GpuGrant* grant, ActiveRun& active);
+  Error AbandonUnprepared(const RunRecord& run, Error error);
   Status RecordEnvironment(const RunRecord& run, const LaunchRequest& request, const std::vector<GpuInfo>& gpus);
   void ApplyEarlyStop(ActiveRun& run, const std::vector<MetricPoint>& points);
   void FlushMetrics(ActiveRun& run);
