@@ -153,6 +153,10 @@ struct Trial {
   LineSplitter channel_lines{kMaxChannelLineBytes};
   MetricLineParser stdout_parser;
   MetricChannelParser channel_parser;
+  // Opened on the first byte of output: most cheap trials print little or
+  // nothing on stderr, and each file created costs an inode allocation,
+  // the largest single cost of a short trial's launch (bench/orchestration).
+  std::filesystem::path log_dir;
   int out_log = -1;
   int err_log = -1;
   int open_streams = 3;
@@ -172,6 +176,16 @@ struct Trial {
     if (err_log >= 0) ::close(err_log);
   }
 };
+
+// Appending keeps the output of an earlier attempt of the same run.
+constexpr int kLogFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+constexpr mode_t kLogMode = 0644;
+
+// Opens `log_dir`/`name` for appending unless `fd` is open already. A
+// failure leaves -1: the log is best effort, like WriteAll.
+void OpenLogOnce(int& fd, const std::filesystem::path& log_dir, const char* name) {
+  if (fd < 0) fd = ::open((log_dir / name).c_str(), kLogFlags, kLogMode);
+}
 
 void WriteAll(int fd, std::string_view data) {
   while (fd >= 0 && !data.empty()) {
@@ -381,8 +395,14 @@ class LocalRunner final : public TrialRunner {
   }
 
   void OnData(Trial& trial, StreamKind kind, std::string_view chunk) {
-    if (kind == StreamKind::kStdout) WriteAll(trial.out_log, chunk);
-    if (kind == StreamKind::kStderr) WriteAll(trial.err_log, chunk);
+    if (kind == StreamKind::kStdout) {
+      OpenLogOnce(trial.out_log, trial.log_dir, kStdoutLogName);
+      WriteAll(trial.out_log, chunk);
+    }
+    if (kind == StreamKind::kStderr) {
+      OpenLogOnce(trial.err_log, trial.log_dir, kStderrLogName);
+      WriteAll(trial.err_log, chunk);
+    }
     SplitLines(trial, kind, chunk, /*at_eof=*/false);
   }
 
@@ -472,14 +492,7 @@ Status LocalRunner::Launch(const LaunchRequest& request) {
 
   auto trial = std::make_shared<Trial>(ioc_, options_.stderr_tail_lines);
   trial->run_id = request.run_id;
-  // Appending keeps the output of an earlier attempt of the same run.
-  constexpr int kLogFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
-  constexpr mode_t kLogMode = 0644;
-  trial->out_log = ::open((request.log_dir / "stdout.log").c_str(), kLogFlags, kLogMode);
-  trial->err_log = ::open((request.log_dir / "stderr.log").c_str(), kLogFlags, kLogMode);
-  if (trial->out_log < 0 || trial->err_log < 0) {
-    return Error::Io("cannot open logs in " + request.log_dir.string() + ": " + std::strerror(errno));
-  }
+  trial->log_dir = request.log_dir;
 
   int channel_fds[2];
   if (::pipe2(channel_fds, O_CLOEXEC) != 0) return Error::Io(std::string("pipe2: ") + std::strerror(errno));

@@ -146,6 +146,17 @@ TEST_F(LocalRunnerTest, ExitCodeStderrLogAndTail) {
   EXPECT_TRUE(events.points["e"].empty()) << "stderr is not parsed for metrics";
 }
 
+TEST_F(LocalRunnerTest, ASilentStreamLeavesNoLogFile) {
+  RecordingEvents events;
+  auto runner = MakeLocalRunner(events, RunnerOptions{});
+  ASSERT_TRUE(runner->Launch(Request("quiet", {"/bin/sh", "-c", "echo out"})).ok());
+  RunAll(*runner);
+  EXPECT_EQ(events.exits["quiet"].exit_code, 0);
+  EXPECT_EQ(ReadFile(dir_ / "quiet" / kStdoutLogName), "out\n");
+  // Each file is an inode allocation, the largest cost of a short trial's launch.
+  EXPECT_FALSE(fs::exists(dir_ / "quiet" / kStderrLogName));
+}
+
 TEST_F(LocalRunnerTest, KilledBySignal) {
   RecordingEvents events;
   auto runner = MakeLocalRunner(events, RunnerOptions{});

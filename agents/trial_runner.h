@@ -28,6 +28,10 @@ namespace sweep {
 // unless the request sets it; it also marks the trial's processes as its own.
 inline constexpr const char* kRunIdEnv = "SWEEP_RUN_ID";
 
+// The files a trial's output streams are appended to, in its log_dir.
+inline constexpr const char* kStdoutLogName = "stdout.log";
+inline constexpr const char* kStderrLogName = "stderr.log";
+
 struct LaunchRequest {
   std::string run_id;
   // argv[0] is looked up on PATH when it has no '/'. Never run through a shell.
@@ -35,7 +39,8 @@ struct LaunchRequest {
   // Added to (and overriding) the controller's own environment.
   std::map<std::string, std::string> env;
   std::filesystem::path working_dir;
-  // stdout.log and stderr.log are written here as the trial prints.
+  // stdout.log and stderr.log are written here as the trial prints; each is
+  // created on the first byte of its stream (a silent stream leaves none).
   std::filesystem::path log_dir;
   // Wall-clock limit; the trial is terminated (SIGTERM, grace, SIGKILL) past it.
   std::optional<std::chrono::milliseconds> timeout;
@@ -121,7 +126,7 @@ class TrialRunner {
 // when the controller dies (a watchdog process); trial_containment.h says
 // how. While it exists the runner may be the child subreaper of its process
 // (where cgroups are not usable) and reaps the trials' orphans. log_dir is
-// created; stdout.log and stderr.log are appended to. OnTrialExited comes
+// created; stdout.log and stderr.log are appended to once there is output. OnTrialExited comes
 // once the process has exited and its pipes reached EOF (at once, since the
 // rest of the tree is killed), or 5 s after the exit when a process that
 // escaped containment holds them open. Destroying the runner SIGKILLs trials

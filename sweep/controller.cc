@@ -1,7 +1,6 @@
 #include "sweep/controller.h"
 
 #include <cmath>
-#include <fstream>
 
 #include "agents/host/python_packages.h"
 #include "sweep/channel_tags.h"
@@ -34,7 +33,8 @@ SweepController::SweepController(Store& store, const SweepSpec& spec, SweepRecor
       sweep_(std::move(sweep)),
       optimizer_(optimizer),
       options_(std::move(options)),
-      observer_(observer),
+      durable_([&store] { return store.SyncWrites(); }, observer),
+      observer_(&durable_),
       failure_policy_(spec) {}
 
 SweepController::~SweepController() = default;
@@ -129,36 +129,13 @@ Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
     active.first_attempt_id = run.id;
   }
 
-  auto request = PrepareLaunch(spec_, sweep_, run, options_.launch);
-  std::vector<GpuInfo> granted;
-  if (request.ok() && options_.gpu_slots != nullptr) {
-    auto grant = options_.gpu_slots->TryAcquire(run.id);
+  std::optional<GpuGrant> grant;
+  if (options_.gpu_slots != nullptr) {
+    grant = options_.gpu_slots->TryAcquire(run.id);
     if (!grant) return Error::Internal("no GPU free although the pool reported one");
-    for (const auto& [key, value] : GpuEnvironment(*grant)) request->env[key] = value;
-    granted = grant->gpus;
-    for (const auto& gpu : granted) active.gpu_indices.push_back(gpu.index);
   }
-  if (request.ok() && spec_.timeout_seconds) {
-    request->timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*spec_.timeout_seconds * 1000.0));
-  }
-  if (request.ok()) {
-    if (auto status = RecordEnvironment(run, *request, granted); !status.ok()) request = status.error();
-  }
-  if (!request.ok()) {
-    // The run exists in the store: record why it never started, then stop.
-    if (options_.gpu_slots != nullptr) options_.gpu_slots->Release(run.id);
-    // A bad command is the spec's failure; a filesystem one (disk full, a
-    // read-only folder) is the controller's, and the point runs again on resume.
-    RunOutcome outcome;
-    const bool controller_error = request.error().code == ErrorCode::kIo;
-    outcome.state = controller_error ? TrialState::kCrashed : TrialState::kFailed;
-    outcome.failure_reason = std::string(controller_error ? "controller error: " : "") +
-                             "could not prepare the trial: " + request.error().message;
-    outcome.ended_at = options_.clock->WallSeconds();
-    (void)store_.FinishRun(run.id, outcome);
-    ++outcome_.launched_by_state[TrialState::kFailed];
-    return request.error();
-  }
+  auto request = PrepareRequest(run, grant ? &*grant : nullptr, active);
+  if (!request.ok()) return AbandonUnprepared(run, request.error());
   active.record = run;
   active.record.run_dir = request->log_dir.string();
   active.argv = request->argv;
@@ -169,6 +146,39 @@ Result<bool> SweepController::LaunchNext(TrialRunner& runner) {
     return status.error();
   }
   return true;
+}
+
+Result<LaunchRequest> SweepController::PrepareRequest(const RunRecord& run, const GpuGrant* grant,
+                                                     ActiveRun& active) {
+  auto request = PrepareLaunch(spec_, sweep_, run, options_.launch);
+  if (!request.ok()) return request.error();
+  std::vector<GpuInfo> granted;
+  if (grant != nullptr) {
+    for (const auto& [key, value] : GpuEnvironment(*grant)) request->env[key] = value;
+    granted = grant->gpus;
+    for (const auto& gpu : granted) active.gpu_indices.push_back(gpu.index);
+  }
+  if (spec_.timeout_seconds) {
+    request->timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*spec_.timeout_seconds * 1000.0));
+  }
+  if (auto status = RecordEnvironment(run, *request, granted); !status.ok()) return status.error();
+  return request;
+}
+
+Error SweepController::AbandonUnprepared(const RunRecord& run, Error error) {
+  // The run exists in the store: record why it never started, then stop.
+  if (options_.gpu_slots != nullptr) options_.gpu_slots->Release(run.id);
+  // A bad command is the spec's failure; a filesystem one (disk full, a
+  // read-only folder) is the controller's, and the point runs again on resume.
+  RunOutcome outcome;
+  const bool controller_error = error.code == ErrorCode::kIo;
+  outcome.state = controller_error ? TrialState::kCrashed : TrialState::kFailed;
+  outcome.failure_reason =
+      std::string(controller_error ? "controller error: " : "") + "could not prepare the trial: " + error.message;
+  outcome.ended_at = options_.clock->WallSeconds();
+  (void)store_.FinishRun(run.id, outcome);
+  ++outcome_.launched_by_state[TrialState::kFailed];
+  return error;
 }
 
 Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequest& request,
@@ -191,9 +201,7 @@ Status SweepController::RecordEnvironment(const RunRecord& run, const LaunchRequ
     for (const auto& [file, text] : {std::pair{kDiffFileName, &captured.git_diff},
                                      std::pair{kRequirementsFileName, &captured.requirements}}) {
       if (text->empty()) continue;
-      std::ofstream out(request.log_dir / file, std::ios::binary | std::ios::trunc);
-      out << *text;
-      if (!out) return Error::Io("cannot write " + (request.log_dir / file).string());
+      if (auto status = environment_files_.Write(request.log_dir / file, *text); !status.ok()) return status;
     }
   }
   if (tags.empty()) return OkStatus();
@@ -217,14 +225,18 @@ Result<SweepOutcome> SweepController::Run(TrialRunner& runner) {
     if (runner.active() == 0 && (stop_reason_ || fatal_) && (retries_.empty() || !ShouldLaunchMore(runner))) break;
     runner.Poll(kControllerPollInterval);
     OnTimers();
-    if (observer_ != nullptr) observer_->OnTick();
+    if (auto status = durable_.DeliverDurable(); !status.ok()) Fail(status.error());
+    observer_->OnTick();
   }
   FlushAllMetrics();
   runner_ = nullptr;
   if (fatal_) {
     FinishUnrecorded();
+    (void)durable_.Flush();  // what ended before the failure is still shown
     return *fatal_;
   }
+  // The outcome reports every run's end: they are on disk before it is.
+  if (auto status = durable_.Flush(); !status.ok()) return status.error();
   outcome_.end = stop_reason_.value_or(SweepEnd::kExhausted);
   return outcome_;
 }

@@ -37,9 +37,12 @@
 #include "core/sweep_spec.h"
 #include "optimizers/optimizer.h"
 #include "sweep/clock.h"
+#include "sweep/controller_observer.h"
+#include "sweep/durable_observer.h"
 #include "sweep/early_stop/early_stop_rule.h"
 #include "sweep/known_points.h"
 #include "sweep/failure_policy.h"
+#include "sweep/repeated_file_writer.h"
 #include "sweep/run_outcome.h"
 #include "sweep/trial_launch.h"
 #include "tracking/store.h"
@@ -65,30 +68,6 @@ inline constexpr std::chrono::milliseconds kControllerPollInterval{100};
 // the transaction; the interval keeps `sweep runs` live during long trials.
 inline constexpr std::size_t kMetricFlushBatch = 8192;
 inline constexpr std::chrono::milliseconds kMetricFlushInterval{250};
-
-// Progress notifications, for the CLI to print. Library code never prints.
-class ControllerObserver {
- public:
-  virtual ~ControllerObserver() = default;
-  virtual void OnRunStarted(const RunRecord& run) = 0;
-  virtual void OnRunEnded(const RunRecord& run, std::optional<double> objective) = 0;
-  // presses = 1: no new trials are launched; 2: running trials are terminated.
-  virtual void OnInterrupt(int presses) = 0;
-  // The failure policy stopped the sweep; `message` says why.
-  virtual void OnGiveUp(const std::string& message) { (void)message; }
-  // Another agent marked `run` ended while this one was unresponsive (paused,
-  // cut off from the store for longer than the heartbeat timeout): its trial
-  // is being killed and nothing more is recorded for it here.
-  virtual void OnRunTakenOver(const RunRecord& run) { (void)run; }
-  // Points a running trial reported, as they arrive (before they are stored).
-  virtual void OnMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) {
-    (void)run_id;
-    (void)points;
-  }
-  // Called once per turn of the controller's loop (at least every
-  // kControllerPollInterval while the sweep runs), so a view can redraw.
-  virtual void OnTick() {}
-};
 
 struct ControllerOptions {
   int agents = 1;                     // trials at once (also bounded by GPU slots)
@@ -130,6 +109,11 @@ struct SweepOutcome {
 
 class SweepController : public TrialEvents {
  public:
+  // Lifetimes: `store`, `spec`, `optimizer`, `observer` (may be null) and
+  // the resources in `options` (gpu_slots, sampler, environment, clock) are
+  // held by reference and must outlive the controller; `sweep` and the
+  // options themselves are copied. The store is also used by the
+  // controller's sync thread (Store::SyncWrites) until it is destroyed.
   SweepController(Store& store, const SweepSpec& spec, SweepRecord sweep, Optimizer& optimizer,
                   ControllerOptions options, ControllerObserver* observer);
   ~SweepController() override;
@@ -172,6 +156,12 @@ class SweepController : public TrialEvents {
   // Claims and launches one run; false when nothing is left to launch.
   Result<bool> LaunchNext(TrialRunner& runner);
   Result<std::optional<NewRun>> Propose(const std::vector<RunRecord>& existing);
+  // LaunchNext's steps after the claim: the launch request of `run` (with
+  // its GPU grant, if any, its timeout and recorded environment), and, when
+  // that failed, the run's end recorded as failed (crashed for a filesystem
+  // error) and its GPUs released.
+  Result<LaunchRequest> PrepareRequest(const RunRecord& run, const GpuGrant* grant, ActiveRun& active);
+  Error AbandonUnprepared(const RunRecord& run, Error error);
   Status RecordEnvironment(const RunRecord& run, const LaunchRequest& request, const std::vector<GpuInfo>& gpus);
   void ApplyEarlyStop(ActiveRun& run, const std::vector<MetricPoint>& points);
   void FlushMetrics(ActiveRun& run);
@@ -205,10 +195,12 @@ class SweepController : public TrialEvents {
   SweepRecord sweep_;
   Optimizer& optimizer_;
   ControllerOptions options_;
-  ControllerObserver* observer_;
+  DurableObserver durable_;         // the caller's observer, behind the store's syncs
+  ControllerObserver* observer_;    // &durable_
   TrialRunner* runner_ = nullptr;
   std::unique_ptr<EarlyStopRule> early_stop_;
   FailurePolicy failure_policy_;
+  RepeatedFileWriter environment_files_;  // requirements.txt, diff.patch of each run
 
   std::unordered_map<std::string, ActiveRun> active_;
   std::deque<PendingRetry> retries_;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/goal_name.h"
 #include "sweep/objective.h"
 
 namespace sweep {
@@ -26,7 +27,7 @@ Value SweepToValue(const SweepRecord& sweep, const std::vector<RunRecord>* runs)
       {"method", Value(sweep.method)},
       {"state", Value(std::string(SweepStateName(sweep.state)))},
       {"metric", sweep.metric_name.empty() ? Value() : Value(sweep.metric_name)},
-      {"goal", Value(sweep.goal == Goal::kMinimize ? "minimize" : "maximize")},
+      {"goal", Value(std::string(GoalName(sweep.goal)))},
       // The unsigned number `--seed` accepts, as decimal text: past 2^53
       // JSON readers (JavaScript, jq) round numbers, and past 2^63 our Value
       // would print it negative. The dashboard's API writes it the same way.

@@ -1,12 +1,15 @@
 #include "tracking/sqlite_db.h"
 
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cassert>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -233,7 +236,11 @@ Status Database::ExecWithBusyBudget(const char* sql, int budget_ms) {
 }
 
 Status Database::BeginImmediate(int budget_ms) { return ExecWithBusyBudget("BEGIN IMMEDIATE", budget_ms); }
-Status Database::Commit(int budget_ms) { return ExecWithBusyBudget("COMMIT", budget_ms); }
+Status Database::Commit(int budget_ms) {
+  Status status = ExecWithBusyBudget("COMMIT", budget_ms);
+  if (status.ok()) committed_ = true;
+  return status;
+}
 void Database::Rollback() {
   if (InTransaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
@@ -244,5 +251,25 @@ void Database::SetBusyTimeoutMs(int ms) { sqlite3_busy_timeout(db_, ms); }
 bool Database::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Error Database::MakeError(std::string_view what) const { return ErrorFor(db_, last_code_, what); }
+
+WalSync::~WalSync() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status WalSync::Sync() {
+  std::lock_guard lock(mu_);
+  if (fd_ < 0) {
+    fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    // No log: nothing was written since the last connection closed, and
+    // that close checkpointed (and synced) the log into the database.
+    if (fd_ < 0 && errno == ENOENT) return OkStatus();
+    if (fd_ < 0) return Error::Io("cannot open " + wal_path_ + " to flush it: " + std::strerror(errno));
+  }
+  if (::fdatasync(fd_) != 0) {
+    return Error::Io("cannot flush " + wal_path_ + " to disk: " + std::strerror(errno) +
+                     " (the latest results may not survive a power cut)");
+  }
+  return OkStatus();
+}
 
 }  // namespace sweep::sqlite

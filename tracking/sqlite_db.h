@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,8 @@ class Database {
   std::int64_t LastInsertRowid() const;
   void SetBusyTimeoutMs(int ms);
   bool InTransaction() const;
+  // True once a transaction committed through this connection.
+  bool committed() const { return committed_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -95,6 +98,7 @@ class Database {
   sqlite3* db_;
   std::string path_;
   int last_code_ = 0;
+  bool committed_ = false;
   // Keyed by the SQL text's address: every caller passes a string literal.
   std::map<const char*, sqlite3_stmt*> cache_;
 
@@ -105,5 +109,31 @@ class Database {
 // store is read-only or lost its write-ahead log: causes the caller must not
 // re-describe as "damaged or not a database".
 bool NamesACauseOtherThanDamage(const Error& error);
+
+// Puts the commits made so far to the database at `db_path`, through any
+// connection of this process, on stable storage: an fdatasync of its
+// write-ahead log. The store runs with WAL and synchronous=NORMAL: every
+// commit is atomic and survives a crash of the process, but reaches the disk
+// only at checkpoints (which SQLite syncs before copying the log into the
+// database, and after); a commit's log frames synced here are replayed by
+// the next open after a power cut. One fsync covers every commit before it,
+// which is what lets a background thread group the commits of many runs.
+//
+// Thread-safe, and independent of any Database object (it opens the log
+// file itself), so it may run on another thread while a connection writes.
+class WalSync {
+ public:
+  explicit WalSync(std::string db_path) : wal_path_(std::move(db_path) + "-wal") {}
+  ~WalSync();
+  WalSync(const WalSync&) = delete;
+  WalSync& operator=(const WalSync&) = delete;
+
+  Status Sync();
+
+ private:
+  std::mutex mu_;
+  const std::string wal_path_;
+  int fd_ = -1;  // guarded by mu_; opened on the first Sync
+};
 
 }  // namespace sweep::sqlite

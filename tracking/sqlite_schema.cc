@@ -244,7 +244,8 @@ Status CheckReadOnlyUsable(Database& db) {
 
 Status ConfigureAndMigrate(Database& db) {
   // WAL lets readers (sweep inspect) run beside writers; NORMAL sync is
-  // crash-consistent in WAL mode and keeps commits off the fsync path.
+  // crash-consistent in WAL mode and keeps commits off the fsync path: what
+  // must survive a power cut is synced by SyncWrites (sqlite_store.h).
   auto mode = db.Prepare("PRAGMA journal_mode=WAL");
   if (!mode.ok()) return mode.error();
   {

@@ -169,6 +169,16 @@ Result<TrialState> SqliteStore::RunState(const std::string& run_id) {
 
 }  // namespace sqlite
 
+namespace sqlite {
+
+SqliteStore::~SqliteStore() {
+  if (db_->committed()) (void)SyncWrites();  // a destructor has no one to tell
+}
+
+Status SqliteStore::SyncWrites() { return wal_sync_->Sync(); }
+
+}  // namespace sqlite
+
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   const std::filesystem::path file(path);
   if (file.has_parent_path()) {

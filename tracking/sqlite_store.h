@@ -16,6 +16,20 @@ inline constexpr int kSqliteSchemaVersion = 4;
 // "SWEP" in ASCII, so `file` and sqlite3 show whose database it is.
 inline constexpr int kSqliteApplicationId = 0x53574550;
 
+// Durability rule. The database runs in WAL mode with synchronous=NORMAL:
+// each commit is atomic and survives a crash of the process, but is written
+// to disk only at the next checkpoint, so a power cut may take the latest
+// commits with it (the database stays consistent). A commit is on stable
+// storage once SyncWrites returned after it (an fdatasync of the log: one
+// covers every commit before it) or once the store that made it was
+// destroyed. The controller releases a run's end to its observer (the
+// console, --events) only after such a sync, from a background thread that
+// groups the ends of many runs into one fsync (sweep/durable_observer.h):
+// what `sweep run` reported finished survives a power cut, and a trial does
+// not wait ~4 ms for a disk flush before the next one starts. Claims,
+// heartbeats, metrics and tags written since the last sync may be lost on
+// power loss; resume treats such runs as it treats a dead agent's.
+//
 // Opens or creates the database at `path` (parent directories created),
 // switches it to WAL, and applies pending migrations in one transaction.
 // Refuses, without writing, files that are not SQLite, SQLite files of another

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/value_json.h"
+#include "tracking/claimed_run.h"
 #include "tracking/sqlite_store_impl.h"
 
 namespace sweep::sqlite {
@@ -49,23 +50,15 @@ Result<std::optional<RunRecord>> SqliteStore::ClaimRunLocked(const std::string& 
       taken->Bind(1, sweep_id).Bind(2, *fresh.grid_index);
       auto row = taken->Step();
       if (!row.ok()) return row.error();
-      if (*row) {
-        return Error::Conflict("grid point " + std::to_string(*fresh.grid_index) + " of sweep " + sweep_id +
-                               " is already claimed");
-      }
+      if (*row) return GridPointTaken(sweep_id, *fresh.grid_index);
     }
-    RunRecord run;
-    auto id = fresh.id.empty() ? NewId("SELECT 1 FROM runs WHERE id = ?1") : ChosenIdIfFree(fresh.id);
+    const std::string chosen_id = fresh.id;  // W&B's init(id=); empty: draw one
+    auto made = MakeClaimedRun(sweep_id, *existing, std::move(fresh), context, NowSeconds());
+    if (!made.ok()) return made.error();
+    RunRecord run = std::move(made).value();
+    auto id = chosen_id.empty() ? NewId("SELECT 1 FROM runs WHERE id = ?1") : ChosenIdIfFree(chosen_id);
     if (!id.ok()) return id.error();
     run.id = *id;
-    run.sweep_id = sweep_id;
-    run.number = existing->empty() ? 1 : existing->back().number + 1;
-    run.grid_index = fresh.grid_index;
-    run.state = context.initial_state;
-    run.params = std::move(fresh.params);
-    run.created_at = NowSeconds();
-    run.host = context.host;
-    run.agent_id = context.agent_id;
 
     auto stmt = db_->Prepare(
         "INSERT INTO runs (id, sweep_id, number, grid_index, state, params, created_at, host, agent_id) "

@@ -3,8 +3,8 @@
 // concern (opening and shared lookups; sweeps; tags; claims; the run
 // lifecycle; run queries; metrics), and this header is what they share.
 //
-// Thread-safety: none; a SqliteStore belongs to one thread, like its
-// Database. Processes share the file safely: every read runs in one read
+// Thread-safety: none, but for SyncWrites; a SqliteStore belongs to one
+// thread, like its Database. Processes share the file safely: every read runs in one read
 // transaction and every write in BEGIN IMMEDIATE (see Read and Write).
 #pragma once
 
@@ -47,7 +47,15 @@ bool ReleaseDiskReserve(const std::string& store_path);
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit SqliteStore(std::unique_ptr<Database> db)
+      : db_(std::move(db)), wal_sync_(std::make_unique<WalSync>(db_->path())) {}
+  // Syncs what this object wrote (SyncWrites), so a command's result is
+  // durable when the command exits even while other connections keep the
+  // log open (the last connection's close would checkpoint it anyway).
+  ~SqliteStore() override;
+
+  // Durability (sqlite_store.cc): fdatasync of the write-ahead log.
+  Status SyncWrites() override;
 
   // Sweeps (sqlite_store_sweeps.cc).
   Result<SweepRecord> CreateSweep(SweepRecord sweep) override;
@@ -180,6 +188,7 @@ class SqliteStore final : public Store {
   Status LoadSummary(std::int64_t seq, std::int64_t key_id, SummaryRow& out);
 
   std::unique_ptr<Database> db_;
+  std::unique_ptr<WalSync> wal_sync_;  // thread-safe; see SyncWrites
   IdGenerator ids_;
   std::unordered_map<std::string, ClaimCache> claim_cache_;
   // Metric key -> id; keys are never deleted or renumbered, so entries stay valid.

@@ -2,12 +2,12 @@
 #include <string_view>
 #include <utility>
 
+#include "core/goal_name.h"
 #include "tracking/sqlite_store_impl.h"
 
 namespace sweep::sqlite {
 namespace {
 
-std::string_view GoalName(Goal g) { return g == Goal::kMaximize ? "maximize" : "minimize"; }
 
 // The statements that read whole sweeps, in SweepFromRow's column order.
 #define SWEEP_SELECT_SWEEPS \
@@ -24,7 +24,7 @@ Result<SweepRecord> SweepFromRow(const Statement& s) {
   r.name = s.Text(1);
   r.method = s.Text(2);
   r.metric_name = s.Text(3);
-  r.goal = s.Text(4) == "maximize" ? Goal::kMaximize : Goal::kMinimize;
+  r.goal = ParseGoal(s.Text(4)).value_or(Goal::kMinimize);
   r.spec_text = s.Text(5);
   r.spec_path = s.Text(6);
   r.seed = static_cast<std::uint64_t>(s.Int(7));

@@ -8,6 +8,13 @@
 // serialized by the database (immediate transactions, busy timeout), never
 // surfacing "database is locked" to the caller unless the wait exceeds the
 // busy budget.
+//
+// Durability: a method that returned has committed; its write survives a
+// crash of the process. Surviving a power cut (or a kernel crash) needs the
+// write on stable storage too, which each store reaches differently (the
+// SQLite store only at SyncWrites or when closed; PostgreSQL at commit with
+// its default synchronous_commit=on). Callers that report a result to a
+// user (a finished run) call SyncWrites first; see sweep/durable_observer.h.
 #pragma once
 
 #include <cstdint>
@@ -137,7 +144,16 @@ struct RunOutcome {
 
 class Store {
  public:
+  // Closing makes this object's writes durable (see SyncWrites).
   virtual ~Store() = default;
+
+  // --- durability ---
+  // Returns once every write this object returned from is on stable storage,
+  // so it survives a power cut. The one method that may be called from
+  // another thread while the owning thread uses the store (a background
+  // group commit). The default suits stores whose commits are durable when
+  // they return.
+  virtual Status SyncWrites() { return OkStatus(); }
 
   // --- sweeps ---
   // Inserts `sweep` (its id is generated when empty) and returns it as stored.

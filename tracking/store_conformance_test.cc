@@ -355,6 +355,21 @@ TEST_P(StoreConformance, ClaimNulloptAndErrorsInsertNothing) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+// Both stores build the claimed run with MakeClaimedRun (claimed_run.h).
+TEST_P(StoreConformance, ClaimRefusesATerminalInitialStateAndInsertsNothing) {
+  SweepRecord s = MakeSweep();
+  ClaimContext finished;
+  finished.initial_state = TrialState::kFinished;
+  auto claimed = store_->ClaimRun(
+      s.id,
+      [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> { return std::optional<NewRun>(NewRun{}); },
+      finished);
+  ASSERT_FALSE(claimed.ok());
+  EXPECT_EQ(claimed.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(claimed.error().message, "a claimed run must start queued or running, not finished");
+  EXPECT_TRUE(store_->ListRuns(s.id)->empty());
+}
+
 TEST_P(StoreConformance, DuplicateGridIndexIsRefused) {
   SweepRecord s = MakeSweep();
   Claim(s.id, {}, 7);
@@ -366,6 +381,7 @@ TEST_P(StoreConformance, DuplicateGridIndexIsRefused) {
       {});
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(dup.error().message, "grid point 7 of sweep " + s.id + " is already claimed");
   EXPECT_EQ(store_->ListRuns(s.id)->size(), 1u);
   // Grid indexes are per sweep, and runs without one never collide.
   SweepRecord other = MakeSweep("other");

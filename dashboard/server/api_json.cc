@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/goal_name.h"
 #include "sweep/objective.h"
 #include "sweep/record_json.h"
 
@@ -10,7 +11,6 @@ namespace {
 
 Json TimeJson(double t) { return t > 0 ? Json(t) : Json(nullptr); }
 
-const char* GoalName(Goal goal) { return goal == Goal::kMaximize ? "maximize" : "minimize"; }
 
 }  // namespace
 
@@ -51,7 +51,7 @@ Json SweepSummaryJson(const SweepRecord& sweep, const std::vector<RunRecord>& ru
   return {{"id", sweep.id},           {"name", sweep.name},
           {"project", sweep.project},
           {"method", sweep.method},   {"state", std::string(SweepStateName(sweep.state))},
-          {"metric", sweep.metric_name}, {"goal", GoalName(sweep.goal)},
+          {"metric", sweep.metric_name}, {"goal", std::string(GoalName(sweep.goal))},
           {"created", TimeJson(sweep.created_at)}, {"updated", TimeJson(sweep.updated_at)},
           {"counts", counts},         {"runs", runs.size()},
           {"best", best}};
@@ -124,7 +124,7 @@ Json RunDetailJson(const RunRecord& run, const SweepRecord* sweep) {
   out["pid"] = run.pid;
   out["run_dir"] = run.run_dir;
   out["metric"] = metric.name;
-  out["goal"] = GoalName(metric.goal);
+  out["goal"] = std::string(GoalName(metric.goal));
   Json summary = Json::object();
   for (const auto& [key, s] : WithReportedSummary(run)) {
     summary[key] = {{"last", NumberJson(s.last)}, {"min", NumberJson(s.min)}, {"max", NumberJson(s.max)},

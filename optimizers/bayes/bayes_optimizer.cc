@@ -181,6 +181,12 @@ class BayesOptimizer final : public Optimizer {
   }
 
  private:
+  // Model()'s cache keys besides the fit generations (which count up from
+  // 1): the default hyperparameters used before the first fit, and a model
+  // on a subset of the rows (kMaxModelPoints most recent).
+  static constexpr int kDefaultHyperGeneration = -1;
+  static constexpr int kRowSubsetGeneration = -2;
+
   struct FitCache {
     Eigen::MatrixXd x;
     Eigen::VectorXd y;
@@ -208,17 +214,34 @@ class BayesOptimizer final : public Optimizer {
     return gp_.get();
   }
 
+  // Kriging believer: pending trials are observed, exactly, at the posterior
+  // mean, which keeps the mean and collapses the variance around them (to
+  // ~0, not to the noise level, so EI there is negligible). `y` are gp's
+  // current targets.
+  static void ObservePending(const ModelData& data, const Eigen::VectorXd& y, GaussianProcess& gp) {
+    if (data.pending.rows() == 0) return;
+    Eigen::VectorXd mu, var;
+    gp.Predict(data.pending.transpose(), &mu, &var);
+    Eigen::VectorXd fantasy_y(y.size() + mu.size());
+    fantasy_y << y, mu;
+    int appended = 0;
+    for (int i = 0; i < data.pending.rows(); ++i) {
+      if (gp.Append(data.pending.row(i).transpose(), /*noiseless=*/true)) fantasy_y[y.size() + appended++] = mu[i];
+    }
+    gp.SetTargets(fantasy_y.head(y.size() + appended));
+  }
+
   std::vector<double> Propose(const ModelData& data, std::uint64_t n) {
     const int d = enc_.raw_dims();
     const int fd = enc_.feature_dims();
     const GpHyper hyper = Hyper(data);
-    const int generation = FitPoint(static_cast<int>(data.y.size())) == 0 ? -1 : fit_->generation;
+    const int generation = FitPoint(static_cast<int>(data.y.size())) == 0 ? kDefaultHyperGeneration : fit_->generation;
 
     const std::vector<int> rows = Subset(data.y, kMaxModelPoints, /*recent=*/true);
     const bool all_rows = static_cast<int>(rows.size()) == data.y.size();
     const Eigen::MatrixXd x = all_rows ? data.x : Rows(data.x, rows);
     const Eigen::VectorXd y = Standardize(all_rows ? data.y : Rows(data.y, rows), options_.bayes.warp_outputs);
-    const GaussianProcess* base = Model(x, hyper, all_rows ? generation : -2);
+    const GaussianProcess* base = Model(x, hyper, all_rows ? generation : kRowSubsetGeneration);
     Xoshiro256StarStar rng = Xoshiro256StarStar::ForTrial(options_.seed ^ kCandidateStream, n);
     if (base == nullptr) {  // non-finite inputs: cannot model, keep searching
       std::vector<double> raw(d);
@@ -235,20 +258,7 @@ class BayesOptimizer final : public Optimizer {
     const double incumbent = gp.MeanAtInputs(y).minCoeff(&incumbent_row);
     const std::vector<double>& center = data.raw[all_rows ? incumbent_row : rows[incumbent_row]];
     const Box box = SearchBox(data, hyper, center);
-    // Kriging believer: pending trials are observed, exactly, at the posterior
-    // mean, which keeps the mean and collapses the variance around them (to
-    // ~0, not to the noise level, so EI there is negligible).
-    if (data.pending.rows() > 0) {
-      Eigen::VectorXd mu, var;
-      gp.Predict(data.pending.transpose(), &mu, &var);
-      Eigen::VectorXd fantasy_y(y.size() + mu.size());
-      fantasy_y << y, mu;
-      int appended = 0;
-      for (int i = 0; i < data.pending.rows(); ++i) {
-        if (gp.Append(data.pending.row(i).transpose(), /*noiseless=*/true)) fantasy_y[y.size() + appended++] = mu[i];
-      }
-      gp.SetTargets(fantasy_y.head(y.size() + appended));
-    }
+    ObservePending(data, y, gp);
     const Acquisition acq{options_.bayes.acquisition, incumbent, options_.bayes.ucb_beta};
 
     std::vector<std::vector<double>> cand = Candidates(box, center, static_cast<int>(x.rows()), rng.Next(),

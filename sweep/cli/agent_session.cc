@@ -25,6 +25,7 @@
 #include "sweep/cli/python_clients.h"
 #include "sweep/controller.h"
 #include "sweep/objective.h"
+#include "sweep/sweep_end_policy.h"
 #include "sweep/optimizer_setup.h"
 #include "sweep/spec/command_macros.h"
 #include "sweep/spec/spec_parser.h"
@@ -167,18 +168,11 @@ void PrintSummary(std::FILE* out, const SweepSpec& spec, const SweepRecord& swee
   std::fflush(out);
 }
 
-// The sweep's state once this agent stops, as far as this agent can tell.
+// The sweep's state once this agent stops (SweepStateAfter).
 Status RecordSweepEnd(Store& store, const SweepRecord& sweep, SweepEnd end, const AgentFlags& flags) {
-  // A cancelled sweep ends its agents like an interrupt: the sweep stays stopped.
-  const bool interrupted = end == SweepEnd::kInterrupted || end == SweepEnd::kCancelled;
-  const bool more_possible = end == SweepEnd::kCountReached;
-  const bool leave_state = interrupted && !flags.interrupt_stops_sweep;
-  if (more_possible || leave_state) return OkStatus();
-  SweepState state = SweepState::kFinished;
-  if (interrupted) state = SweepState::kStopped;
-  if (end == SweepEnd::kGaveUp) state = SweepState::kFailed;
-  if (end == SweepEnd::kMaxRuntime) state = SweepState::kStopped;  // `sweep resume` continues it
-  return store.SetSweepState(sweep.id, state);
+  const auto state = SweepStateAfter(end, flags.interrupt_stops_sweep);
+  if (!state) return OkStatus();
+  return store.SetSweepState(sweep.id, *state);
 }
 
 }  // namespace
@@ -276,20 +270,13 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   }
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  const bool interrupted = outcome->end == SweepEnd::kInterrupted || outcome->end == SweepEnd::kCancelled;
   if (auto status = RecordSweepEnd(store, sweep, outcome->end, flags); !status.ok()) return ReportError(status.error());
   auto final_runs = store.ListRuns(sweep.id);
   const SweepTally tally = final_runs.ok() ? TallyRuns(*final_runs, spec.metric) : SweepTally{};
   PrintSummary(human, spec, sweep, *outcome, tally, wall_seconds);
   if (events) events->OnSweepEnded(SweepEndName(outcome->end), tally, wall_seconds);
 
-  auto& by_state = outcome->launched_by_state;
-  std::int64_t total = 0;
-  for (const auto& [state, n] : by_state) total += n;
-  if (interrupted || outcome->end == SweepEnd::kGaveUp) return kExitFailure;
-  // A sweep in which every trial failed is a failure a script must notice.
-  if (total > 0 && by_state[TrialState::kFinished] == 0 && by_state[TrialState::kStopped] == 0) return kExitFailure;
-  return kExitOk;
+  return AgentFailed(*outcome) ? kExitFailure : kExitOk;
 }
 
 }  // namespace sweep::cli

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -108,6 +109,10 @@ int ShowLogs(const LogsFlags& flags, const GlobalOptions& global) {
       return ReportError(Error::NotFound("run " + run->id + " has no output: it never started (" +
                                          std::string(TrialStateName(run->state)) + ")"));
     }
+    // The runner creates a log on the stream's first byte: a run that
+    // printed nothing there has an empty log, not a missing one.
+    std::error_code ec;
+    if (std::filesystem::is_directory(run->run_dir, ec)) return kExitOk;
     return ReportError(Error::NotFound("run " + run->id + " has no " + file_name + " in " + run->run_dir));
   }
   return kExitOk;

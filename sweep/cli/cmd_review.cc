@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/goal_name.h"
 #include "core/value_json.h"
 #include "review/compare_runs.h"
 #include "review/export.h"
@@ -101,7 +102,7 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
     PrintJsonLine(ValueMap{{"sweep_id", sweep->is_project ? Value(nullptr) : Value(sweep->record.id)},
                            {"project", sweep->is_project ? Value(sweep->record.project) : Value(nullptr)},
                            {"metric", report->metric},
-                           {"goal", report->goal == Goal::kMinimize ? "minimize" : "maximize"},
+                           {"goal", std::string(GoalName(report->goal))},
                            {"runs_used", report->runs_used},
                            {"runs_not_finished", report->runs_not_finished},
                            {"runs_without_metric", report->runs_without_metric},
@@ -112,7 +113,7 @@ int Importance(const ImportanceFlags& flags, const GlobalOptions& global) {
     return kExitOk;
   }
   std::printf("importance of %s (%s) over %d finished runs", TerminalSafe(report->metric).c_str(),
-              report->goal == Goal::kMinimize ? "minimize" : "maximize", report->runs_used);
+              std::string(GoalName(report->goal)).c_str(), report->runs_used);
   std::printf("; left out: %d not finished, %d without the metric, %d with unusable params\n",
               report->runs_not_finished, report->runs_without_metric, report->runs_with_unusable_params);
   // The library returns the most important first; the table keeps that order.

@@ -1,6 +1,7 @@
 // `sweep validate SPEC`: check a spec and explain every problem.
 #include <cstdio>
 
+#include "core/goal_name.h"
 #include "optimizers/optimizer.h"
 #include "sweep/cli/cli.h"
 #include "sweep/cli/terminal_text.h"
@@ -31,7 +32,7 @@ int Validate(const std::string& path) {
   std::printf("%s: ok: %s search over %zu parameter%s", TerminalSafe(path).c_str(), std::string(SearchMethodName(spec->method)).c_str(),
               spec->space.parameters.size(), spec->space.parameters.size() == 1 ? "" : "s");
   if (!spec->metric.name.empty())
-    std::printf(", %s %s", spec->metric.goal == Goal::kMinimize ? "minimize" : "maximize", TerminalSafe(spec->metric.name).c_str());
+    std::printf(", %s %s", std::string(GoalName(spec->metric.goal)).c_str(), TerminalSafe(spec->metric.name).c_str());
   if (spec->run_cap) std::printf(", run_cap %lld", static_cast<long long>(*spec->run_cap));
   std::printf("\n");
   return kExitOk;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/goal_name.h"
 #include "sweep/spec/command_macros.h"
 #include "sweep/spec/duration.h"
 #include "sweep/spec/field_readers.h"
@@ -223,8 +224,7 @@ class SpecReader {
         if (auto t = spec::ReadText(n, where, d_)) m.name = *t;
       } else if (key == "goal") {
         auto t = spec::ReadText(n, where, d_);
-        if (t && *t == "minimize") m.goal = Goal::kMinimize;
-        else if (t && *t == "maximize") m.goal = Goal::kMaximize;
+        if (auto goal = t ? ParseGoal(*t) : std::nullopt) m.goal = *goal;
         else if (t) d_.Error(n, where + ": expected minimize or maximize, got '" + *t + "'");
       } else if (key == "target") {
         m.target = spec::ReadNumber(n, where, d_);

@@ -78,12 +78,4 @@ std::optional<SweepState> ParseSweepState(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view GoalText(Goal g) { return g == Goal::kMaximize ? "maximize" : "minimize"; }
-
-std::optional<Goal> ParseGoal(std::string_view s) {
-  if (s == "minimize") return Goal::kMinimize;
-  if (s == "maximize") return Goal::kMaximize;
-  return std::nullopt;
-}
-
 }  // namespace sweep::pg

@@ -31,7 +31,5 @@ void AppendCopyText(std::string& out, std::string_view s);
 
 std::string_view SweepStateText(SweepState s);
 std::optional<SweepState> ParseSweepState(std::string_view s);
-std::string_view GoalText(Goal g);
-std::optional<Goal> ParseGoal(std::string_view s);
 
 }  // namespace sweep::pg

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/value_json.h"
+#include "tracking/claimed_run.h"
 #include "tracking/ids.h"
 #include "tracking/postgres/pg_codec.h"
 #include "tracking/postgres/postgres_store_impl.h"
@@ -39,24 +40,17 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
     auto proposal = propose(*existing);
     if (!proposal.ok()) return proposal.error();
     if (!proposal->has_value()) return OkStatus();
-    NewRun& fresh = **proposal;
-    RunRecord run;
-    run.sweep_id = sweep_id;
-    run.number = existing->empty() ? 1 : existing->back().number + 1;
-    run.grid_index = fresh.grid_index;
-    run.state = context.initial_state;
-    run.params = std::move(fresh.params);
-    run.created_at = NowSeconds();
-    run.host = context.host;
-    run.agent_id = context.agent_id;
-    if (IsTerminal(run.state)) return Error::InvalidInput("a claimed run must start queued or running");
+    const std::string chosen_id = (**proposal).id;  // W&B's init(id=); empty: draw one
+    auto made = MakeClaimedRun(sweep_id, *existing, std::move(**proposal), context, NowSeconds());
+    if (!made.ok()) return made.error();
+    RunRecord run = std::move(made).value();
     const std::string params_json = ToJson(Value(ValueMap(run.params)));
-    if (!fresh.id.empty() && !IsValidChosenRunId(fresh.id)) return Error::InvalidInput(ChosenRunIdRule(fresh.id));
+    if (!chosen_id.empty() && !IsValidChosenRunId(chosen_id)) return Error::InvalidInput(ChosenRunIdRule(chosen_id));
     bool inserted = false;
     // A chosen id is tried once: taken, it is the caller's conflict, not a draw to repeat.
-    const int draws = fresh.id.empty() ? kMaxIdDraws : 1;
+    const int draws = chosen_id.empty() ? kMaxIdDraws : 1;
     for (int draw = 0; draw < draws && !inserted; ++draw) {
-      run.id = fresh.id.empty() ? NewId() : fresh.id;
+      run.id = chosen_id.empty() ? NewId() : chosen_id;
       auto r = conn_->Exec(
           "INSERT INTO runs (id, sweep_id, number, grid_index, state, params, argv, created_at, host, agent_id) "
           "VALUES ($1,$2,$3,$4,$5,$6,'[]',$7,$8,$9) ON CONFLICT (id) DO NOTHING",
@@ -64,14 +58,13 @@ Result<std::optional<RunRecord>> PostgresStore::ClaimRunLocked(const std::string
            params_json, pg::FormatDouble(run.created_at), run.host, run.agent_id});
       if (!r.ok()) {
         if (conn_->last_sqlstate() == pg::kUniqueViolation && conn_->last_constraint() == "runs_grid_point") {
-          return Error::Conflict("grid point " + Int(run.grid_index.value_or(-1)) + " of sweep " + sweep_id +
-                                 " is already taken");
+          return GridPointTaken(sweep_id, run.grid_index.value_or(-1));
         }
         return r.error();
       }
       inserted = r->affected() == 1;
     }
-    if (!inserted && !fresh.id.empty()) return Error::Conflict("a run with id " + fresh.id + " already exists");
+    if (!inserted && !chosen_id.empty()) return Error::Conflict("a run with id " + chosen_id + " already exists");
     if (!inserted) return Error::Internal("could not draw an unused run id");
     if (Status p = InsertParams(run.id, run.params); !p.ok()) return p;
     claimed = std::move(run);

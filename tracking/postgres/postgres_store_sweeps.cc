@@ -1,6 +1,7 @@
 // PostgresStore: creating, finding and listing sweeps, and their state.
 #include <string>
 
+#include "core/goal_name.h"
 #include "tracking/postgres/pg_codec.h"
 #include "tracking/postgres/postgres_store_impl.h"
 
@@ -24,7 +25,7 @@ Result<SweepRecord> SweepFromRow(const PgResult& r, int i) {
   s.name = r.text(i, 1);
   s.method = r.text(i, 2);
   s.metric_name = r.text(i, 3);
-  auto goal = pg::ParseGoal(r.text(i, 4));
+  auto goal = ParseGoal(r.text(i, 4));
   auto state = pg::ParseSweepState(r.text(i, 8));
   if (!goal || !state) return Error::Internal("sweep " + s.id + " has an unknown goal or state in the database");
   s.goal = *goal;
@@ -54,7 +55,7 @@ Result<SweepRecord> PostgresStore::CreateSweep(SweepRecord sweep) {
       auto r = conn_->Exec(
           std::string("INSERT INTO sweeps (") + kSweepColumns +
               ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING",
-          {sweep.id, sweep.name, sweep.method, sweep.metric_name, std::string(pg::GoalText(sweep.goal)),
+          {sweep.id, sweep.name, sweep.method, sweep.metric_name, std::string(GoalName(sweep.goal)),
            sweep.spec_text, sweep.spec_path, Int(static_cast<std::int64_t>(sweep.seed)),
            std::string(pg::SweepStateText(sweep.state)), pg::FormatDouble(sweep.created_at),
            pg::FormatDouble(sweep.updated_at), sweep.project});
