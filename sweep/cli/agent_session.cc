@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 #include <filesystem>
+#include <map>
 
 #include "agents/host/environment_capture.h"
 #include "agents/host/gpu_inventory.h"
@@ -27,6 +28,7 @@
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
 #include "sweep/spec/command_macros.h"
+#include "tracking/postgres/postgres_store.h"
 
 namespace sweep::cli {
 
@@ -205,6 +207,20 @@ std::chrono::milliseconds HeartbeatTimeout(const AgentFlags& flags) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(flags.heartbeat_timeout_seconds * 1000.0));
 }
 
+// What a trial's clients need to log and use artifacts synchronously through
+// `sweep artifact log/use` (clients/python/sweep_client/_artifacts.py): this
+// binary, and the store and content folder this agent uses, absolute since
+// trials may change directory.
+namespace {
+void AddArtifactEnvironment(const std::string& store_location, std::map<std::string, std::string>& env) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) env["SWEEP_BIN"] = self.string();
+  env[kStoreEnvVar] = IsPostgresUrl(store_location) ? store_location : std::filesystem::absolute(store_location).string();
+  env[kArtifactDirEnvVar] = std::filesystem::absolute(ContentRootFor(store_location)).string();
+}
+}  // namespace
+
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,
              const AgentFlags& flags) {
   if (Status launchable = CheckLaunchable(spec, sweep.id); !launchable.ok()) return ReportError(launchable.error());
@@ -232,6 +248,7 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   if (!flags.no_wandb_shim) {
     if (auto path = PythonPathWithClients(); path) options.launch.extra_env["PYTHONPATH"] = *path;
   }
+  AddArtifactEnvironment(store_location, options.launch.extra_env);
   options.host = HostName();
   options.agent_id = ThisAgentId();
   options.sampler = &sampler;
