@@ -131,7 +131,9 @@ int List(const Flags& flags, const GlobalOptions& global) {
   auto versions = (*store)->ListArtifactVersions(ArtifactFilter{flags.project, "", ""});
   if (!versions.ok()) return ReportError(versions.error());
   if (flags.json) {
-    for (const auto& v : *versions) PrintJsonLine(ArtifactVersionToValue(v));
+    ValueList all;
+    for (const auto& v : *versions) all.push_back(ArtifactVersionToValue(v));
+    PrintJsonLine(Value(std::move(all)));
     return kExitOk;
   }
   if (versions->empty()) {
@@ -249,7 +251,7 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
     auto flags = std::make_shared<Flags>();
     auto* cmd = Command(app, "artifacts", "List artifact versions (all projects, or --project)", flags, global, List);
     cmd->add_option("--project", flags->project, "Only this project");
-    cmd->add_flag("--json", flags->json, "One JSON object per version");
+    cmd->add_flag("--json", flags->json, "Print a JSON list of versions");
   }
   CLI::App* artifact = app.add_subcommand("artifact", "Versioned artifacts: log, use, show, get");
   artifact->require_subcommand(1);

@@ -258,11 +258,13 @@ int List(const Flags& flags, const GlobalOptions& global) {
   auto models = (*store)->ListRegisteredModels();
   if (!models.ok()) return ReportError(models.error());
   if (flags.json) {
+    ValueList all;
     for (const auto& m : *models) {
       ValueList versions;
       for (const auto& v : m.versions) versions.push_back(VersionToValue(**store, v));
-      PrintJsonLine(Value(ValueMap{{"name", Value(m.name)}, {"versions", Value(std::move(versions))}}));
+      all.emplace_back(ValueMap{{"name", Value(m.name)}, {"versions", Value(std::move(versions))}});
     }
+    PrintJsonLine(Value(std::move(all)));
     return kExitOk;
   }
   if (models->empty()) {
@@ -358,7 +360,7 @@ void RegisterRegistryCommands(CLI::App& app, GlobalOptions& global) {
     auto flags = std::make_shared<Flags>();
     auto* cmd = Command(*registry, "list", "Registered models with their production and staging versions", flags,
                         global, List);
-    cmd->add_flag("--json", flags->json, "One JSON object per model");
+    cmd->add_flag("--json", flags->json, "Print a JSON list of models");
   }
 }
 
