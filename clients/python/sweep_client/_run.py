@@ -239,8 +239,9 @@ class Run:
         if not self._in_store or not _artifact_store.can_reach_store(self._environ):
             if not os.path.isfile(str(path)):
                 raise FileNotFoundError("log_artifact: no such file: %s" % path)
-            warn_once("artifact-unversioned", "no store to reach: log_artifact copies into the run folder, "
-                      "without versions")
+            if self.in_sweep:  # a sweep's channel without a store: an agent from before versions
+                warn_once("artifact-unversioned", "no store to reach: log_artifact copies into the run folder, "
+                          "without versions")
             return self.save_file(path, name)
         return _artifact_store.log_version(path, self.id, name=name, type=type, metadata=metadata,
                                            aliases=aliases, environ=self._environ)
