@@ -128,7 +128,13 @@ int Use(const Flags& flags, const GlobalOptions& global) {
 int List(const Flags& flags, const GlobalOptions& global) {
   auto store = OpenCliStore(global, /*must_exist=*/true);
   if (!store.ok()) return ReportError(store.error());
-  auto versions = (*store)->ListArtifactVersions(ArtifactFilter{flags.project, "", ""});
+  std::string run_id;
+  if (!flags.run.empty()) {  // lineage of a run: what it produced and what it used
+    auto run = FindRun(**store, flags.run);
+    if (!run.ok()) return ReportError(run.error());
+    run_id = run->id;
+  }
+  auto versions = (*store)->ListArtifactVersions(ArtifactFilter{flags.project, "", run_id});
   if (!versions.ok()) return ReportError(versions.error());
   if (flags.json) {
     ValueList all;
@@ -251,6 +257,7 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
     auto flags = std::make_shared<Flags>();
     auto* cmd = Command(app, "artifacts", "List artifact versions (all projects, or --project)", flags, global, List);
     cmd->add_option("--project", flags->project, "Only this project");
+    cmd->add_option("--run", flags->run, "Only what this run produced or used");
     cmd->add_flag("--json", flags->json, "Print a JSON list of versions");
   }
   CLI::App* artifact = app.add_subcommand("artifact", "Versioned artifacts: log, use, show, get");
