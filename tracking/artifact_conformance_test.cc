@@ -48,7 +48,9 @@ ArtifactFile File(const std::string& path, char fill, std::int64_t size = 10) {
 
 AuditStamp Stamp(const std::string& note = "") { return AuditStamp{"alice", "host-1", 1700000000.5, note}; }
 
-class ArtifactConformance : public ::testing::Test {
+// Parameterized by the store's name only so the two binaries' tests have
+// distinct names (Stores/ArtifactConformance.X/sqlite, .../postgres).
+class ArtifactConformance : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     std::string skip;
@@ -97,7 +99,7 @@ class ArtifactConformance : public ::testing::Test {
   std::string sweep_id_;
 };
 
-TEST_F(ArtifactConformance, VersionsCountUpAndAnIdenticalLatestIsNotANewVersion) {
+TEST_P(ArtifactConformance, VersionsCountUpAndAnIdenticalLatestIsNotANewVersion) {
   const std::string run = EndedRun();
   ArtifactVersion v0 = Log(run, {File("w.bin", 'a'), File("cfg/x.json", 'b')});
   EXPECT_EQ(v0.version, 0);
@@ -133,7 +135,7 @@ TEST_F(ArtifactConformance, VersionsCountUpAndAnIdenticalLatestIsNotANewVersion)
   EXPECT_EQ(store_->GetArtifactVersion("other", "model", "latest").error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(ArtifactConformance, AliasesMoveAndReservedOnesAreRefused) {
+TEST_P(ArtifactConformance, AliasesMoveAndReservedOnesAreRefused) {
   const std::string run = EndedRun();
   Log(run, {File("w", 'a')}, {"best"});
   ArtifactVersion v1 = Log(run, {File("w", 'b')}, {"best"});
@@ -165,7 +167,7 @@ TEST_F(ArtifactConformance, AliasesMoveAndReservedOnesAreRefused) {
   EXPECT_EQ(store_->ListArtifactVersions({})->size(), 2u);
 }
 
-TEST_F(ArtifactConformance, UsesAreLineageBothWays) {
+TEST_P(ArtifactConformance, UsesAreLineageBothWays) {
   const std::string producer = EndedRun();
   const std::string consumer = EndedRun();
   ArtifactVersion v0 = Log(producer, {File("w", 'a')});
@@ -184,7 +186,7 @@ TEST_F(ArtifactConformance, UsesAreLineageBothWays) {
   EXPECT_TRUE(store_->ListArtifactVersions(ArtifactFilter{"nope", "", ""})->empty());
 }
 
-TEST_F(ArtifactConformance, DeletingARunDropsItsUnregisteredVersionsAndTheirContentReferences) {
+TEST_P(ArtifactConformance, DeletingARunDropsItsUnregisteredVersionsAndTheirContentReferences) {
   const std::string kept_run = EndedRun();
   const std::string gone_run = EndedRun();
   ArtifactVersion registered = Log(gone_run, {File("w", 'a')});
@@ -205,7 +207,7 @@ TEST_F(ArtifactConformance, DeletingARunDropsItsUnregisteredVersionsAndTheirCont
   EXPECT_EQ(Log(kept_run, {File("w", 'e')}).version, 3);
 }
 
-TEST_F(ArtifactConformance, RegistryVersionsStagesAliasesAndAudit) {
+TEST_P(ArtifactConformance, RegistryVersionsStagesAliasesAndAudit) {
   const std::string run = EndedRun();
   ArtifactVersion a = Log(run, {File("w", 'a')});
   ArtifactVersion b = Log(run, {File("w", 'b')});
@@ -263,7 +265,7 @@ TEST_F(ArtifactConformance, RegistryVersionsStagesAliasesAndAudit) {
 
 // Two processes' worth of stores promote different versions at once, many
 // times: each round ends with exactly one version in production.
-TEST_F(ArtifactConformance, ConcurrentPromotionsLeaveExactlyOneProductionVersion) {
+TEST_P(ArtifactConformance, ConcurrentPromotionsLeaveExactlyOneProductionVersion) {
   constexpr int kVersions = 4;
   constexpr int kRounds = 15;
   const std::string run = EndedRun();
@@ -296,6 +298,14 @@ TEST_F(ArtifactConformance, ConcurrentPromotionsLeaveExactlyOneProductionVersion
     ASSERT_EQ(in_production, 1) << "round " << round;
   }
 }
+
+#ifdef SWEEP_CONFORMANCE_POSTGRES
+constexpr const char* kStoreName = "postgres";
+#else
+constexpr const char* kStoreName = "sqlite";
+#endif
+INSTANTIATE_TEST_SUITE_P(Stores, ArtifactConformance, ::testing::Values(kStoreName),
+                         [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace sweep
