@@ -8,9 +8,7 @@
 namespace sweep::sql {
 namespace {
 
-// Bounds on what one version may name, so a hostile client cannot make a
-// single transaction unbounded.
-constexpr std::size_t kMaxFilesPerVersion = 100000;
+// Names, types and aliases: long enough for any sensible one.
 constexpr std::size_t kMaxWordLength = 128;
 
 constexpr const char* kVersionColumns =
@@ -66,8 +64,8 @@ Status ValidateNewVersion(const NewArtifactVersion& v) {
     return Error::InvalidInput("artifact type '" + v.type + "' is not usable: use letters, digits, '_', '-' and '.'");
   }
   if (v.files.empty()) return Error::InvalidInput("artifact " + v.name + " has no files");
-  if (v.files.size() > kMaxFilesPerVersion) {
-    return Error::InvalidInput("artifact " + v.name + " has more than " + std::to_string(kMaxFilesPerVersion) + " files");
+  if (v.files.size() > kMaxArtifactFiles) {
+    return Error::InvalidInput("artifact " + v.name + " has more than " + std::to_string(kMaxArtifactFiles) + " files");
   }
   for (const auto& alias : v.aliases) {
     if (!IsArtifactWord(alias) || IsReservedAlias(alias)) {

@@ -4,6 +4,7 @@
 // (which run produced a version, which runs used it). Schema v5.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,11 @@ namespace sweep {
 // The alias that always names an artifact's newest version; computed, never
 // stored, and refused as a user alias (as are "v<N>" names).
 inline constexpr const char* kLatestAlias = "latest";
+
+// Bound on the files of one version (and of one ContentStore::Put): a
+// folder logged by mistake ($HOME) is refused instead of hashed whole, and a
+// hostile client cannot make one transaction unbounded.
+inline constexpr std::size_t kMaxArtifactFiles = 100000;
 
 struct ArtifactFile {
   std::string path;    // relative, '/'-separated, inside the artifact

@@ -75,7 +75,9 @@ Result<ArtifactFile> ContentStore::PutFile(const fs::path& file, const std::stri
   const auto size = fs::file_size(file, ec);
   if (ec) return IoError("cannot read", file, ec);
   const fs::path target = PathOf(*sha);
-  if (!fs::exists(target, ec)) {
+  if (fs::exists(target, ec)) {
+    fs::last_write_time(target, fs::file_time_type::clock::now(), ec);  // in use again: not gc's yet
+  } else {
     fs::create_directories(root_, ec);
     if (ec) return IoError("cannot create", root_, ec);
     const fs::path temp = TemporaryName(target.string());
@@ -105,6 +107,9 @@ Result<std::vector<ArtifactFile>> ContentStore::Put(const fs::path& source) {
   for (auto it = fs::recursive_directory_iterator(source, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+    if (files.size() == kMaxArtifactFiles) {
+      return Error::InvalidInput(source.string() + " holds more than " + std::to_string(kMaxArtifactFiles) + " files");
+    }
     auto f = PutFile(it->path(), fs::relative(it->path(), source).generic_string());
     if (!f.ok()) return f.error();
     files.push_back(std::move(f).value());
@@ -160,7 +165,9 @@ Result<fs::path> ContentStore::View(const ArtifactVersion& version) {
 }
 
 Result<ContentGcReport> ContentStore::RemoveUnreferenced(const std::set<std::string>& referenced,
-                                                         const std::set<std::string>& live_digests) {
+                                                         const std::set<std::string>& live_digests,
+                                                         fs::file_time_type::duration grace) {
+  const auto cutoff = fs::file_time_type::clock::now() - grace;
   ContentGcReport report;
   std::error_code ec;
   if (!fs::exists(root_, ec)) return report;
@@ -175,6 +182,10 @@ Result<ContentGcReport> ContentStore::RemoveUnreferenced(const std::set<std::str
     const std::string name = it->path().filename().string();
     if (!IsContentAddress(name) || referenced.count(name) || !it->is_regular_file()) continue;
     std::error_code rm;
+    if (fs::last_write_time(it->path(), rm) > cutoff && !rm) {
+      ++report.recent_kept;
+      continue;
+    }
     const auto size = it->file_size(rm);
     if (rm) continue;
     if (fs::remove(it->path(), rm)) {

@@ -24,6 +24,7 @@ struct ContentGcReport {
   std::int64_t files_removed = 0;
   std::int64_t bytes_freed = 0;
   std::int64_t views_removed = 0;
+  std::int64_t recent_kept = 0;  // unreferenced but younger than the grace period
 };
 
 class ContentStore {
@@ -35,7 +36,9 @@ class ContentStore {
   // Stores `source`, a file or a directory (every regular file under it,
   // symbolic links skipped), and returns its files with paths relative to
   // the directory, or the file's name. Content already present is not
-  // copied again. kNotFound when `source` does not exist, kIo on failure.
+  // copied again (its time is refreshed, see RemoveUnreferenced). At most
+  // kMaxArtifactFiles files (kInvalidInput beyond). kNotFound when `source`
+  // does not exist, kIo on failure.
   Result<std::vector<ArtifactFile>> Put(const std::filesystem::path& source);
 
   // A read-only folder holding `version`'s files under their paths, shared by
@@ -47,10 +50,14 @@ class ContentStore {
   // Writable copies of `version`'s files under `dest` (created as needed).
   Status CopyOut(const ArtifactVersion& version, const std::filesystem::path& dest) const;
 
-  // Removes content whose address is not in `referenced` and views whose
-  // digest is not in `live_digests`, reporting what it freed.
+  // Removes content whose address is not in `referenced` and was last
+  // written (or stored again: Put touches it) more than `grace` ago, and
+  // views whose digest is not in `live_digests`, reporting what it freed.
+  // The grace period protects a version being logged right now, whose
+  // content is stored before the version that refers to it commits.
   Result<ContentGcReport> RemoveUnreferenced(const std::set<std::string>& referenced,
-                                             const std::set<std::string>& live_digests);
+                                             const std::set<std::string>& live_digests,
+                                             std::filesystem::file_time_type::duration grace);
 
  private:
   Result<ArtifactFile> PutFile(const std::filesystem::path& file, const std::string& relative);

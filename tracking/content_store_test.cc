@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "core/sha256.h"
@@ -54,10 +55,14 @@ TEST_F(ContentStoreTest, StoresEachContentOnceUnderItsHash) {
   EXPECT_EQ(StoredFiles(store), 2u);
   EXPECT_EQ(Read(store.PathOf(Sha256Hex("config"))), "config");
   // A single file is stored under its own name; nothing new on disk.
+  // Storing existing content again refreshes its time (gc's grace period).
+  fs::last_write_time(store.PathOf(Sha256Hex("config")), fs::file_time_type::clock::now() - std::chrono::hours(2));
   auto one = store.Put(dir_ / "src" / "c.txt");
   ASSERT_TRUE(one.ok());
   EXPECT_EQ((*one)[0].path, "c.txt");
   EXPECT_EQ(StoredFiles(store), 2u);
+  EXPECT_GT(fs::last_write_time(store.PathOf(Sha256Hex("config"))),
+            fs::file_time_type::clock::now() - std::chrono::hours(1));
   EXPECT_EQ(store.Put(dir_ / "missing").error().code, ErrorCode::kNotFound);
 }
 
@@ -94,14 +99,19 @@ TEST_F(ContentStoreTest, GcRemovesOnlyUnreferencedContentAndReportsBytes) {
   v.files = *files;
   v.digest = ArtifactDigest(v.files);
   ASSERT_TRUE(store.View(v).ok());
-  auto report = store.RemoveUnreferenced({Sha256Hex("keep")}, {});
+  // Within the grace period nothing unreferenced goes: it may be a version being logged.
+  auto young = store.RemoveUnreferenced({Sha256Hex("keep")}, {v.digest}, std::chrono::hours(1));
+  ASSERT_TRUE(young.ok());
+  EXPECT_EQ(young->files_removed, 0);
+  EXPECT_EQ(young->recent_kept, 1);
+  auto report = store.RemoveUnreferenced({Sha256Hex("keep")}, {}, std::chrono::seconds(0));
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->files_removed, 1);
   EXPECT_EQ(report->bytes_freed, 7);
   EXPECT_EQ(report->views_removed, 1);
   EXPECT_TRUE(fs::exists(store.PathOf(Sha256Hex("keep"))));
   EXPECT_FALSE(fs::exists(store.PathOf(Sha256Hex("drop me"))));
-  EXPECT_EQ(store.RemoveUnreferenced({Sha256Hex("keep")}, {})->files_removed, 0);
+  EXPECT_EQ(store.RemoveUnreferenced({Sha256Hex("keep")}, {}, std::chrono::seconds(0))->files_removed, 0);
 }
 
 }  // namespace

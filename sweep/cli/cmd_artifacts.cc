@@ -3,6 +3,7 @@
 // recorded as a consumer), `sweep artifacts`, `sweep artifact show REF`
 // (files, lineage), `sweep artifact get REF -o DIR`, and `sweep gc`.
 // Content lives in a ContentStore (ContentRootFor), names in the Store.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -23,6 +24,11 @@ namespace artifact_cli {
 // logged from the command line or a client is most often a model or data).
 constexpr const char* kDefaultType = "artifact";
 
+// How old unreferenced content must be before `sweep gc` removes it: longer
+// than storing a large checkpoint takes, whose content is written before the
+// version naming it commits.
+constexpr double kDefaultGcGraceSeconds = 15 * 60;
+
 struct Flags {
   std::string path_or_ref;
   std::string run;
@@ -31,6 +37,7 @@ struct Flags {
   std::string metadata;
   std::vector<std::string> aliases;
   std::string project;
+  double grace_seconds = kDefaultGcGraceSeconds;
   std::string out;
   bool json = false;
 };
@@ -222,16 +229,24 @@ int Gc(const Flags& flags, const GlobalOptions& global) {
   std::set<std::string> digests;
   for (const auto& v : *versions) digests.insert(v.digest);
   ContentStore content(ContentRootFor(ResolveStorePath(global)));
-  auto report = content.RemoveUnreferenced({referenced->begin(), referenced->end()}, digests);
+  if (!(flags.grace_seconds >= 0)) return ReportError(Error::InvalidInput("--grace must be 0 or more seconds"));
+  const auto grace = std::chrono::duration_cast<std::filesystem::file_time_type::duration>(
+      std::chrono::duration<double>(flags.grace_seconds));
+  auto report = content.RemoveUnreferenced({referenced->begin(), referenced->end()}, digests, grace);
   if (!report.ok()) return ReportError(report.error());
   if (flags.json) {
     PrintJsonLine(Value(ValueMap{{"files_removed", Value(report->files_removed)},
                                  {"bytes_freed", Value(report->bytes_freed)},
-                                 {"views_removed", Value(report->views_removed)}}));
+                                 {"views_removed", Value(report->views_removed)},
+                                 {"recent_kept", Value(report->recent_kept)}}));
   } else {
     std::printf("removed %lld unreferenced file(s) from %s, freed %s\n",
                 static_cast<long long>(report->files_removed), content.root().string().c_str(),
                 FormatBytes(report->bytes_freed).c_str());
+    if (report->recent_kept > 0) {
+      std::printf("kept %lld unreferenced file(s) written in the last %.0f s (--grace 0 removes them)\n",
+                  static_cast<long long>(report->recent_kept), flags.grace_seconds);
+    }
   }
   return kExitOk;
 }
@@ -310,6 +325,9 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
                         "Remove artifact content no artifact version refers to (e.g. after `sweep rm`), "
                         "reporting the bytes freed",
                         flags, global, Gc);
+    cmd->add_option("--grace", flags->grace_seconds,
+                    "Keep unreferenced content written in the last S seconds: it may belong to a version being "
+                    "logged (default 900)");
     cmd->add_flag("--json", flags->json, "Print the report as JSON");
   }
 }
