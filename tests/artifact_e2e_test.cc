@@ -156,5 +156,22 @@ TEST_F(ArtifactEndToEnd, GcFreesWhatDeletedRunsAloneReferred) {
   EXPECT_EQ(left.as_list()[0].find("ref")->as_string(), "dataset:v0");
 }
 
+// Bad input: a clear message and exit code 2, nothing written.
+TEST_F(ArtifactEndToEnd, BadReferencesAndStagesAreRefusedClearly) {
+  const std::string python = "PYTHONPATH='" + (SourceDir() / "clients/python").string() + "' SWEEP_BIN='" +
+                              testing::SweepBinary() + "' python3 prep.py";
+  ASSERT_EQ(Shell(dir_, python), 0) << testing::ReadFile(dir_.path() / "shell.out");
+  CliResult missing = Sweep({"artifact", "show", "nope:v0"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no artifact"), std::string::npos) << missing.err;
+  CliResult stage = Sweep({"registry", "promote", "clf", "1", "--to", "prod"});
+  EXPECT_EQ(stage.exit_code, 2);
+  EXPECT_NE(stage.err.find("none, staging, production or archived"), std::string::npos) << stage.err;
+  CliResult metadata = Sweep({"artifact", "log", "rows.csv", "--run", "demo/prep", "--metadata", "[1]"});
+  EXPECT_EQ(metadata.exit_code, 2);
+  EXPECT_EQ(Sweep({"registry", "get", "clf@production", "-o", "x"}).exit_code, 2);
+  EXPECT_EQ(Json(Sweep({"artifacts", "--json"})).as_list().size(), 1u);
+}
+
 }  // namespace
 }  // namespace sweep

@@ -92,7 +92,8 @@ int Log(const Flags& flags, const GlobalOptions& global) {
     out.emplace_back("created", Value(logged->created));
     PrintJsonLine(Value(std::move(out)));
   } else {
-    std::printf("%s %s/%s (%zu file(s), %s)\n", logged->created ? "logged" : "unchanged, same as", project->c_str(),
+    std::printf("%s %s/%s (%zu file(s), %s)\n", logged->created ? "logged" : "unchanged, same as",
+                TerminalSafe(*project).c_str(),
                 ArtifactRef(*logged).c_str(), logged->files.size(), FormatBytes(logged->size).c_str());
   }
   return kExitOk;
@@ -169,7 +170,8 @@ void PrintLineage(const ArtifactLineage& lineage) {
   const ArtifactVersion& v = lineage.version;
   std::string aliases;
   for (const auto& a : v.aliases) aliases += (aliases.empty() ? "" : ", ") + a;
-  std::printf("artifact %s/%s  type %s  %s  created %s\n", v.project.c_str(), ArtifactRef(v).c_str(), v.type.c_str(),
+  std::printf("artifact %s/%s  type %s  %s  created %s\n", TerminalSafe(v.project).c_str(), ArtifactRef(v).c_str(),
+              v.type.c_str(),
               FormatBytes(v.size).c_str(), FormatTimestamp(v.created_at).c_str());
   std::printf("  digest    %s\n  aliases   %s\n  metadata  %s\n", v.digest.c_str(),
               aliases.empty() ? "-" : aliases.c_str(), TerminalSafe(v.metadata_json).c_str());
@@ -214,8 +216,8 @@ int Get(const Flags& flags, const GlobalOptions& global) {
   if (!version.ok()) return ReportError(version.error());
   ContentStore content(ContentRootFor(ResolveStorePath(global)));
   if (auto s = content.CopyOut(*version, flags.out); !s.ok()) return ReportError(s.error());
-  std::printf("%s/%s: %zu file(s), %s -> %s\n", version->project.c_str(), ArtifactRef(*version).c_str(),
-              version->files.size(), FormatBytes(version->size).c_str(), flags.out.c_str());
+  std::printf("%s/%s: %zu file(s), %s -> %s\n", TerminalSafe(version->project).c_str(), ArtifactRef(*version).c_str(),
+              version->files.size(), FormatBytes(version->size).c_str(), TerminalSafe(flags.out).c_str());
   return kExitOk;
 }
 

@@ -14,6 +14,7 @@
 #include "sweep/cli/agent_session.h"
 #include "sweep/cli/cli.h"
 #include "sweep/cli/console.h"
+#include "sweep/cli/terminal_text.h"
 #include "sweep/run_scope.h"
 #include "tracking/content_store.h"
 
@@ -97,8 +98,9 @@ int Register(const Flags& flags, const GlobalOptions& global) {
   if (flags.json) {
     PrintJsonLine(VersionToValue(**store, *version));
   } else {
-    std::printf("registered %s version %lld: %s/%s from run %s\n", flags.model.c_str(),
-                static_cast<long long>(version->version), artifact->project.c_str(), ArtifactRef(*artifact).c_str(),
+    std::printf("registered %s version %lld: %s/%s from run %s\n", TerminalSafe(flags.model).c_str(),
+                static_cast<long long>(version->version), TerminalSafe(artifact->project).c_str(),
+                ArtifactRef(*artifact).c_str(),
                 run->id.c_str());
   }
   return kExitOk;
@@ -115,7 +117,7 @@ int Promote(const Flags& flags, const GlobalOptions& global) {
                                                Stamp(flags));
   if (!version.ok()) return ReportError(version.error());
   if (flags.json) PrintJsonLine(VersionToValue(**store, *version));
-  else std::printf("%s version %lld is now in %s\n", flags.model.c_str(), static_cast<long long>(flags.version),
+  else std::printf("%s version %lld is now in %s\n", TerminalSafe(flags.model).c_str(), static_cast<long long>(flags.version),
                    std::string(ModelStageName(*stage)).c_str());
   return kExitOk;
 }
@@ -126,13 +128,14 @@ int Alias(const Flags& flags, const GlobalOptions& global) {
   if (auto s = (*store)->SetModelAlias(flags.model, flags.version, flags.alias, Stamp(flags)); !s.ok()) {
     return ReportError(s.error());
   }
-  std::printf("%s@%s -> version %lld\n", flags.model.c_str(), flags.alias.c_str(),
+  std::printf("%s@%s -> version %lld\n", TerminalSafe(flags.model).c_str(), flags.alias.c_str(),
               static_cast<long long>(flags.version));
   return kExitOk;
 }
 
 void PrintModel(Store& store, const RegisteredModel& model) {
-  std::printf("registered model %s (created %s)\n\n", model.name.c_str(), FormatTimestamp(model.created_at).c_str());
+  std::printf("registered model %s (created %s)\n\n", TerminalSafe(model.name).c_str(),
+              FormatTimestamp(model.created_at).c_str());
   Table versions({"VERSION", "STAGE", "ALIASES", "ARTIFACT", "RUN", "COMMIT", "PARAMS"});
   for (const auto& v : model.versions) {
     std::string artifact = "?", commit = "-", params = "-";
@@ -246,9 +249,10 @@ int Get(const Flags& flags, const GlobalOptions& global) {
   if (artifact.id == 0) return ReportError(Error::NotFound("the artifact of " + name + " version " + std::to_string(version->version) + " is gone"));
   ContentStore content(ContentRootFor(ResolveStorePath(global)));
   if (auto s = content.CopyOut(artifact, flags.out); !s.ok()) return ReportError(s.error());
-  std::printf("%s version %lld (%s, %s/%s): %zu file(s) -> %s\n", name.c_str(),
+  std::printf("%s version %lld (%s, %s/%s): %zu file(s) -> %s\n", TerminalSafe(name).c_str(),
               static_cast<long long>(version->version), std::string(ModelStageName(version->stage)).c_str(),
-              artifact.project.c_str(), ArtifactRef(artifact).c_str(), artifact.files.size(), flags.out.c_str());
+              TerminalSafe(artifact.project).c_str(), ArtifactRef(artifact).c_str(), artifact.files.size(),
+              TerminalSafe(flags.out).c_str());
   return kExitOk;
 }
 
