@@ -24,6 +24,10 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium-driver python3-selenium)
   # The Python read Api's to_pandas() paths run under Debian's python3.
   packages+=(python3-pandas)
+  # The seeds' MLflow loop (examples/mlflow_sklearn_train.py) runs with scikit-learn there too.
+  packages+=(python3-sklearn)
+  # ... and mlflow.log_image with Pillow.
+  packages+=(python3-pil)
   # clang with its libFuzzer runtime for the fuzz smoke test (scripts/fuzz.sh).
   packages+=(clang libclang-rt-14-dev)
 fi

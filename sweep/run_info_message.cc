@@ -1,6 +1,12 @@
 #include "sweep/run_info_message.h"
 
+#include <string_view>
+
 #include "core/value_json.h"
+#include "sweep/channel_tags.h"
+#include "sweep/failure_policy.h"
+#include "sweep/objective.h"
+#include "sweep/review_rows.h"
 
 namespace sweep {
 namespace {
@@ -14,7 +20,29 @@ Status ReadString(const Value& doc, const char* key, std::optional<std::string>&
   return OkStatus();
 }
 
+// set_tags: {"key": "value", ...}, strings only, no reserved keys.
+Status ReadSetTags(const Value& doc, std::map<std::string, std::string>& out) {
+  const Value* field = doc.find("set_tags");
+  if (field == nullptr || field->is_null()) return OkStatus();
+  if (!field->is_map()) return Error::InvalidInput("run message: 'set_tags' must be an object of strings");
+  for (const auto& [key, value] : field->as_map()) {
+    if (!value.is_string()) return Error::InvalidInput("run message: set_tags '" + key + "' must be a string");
+    if (key.empty()) return Error::InvalidInput("run message: set_tags has an empty key");
+    if (IsReservedTagKey(key)) return Error::InvalidInput("run message: tag '" + key + "' is written by Sweep itself");
+    out[key] = value.as_string();
+  }
+  return OkStatus();
+}
+
 }  // namespace
+
+bool IsReservedTagKey(const std::string& key) {
+  const std::string_view k = key;
+  for (const char* prefix : {kEnvTagPrefix, kGpuTagPrefix, kSweepTagPrefix, kSummaryTagPrefix, kArtifactTagPrefix}) {
+    if (k.substr(0, std::string_view(prefix).size()) == prefix) return true;
+  }
+  return k == kConfigTag || k == kTagRetryOf || k == kTagAttempt;
+}
 
 Result<RunInfo> RunInfoFromChannelMessage(const ChannelMessage& message) {
   auto parsed = ParseJson(message.json);
@@ -28,6 +56,7 @@ Result<RunInfo> RunInfoFromChannelMessage(const ChannelMessage& message) {
     if (auto s = ReadString(*parsed, key, value); !s.ok()) return s.error();
     if (value) info.tags[key] = *value;
   }
+  if (auto s = ReadSetTags(*parsed, info.tags); !s.ok()) return s.error();
   if (const Value* tags = parsed->find("tags"); tags != nullptr && !tags->is_null()) {
     if (!tags->is_list()) return Error::InvalidInput("run message: 'tags' must be a list of strings");
     for (const Value& tag : tags->as_list()) {

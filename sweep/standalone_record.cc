@@ -199,7 +199,7 @@ Result<StandaloneRecorder> StandaloneRecorder::Start(Store& store, const Standal
     if (auto status = store.SetSweepState(run.sweep_id, SweepState::kRunning); !status.ok()) return status.error();
   }
   if (auto status = DescribeRun(store, run, options); !status.ok()) return status.error();
-  return StandaloneRecorder(store, std::move(run));
+  return StandaloneRecorder(store, std::move(run), /*adds_params=*/options.existing_run_id.empty());
 }
 
 Status StandaloneRecorder::HandleLine(std::string_view line, double now) {
@@ -324,6 +324,15 @@ Status StandaloneRecorder::HandleMessage(const ChannelMessage& message) {
     warnings_.push_back(status.error().message);
     return OkStatus();
   }
+  if (message.type == "config" && adds_params_) {
+    Status status = AddConfigParams(message);
+    if (!status.ok() && status.error().code != ErrorCode::kInvalidInput) return status;
+    if (!status.ok()) {
+      ++stats_.rejected_messages;
+      warnings_.push_back(status.error().message);
+      return OkStatus();
+    }
+  }
   ChannelMessage to_tag = message;
   if (message.type == "artifact") {
     auto copied = CopyArtifact(message);
@@ -412,6 +421,17 @@ Status StandaloneRecorder::Finish(double now) {
   // A run attached to a real sweep (StandaloneRunOptions::existing_run_id) leaves its state to the controller.
   if (sweep->method != kManualMethod) return OkStatus();
   return UpdateManualSweepState(*store_, run_.sweep_id);
+}
+
+Status StandaloneRecorder::AddConfigParams(const ChannelMessage& message) {
+  auto doc = ParseJson(message.json);
+  if (!doc.ok()) return doc.error();
+  const Value* data = doc->find("data");
+  if (data == nullptr || !data->is_map()) return Error::InvalidInput("config message without a data object");
+  Config config;
+  std::set<std::string> seen;
+  if (auto status = Flatten("", *data, config, seen); !status.ok()) return status;
+  return store_->AddRunParams(run_.id, config);
 }
 
 std::vector<std::string> StandaloneRecorder::TakeWarnings() {

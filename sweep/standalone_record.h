@@ -120,9 +120,14 @@ class StandaloneRecorder {
   std::vector<std::string> TakeWarnings();
 
  private:
-  StandaloneRecorder(Store& store, RunRecord run) : store_(&store), run_(std::move(run)) {}
+  StandaloneRecorder(Store& store, RunRecord run, bool adds_params)
+      : store_(&store), run_(std::move(run)), adds_params_(adds_params) {}
   Status Flush();
   Status HandleMessage(const ChannelMessage& message);
+  // A config message: its names the run lacks become params (a run that
+  // logs params after it started: `mlflow.log_param`). kInvalidInput for a
+  // malformed configuration.
+  Status AddConfigParams(const ChannelMessage& message);
   // A line from the LineSplitter: HandleLine, or for a line past
   // kMaxChannelLineBytes a bad line that fails the run (limit_error_).
   Status HandleSplitLine(std::string_view line, bool oversized);
@@ -133,6 +138,9 @@ class StandaloneRecorder {
 
   Store* store_;
   RunRecord run_;
+  // Whether config messages add params: for a run this recorder created, not
+  // for a sweep's run it attached to (the sweep fixed that run's params).
+  bool adds_params_;
   MetricChannelParser parser_;
   std::vector<MetricPoint> pending_;
   std::optional<int> finish_code_;

@@ -80,6 +80,34 @@ TEST_F(StandaloneRecorderTest, LinesAreRecordedAsTheyCome) {
   EXPECT_EQ(run.summary.at("loss").count, 2);
 }
 
+// MLflow scripts log params after the run started: a config message adds the names the run lacks.
+TEST_F(StandaloneRecorderTest, ConfigMessagesAddParams) {
+  const RunRecord run = Record(
+      "{\"t\":\"config\",\"data\":{\"lr\":0.01}}\n"
+      "{\"t\":\"config\",\"data\":{\"lr\":0.01,\"model\":{\"depth\":4}}}\n"
+      "{\"t\":\"finish\",\"exit_code\":0}\n");
+  ASSERT_EQ(run.params.size(), 2u);
+  EXPECT_EQ(run.params[0].first, "lr");
+  EXPECT_EQ(run.params[0].second.as_double(), 0.01);
+  EXPECT_EQ(run.params[1].first, "model.depth");
+  EXPECT_EQ(run.params[1].second.as_int(), 4);
+}
+
+// The mlflow module's set_tag: key/value tags as given, except those Sweep writes itself.
+TEST_F(StandaloneRecorderTest, RunMessagesSetKeyValueTagsButNeverSweepsOwn) {
+  const RunRecord run = Record(
+      "{\"t\":\"run\",\"set_tags\":{\"mlflow.parentRunId\":\"p1\",\"model type\":\"sgd\"}}\n"
+      "{\"t\":\"run\",\"set_tags\":{\"env.host\":\"forged\"}}\n"
+      "{\"t\":\"run\",\"set_tags\":{\"config\":\"{}\"}}\n"
+      "{\"t\":\"run\",\"set_tags\":{\"k\":3}}\n"
+      "{\"t\":\"finish\",\"exit_code\":0}\n");
+  EXPECT_EQ(run.tags.at("mlflow.parentRunId"), "p1");
+  EXPECT_EQ(run.tags.at("model type"), "sgd");
+  EXPECT_EQ(run.tags.count("env.host"), 0u);
+  EXPECT_EQ(run.tags.count("config"), 0u);
+  EXPECT_EQ(run.tags.count("k"), 0u);  // values are strings
+}
+
 TEST_F(StandaloneRecorderTest, AnOversizedLineFailsTheRunAndTheRestIsKept) {
   const RunRecord run = Record("{\"t\":\"log\",\"step\":0,\"data\":{\"loss\":2}}\n" +
                                std::string(3 * kMaxChannelLineBytes, 'x') + "\n" +

@@ -46,6 +46,7 @@ Result<LaunchRequest> PrepareLaunch(const SweepSpec& spec, const SweepRecord& sw
   request.env[kEnvRunId] = run.id;
   request.env[kEnvParamsFile] = params_file.string();
   request.env[kEnvRunDir] = run_dir.string();
+  request.env[kEnvProject] = sweep.project;
   request.working_dir = settings.working_dir;
   request.log_dir = run_dir;
   return request;

@@ -18,6 +18,9 @@ inline constexpr const char* kEnvSweepId = "SWEEP_ID";
 inline constexpr const char* kEnvRunId = kRunIdEnv;
 inline constexpr const char* kEnvParamsFile = "SWEEP_PARAMS_FILE";
 inline constexpr const char* kEnvRunDir = "SWEEP_RUN_DIR";
+// The sweep's project: where a client files runs the trial starts besides
+// its own (the `mlflow` module's nested runs).
+inline constexpr const char* kEnvProject = "SWEEP_PROJECT";
 
 // File names inside a run folder.
 inline constexpr const char* kParamsFileName = "params.json";

@@ -1,6 +1,8 @@
 #include "tests/test_support.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -99,5 +101,31 @@ SpecText& SpecText::With(const std::string& yaml) {
   extra_ += yaml + "\n";
   return *this;
 }
+
+
+ReadOnlyFolder::ReadOnlyFolder(const std::filesystem::path& folder) : folder_(folder) {
+  namespace fs = std::filesystem;
+  if (::geteuid() == 0) {
+    mounted_ = ::mount(folder.c_str(), folder.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
+               ::mount(nullptr, folder.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+  } else {
+    fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
+    for (const auto& entry : fs::directory_iterator(folder)) fs::permissions(entry.path(), fs::perms::owner_read);
+  }
+}
+
+ReadOnlyFolder::~ReadOnlyFolder() {
+  namespace fs = std::filesystem;
+  if (mounted_) {
+    ::umount2(folder_.c_str(), MNT_DETACH);
+  } else if (::geteuid() != 0) {
+    fs::permissions(folder_, fs::perms::owner_all);
+    for (const auto& entry : fs::directory_iterator(folder_)) {
+      fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write);
+    }
+  }
+}
+
+bool ReadOnlyFolder::read_only() const { return mounted_ || ::geteuid() != 0; }
 
 }  // namespace sweep::testing

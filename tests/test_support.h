@@ -44,6 +44,24 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Makes a folder read-only for its lifetime, as a filesystem remounted
+// read-only does: a read-only bind mount where this process may mount
+// (root), else permissions (which root would ignore). Not thread-safe; the
+// folder must outlive the object.
+class ReadOnlyFolder {
+ public:
+  explicit ReadOnlyFolder(const std::filesystem::path& folder);
+  ~ReadOnlyFolder();
+  ReadOnlyFolder(const ReadOnlyFolder&) = delete;
+  ReadOnlyFolder& operator=(const ReadOnlyFolder&) = delete;
+  // False where neither works (root without mount rights): nothing to test.
+  bool read_only() const;
+
+ private:
+  std::filesystem::path folder_;
+  bool mounted_ = false;
+};
+
 // The store at .sweep/sweep.db in `dir`, where the CLI keeps it by default
 // (created when missing); fails the test and returns null when it cannot be
 // opened.

@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include <cerrno>
 #include <cassert>
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
+#include <fstream>
 #include <random>
 #include <thread>
 #include <cmath>
@@ -16,6 +18,11 @@ namespace {
 
 bool MissingWal(const std::string& file);
 
+// Words of the diagnoses below that are not damage to the file itself
+// (NamesACauseOtherThanDamage).
+constexpr std::string_view kReadOnlyWords = " is read-only (";
+constexpr std::string_view kLostLogWords = " lost its write-ahead log: ";
+
 Error ErrorFor(sqlite3* db, int code, std::string_view what) {
   std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
   // SQLite says only "disk I/O error" when a write hits a full disk or the
@@ -24,7 +31,8 @@ Error ErrorFor(sqlite3* db, int code, std::string_view what) {
   const int primary = db ? sqlite3_errcode(db) & 0xff : code & 0xff;
   if (primary == SQLITE_READONLY) {
     const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-    return Error::Io(std::string("the store ") + (file && *file ? file : "") + " is read-only (" + message + ")");
+    return Error::Io(std::string("the store ") + (file && *file ? file : "") + std::string(kReadOnlyWords) + message +
+                     ")");
   }
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
     const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
@@ -35,7 +43,7 @@ Error ErrorFor(sqlite3* db, int code, std::string_view what) {
   if (primary == SQLITE_IOERR || primary == SQLITE_FULL) {
     const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
     if (file && *file && MissingWal(file)) {
-      return Error::Io(std::string("the store ") + file + " lost its write-ahead log: " + file +
+      return Error::Io(std::string("the store ") + file + std::string(kLostLogWords) + file +
                        "-wal is gone while " + file + "-shm still describes it (deleted by hand, or by a "
                        "cleanup job?); the commits it held are lost (" + message + ")");
     }
@@ -47,11 +55,33 @@ Error ErrorFor(sqlite3* db, int code, std::string_view what) {
   return Error::Io(std::move(message));
 }
 
-// True when `file`-shm exists but `file`-wal does not: someone deleted the
-// log of an open WAL database.
+}  // namespace
+
+bool NamesACauseOtherThanDamage(const Error& error) {
+  return error.message.find(kReadOnlyWords) != std::string::npos ||
+         error.message.find(kLostLogWords) != std::string::npos;
+}
+
+namespace {
+
+// SQLite's WAL-index header (the start of `-shm`, in native byte order):
+// mxFrame, the number of valid frames in the log, sits at this offset.
+constexpr std::size_t kShmMaxFrameOffset = 16;
+// A log shorter than its own header holds no frame.
+constexpr off_t kWalHeaderBytes = 32;
+
+// True when `file`-shm says the log holds committed frames but `file`-wal is
+// gone, or is an empty file SQLite made anew after someone deleted the log
+// of an open WAL database.
 bool MissingWal(const std::string& file) {
-  struct stat info {};
-  return ::stat((file + "-shm").c_str(), &info) == 0 && ::stat((file + "-wal").c_str(), &info) != 0 && errno == ENOENT;
+  struct stat wal {};
+  const bool wal_empty = ::stat((file + "-wal").c_str(), &wal) != 0 ? errno == ENOENT : wal.st_size < kWalHeaderBytes;
+  if (!wal_empty) return false;
+  std::ifstream shm(file + "-shm", std::ios::binary);
+  std::uint32_t max_frame = 0;
+  shm.seekg(kShmMaxFrameOffset);
+  shm.read(reinterpret_cast<char*>(&max_frame), sizeof max_frame);
+  return shm.good() && max_frame > 0;
 }
 
 // A file: URI for `path` (SQLite's URI rules: '%', '?' and '#' escaped).

@@ -102,4 +102,9 @@ class Database {
   friend class Statement;
 };
 
+// True when `error` (from a Database or Statement of this file) says the
+// store is read-only or lost its write-ahead log: causes the caller must not
+// re-describe as "damaged or not a database".
+bool NamesACauseOtherThanDamage(const Error& error);
+
 }  // namespace sweep::sqlite

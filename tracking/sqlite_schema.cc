@@ -286,7 +286,9 @@ Result<std::int64_t> ReadPragma(Database& db, const char* sql) {
   return *row ? stmt->Int(0) : 0;
 }
 
-Error Damaged(const Database& db, const Error& cause) { return DamagedDatabase(db.path(), cause.message); }
+Error Damaged(const Database& db, const Error& cause) {
+  return NamesACauseOtherThanDamage(cause) ? cause : DamagedDatabase(db.path(), cause.message);
+}
 
 }  // namespace
 

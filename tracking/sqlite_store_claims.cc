@@ -75,22 +75,26 @@ Result<std::optional<RunRecord>> SqliteStore::ClaimRunLocked(const std::string& 
     stmt->Bind(5, TrialStateName(run.state)).Bind(6, ToJson(ConfigToValue(run.params)));
     stmt->Bind(7, run.created_at).Bind(8, run.host).Bind(9, run.agent_id);
     if (auto s = stmt->Run(); !s.ok()) return s.error();
-    const std::int64_t seq = db_->LastInsertRowid();
-    auto param = db_->Prepare("INSERT INTO params (run_seq, name, value, num) VALUES (?1, ?2, ?3, ?4)");
-    if (!param.ok()) return param.error();
-    Statement& p = *param;
-    for (const auto& [name, value] : run.params) {
-      p.Bind(1, seq).Bind(2, name).Bind(3, ToJson(value));
-      if (value.is_number()) {
-        p.Bind(4, value.as_number());
-      } else {
-        p.BindNull(4);
-      }
-      if (auto s = p.Run(); !s.ok()) return s.error();
-      p.Reset();
-    }
+    if (auto s = InsertParams(db_->LastInsertRowid(), run.params); !s.ok()) return s.error();
     return std::optional<RunRecord>(std::move(run));
   });
+}
+
+Status SqliteStore::InsertParams(std::int64_t run_seq, const Config& params) {
+  auto param = db_->Prepare("INSERT INTO params (run_seq, name, value, num) VALUES (?1, ?2, ?3, ?4)");
+  if (!param.ok()) return param.error();
+  Statement& p = *param;
+  for (const auto& [name, value] : params) {
+    p.Bind(1, run_seq).Bind(2, name).Bind(3, ToJson(value));
+    if (value.is_number()) {
+      p.Bind(4, value.as_number());
+    } else {
+      p.BindNull(4);
+    }
+    if (auto s = p.Run(); !s.ok()) return s;
+    p.Reset();
+  }
+  return OkStatus();
 }
 
 Result<const std::vector<RunRecord>*> SqliteStore::RefreshClaimCache(const std::string& sweep_id) {

@@ -60,6 +60,7 @@ class SqliteStore final : public Store {
   Status SetSweepTags(const std::string& sweep_id, const std::map<std::string, std::string>& tags) override;
   Result<std::map<std::string, std::string>> GetSweepTags(const std::string& sweep_id) override;
   Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) override;
+  Status AddRunParams(const std::string& run_id, const Config& params) override;
 
   // Claims (sqlite_store_claims.cc).
   Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,
@@ -157,6 +158,8 @@ class SqliteStore final : public Store {
   Result<std::string> ResolvePrefix(const char* sql, const std::string& what, const std::string& prefix);
   Status RequireSweep(const std::string& sweep_id);
   Result<std::int64_t> RunSeq(const std::string& run_id);
+  // Rows of the params table for the run with sequence number `run_seq`.
+  Status InsertParams(std::int64_t run_seq, const Config& params);
   Result<TrialState> RunState(const std::string& run_id);
 
   // Sweeps: the first sweep `sql` (one of the k*Sweep* statements) selects

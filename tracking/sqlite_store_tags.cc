@@ -1,4 +1,5 @@
-// SqliteStore: the key-value tags of sweeps and of runs.
+// SqliteStore: the key-value tags of sweeps and of runs, and params a run adds later.
+#include "tracking/run_params.h"
 #include "tracking/sqlite_store_impl.h"
 
 namespace sweep::sqlite {
@@ -44,6 +45,26 @@ Status SqliteStore::SetTags(const std::string& run_id, const std::map<std::strin
       if (auto s = stmt->Run(); !s.ok()) return s;
     }
     return OkStatus();
+  });
+}
+
+Status SqliteStore::AddRunParams(const std::string& run_id, const Config& params) {
+  return Write([&]() -> Status {
+    auto stmt = db_->Prepare("SELECT seq, params FROM runs WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, run_id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error::NotFound("no run with id " + run_id);
+    const std::int64_t seq = stmt->Int(0);
+    auto merged = AddNewParams(stmt->Text(1), params);
+    if (!merged.ok()) return merged.error();
+    if (merged->added.empty()) return OkStatus();
+    auto update = db_->Prepare("UPDATE runs SET params = ?1 WHERE seq = ?2");
+    if (!update.ok()) return update.error();
+    update->Bind(1, merged->params_json).Bind(2, seq);
+    if (auto s = update->Run(); !s.ok()) return s;
+    return InsertParams(seq, merged->added);
   });
 }
 

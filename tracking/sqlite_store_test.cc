@@ -2,7 +2,6 @@
 // ours without touching them, and many processes claiming from one database.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <iterator>
 #include <set>
 
+#include "tests/test_support.h"
 #include "tracking/sqlite_store.h"
 #include "tracking/store_conformance_test.h"
 #include "tracking/store.h"
@@ -219,38 +219,6 @@ TEST_F(SqliteStoreTest, ReadOnlyStoreRefusesAnOlderSchema) {
   EXPECT_NE(reader.error().message.find("older"), std::string::npos) << reader.error().message;
 }
 
-// Makes a folder read-only for its lifetime: a read-only bind mount where
-// this process may mount (root: what a filesystem remounted read-only does),
-// else permissions (which root would ignore).
-class ReadOnlyFolder {
- public:
-  explicit ReadOnlyFolder(const fs::path& folder) : folder_(folder) {
-    if (::geteuid() == 0) {
-      mounted_ = ::mount(folder.c_str(), folder.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
-                 ::mount(nullptr, folder.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
-    } else {
-      fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
-      for (const auto& entry : fs::directory_iterator(folder)) fs::permissions(entry.path(), fs::perms::owner_read);
-    }
-  }
-  ~ReadOnlyFolder() {
-    if (mounted_) {
-      ::umount2(folder_.c_str(), MNT_DETACH);
-    } else if (::geteuid() != 0) {
-      fs::permissions(folder_, fs::perms::owner_all);
-      for (const auto& entry : fs::directory_iterator(folder_)) {
-        fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write);
-      }
-    }
-  }
-  // False where neither works (root without mount rights): nothing to test.
-  bool read_only() const { return mounted_ || ::geteuid() != 0; }
-
- private:
-  fs::path folder_;
-  bool mounted_ = false;
-};
-
 // Issue 12 item 7: a store whose filesystem became read-only is read as
 // usual; writes fail saying so, not "damaged or not a database".
 TEST_F(SqliteStoreTest, ReadOnlyStoreIsReadableAndWritesSaySo) {
@@ -265,7 +233,7 @@ TEST_F(SqliteStoreTest, ReadOnlyStoreIsReadableAndWritesSaySo) {
     s.name = "kept";
     id = (*store)->CreateSweep(s)->id;
   }
-  ReadOnlyFolder read_only(folder);
+  testing::ReadOnlyFolder read_only(folder);
   if (!read_only.read_only()) GTEST_SKIP() << "cannot make a folder read-only here";
   auto store = OpenStore(db.string());
   ASSERT_TRUE(store.ok()) << store.error().message;
@@ -350,6 +318,34 @@ TEST_F(SqliteStoreTest, RefusesCorruptHeaderUnchanged) {
   fs::remove(dir_ / "sweep.db-wal");
   fs::remove(dir_ / "sweep.db-shm");
   ExpectRefusedUnchanged(db, ErrorCode::kIo, "damaged");
+}
+
+// Issue 12 item 9: a reader that finds the write-ahead log deleted under a
+// live writer (a cleanup job removing "temporary" files) is told that, with
+// the file's name, not "damaged or the disk full".
+TEST_F(SqliteStoreTest, DeletedWriteAheadLogIsNamedAsSuch) {
+  const fs::path db = dir_ / "sweep.db";
+  auto writer = OpenStore(db.string());
+  ASSERT_TRUE(writer.ok());
+  SweepRecord s;
+  s.name = "in-the-log";
+  ASSERT_TRUE((*writer)->CreateSweep(s).ok());
+  ASSERT_TRUE(fs::exists(dir_ / "sweep.db-wal"));
+  ASSERT_TRUE(fs::exists(dir_ / "sweep.db-shm"));
+  fs::remove(dir_ / "sweep.db-wal");
+  auto reader = OpenStore(db.string());
+  std::string message;
+  if (!reader.ok()) {
+    message = reader.error().message;
+  } else {
+    auto sweeps = (*reader)->ListSweeps();
+    ASSERT_FALSE(sweeps.ok()) << "a reader saw " << sweeps->size() << " sweeps without the log that held them";
+    message = sweeps.error().message;
+  }
+  EXPECT_NE(message.find("lost its write-ahead log"), std::string::npos) << message;
+  EXPECT_NE(message.find(db.string() + "-wal"), std::string::npos) << message;
+  EXPECT_EQ(message.find("disk full"), std::string::npos) << message;
+  EXPECT_EQ(message.find("not a database"), std::string::npos) << message;
 }
 
 TEST_F(SqliteStoreTest, AdoptsEmptyFile) {

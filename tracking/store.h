@@ -186,6 +186,10 @@ class Store {
 
   // --- tags: free-form key/value strings on a run (environment, notes) ---
   virtual Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) = 0;
+  // Adds params a run reports after it started (a standalone run's
+  // `mlflow.log_param`) in one transaction; names the run already has keep
+  // their value (a sweep's values are fixed). kNotFound for an unknown run.
+  virtual Status AddRunParams(const std::string& run_id, const Config& params) = 0;
   // Applies `update` to the run (exact id) in one transaction, in any state.
   // kNotFound for an unknown run.
   virtual Status UpdateRunLabels(const std::string& run_id, const RunLabelsUpdate& update) = 0;

@@ -424,6 +424,20 @@ TEST_P(StoreConformance, TypedParamsRoundTrip) {
   EXPECT_FALSE(store_->GetRun(off_grid.id)->grid_index.has_value());
 }
 
+TEST_P(StoreConformance, AddRunParamsAppendsNewNamesAndKeepsKnownOnes) {
+  SweepRecord s = MakeSweep();
+  RunRecord run = Claim(s.id, {{"lr", Value(0.1)}}, 0);
+  ASSERT_TRUE(store_->AddRunParams(run.id, {{"lr", Value(0.5)}, {"batch", Value(64)}, {"opt", Value("sgd")}}).ok());
+  ASSERT_TRUE(store_->AddRunParams(run.id, {{"batch", Value(32)}}).ok());  // known: keeps 64
+  auto got = store_->GetRun(run.id);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->params.size(), 3u);
+  EXPECT_TRUE(got->params[0] == (std::pair<std::string, Value>{"lr", Value(0.1)}));
+  EXPECT_TRUE(got->params[1] == (std::pair<std::string, Value>{"batch", Value(64)}));
+  EXPECT_TRUE(got->params[2] == (std::pair<std::string, Value>{"opt", Value("sgd")}));
+  EXPECT_EQ(store_->AddRunParams("no-such-run", {{"x", Value(1)}}).error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreConformance, RunLifecycle) {
   SweepRecord s = MakeSweep();
   RunRecord run = Claim(s.id, {{"x", Value(1)}});

@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <string_view>
 #include <filesystem>
-#include <map>
 
 #include "agents/host/environment_capture.h"
 #include "agents/host/gpu_inventory.h"
@@ -28,7 +27,6 @@
 #include "sweep/objective.h"
 #include "sweep/optimizer_setup.h"
 #include "sweep/spec/command_macros.h"
-#include "tracking/postgres/postgres_store.h"
 
 namespace sweep::cli {
 
@@ -58,6 +56,8 @@ void AddAgentFlags(CLI::App& command, AgentFlags& flags) {
       ->check(CLI::PositiveNumber);
   command.add_flag("--no-wandb-shim", flags.no_wandb_shim,
                    "Do not put Sweep's offline `wandb` module first on trials' PYTHONPATH");
+  command.add_flag("--no-mlflow-shim", flags.no_mlflow_shim,
+                   "Do not put Sweep's offline `mlflow` module first on trials' PYTHONPATH");
   command.add_flag("--quiet,-q", flags.quiet, "Print only the final summary (and errors), not each trial");
   command.add_option("--events", flags.events,
                      "Write machine-readable events (run started, metric, run ended, sweep ended) to stdout as "
@@ -207,20 +207,6 @@ std::chrono::milliseconds HeartbeatTimeout(const AgentFlags& flags) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(flags.heartbeat_timeout_seconds * 1000.0));
 }
 
-// What a trial's clients need to log and use artifacts synchronously through
-// `sweep artifact log/use` (clients/python/sweep_client/_artifacts.py): this
-// binary, and the store and content folder this agent uses, absolute since
-// trials may change directory.
-namespace {
-void AddArtifactEnvironment(const std::string& store_location, std::map<std::string, std::string>& env) {
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) env["SWEEP_BIN"] = self.string();
-  env[kStoreEnvVar] = IsPostgresUrl(store_location) ? store_location : std::filesystem::absolute(store_location).string();
-  env[kArtifactDirEnvVar] = std::filesystem::absolute(ContentRootFor(store_location)).string();
-}
-}  // namespace
-
 int RunAgent(Store& store, const std::string& store_location, const SweepSpec& spec, const SweepRecord& sweep,
              const AgentFlags& flags) {
   if (Status launchable = CheckLaunchable(spec, sweep.id); !launchable.ok()) return ReportError(launchable.error());
@@ -245,10 +231,13 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   options.launch.working_dir = std::filesystem::current_path();
   if (auto status = CheckProgramExists(spec, options.launch.working_dir); !status.ok()) return ReportError(status.error());
   options.launch.interpreter = flags.interpreter;
-  if (!flags.no_wandb_shim) {
-    if (auto path = PythonPathWithClients(); path) options.launch.extra_env["PYTHONPATH"] = *path;
+  if (auto path = PythonPathWithClients({!flags.no_wandb_shim, !flags.no_mlflow_shim}); path) {
+    options.launch.extra_env["PYTHONPATH"] = *path;
   }
-  AddArtifactEnvironment(store_location, options.launch.extra_env);
+  options.launch.extra_env[kStoreEnvVar] = StoreLocationForTrials(store_location);
+  if (auto binary = SweepBinaryForTrials(); binary) options.launch.extra_env[kSweepBinEnvVar] = *binary;
+  // Where artifact content goes: absolute, since trials may change directory.
+  options.launch.extra_env[kArtifactDirEnvVar] = std::filesystem::absolute(ContentRootFor(store_location)).string();
   options.host = HostName();
   options.agent_id = ThisAgentId();
   options.sampler = &sampler;

@@ -24,6 +24,7 @@ struct AgentFlags {
   std::optional<int> gpus_per_trial;    // overrides the spec's
   double sample_interval_seconds = 5;   // system metrics
   bool no_wandb_shim = false;
+  bool no_mlflow_shim = false;
   // Whether an interrupt (Ctrl-C, or SIGTERM at a Slurm time limit) marks the
   // sweep stopped. `sweep run` and `sweep resume` drive their sweep and do;
   // one `sweep agent` among many does not, since every agent stops claiming

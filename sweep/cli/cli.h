@@ -30,6 +30,10 @@ struct GlobalOptions {
 std::string ResolveStorePath(const GlobalOptions& options);
 // Folder holding one sub-folder per run: beside the database file.
 std::string RunsRootFor(const std::string& store_path);
+// The store as a trial is told it ($SWEEP_STORE), so clients it starts
+// (`sweep record` for the `mlflow` module's nested runs) write to the same
+// one: a database file as an absolute path (a trial may chdir), a URL as is.
+std::string StoreLocationForTrials(const std::string& store_path);
 
 // The environment variable naming the artifact content folder; needed for a
 // PostgreSQL store whose users are on several machines (a shared folder).

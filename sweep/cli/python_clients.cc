@@ -28,15 +28,27 @@ std::optional<std::string> PythonClientsDir() {
   return std::nullopt;
 }
 
-std::optional<std::string> PythonPathWithClients() {
+std::optional<std::string> PythonPathWithClients(const PythonShims& shims) {
+  if (!shims.wandb && !shims.mlflow) return std::nullopt;
   auto dir = PythonClientsDir();
   if (!dir) return std::nullopt;
-  std::string path = (std::filesystem::path(*dir) / "wandb_shim").string() + ":" + *dir;
+  std::string path;
+  if (shims.wandb) path += (std::filesystem::path(*dir) / "wandb_shim").string() + ":";
+  if (shims.mlflow) path += (std::filesystem::path(*dir) / "mlflow_shim").string() + ":";
+  path += *dir;
   if (const char* existing = std::getenv("PYTHONPATH"); existing != nullptr && *existing != '\0') {
     path += ":";
     path += existing;
   }
   return path;
+}
+
+std::optional<std::string> SweepBinaryForTrials() {
+  if (const char* env = std::getenv(kSweepBinEnvVar); env != nullptr && *env != '\0') return std::string(env);
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  return exe.string();
 }
 
 }  // namespace sweep::cli

@@ -29,6 +29,11 @@ std::string ContentRootFor(const std::string& store_path) {
   return (parent.empty() ? std::filesystem::path("artifacts") : parent / "artifacts").string();
 }
 
+std::string StoreLocationForTrials(const std::string& store_path) {
+  if (IsPostgresUrl(store_path)) return store_path;
+  return std::filesystem::absolute(store_path).string();
+}
+
 Result<std::unique_ptr<Store>> OpenCliStore(const GlobalOptions& options, bool must_exist) {
   const std::string path = ResolveStorePath(options);
   if (must_exist && !IsPostgresUrl(path) && !std::filesystem::exists(path)) {

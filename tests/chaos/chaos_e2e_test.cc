@@ -298,6 +298,22 @@ constexpr const char* kPauseHeartbeatTimeout = "2";
 // Past the timeout above, so the second agent takes the paused one for dead.
 constexpr auto kPauseBeyondTimeout = std::chrono::seconds(3);
 
+// While `hold` exists the trial leaves two processes behind (as
+// LeavingTrial), keeps reporting m=i and never ends on its own; then it
+// reports loss = its grid value.
+std::string HeldTrial(const std::string& marker, const std::string& hold) {
+  return "import os, subprocess, sys, time\n"
+         "x = int(sys.argv[1].split('=')[1])\n"
+         "if os.path.exists('" + hold + "'):\n"
+         "    sleeper = [sys.executable, '-c', 'import time; time.sleep(300)', '" + marker + "']\n"
+         "    subprocess.Popen(sleeper)\n"
+         "    subprocess.Popen(sleeper, start_new_session=True)\n"
+         "    for i in range(3000):\n"
+         "        print(f'm={i}', flush=True)\n"
+         "        time.sleep(0.05)\n"
+         "print(f'loss={x}', flush=True)\n";
+}
+
 bool WaitForHeldTrialReporting(const std::filesystem::path& db) {
   const auto deadline = Clock::now() + kCaseDeadline;
   while (Clock::now() < deadline) {
@@ -314,18 +330,7 @@ TEST(Chaos, PausedAgentPastHeartbeatTimeoutGivesUpItsRunAndCarriesOn) {
   TempDir dir;
   const std::string marker = "chaos_" + std::to_string(::getpid()) + "_sigstop";
   const std::string hold = (dir / "hold").string();
-  // While `hold` exists a trial keeps reporting m=i and never ends on its own.
-  dir.Write(marker + ".py",
-            "import os, subprocess, sys, time\n"
-            "x = int(sys.argv[1].split('=')[1])\n"
-            "if os.path.exists('" + hold + "'):\n"
-            "    sleeper = [sys.executable, '-c', 'import time; time.sleep(300)', '" + marker + "']\n"
-            "    subprocess.Popen(sleeper)\n"
-            "    subprocess.Popen(sleeper, start_new_session=True)\n"
-            "    for i in range(3000):\n"
-            "        print(f'm={i}', flush=True)\n"
-            "        time.sleep(0.05)\n"
-            "print(f'loss={x}', flush=True)\n");
+  dir.Write(marker + ".py", HeldTrial(marker, hold));
   dir.Write("hold", "");
   dir.Write("spec.yaml", GridSpec(marker + ".py", kPauseGridPoints));
   const auto db = dir / ".sweep/sweep.db";
@@ -372,6 +377,106 @@ TEST(Chaos, PausedAgentPastHeartbeatTimeoutGivesUpItsRunAndCarriesOn) {
   EXPECT_EQ(after->summary.at("m").count, reaped->summary.at("m").count)
       << "the paused agent recorded the stale trial's metrics onto the crashed run";
   EXPECT_EQ(RunsOf(db).size(), before.size()) << "the paused agent claimed a run the sweep did not need";
+}
+
+// An agent SIGKILLed in the middle of a trial (OOM killer, `kill -9`): its
+// watchdog ends the trial's tree where cgroups contain it; the run is left
+// `running` with a heartbeat that stops, and the next agent past the
+// heartbeat timeout records it crashed and runs its point again.
+TEST(Chaos, SigkilledAgentsRunIsReapedAndItsPointRunAgain) {
+  TempDir dir;
+  const std::string marker = "chaos_" + std::to_string(::getpid()) + "_agentkill";
+  const std::string hold = (dir / "hold").string();
+  dir.Write(marker + ".py", HeldTrial(marker, hold));
+  dir.Write("hold", "");
+  dir.Write("spec.yaml", GridSpec(marker + ".py", kPauseGridPoints));
+  const auto db = dir / ".sweep/sweep.db";
+  auto created = testing::RunCli(dir.path(), {"create", "spec.yaml"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string sweep_id = created.out.substr(0, created.out.find('\n'));
+
+  const pid_t killed = testing::SpawnCli(
+      dir.path(), {"agent", sweep_id, "--heartbeat-timeout", kPauseHeartbeatTimeout}, "killed");
+  const bool reporting = WaitForHeldTrialReporting(db);
+  bool contained = false;
+  for (const auto& run : RunsOf(db)) {
+    if (run.state == TrialState::kRunning && run.pid > 0) contained = InTrialCgroup(run.pid);
+  }
+  ::kill(killed, SIGKILL);
+  testing::WaitCli(killed);
+  ASSERT_TRUE(reporting) << ReadFile(dir / "killed.out") << ReadFile(dir / "killed.err");
+  if (contained) {
+    EXPECT_EQ(SurvivorsAfter(marker, kLeftoverDeadline), std::vector<pid_t>{})
+        << "the dead agent's watchdog left trial processes alive";
+  }
+  std::filesystem::remove(hold);
+  const std::vector<RunRecord> before = RunsOf(db);
+  std::this_thread::sleep_for(kPauseBeyondTimeout);
+
+  auto other = testing::RunCli(dir.path(), {"agent", sweep_id, "--heartbeat-timeout", kPauseHeartbeatTimeout});
+  EXPECT_EQ(other.exit_code, 0) << other.out << other.err;
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok());
+  ExpectNothingLost(**store, kPauseGridPoints, before);
+  std::size_t crashed = 0;
+  for (const auto& run : RunsOf(db)) crashed += run.state == TrialState::kCrashed;
+  EXPECT_EQ(crashed, 1u) << "the killed agent's run, and only it, is recorded crashed";
+}
+
+// The store's filesystem goes read-only after a crash (the kernel does so
+// on I/O errors): every review command still reads it, a write says the
+// store is read-only (exit 1) and changes nothing, and once it is writable
+// again `sweep resume` finishes the sweep without losing a point.
+constexpr int kReadOnlyGridPoints = 6;
+constexpr int kReadOnlyAgents = 2;
+
+TEST(Chaos, ReadOnlyStoreAfterACrashIsReadableRefusesWritesAndLosesNothing) {
+  TempDir dir;
+  const std::string marker = "chaos_" + std::to_string(::getpid()) + "_readonly";
+  dir.Write(marker + ".py", LeavingTrial(marker, 0.3));
+  dir.Write("spec.yaml", GridSpec(marker + ".py", kReadOnlyGridPoints));
+  const auto db = dir / ".sweep/sweep.db";
+  const pid_t controller = testing::SpawnCli(
+      dir.path(), {"run", "spec.yaml", "--agents", std::to_string(kReadOnlyAgents)}, "controller");
+  const bool progressed = WaitForProgress(db.string(), 2);
+  ::kill(controller, SIGKILL);
+  testing::WaitCli(controller);
+  ASSERT_TRUE(progressed) << ReadFile(dir / "controller.out") << ReadFile(dir / "controller.err");
+  const std::vector<RunRecord> before = RunsOf(db);
+  ASSERT_FALSE(before.empty());
+  std::string sweep_id;
+  {
+    auto store = OpenStore(db.string());
+    ASSERT_TRUE(store.ok());
+    sweep_id = OnlySweep(**store)->id;
+  }
+  {
+    testing::ReadOnlyFolder read_only(dir / ".sweep");
+    if (!read_only.read_only()) GTEST_SKIP() << "cannot make a folder read-only here";
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"sweeps"},
+                                                 std::vector<std::string>{"runs", sweep_id},
+                                                 std::vector<std::string>{"best", sweep_id},
+                                                 std::vector<std::string>{"show", before.front().id}}) {
+      SCOPED_TRACE(args[0]);
+      auto read = testing::RunCli(dir.path(), args);
+      EXPECT_EQ(read.exit_code, 0) << read.out << read.err;
+      EXPECT_FALSE(read.out.empty());
+    }
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"resume", sweep_id},
+                                                 std::vector<std::string>{"tag", before.front().id, "kept"}}) {
+      SCOPED_TRACE(args[0]);
+      auto write = testing::RunCli(dir.path(), args);
+      EXPECT_EQ(write.exit_code, 1) << write.out << write.err;
+      EXPECT_NE(write.err.find("read-only"), std::string::npos) << write.err;
+      EXPECT_EQ(write.err.find("damaged"), std::string::npos) << write.err;
+    }
+  }
+  auto resumed = testing::RunCli(dir.path(), {"resume", sweep_id, "--agents", std::to_string(kReadOnlyAgents)});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(SurvivorsAfter(marker, kLeftoverDeadline), std::vector<pid_t>{});
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok());
+  ExpectNothingLost(**store, kReadOnlyGridPoints, before);
 }
 
 // PostgreSQL goes away under 4 agents: the server restarts (pg_ctl restart),

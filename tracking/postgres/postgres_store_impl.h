@@ -57,6 +57,7 @@ class PostgresStore final : public Store {
   Status SetSweepTags(const std::string& sweep_id, const std::map<std::string, std::string>& tags) override;
   Result<std::map<std::string, std::string>> GetSweepTags(const std::string& sweep_id) override;
   Status SetTags(const std::string& run_id, const std::map<std::string, std::string>& tags) override;
+  Status AddRunParams(const std::string& run_id, const Config& params) override;
 
   // Claims (postgres_store_claims.cc).
   Result<std::optional<RunRecord>> ClaimRun(const std::string& sweep_id, const ProposeFn& propose,

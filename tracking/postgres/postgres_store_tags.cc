@@ -1,5 +1,6 @@
 // PostgresStore: the key-value tags of sweeps and of runs.
 #include "tracking/postgres/postgres_store_impl.h"
+#include "tracking/run_params.h"
 
 namespace sweep::pg {
 
@@ -45,6 +46,20 @@ Status PostgresStore::SetTags(const std::string& run_id, const std::map<std::str
       if (!r.ok()) return r.error();
     }
     return OkStatus();
+  });
+}
+
+Status PostgresStore::AddRunParams(const std::string& run_id, const Config& params) {
+  return conn_->Transaction([&]() -> Status {
+    auto stored = conn_->Exec("SELECT params FROM runs WHERE id = $1 FOR UPDATE", {run_id});
+    if (!stored.ok()) return stored.error();
+    if (stored->rows() == 0) return Error::NotFound("no run with id '" + run_id + "'");
+    auto merged = AddNewParams(stored->text(0, 0), params);
+    if (!merged.ok()) return merged.error();
+    if (merged->added.empty()) return OkStatus();
+    auto r = conn_->Exec("UPDATE runs SET params = $2 WHERE id = $1", {run_id, merged->params_json});
+    if (!r.ok()) return r.error();
+    return InsertParams(run_id, merged->added);
   });
 }
 

@@ -218,13 +218,25 @@ class Run:
     def _send_config(self, values):
         self._send({"t": "config", "data": values})
 
-    def log(self, data, step=None):
-        """Record numeric metrics at `step` (default: one past the previous step, from 0)."""
+    def log(self, data, step=None, timestamp=None):
+        """Record numeric metrics at `step` (default: one past the previous step, from 0).
+
+        `timestamp`: when the values were measured, in Unix seconds (default: now).
+        """
         if step is None:
             step = self._next_step
         step = int(step)
         self._next_step = step + 1
-        self._send({"t": "log", "step": step, "time": time.time(), "data": metric_data(data)})
+        when = time.time() if timestamp is None else float(timestamp)
+        self._send({"t": "log", "step": step, "time": when, "data": metric_data(data)})
+
+    def set_tags(self, tags):
+        """Set key/value tags on the run ({"key": "value"}; values as strings). Keys Sweep writes
+        itself (env.*, gpu.*, sweep.*, summary.*, artifact.*, config, retry_of, attempt) are refused
+        by the recorder with a warning (PROTOCOL.md, the "run" message)."""
+        tags = {str(k): str(v) for k, v in dict(tags).items()}
+        if tags:
+            self._send({"t": "run", "set_tags": tags})
 
     def log_artifact(self, path, name=None, type=None, metadata=None, aliases=None):  # noqa: A002 (W&B's name)
         """Store `path` (a file or folder) as the next version of artifact `name` (default: its

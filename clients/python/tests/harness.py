@@ -12,6 +12,7 @@ import tempfile
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIM_DIR = os.path.join(PYTHON_DIR, "wandb_shim")
+MLFLOW_SHIM_DIR = os.path.join(PYTHON_DIR, "mlflow_shim")
 REPO_ROOT = os.path.dirname(os.path.dirname(PYTHON_DIR))
 # A trial that takes longer than this in a unit test is stuck.
 CHILD_TIMEOUT_S = 60
@@ -33,14 +34,14 @@ class TrialResult:
 def clean_env(extra=None, path=None):
     """os.environ without any SWEEP_* variables (the test may run inside a sweep itself)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SWEEP_")}
-    env["PYTHONPATH"] = os.pathsep.join([SHIM_DIR, PYTHON_DIR])
+    env["PYTHONPATH"] = os.pathsep.join([SHIM_DIR, MLFLOW_SHIM_DIR, PYTHON_DIR])
     if path is not None:
         env["PATH"] = path
     env.update(extra or {})
     return env
 
 
-def run_trial(code=None, script=None, params=None, scratch=None, extra_env=None):
+def run_trial(code=None, script=None, params=None, scratch=None, extra_env=None, interpreter=None):
     """Run `code` (a string) or `script` (a path) as a sweep trial; returns a TrialResult."""
     scratch = scratch or tempfile.mkdtemp(prefix="sweep_client_test_")
     run_dir = os.path.join(scratch, "run")
@@ -57,7 +58,8 @@ def run_trial(code=None, script=None, params=None, scratch=None, extra_env=None)
         "SWEEP_RUN_DIR": run_dir,
     })
     env.update(extra_env or {})
-    argv = [sys.executable, "-c", code] if code is not None else [sys.executable, script]
+    python = interpreter or sys.executable
+    argv = [python, "-c", code] if code is not None else [python, script]
     process = subprocess.Popen(argv, env=env, pass_fds=(write_end,), cwd=scratch,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     os.close(write_end)  # only the child holds it now: EOF when the child exits

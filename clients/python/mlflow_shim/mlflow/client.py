@@ -1,0 +1,2 @@
+"""mlflow.client: MlflowClient, as MLflow exposes it here too."""
+from .tracking.client import MlflowClient  # noqa: F401

@@ -1,0 +1,74 @@
+"""mlflow.data: datasets a run used (from_numpy, from_pandas) and log_input's record of them.
+
+A run's inputs are kept as key/value tags of the run, `dataset.<name>.digest`, `.source`,
+`.context` (and `.<tag>` for log_input's tags), until Sweep's store has data versions of its own.
+The digest is the first 8 hex digits of the SHA-256 of the data's bytes (MLflow hashes a sample
+with MD5: the same role, not the same value).
+"""
+import collections
+import hashlib
+
+_DIGEST_CHARS = 8
+_TAG_PREFIX = "dataset."
+
+DatasetInput = collections.namedtuple("DatasetInput", "dataset tags")
+
+
+class Dataset:
+    """name, digest, source (a string: where the data came from), profile, schema."""
+
+    def __init__(self, name, digest, source, profile=None, schema=None):
+        self.name, self.digest, self.source = name, digest, source
+        self.profile, self.schema = profile, schema
+
+    def to_dict(self):
+        return {"name": self.name, "digest": self.digest, "source": self.source}
+
+    def __repr__(self):
+        return "<Dataset %s digest=%s source=%s>" % (self.name, self.digest, self.source)
+
+
+def _digest_of(*arrays):
+    digest = hashlib.sha256()
+    for array in arrays:
+        if array is None:
+            continue
+        if hasattr(array, "to_numpy"):
+            array = array.to_numpy()
+        if hasattr(array, "tobytes"):
+            digest.update(array.tobytes())
+        else:
+            digest.update(repr(array).encode("utf-8"))
+    return digest.hexdigest()[:_DIGEST_CHARS]
+
+
+def _source_text(source):
+    if source is None:
+        return "unknown"
+    return getattr(source, "uri", None) or getattr(source, "url", None) or str(source)
+
+
+def from_numpy(features, source=None, targets=None, name=None, digest=None):
+    digest = digest or _digest_of(features, targets)
+    return Dataset(name or "dataset", digest, _source_text(source),
+                   profile={"features_shape": list(getattr(features, "shape", []))})
+
+
+def from_pandas(df, source=None, targets=None, name=None, digest=None, predictions=None):
+    digest = digest or _digest_of(df)
+    return Dataset(name or "dataset", digest, _source_text(source), profile={"num_rows": len(df)})
+
+
+def record_input(run, dataset, context=None, tags=None):
+    """log_input: the dataset's name, digest, source and context as tags of `run`."""
+    name = getattr(dataset, "name", None) or "dataset"
+    prefix = _TAG_PREFIX + name + "."
+    values = {prefix + "digest": getattr(dataset, "digest", ""), prefix + "source": _source_text(
+        getattr(dataset, "source", None))}
+    if context:
+        values[prefix + "context"] = context
+    for key, value in (tags or {}).items():
+        values[prefix + str(key)] = value
+    run.set_tags(values)
+    run.add_dataset(DatasetInput(dataset=dataset, tags=dict(tags or {}, **({"mlflow.data.context": context}
+                                                                           if context else {}))))

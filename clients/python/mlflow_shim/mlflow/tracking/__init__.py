@@ -1,0 +1,2 @@
+"""mlflow.tracking: MlflowClient (see client.py)."""
+from .client import MlflowClient  # noqa: F401
