@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "agents/host/python_packages.h"
-#include "agents/host/sha256.h"
+#include "core/sha256.h"
 #include "agents/line_splitter.h"
 #include "core/value_json.h"
 #include "sweep/channel_tags.h"

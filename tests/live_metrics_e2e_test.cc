@@ -113,7 +113,10 @@ TEST(LiveMetricsEndToEnd, SweepClientExampleReportsMetricsSummaryAndArtifact) {
     EXPECT_EQ(ReadFile(std::filesystem::path(run.run_dir) / "stdout.log").find("val_loss"), std::string::npos);
     EXPECT_TRUE(run.tags.count("summary.best_val_loss"));
     ASSERT_TRUE(run.tags.count("artifact.checkpoint.json"));
-    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(run.run_dir) / "artifacts/checkpoint.json"));
+    // log_artifact made a version of artifact "checkpoint.json", produced by this run.
+    auto versions = sweep.store->ListArtifactVersions(ArtifactFilter{"", "checkpoint.json", run.id});
+    ASSERT_TRUE(versions.ok());
+    EXPECT_EQ(versions->size(), 1u);
   }
 }
 

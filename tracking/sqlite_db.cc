@@ -163,6 +163,8 @@ double Statement::Double(int col) const {
   if (IsNull(col)) return std::numeric_limits<double>::quiet_NaN();
   return sqlite3_column_double(stmt_, col);
 }
+int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
 std::string Statement::Text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   if (p == nullptr) return {};

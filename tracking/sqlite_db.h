@@ -48,6 +48,7 @@ class Statement {
   std::int64_t Int(int col) const;
   double Double(int col) const;  // NULL reads as NaN (see Bind(double))
   std::string Text(int col) const;
+  int ColumnCount() const;  // of the statement's result rows
 
  private:
   sqlite3* db_;

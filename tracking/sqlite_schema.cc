@@ -189,6 +189,91 @@ CREATE TRIGGER runs_change_on_update AFTER UPDATE OF id, sweep_id, number, grid_
   UPDATE runs SET changed_seq = (SELECT value FROM change_counter WHERE id = 1) WHERE seq = NEW.seq;
 END;
 )sql",
+      // v5 (issue 15; renumbered at merge after other v5s): versioned
+      // artifacts and the model registry (artifacts.h, model_registry.h).
+      // The bytes live in a content store beside the database; these tables
+      // hold what names them. Runs are referred to by id, without foreign
+      // keys: a registered model keeps its version after `sweep rm` of the run.
+      R"sql(
+CREATE TABLE artifacts (
+  project TEXT NOT NULL,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  next_version INTEGER NOT NULL,  -- never reused, even after deletions
+  created_at REAL NOT NULL,
+  PRIMARY KEY (project, name)
+) WITHOUT ROWID;
+CREATE TABLE artifact_versions (
+  id INTEGER PRIMARY KEY,
+  project TEXT NOT NULL,
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  producer_run TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL,
+  created_at REAL NOT NULL,
+  UNIQUE (project, name, version),
+  FOREIGN KEY (project, name) REFERENCES artifacts (project, name)
+);
+CREATE INDEX artifact_versions_by_run ON artifact_versions (producer_run);
+CREATE TABLE artifact_files (
+  version_id INTEGER NOT NULL REFERENCES artifact_versions (id),
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (version_id, path)
+) WITHOUT ROWID;
+CREATE INDEX artifact_files_by_content ON artifact_files (sha256);
+CREATE TABLE artifact_aliases (
+  project TEXT NOT NULL,
+  name TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  version_id INTEGER NOT NULL REFERENCES artifact_versions (id),
+  PRIMARY KEY (project, name, alias)
+) WITHOUT ROWID;
+CREATE TABLE artifact_uses (
+  version_id INTEGER NOT NULL REFERENCES artifact_versions (id),
+  run_id TEXT NOT NULL,
+  used_at REAL NOT NULL,
+  PRIMARY KEY (version_id, run_id)
+) WITHOUT ROWID;
+CREATE INDEX artifact_uses_by_run ON artifact_uses (run_id);
+CREATE TABLE registered_models (
+  name TEXT PRIMARY KEY,
+  next_version INTEGER NOT NULL,
+  created_at REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE model_versions (
+  model TEXT NOT NULL REFERENCES registered_models (name),
+  version INTEGER NOT NULL,
+  artifact_version_id INTEGER NOT NULL REFERENCES artifact_versions (id),
+  run_id TEXT NOT NULL,
+  stage TEXT NOT NULL CHECK (stage IN ('none', 'staging', 'production', 'archived')),
+  created_at REAL NOT NULL,
+  PRIMARY KEY (model, version)
+) WITHOUT ROWID;
+CREATE TABLE model_aliases (
+  model TEXT NOT NULL REFERENCES registered_models (name),
+  alias TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (model, alias)
+) WITHOUT ROWID;
+CREATE TABLE model_audit (
+  seq INTEGER PRIMARY KEY,
+  model TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  from_stage TEXT NOT NULL,
+  to_stage TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  host TEXT NOT NULL,
+  at REAL NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX model_audit_by_model ON model_audit (model, seq);
+)sql",
   };
   return kMigrations;
 }

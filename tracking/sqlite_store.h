@@ -12,7 +12,7 @@ namespace sweep {
 
 // The schema version this build writes (PRAGMA user_version) and the
 // application id that marks a file as a Sweep database.
-inline constexpr int kSqliteSchemaVersion = 4;
+inline constexpr int kSqliteSchemaVersion = 5;
 // "SWEP" in ASCII, so `file` and sqlite3 show whose database it is.
 inline constexpr int kSqliteApplicationId = 0x53574550;
 

@@ -3,6 +3,7 @@
 #include "core/value_json.h"
 #include "tracking/run_labels.h"
 #include "tracking/sqlite_store_impl.h"
+#include "tracking/artifact_catalog.h"
 
 namespace sweep::sqlite {
 namespace {
@@ -81,7 +82,7 @@ Status SqliteStore::DeleteRunLocked(const std::string& run_id) {
     stmt->Bind(1, *seq);
     if (auto s = stmt->Run(); !s.ok()) return s;
   }
-  return OkStatus();
+  return sql::DeleteRunArtifactsLocked(sql_, run_id);
 }
 
 Status SqliteStore::DeleteRun(const std::string& run_id) {

@@ -22,6 +22,7 @@
 #include "tracking/ids.h"
 #include "tracking/sqlite_db.h"
 #include "tracking/sqlite_schema.h"
+#include "tracking/sqlite_sql_session.h"
 #include "tracking/store.h"
 
 namespace sweep::sqlite {
@@ -48,7 +49,7 @@ bool ReleaseDiskReserve(const std::string& store_path);
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), wal_sync_(std::make_unique<WalSync>(db_->path())) {}
+      : db_(std::move(db)), sql_(*db_), wal_sync_(std::make_unique<WalSync>(db_->path())) {}
   // Syncs what this object wrote (SyncWrites), so a command's result is
   // durable when the command exits even while other connections keep the
   // log open (the last connection's close would checkpoint it anyway).
@@ -100,6 +101,22 @@ class SqliteStore final : public Store {
   // Metrics (sqlite_store_metrics.cc).
   Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) override;
   Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) override;
+
+  // Artifacts and the model registry (sqlite_store_artifacts.cc).
+  Result<ArtifactVersion> LogArtifactVersion(const NewArtifactVersion& v) override;
+  Result<ArtifactVersion> GetArtifactVersion(const std::string& project, const std::string& name,
+                                             const std::string& selector) override;
+  Result<std::vector<ArtifactVersion>> ListArtifactVersions(const ArtifactFilter& filter) override;
+  Status RecordArtifactUse(std::int64_t version_id, const std::string& run_id) override;
+  Result<std::vector<std::string>> ListReferencedContent() override;
+  Result<ModelVersion> RegisterModelVersion(const std::string& model, std::int64_t artifact_version_id,
+                                            const std::string& run_id, const AuditStamp& stamp) override;
+  Result<ModelVersion> PromoteModelVersion(const std::string& model, std::int64_t version, ModelStage stage,
+                                           const PromotionOptions& options, const AuditStamp& stamp) override;
+  Status SetModelAlias(const std::string& model, std::int64_t version, const std::string& alias,
+                       const AuditStamp& stamp) override;
+  Result<RegisteredModel> GetRegisteredModel(const std::string& model) override;
+  Result<std::vector<RegisteredModel>> ListRegisteredModels() override;
 
  private:
   struct LoadedRuns {
@@ -188,6 +205,7 @@ class SqliteStore final : public Store {
   Status LoadSummary(std::int64_t seq, std::int64_t key_id, SummaryRow& out);
 
   std::unique_ptr<Database> db_;
+  SqliteSqlSession sql_;  // db_ for the artifact catalog and registry (declared after db_)
   std::unique_ptr<WalSync> wal_sync_;  // thread-safe; see SyncWrites
   IdGenerator ids_;
   std::unordered_map<std::string, ClaimCache> claim_cache_;

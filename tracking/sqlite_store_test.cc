@@ -76,9 +76,15 @@ class SqliteStoreTest : public ::testing::Test {
     EXPECT_EQ(FilesIn(p.parent_path()), files_before) << "no -wal, -shm or journal left beside it";
   }
 
+  // Undoes schema v5 (artifacts and the model registry), leaving what a v4 database looks like.
+  static void DowngradeToV4(const fs::path& p) {
+    RawExec(p, "DROP TABLE model_audit; DROP TABLE model_aliases; DROP TABLE model_versions; DROP TABLE registered_models; DROP TABLE artifact_uses; DROP TABLE artifact_aliases; DROP TABLE artifact_files; DROP TABLE artifact_versions; DROP TABLE artifacts; PRAGMA user_version=4; PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
   // Undoes schema v4 (projects, names, labels, notes, stop flags), leaving
   // what a v3 database looks like, with v3's stamp trigger.
   static void DowngradeToV3(const fs::path& p) {
+    DowngradeToV4(p);
     RawExec(p,
             "DROP TRIGGER runs_change_on_update; DROP INDEX sweeps_by_project; ALTER TABLE sweeps DROP COLUMN project; "
             "ALTER TABLE runs DROP COLUMN name; ALTER TABLE runs DROP COLUMN labels; "
@@ -587,6 +593,38 @@ TEST_F(SqliteStoreTest, ManyProcessesClaimEveryGridPointOnce) {
   EXPECT_EQ(*points.begin(), 0);
   EXPECT_EQ(*points.rbegin(), kGridPoints - 1);
   EXPECT_GT(agents.size(), 1u) << "only one process ever won the lock";
+}
+
+TEST_F(SqliteStoreTest, VersionFourDatabaseGainsArtifactsAndTheRegistry) {
+  const fs::path db = dir_ / "sweep.db";
+  std::string run_id;
+  {
+    auto store = OpenStore(db.string());
+    ASSERT_TRUE(store.ok());
+    SweepRecord s;
+    s.name = "old";
+    s.method = "random";
+    auto created = (*store)->CreateSweep(s);
+    ASSERT_TRUE(created.ok());
+    auto run = (*store)->ClaimRun(
+        created->id, [](const std::vector<RunRecord>&) -> Result<std::optional<NewRun>> { return std::optional<NewRun>(NewRun{}); },
+        ClaimContext{"h", "a", TrialState::kRunning});
+    ASSERT_TRUE(run.ok() && run->has_value());
+    run_id = (*run)->id;
+  }
+  DowngradeToV4(db);
+  auto store = OpenStore(db.string());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(RawPragma(db, "PRAGMA user_version"), kSqliteSchemaVersion);
+  NewArtifactVersion v;
+  v.project = "default";
+  v.name = "model";
+  v.type = "model";
+  v.producer_run = run_id;
+  v.files = {{"w.bin", std::string(64, 'a'), 3}};
+  auto logged = (*store)->LogArtifactVersion(v);
+  ASSERT_TRUE(logged.ok()) << logged.error().message;
+  EXPECT_TRUE((*store)->RegisterModelVersion("clf", logged->id, run_id, AuditStamp{"u", "h", 1, ""}).ok());
 }
 
 }  // namespace

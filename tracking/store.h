@@ -30,6 +30,8 @@
 #include "core/search_space.h"
 #include "core/sweep_spec.h"
 #include "core/trial.h"
+#include "tracking/artifacts.h"
+#include "tracking/model_registry.h"
 
 namespace sweep {
 
@@ -228,7 +230,9 @@ class Store {
   // Which of `run_ids` have a stop request (unknown ids are left out).
   virtual Result<std::vector<std::string>> StopRequested(const std::vector<std::string>& run_ids) = 0;
   // Deletes an ended run (exact id) with its params, metrics, summaries and
-  // tags; its folder is the caller's. kConflict when it is queued or running,
+  // tags, the artifact versions it produced that no registered model
+  // version holds, and its uses of artifacts; its folder (and content no
+  // longer referenced: `sweep gc`) is the caller's. kConflict when it is queued or running,
   // kNotFound when unknown. An agent working on the same sweep keeps any copy
   // it had already read (its claim cache) until it restarts.
   virtual Status DeleteRun(const std::string& run_id) = 0;
@@ -259,6 +263,50 @@ class Store {
   // stores' change stamps, so the cost follows the changes, not the sweep's
   // size. Never misses a change; may return an unchanged run again.
   virtual Result<RunChanges> ListRunsChangedSince(const std::string& sweep_id, const std::string& mark) = 0;
+
+  // --- artifacts (tracking/artifacts.h; the bytes are a ContentStore's) ---
+  // Records a version of artifact `v.project`/`v.name`: the next number after
+  // its newest, or, when the newest has the same digest (identical files),
+  // that version itself with created = false and nothing new but `v.aliases`
+  // (W&B's rule). kInvalidInput for a name or type that is empty, a type
+  // other than the artifact's, a reserved alias, or no files; kNotFound for
+  // an unknown producer run (exact id).
+  virtual Result<ArtifactVersion> LogArtifactVersion(const NewArtifactVersion& v) = 0;
+  // The version `selector` ("latest", "v<N>" or an alias) of an artifact,
+  // files, aliases and consumers included. kNotFound when there is none.
+  virtual Result<ArtifactVersion> GetArtifactVersion(const std::string& project, const std::string& name,
+                                                     const std::string& selector) = 0;
+  // The versions `filter` selects, by (project, name, version), with aliases
+  // and consumers but without files.
+  virtual Result<std::vector<ArtifactVersion>> ListArtifactVersions(const ArtifactFilter& filter) = 0;
+  // Records that run `run_id` (exact id) used the version; idempotent.
+  // kNotFound for an unknown run or version.
+  virtual Status RecordArtifactUse(std::int64_t version_id, const std::string& run_id) = 0;
+  // Every content address some artifact version refers to (for `sweep gc`).
+  virtual Result<std::vector<std::string>> ListReferencedContent() = 0;
+
+  // --- model registry (tracking/model_registry.h) ---
+  // Creates the next version (1, 2, ...) of registered model `model` (created
+  // on first use) pointing at the artifact version, registered from `run_id`,
+  // in stage none, with an audit record. kNotFound for an unknown artifact
+  // version or run; kInvalidInput for an empty model name.
+  virtual Result<ModelVersion> RegisterModelVersion(const std::string& model, std::int64_t artifact_version_id,
+                                                    const std::string& run_id, const AuditStamp& stamp) = 0;
+  // Moves a version to `stage` with an audit record per moved version.
+  // Concurrent promotions are serialized per model: two racing promotions to
+  // production without keep_other_production leave exactly one there.
+  // kNotFound for an unknown model or version.
+  virtual Result<ModelVersion> PromoteModelVersion(const std::string& model, std::int64_t version, ModelStage stage,
+                                                   const PromotionOptions& options, const AuditStamp& stamp) = 0;
+  // Points `alias` at the version, moving it from any other version of the
+  // model, with an audit record. kInvalidInput for an empty alias, "latest"
+  // or "v<N>"; kNotFound for an unknown model or version.
+  virtual Status SetModelAlias(const std::string& model, std::int64_t version, const std::string& alias,
+                               const AuditStamp& stamp) = 0;
+  // The model with its versions and audit trail. kNotFound when unknown.
+  virtual Result<RegisteredModel> GetRegisteredModel(const std::string& model) = 0;
+  // Every registered model by name, versions included, audit trails left out.
+  virtual Result<std::vector<RegisteredModel>> ListRegisteredModels() = 0;
 };
 
 // Opens (creating and migrating as needed) the store at `location`: a

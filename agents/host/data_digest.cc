@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "agents/host/sha256.h"
+#include "core/sha256.h"
 #include "core/value_json.h"
 
 namespace sweep {

@@ -8,7 +8,7 @@
 #include <tuple>
 #include <utility>
 
-#include "agents/host/sha256.h"
+#include "core/sha256.h"
 
 namespace sweep {
 namespace {

@@ -5,7 +5,7 @@
 #include "agents/host/command_output.h"
 #include "agents/host/data_digest.h"
 #include "core/shell_quote.h"
-#include "agents/host/sha256.h"
+#include "core/sha256.h"
 
 namespace sweep {
 namespace {

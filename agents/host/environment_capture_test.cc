@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "agents/host/command_output.h"
-#include "agents/host/sha256.h"
+#include "core/sha256.h"
 #include "core/shell_quote.h"
 
 namespace sweep {

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "agents/host/command_output.h"
-#include "agents/host/sha256.h"
+#include "core/sha256.h"
 #include "core/value_json.h"
 
 namespace sweep {

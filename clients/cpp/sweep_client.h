@@ -31,6 +31,7 @@
 
 #include "sweep_client_config.h"
 #include "sweep_client_detail.h"
+#include "sweep_client_process.h"
 
 namespace sweep_client {
 
@@ -127,7 +128,8 @@ class Run {
   void Summary(const std::string& key, double value) { SendSummary(key, detail::JsonNumber(value)); }
   void Summary(const std::string& key, const std::string& value) { SendSummary(key, detail::JsonString(value)); }
 
-  // Copies `path` to SWEEP_RUN_DIR/artifacts/<name> (name defaults to the file
+  // A run file, not a versioned artifact (see LogArtifactVersion): copies
+  // `path` to SWEEP_RUN_DIR/artifacts/<name> (name defaults to the file
   // name) and reports its SHA-256 and size. Outside a sweep the file stays
   // where it is. Returns nullopt (with a warning) if the file cannot be copied.
   std::optional<ArtifactInfo> LogArtifact(const std::string& path, std::string name = "") {
@@ -159,6 +161,43 @@ class Run {
          detail::JsonString(info.path) + ",\"sha256\":\"" + info.sha256 + "\",\"size\":" + std::to_string(info.size) +
          "}");
     return info;
+  }
+
+  // Stores `path` (a file or folder) as the next version of artifact `name`
+  // of this run's project, content-addressed in the store's folder (files
+  // identical to the latest version make no new version), by running
+  // `sweep artifact log` ($SWEEP_BIN, which the agent sets with $SWEEP_STORE)
+  // and waiting for it. Returns the version, "name:vN"; nullopt, with the
+  // binary's reason on stderr, when it cannot.
+  std::optional<std::string> LogArtifactVersion(const std::string& path, const std::string& name,
+                                                const std::string& type = "artifact",
+                                                const std::string& metadata_json = "{}") {
+    if (id_.empty()) {
+      Warn("LogArtifactVersion needs a run id (SWEEP_RUN_ID): run inside a sweep");
+      return std::nullopt;
+    }
+    auto out = detail::RunCapture({detail::SweepBinary(), "artifact", "log", path, "--run", id_, "--name", name,
+                                   "--type", type, "--metadata", metadata_json, "--json"});
+    if (!out) {
+      Warn("LogArtifactVersion: `sweep artifact log " + path + "` failed");
+      return std::nullopt;
+    }
+    return detail::JsonStringField(*out, "ref");
+  }
+
+  // A local read-only folder holding the artifact version `ref` names
+  // ("dataset:latest", "dataset:v3", "dataset:ALIAS"), this run recorded as
+  // its consumer (`sweep artifact use`). nullopt, with the reason on stderr,
+  // when there is none.
+  std::optional<std::string> UseArtifact(const std::string& ref) {
+    std::vector<std::string> argv = {detail::SweepBinary(), "artifact", "use", ref, "--json"};
+    if (!id_.empty()) argv.insert(argv.end(), {"--run", id_});
+    auto out = detail::RunCapture(argv);
+    if (!out) {
+      Warn("UseArtifact: `sweep artifact use " + ref + "` failed");
+      return std::nullopt;
+    }
+    return detail::JsonStringField(*out, "path");
   }
 
   // Sends the finish message once; the destructor calls it with 0.

@@ -181,6 +181,41 @@ void TestStdoutOutsideSweep(const std::filesystem::path& scratch) {
   CHECK_EQ(text.str(), std::string("step=0 epoch=1 loss=0.5\nstep=5 loss=0.25\n"));
 }
 
+// The versioned-artifact calls run `sweep artifact log/use` ($SWEEP_BIN): a
+// stand-in binary records its argv and answers as the real one does.
+void TestArtifactCommands(const std::filesystem::path& scratch) {
+  const auto fake = scratch / "fake-sweep";
+  {
+    std::ofstream script(fake);
+    script << "#!/bin/sh\necho \"$@\" >> '" << (scratch / "argv.txt").string() << "'\n"
+           << "case \"$2\" in\n"
+           << "  log) echo '{\"id\":1,\"ref\":\"model:v2\",\"created\":true}' ;;\n"
+           << "  use) echo '{\"ref\":\"data:v0\",\"path\":\"/store/views/abc\"}' ;;\n"
+           << "  *) exit 2 ;;\n"
+           << "esac\n";
+  }
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  ::setenv("SWEEP_BIN", fake.c_str(), 1);
+  ::setenv("SWEEP_RUN_ID", "run42", 1);
+  {
+    auto run = sweep_client::Run::Init();
+    CHECK_EQ(run.LogArtifactVersion("ckpt", "model", "model", R"({"lr":0.1})").value_or("none"),
+             std::string("model:v2"));
+    CHECK_EQ(run.UseArtifact("data:latest").value_or("none"), std::string("/store/views/abc"));
+  }
+  std::ifstream in(scratch / "argv.txt");
+  std::string log_line, use_line;
+  std::getline(in, log_line);
+  std::getline(in, use_line);
+  CHECK_EQ(log_line, std::string(R"(artifact log ckpt --run run42 --name model --type model --metadata {"lr":0.1} --json)"));
+  CHECK_EQ(use_line, std::string("artifact use data:latest --json --run run42"));
+  ::setenv("SWEEP_BIN", (scratch / "missing").c_str(), 1);
+  auto run = sweep_client::Run::Init();
+  CHECK(!run.UseArtifact("data:latest").has_value());
+  ::unsetenv("SWEEP_BIN");
+  ::unsetenv("SWEEP_RUN_ID");
+}
+
 }  // namespace
 
 int main() {
@@ -191,6 +226,7 @@ int main() {
   TestConfigReader();
   TestProtocolOnPipe(scratch);
   TestStdoutOutsideSweep(scratch);
+  TestArtifactCommands(scratch);
   std::filesystem::remove_all(scratch);
   if (failures) {
     std::cerr << failures << " check(s) failed\n";

@@ -234,6 +234,8 @@ int RunAgent(Store& store, const std::string& store_location, const SweepSpec& s
   }
   options.launch.extra_env[kStoreEnvVar] = StoreLocationForTrials(store_location);
   if (auto binary = SweepBinaryForTrials(); binary) options.launch.extra_env[kSweepBinEnvVar] = *binary;
+  // Where artifact content goes: absolute, since trials may change directory.
+  options.launch.extra_env[kArtifactDirEnvVar] = std::filesystem::absolute(ContentRootFor(store_location)).string();
   options.host = HostName();
   options.agent_id = ThisAgentId();
   options.sampler = &sampler;

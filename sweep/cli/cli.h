@@ -35,6 +35,14 @@ std::string RunsRootFor(const std::string& store_path);
 // one: a database file as an absolute path (a trial may chdir), a URL as is.
 std::string StoreLocationForTrials(const std::string& store_path);
 
+// The environment variable naming the artifact content folder; needed for a
+// PostgreSQL store whose users are on several machines (a shared folder).
+inline constexpr const char* kArtifactDirEnvVar = "SWEEP_ARTIFACT_DIR";
+// Where artifact content lives (tracking/content_store.h): $SWEEP_ARTIFACT_DIR,
+// else `artifacts/` beside a SQLite database, else (a server store)
+// .sweep/artifacts in the working directory.
+std::string ContentRootFor(const std::string& store_path);
+
 // Opens the store. With must_exist, a missing database file is a clear
 // kNotFound error instead of a new empty store.
 Result<std::unique_ptr<Store>> OpenCliStore(const GlobalOptions& options, bool must_exist);
@@ -59,5 +67,7 @@ void RegisterProjectsCommand(CLI::App& app, GlobalOptions& options);
 void RegisterLabelCommands(CLI::App& app, GlobalOptions& options);
 void RegisterHousekeepingCommands(CLI::App& app, GlobalOptions& options);
 void RegisterLogsCommand(CLI::App& app, GlobalOptions& options);
+void RegisterArtifactCommands(CLI::App& app, GlobalOptions& options);
+void RegisterRegistryCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace sweep::cli

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <iterator>
 #include <cmath>
 #include <ctime>
 #include <optional>
@@ -110,5 +112,20 @@ std::string FormatParams(const Config& params) {
 }
 
 void PrintJsonLine(const Value& value) { std::printf("%s\n", ToJson(value).c_str()); }
+
+std::string FormatBytes(std::int64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  constexpr double kStep = 1024.0;
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= kStep && unit + 1 < std::size(kUnits)) {
+    value /= kStep;
+    ++unit;
+  }
+  char buffer[32];
+  if (unit == 0) std::snprintf(buffer, sizeof buffer, "%lld B", static_cast<long long>(bytes));
+  else std::snprintf(buffer, sizeof buffer, "%.1f %s", value, kUnits[unit]);
+  return buffer;
+}
 
 }  // namespace sweep::cli

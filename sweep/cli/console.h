@@ -39,6 +39,8 @@ std::string FormatDuration(double seconds);
 // so a time read off the terminal is never ambiguous. "-" for nothing (<= 0).
 // JSON keeps Unix seconds.
 std::string FormatTimestamp(double unix_seconds);
+// "512 B", "1.5 KiB", "12.0 MiB", "3.2 GiB".
+std::string FormatBytes(std::int64_t bytes);
 // "lr=0.01 batch=32 opt=adam".
 std::string FormatParams(const Config& params);
 // One JSON document per line on stdout.

@@ -47,5 +47,12 @@ TEST(FormatTimestamp, ShowsTheZoneOffset) {
   EXPECT_EQ(FormatTimestamp(0), "-");
 }
 
+TEST(FormatBytesTest, PicksTheLargestUnitBelow1024) {
+  EXPECT_EQ(FormatBytes(0), "0 B");
+  EXPECT_EQ(FormatBytes(1023), "1023 B");
+  EXPECT_EQ(FormatBytes(1536), "1.5 KiB");
+  EXPECT_EQ(FormatBytes(12LL * 1024 * 1024), "12.0 MiB");
+}
+
 }  // namespace
 }  // namespace sweep::cli

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   sweep::cli::RegisterLabelCommands(app, options);
   sweep::cli::RegisterHousekeepingCommands(app, options);
   sweep::cli::RegisterLogsCommand(app, options);
+  sweep::cli::RegisterArtifactCommands(app, options);
+  sweep::cli::RegisterRegistryCommands(app, options);
 
   try {
     app.parse(argc, argv);

@@ -22,6 +22,13 @@ std::string RunsRootFor(const std::string& store_path) {
   return (parent.empty() ? std::filesystem::path("runs") : parent / "runs").string();
 }
 
+std::string ContentRootFor(const std::string& store_path) {
+  if (const char* env = std::getenv(kArtifactDirEnvVar); env != nullptr && *env != '\0') return env;
+  if (IsPostgresUrl(store_path)) return (std::filesystem::path(kDefaultStorePath).parent_path() / "artifacts").string();
+  const auto parent = std::filesystem::path(store_path).parent_path();
+  return (parent.empty() ? std::filesystem::path("artifacts") : parent / "artifacts").string();
+}
+
 std::string StoreLocationForTrials(const std::string& store_path) {
   if (IsPostgresUrl(store_path)) return store_path;
   return std::filesystem::absolute(store_path).string();

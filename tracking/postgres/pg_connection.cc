@@ -56,6 +56,7 @@ PgResult& PgResult::operator=(PgResult&& other) noexcept {
   return *this;
 }
 int PgResult::rows() const { return PQntuples(res_); }
+int PgResult::columns() const { return res_ ? PQnfields(res_) : 0; }
 bool PgResult::is_null(int row, int col) const { return PQgetisnull(res_, row, col) != 0; }
 std::string PgResult::text(int row, int col) const {
   return std::string(PQgetvalue(res_, row, col), PQgetlength(res_, row, col));

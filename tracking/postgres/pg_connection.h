@@ -31,6 +31,7 @@ class PgResult {
   PgResult& operator=(const PgResult&) = delete;
 
   int rows() const;
+  int columns() const;
   bool is_null(int row, int col) const;
   // The cell's text; empty for NULL.
   std::string text(int row, int col) const;

@@ -189,6 +189,89 @@ CREATE TRIGGER runs_stamp BEFORE UPDATE OF id, sweep_id, number, grid_index, sta
     name, labels, notes, stop_requested
   ON runs FOR EACH ROW EXECUTE FUNCTION sweep_stamp_row();
 )sql",
+    // 5 (issue 15; renumbered at merge after other 5s): versioned artifacts
+    // and the model registry, as SQLite's v5. The bytes live in a content
+    // folder the store's users share (tracking/content_store.h).
+    R"sql(
+CREATE TABLE artifacts (
+  project      text NOT NULL,
+  name         text NOT NULL,
+  type         text NOT NULL,
+  next_version bigint NOT NULL,
+  created_at   double precision NOT NULL,
+  PRIMARY KEY (project, name)
+);
+CREATE TABLE artifact_versions (
+  id           bigserial PRIMARY KEY,
+  project      text NOT NULL,
+  name         text NOT NULL,
+  version      bigint NOT NULL,
+  digest       text NOT NULL,
+  metadata     text NOT NULL DEFAULT '{}',
+  producer_run text NOT NULL DEFAULT '',
+  size         bigint NOT NULL,
+  created_at   double precision NOT NULL,
+  UNIQUE (project, name, version),
+  FOREIGN KEY (project, name) REFERENCES artifacts (project, name)
+);
+CREATE INDEX artifact_versions_by_run ON artifact_versions (producer_run);
+CREATE TABLE artifact_files (
+  version_id bigint NOT NULL REFERENCES artifact_versions (id),
+  path       text NOT NULL,
+  sha256     text NOT NULL,
+  size       bigint NOT NULL,
+  PRIMARY KEY (version_id, path)
+);
+CREATE INDEX artifact_files_by_content ON artifact_files (sha256);
+CREATE TABLE artifact_aliases (
+  project    text NOT NULL,
+  name       text NOT NULL,
+  alias      text NOT NULL,
+  version_id bigint NOT NULL REFERENCES artifact_versions (id),
+  PRIMARY KEY (project, name, alias)
+);
+CREATE TABLE artifact_uses (
+  version_id bigint NOT NULL REFERENCES artifact_versions (id),
+  run_id     text NOT NULL,
+  used_at    double precision NOT NULL,
+  PRIMARY KEY (version_id, run_id)
+);
+CREATE INDEX artifact_uses_by_run ON artifact_uses (run_id);
+CREATE TABLE registered_models (
+  name         text PRIMARY KEY,
+  next_version bigint NOT NULL,
+  created_at   double precision NOT NULL
+);
+CREATE TABLE model_versions (
+  model               text NOT NULL REFERENCES registered_models (name),
+  version             bigint NOT NULL,
+  artifact_version_id bigint NOT NULL REFERENCES artifact_versions (id),
+  run_id              text NOT NULL,
+  stage               text NOT NULL CHECK (stage IN ('none', 'staging', 'production', 'archived')),
+  created_at          double precision NOT NULL,
+  PRIMARY KEY (model, version)
+);
+CREATE TABLE model_aliases (
+  model   text NOT NULL REFERENCES registered_models (name),
+  alias   text NOT NULL,
+  version bigint NOT NULL,
+  PRIMARY KEY (model, alias)
+);
+CREATE TABLE model_audit (
+  seq        bigserial PRIMARY KEY,
+  model      text NOT NULL,
+  version    bigint NOT NULL,
+  action     text NOT NULL,
+  from_stage text NOT NULL,
+  to_stage   text NOT NULL,
+  detail     text NOT NULL,
+  user_name  text NOT NULL,
+  host       text NOT NULL,
+  at         double precision NOT NULL,
+  note       text NOT NULL
+);
+CREATE INDEX model_audit_by_model ON model_audit (model, seq);
+)sql",
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

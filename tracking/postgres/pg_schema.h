@@ -8,7 +8,7 @@
 namespace sweep::pg {
 
 // The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Brings the database to kSchemaVersion in one transaction under an advisory
 // lock, so several agents starting at once apply each migration exactly once

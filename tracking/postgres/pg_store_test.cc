@@ -45,6 +45,8 @@ TEST(PostgresStore, RejectsOtherSchemes) {
 
 // SQL that takes a database back to the schema version before a migration,
 // to test upgrading it: what each migration added, dropped again.
+constexpr const char* kUndoVersion5 =
+    "DROP TABLE model_audit; DROP TABLE model_aliases; DROP TABLE model_versions; DROP TABLE registered_models; DROP TABLE artifact_uses; DROP TABLE artifact_aliases; DROP TABLE artifact_files; DROP TABLE artifact_versions; DROP TABLE artifacts; DELETE FROM schema_version WHERE version = 5";
 constexpr const char* kUndoVersion4 =
     "DROP TRIGGER runs_stamp ON runs; DROP INDEX sweeps_by_project; ALTER TABLE sweeps DROP COLUMN project; ALTER TABLE runs DROP COLUMN name; "
     "ALTER TABLE runs DROP COLUMN labels; ALTER TABLE runs DROP COLUMN notes; "
@@ -110,11 +112,12 @@ TEST_F(PostgresDatabase, ReopeningKeepsDataAndSchemaVersion) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->GetSweep("persist")->id, id);
-  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4,5");
 }
 
 TEST_F(PostgresDatabase, VersionOneDatabaseGainsSweepTags) {
   const std::string id = CreateSweep("old");
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion5).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion3).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion2).ok());
@@ -122,7 +125,7 @@ TEST_F(PostgresDatabase, VersionOneDatabaseGainsSweepTags) {
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->SetSweepTags(id, {{"slurm.job.7", "2"}}).ok());
   EXPECT_EQ(store->GetSweepTags(id)->at("slurm.job.7"), "2");
-  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4,5");
 }
 
 // Runs from before change stamps keep stamp 0 (never "changed since" a read)
@@ -135,11 +138,12 @@ TEST_F(PostgresDatabase, VersionTwoDatabaseGainsChangeStamps) {
     ASSERT_NE(store, nullptr);
     old_id = ClaimAndSee(*store, sweep_id).first.id;
   }
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion5).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion3).ok());
   auto store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4,5");
   const std::string stamp_of_old = "SELECT changed_xid::text FROM runs WHERE id = '" + old_id + "'";
   EXPECT_EQ(*pg_test::QueryScalar(url_, stamp_of_old), "0");
 
@@ -203,10 +207,11 @@ TEST_F(PostgresDatabase, VersionThreeDatabaseGainsProjectsAndStandaloneRunNames)
     run_id = ClaimAndSee(*store, manual_id).first.id;
     ASSERT_TRUE(store->SetTags(run_id, {{"name", "local-try"}, {"env.os", "linux"}}).ok());
   }
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion5).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
   auto store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4");
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4,5");
   EXPECT_EQ(store->GetSweep(manual_id)->project, "myproj");
   auto run = store->GetRun(run_id);
   ASSERT_TRUE(run.ok()) << run.error().message;
@@ -226,6 +231,29 @@ TEST_F(PostgresDatabase, RefusesNewerSchema) {
   auto r = OpenPostgresStore(url_);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("99"), std::string::npos);
+}
+
+TEST_F(PostgresDatabase, VersionFourDatabaseGainsArtifactsAndTheRegistry) {
+  const std::string sweep_id = CreateSweep("before-artifacts");
+  std::string run_id;
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    run_id = ClaimAndSee(*store, sweep_id).first.id;
+  }
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion5).ok());
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4,5");
+  NewArtifactVersion v;
+  v.project = "default";
+  v.name = "model";
+  v.type = "model";
+  v.producer_run = run_id;
+  v.files = {{"w.bin", std::string(64, 'a'), 3}};
+  auto logged = store->LogArtifactVersion(v);
+  ASSERT_TRUE(logged.ok()) << logged.error().message;
+  EXPECT_TRUE(store->RegisterModelVersion("clf", logged->id, run_id, AuditStamp{"u", "h", 1, ""}).ok());
 }
 
 }  // namespace

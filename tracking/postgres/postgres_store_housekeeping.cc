@@ -3,6 +3,7 @@
 #include "core/value_json.h"
 #include "tracking/postgres/pg_codec.h"
 #include "tracking/postgres/postgres_store_impl.h"
+#include "tracking/artifact_catalog.h"
 #include "tracking/run_labels.h"
 
 namespace sweep::pg {
@@ -70,6 +71,9 @@ Status PostgresStore::DeleteRunsLocked(const std::vector<std::string>& run_ids) 
     return Error::Conflict("run " + live->text(0, 0) + " is " + live->text(0, 1) + "; stop it first");
   for (const char* sql : kDeleteRunsRows) {
     if (auto r = conn_->Exec(sql, {ids}); !r.ok()) return r.error();
+  }
+  for (const auto& run_id : run_ids) {
+    if (Status s = sql::DeleteRunArtifactsLocked(sql_, run_id); !s.ok()) return s;
   }
   return OkStatus();
 }

@@ -22,6 +22,7 @@
 #include "core/wall_clock.h"
 #include "tracking/claim_history.h"
 #include "tracking/postgres/pg_connection.h"
+#include "tracking/postgres/pg_sql_session.h"
 #include "tracking/store.h"
 
 namespace sweep::pg {
@@ -44,7 +45,7 @@ std::string Candidates(const PgResult& r);
 class PostgresStore final : public Store {
  public:
   explicit PostgresStore(std::unique_ptr<PgConnection> conn)
-      : conn_(std::move(conn)), rng_(std::random_device{}() ^ static_cast<std::uint64_t>(NowSeconds() * 1e6)) {}
+      : conn_(std::move(conn)), sql_(*conn_), rng_(std::random_device{}() ^ static_cast<std::uint64_t>(NowSeconds() * 1e6)) {}
 
   // Sweeps (postgres_store_sweeps.cc).
   Result<SweepRecord> CreateSweep(SweepRecord sweep) override;
@@ -90,6 +91,22 @@ class PostgresStore final : public Store {
   Status LogMetrics(const std::string& run_id, const std::vector<MetricPoint>& points) override;
   Result<std::vector<MetricPoint>> GetMetrics(const std::string& run_id, const std::string& key) override;
 
+  // Artifacts and the model registry (postgres_store_artifacts.cc).
+  Result<ArtifactVersion> LogArtifactVersion(const NewArtifactVersion& v) override;
+  Result<ArtifactVersion> GetArtifactVersion(const std::string& project, const std::string& name,
+                                             const std::string& selector) override;
+  Result<std::vector<ArtifactVersion>> ListArtifactVersions(const ArtifactFilter& filter) override;
+  Status RecordArtifactUse(std::int64_t version_id, const std::string& run_id) override;
+  Result<std::vector<std::string>> ListReferencedContent() override;
+  Result<ModelVersion> RegisterModelVersion(const std::string& model, std::int64_t artifact_version_id,
+                                            const std::string& run_id, const AuditStamp& stamp) override;
+  Result<ModelVersion> PromoteModelVersion(const std::string& model, std::int64_t version, ModelStage stage,
+                                           const PromotionOptions& options, const AuditStamp& stamp) override;
+  Status SetModelAlias(const std::string& model, std::int64_t version, const std::string& alias,
+                       const AuditStamp& stamp) override;
+  Result<RegisteredModel> GetRegisteredModel(const std::string& model) override;
+  Result<std::vector<RegisteredModel>> ListRegisteredModels() override;
+
  private:
   // The claim cache of one sweep: its runs as read by earlier claims, and
   // where the next read starts (schema v3): every run changed by a
@@ -130,6 +147,7 @@ class PostgresStore final : public Store {
                                 const std::vector<Param>& args);
 
   std::unique_ptr<PgConnection> conn_;
+  PgSqlSession sql_;  // conn_ for the artifact catalog and registry (declared after conn_)
   std::mt19937_64 rng_;
   std::unordered_map<std::string, ClaimCache> claim_cache_;  // by sweep id
 };

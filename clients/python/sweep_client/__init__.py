@@ -21,12 +21,13 @@ import sys
 import traceback
 
 from ._api import Api, SweepError
+from ._artifact_store import ArtifactError
 from ._channel import RecordRefused
 from ._config import Config
 from ._run import Run, Summary
 
-__all__ = ["init", "log", "log_artifact", "log_input", "finish", "Run", "Config", "Summary", "run", "config", "summary", "Api",
-           "SweepError", "RecordRefused"]
+__all__ = ["init", "log", "log_artifact", "use_artifact", "log_input", "finish", "Run", "Config", "Summary", "run",
+           "config", "summary", "Api", "SweepError", "RecordRefused", "ArtifactError"]
 # Exit code reported by the atexit finish when the script dies of an uncaught exception.
 UNCAUGHT_EXCEPTION_EXIT_CODE = 1
 
@@ -64,8 +65,15 @@ def log(data, step=None):
     _active_run("log").log(data, step=step)
 
 
-def log_artifact(path, name=None):
-    return _active_run("log_artifact").log_artifact(path, name=name)
+def log_artifact(path, name=None, type=None, metadata=None, aliases=None):  # noqa: A002 (W&B's name)
+    """Store a file or folder as the next version of a named artifact; returns the version (a dict)."""
+    return _active_run("log_artifact").log_artifact(path, name=name, type=type, metadata=metadata, aliases=aliases)
+
+
+def use_artifact(ref):
+    """A local read-only path holding artifact version `ref` ("name:latest", "name:v3", "name:ALIAS");
+    the active run is recorded as its consumer."""
+    return _active_run("use_artifact").use_artifact(ref)
 
 
 def log_input(path=None, name=None, context=None, digest=None, source=None):

@@ -6,6 +6,7 @@ import time
 import uuid
 
 from . import _channel
+from . import _artifact_store
 from ._artifacts import store_artifact
 from ._config import Config, as_plain_dict, deep_merge
 from ._console import ConsoleCapture
@@ -21,6 +22,7 @@ ENV_RUN_DIR = "SWEEP_RUN_DIR"
 # Set by the wandb module's in-process agent: record into this open run of a
 # sweep (`sweep record --run ID`) instead of a new standalone run.
 ENV_RECORD_RUN = "SWEEP_RECORD_RUN"
+ENV_STORE = "SWEEP_STORE"
 # Length of the random id a standalone run gets when no `sweep record` reports
 # the store's (no binary, or it failed to start): the run is not recorded then.
 STANDALONE_ID_CHARS = 8
@@ -147,6 +149,11 @@ class Run:
         # Where log_artifact copies files: the sweep's run folder; outside a
         # sweep `sweep record` makes the copy, so the message names the original.
         self._artifact_dir = self.dir
+        # Versioned artifacts need the run in a store `sweep artifact` can
+        # reach: a sweep's agent names it ($SWEEP_STORE); a standalone run
+        # is in it once `sweep record` answered.
+        self._environ = environ
+        self._in_store = self.in_sweep and fd >= 0 and bool(environ.get(ENV_STORE))
         self._console = None
         merged = deep_merge(defaults, sweep_params)
         if disabled:
@@ -158,6 +165,7 @@ class Run:
                 stored_name, encode_json(merged), environ, project=project, run_id=record_run, chosen_id=id,
                 resume=resume)
             if handshake is not None:
+                self._in_store = True
                 self.id = handshake["run_id"]
                 self.dir = handshake.get("run_dir") or None
                 self.project = handshake.get("project", project)
@@ -294,8 +302,37 @@ class Run:
         if tags:
             self._send({"t": "run", "set_tags": tags})
 
-    def log_artifact(self, path, name=None):
-        """Copy `path` into SWEEP_RUN_DIR/artifacts/ and report its SHA-256 and size; returns the message."""
+    def log_artifact(self, path, name=None, type=None, metadata=None, aliases=None):  # noqa: A002 (W&B's name)
+        """Store `path` (a file or folder) as the next version of artifact `name` (default: its
+        file name) of this run's project, with `type` and `metadata` (a dict); returns the version
+        (a dict: "ref" such as "model:v3", "files", "created"...). Files identical to the latest
+        version make no new version. Without a store to reach (a disabled run, a test harness),
+        the file is copied into the run folder as save_file does, with a one-time note.
+        """
+        if self._finished:
+            warn_once("after-finish", "the run has finished; ignoring further log_artifact calls")
+            return None
+        if not self._in_store or not _artifact_store.can_reach_store(self._environ):
+            if not os.path.isfile(str(path)):
+                raise FileNotFoundError("log_artifact: no such file: %s" % path)
+            if self.in_sweep:  # a sweep's channel without a store: an agent from before versions
+                warn_once("artifact-unversioned", "no store to reach: log_artifact copies into the run folder, "
+                          "without versions")
+            return self.save_file(path, name)
+        return _artifact_store.log_version(path, self.id, name=name, type=type, metadata=metadata,
+                                           aliases=aliases, environ=self._environ)
+
+    def use_artifact(self, ref):
+        """A local read-only folder holding the artifact version `ref` names ("dataset:latest",
+        "dataset:v3", "dataset:ALIAS"), this run recorded as its consumer."""
+        if not self._in_store:
+            raise _artifact_store.ArtifactError("use_artifact needs a run recorded in a store "
+                                                "(inside a sweep, or with `sweep` on PATH)")
+        return _artifact_store.use_version(ref, run_id=self.id, environ=self._environ)["path"]
+
+    def save_file(self, path, name=None):
+        """Copy `path` into SWEEP_RUN_DIR/artifacts/ and report its SHA-256 and size; returns the message
+        (W&B's wandb.save and media files: run files, not versioned artifacts)."""
         message = store_artifact(path, name, self._artifact_dir)
         self._send(message)
         return message

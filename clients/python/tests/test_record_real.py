@@ -2,7 +2,7 @@
 
 test_standalone.py checks what the client sends, against a stand-in binary;
 this checks that the real recorder stores it: the run, its metrics, summary,
-config and the artifact copied into the run's folder.
+config and the artifact stored as a version in the content store.
 """
 import hashlib
 import json
@@ -52,12 +52,15 @@ class RealRecordTest(unittest.TestCase):
         tags = run["tags"]
         self.assertEqual(tags["summary.best"], "1.5")
         self.assertEqual(json.loads(tags["config"]), {"lr": 0.1})
-        digest, size, path = tags["artifact.notes.txt"].split(" ", 2)
-        self.assertEqual(digest, hashlib.sha256(b"hello").hexdigest())
-        self.assertEqual(size, "5")
-        with open(path) as handle:
+        # log_artifact made version v0 of artifact "notes.txt", its bytes in the content store.
+        (artifact,) = sweep("artifact", "show", "notes.txt")
+        self.assertEqual((artifact["ref"], artifact["producer_run"]), ("notes.txt:v0", printed_id))
+        (stored,) = artifact["files"]
+        self.assertEqual((stored["path"], stored["size"]), ("notes.txt", 5))
+        self.assertEqual(stored["sha256"], hashlib.sha256(b"hello").hexdigest())
+        with open(os.path.join(scratch, ".sweep", "artifacts", stored["sha256"])) as handle:
             self.assertEqual(handle.read(), "hello")
-        self.assertNotEqual(os.path.dirname(path), scratch)  # a copy in the run's folder
+        self.assertEqual(tags["artifact.notes.txt"].split(" ")[2], "notes.txt:v0")
         with open(os.path.join(run["run_dir"], "stdout.log")) as handle:
             self.assertEqual(handle.read(), "id %s\n" % printed_id)  # the console output, kept
 

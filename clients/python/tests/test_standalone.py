@@ -11,10 +11,15 @@ import unittest
 from harness import CHILD_TIMEOUT_S, clean_env
 
 # A stand-in for the real binary: reports a run as `sweep record` does, then
-# saves its argv and its stdin next to itself.
+# saves its argv and its stdin next to itself; `artifact log` saves its argv.
 FAKE_SWEEP = """#!{python}
 import json, os, sys
 here = os.path.dirname(os.path.abspath(__file__))
+if sys.argv[1] == "artifact":  # `sweep artifact log ... --json`: answer as the real one does
+    with open(os.path.join(here, "artifact_argv.json"), "w") as f:
+        json.dump(sys.argv[1:], f)
+    print(json.dumps({{"ref": "notes.txt:v0", "version": "v0", "created": True}}))
+    sys.exit(0)
 run_dir = os.path.join(here, "run")
 os.makedirs(run_dir, exist_ok=True)
 print(json.dumps({{"run_id": "fake0001", "run_dir": run_dir, "project": "p"}}), flush=True)
@@ -67,12 +72,14 @@ class StandaloneTest(unittest.TestCase):
         self.assertEqual(argv[7], "--pid")
         with open(os.path.join(self.bin_dir, "stdin.jsonl")) as handle:
             messages = [json.loads(line) for line in handle]
-        self.assertEqual([m["t"] for m in messages], ["run", "config", "log", "summary", "artifact", "finish"])
+        self.assertEqual([m["t"] for m in messages], ["run", "config", "log", "summary", "finish"])
         self.assertEqual(messages[0], {"t": "run", "name": "local-try", "tags": ["baseline"], "notes": "n"})
         self.assertEqual(messages[2]["data"], {"loss": 1.5})
-        # `sweep record` copies artifacts: the message names the file in place.
-        self.assertEqual(messages[4]["path"], os.path.join(os.path.realpath(self.scratch), "notes.txt"))
-        self.assertEqual(messages[4]["size"], 5)
+        # log_artifact runs `sweep artifact log` for the recorded run, synchronously.
+        with open(os.path.join(self.bin_dir, "artifact_argv.json")) as handle:
+            self.assertEqual(json.load(handle), ["artifact", "log",
+                                                 os.path.join(os.path.realpath(self.scratch), "notes.txt"),
+                                                 "--run", "fake0001", "--json"])
         # The console output went to the run folder the recorder reported, and to the console.
         with open(os.path.join(self.bin_dir, "run", "stdout.log")) as handle:
             self.assertEqual(handle.read(), "id fake0001\n")

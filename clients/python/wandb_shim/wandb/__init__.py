@@ -217,8 +217,8 @@ def login(*args, **kwargs):
     return True
 
 
-def use_artifact(*args, **kwargs):
-    raise Error("wandb.use_artifact needs the W&B service; it is not available under Sweep")
+def use_artifact(artifact_or_name, type=None, aliases=None, use_as=None):  # noqa: A002 (W&B's name)
+    return _active("use_artifact").use_artifact(artifact_or_name, type=type, aliases=aliases, use_as=use_as)
 
 
 class Settings:

@@ -1,14 +1,30 @@
-"""wandb.Artifact, reduced to a named list of local files."""
+"""wandb.Artifact over Sweep's artifact store.
+
+An Artifact collects local files (add_file, add_dir); run.log_artifact
+stores them as the next version of the named artifact (identical files to
+the latest version: no new version, as W&B does) and fills in version,
+digest and aliases. run.use_artifact("name:v3" | "name:latest" | "name:alias")
+returns a logged Artifact whose download() gives a local folder with its files.
+"""
 import os
+import shutil
+import tempfile
+
+from sweep_client import _artifact_store
 
 
 class Artifact:
-    def __init__(self, name, type="artifact", description=None, metadata=None, **_ignored):
+    def __init__(self, name, type="artifact", description=None, metadata=None, **_ignored):  # noqa: A002
         self.name = name
         self.type = type
         self.description = description
         self.metadata = dict(metadata or {})
         self._entries = {}  # entry name -> absolute local path
+        self.version = None  # "v3" once logged or used
+        self.digest = None
+        self.aliases = []
+        self._doc = None  # what the store said about the version
+        self._run_id = None
 
     def add_file(self, local_path, name=None, **_ignored):
         path = os.path.abspath(str(local_path))
@@ -32,3 +48,61 @@ class Artifact:
     def entries(self):
         """(entry name, absolute path) pairs in insertion order."""
         return list(self._entries.items())
+
+    @property
+    def qualified_name(self):
+        return "%s:%s" % (self.name, self.version) if self.version else self.name
+
+    def wait(self, timeout=None):
+        """Logging is synchronous here: the version is known when log_artifact returns."""
+        return self
+
+    def download(self, root=None, **_ignored):
+        """A local folder with the version's files: the store's shared read-only copy, or
+        writable copies under `root` when given."""
+        if self._doc is None:
+            raise ValueError("Artifact.download: %s was not logged or used" % self.name)
+        if root is None:
+            return self._doc["path"] if "path" in self._doc else self._use()["path"]
+        root = os.path.abspath(str(root))
+        source = self._doc["path"] if "path" in self._doc else self._use()["path"]
+        shutil.copytree(source, root, dirs_exist_ok=True, copy_function=shutil.copyfile)
+        return root
+
+    def file(self, root=None):
+        """The path of the version's only file (W&B raises when there are several)."""
+        folder = self.download(root)
+        files = [os.path.join(d, f) for d, _s, names in os.walk(folder) for f in names]
+        if len(files) != 1:
+            raise ValueError("Artifact.file: %s has %d files, not one" % (self.qualified_name, len(files)))
+        return files[0]
+
+    def _use(self):
+        self._doc = _artifact_store.use_version("%s:%s" % (self.name, self.version), run_id=self._run_id,
+                                                project=self._doc.get("project"))
+        return self._doc
+
+    def _set_version(self, doc, run_id=None):
+        """Fill in what the store says about the logged or used version."""
+        self._doc = doc
+        self._run_id = run_id
+        self.name = doc["name"]
+        self.type = doc["type"]
+        self.version = doc["version"]
+        self.digest = doc["digest"]
+        self.aliases = list(doc.get("aliases", []))
+        self.metadata = dict(doc.get("metadata") or {})
+
+
+def staged_folder(artifact):
+    """A temporary folder holding the artifact's entries under their names (hard links where the
+    filesystem allows, else copies), for `sweep artifact log`; the caller removes it."""
+    folder = tempfile.mkdtemp(prefix="sweep-artifact-")
+    for entry_name, path in artifact.entries():
+        target = os.path.join(folder, entry_name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
+    return folder

@@ -1,11 +1,14 @@
 """wandb.Run on top of sweep_client.Run: W&B's commit/step semantics and artifacts."""
 import glob
 import os
+import shutil
 
+from sweep_client import _artifact_store
 from sweep_client._warn import warn_once
 
 from . import _note_noop
-from .artifacts import Artifact
+from .artifacts import Artifact, staged_folder
+from .errors import Error
 from .media import Media, safe_file_part
 
 # define_metric(summary=...) rules W&B applies to a metric's summary value.
@@ -163,7 +166,7 @@ class Run:
                                                                                          error))
                 continue
             for path in paths:
-                self._core.log_artifact(path, name="media/" + os.path.basename(path))
+                self._core.save_file(path, name="media/" + os.path.basename(path))
 
     def _media_folder(self):
         if self._media_dir is None:
@@ -176,15 +179,52 @@ class Run:
         return self._media_dir
 
     # Files
-    def log_artifact(self, artifact_or_path, name=None, type=None, aliases=None):
-        """Copy every file of the artifact into the run's artifacts folder as <artifact>/<entry>."""
+    def log_artifact(self, artifact_or_path, name=None, type=None, aliases=None):  # noqa: A002
+        """Store the artifact (or a file or folder path) as the next version of its name in this
+        run's project; as in W&B a path is named run-<id>-<basename>, of type "unspecified"."""
         artifact = artifact_or_path
         if not isinstance(artifact, Artifact):
             path = str(artifact_or_path)
-            artifact = Artifact(name or os.path.basename(path), type or "file")
-            artifact.add_file(path)
-        for entry_name, path in artifact.entries():
-            self._core.log_artifact(path, name="%s/%s" % (artifact.name, entry_name))
+            artifact = Artifact(name or "run-%s-%s" % (self.id, os.path.basename(os.path.normpath(path))),
+                                type or "unspecified")
+            if os.path.isdir(path):
+                artifact.add_dir(path)
+            elif os.path.isfile(path):
+                artifact.add_file(path)
+            else:
+                raise ValueError("path must be a file or directory: %s" % path)
+        if not self._core._in_store or not _artifact_store.can_reach_store(self._core._environ):
+            # No store to version into (a test harness): the files go to the run folder.
+            for entry_name, path in artifact.entries():
+                self._core.save_file(path, name="%s/%s" % (artifact.name, entry_name))
+            return artifact
+        folder = staged_folder(artifact)
+        try:
+            doc = self._core.log_artifact(folder, name=artifact.name, type=artifact.type,
+                                          metadata=artifact.metadata, aliases=aliases)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        artifact._set_version(doc, run_id=self.id)
+        return artifact
+
+    def use_artifact(self, artifact_or_name, type=None, aliases=None, use_as=None):  # noqa: A002
+        """The artifact version named "name", "name:v3", "name:alias" (an "entity/project/" prefix
+        names the project); this run is recorded as its consumer."""
+        if isinstance(artifact_or_name, Artifact):
+            artifact_or_name = artifact_or_name.qualified_name
+        ref = str(artifact_or_name)
+        parts = ref.split("/")
+        project = parts[-2] if len(parts) >= 2 else None
+        if not self._core._in_store:
+            raise Error("use_artifact needs a run recorded in a store (inside a sweep, or with `sweep` on PATH)")
+        try:
+            doc = _artifact_store.use_version(parts[-1], run_id=self.id, project=project, environ=self._core._environ)
+        except _artifact_store.ArtifactError as error:
+            raise Error(str(error)) from None
+        if type is not None and doc["type"] != type:
+            raise ValueError("artifact %s is of type %s, not %s" % (parts[-1], doc["type"], type))
+        artifact = Artifact(doc["name"], doc["type"])
+        artifact._set_version(doc, run_id=self.id)
         return artifact
 
     def save(self, glob_str=None, base_path=None, policy="live"):
@@ -200,7 +240,7 @@ class Run:
             if not os.path.isfile(path):
                 continue
             relative = os.path.relpath(path, base_path) if base_path else os.path.basename(path)
-            self._core.log_artifact(path, name=relative)
+            self._core.save_file(path, name=relative)
             saved.append(path)
         return saved
 

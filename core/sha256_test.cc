@@ -1,6 +1,11 @@
-#include "agents/host/sha256.h"
+#include "core/sha256.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 namespace sweep {
 namespace {
@@ -21,6 +26,18 @@ TEST(Sha256Test, StreamGivesTheSameDigestInPieces) {
   stream.Update("");
   stream.Update("hijkijkljklmklmnlmnomnopnopq");
   EXPECT_EQ(stream.HexDigest(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+// A file hashes like its bytes, across the chunk boundary too.
+TEST(Sha256Test, FileHashesLikeItsBytes) {
+  const auto path = std::filesystem::temp_directory_path() / ("sha256-test-" + std::to_string(::getpid()));
+  const std::string bytes(3 * (1 << 20) + 17, 'a');
+  std::ofstream(path, std::ios::binary) << bytes;
+  auto got = Sha256OfFile(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(*got, Sha256Hex(bytes));
+  EXPECT_EQ(Sha256OfFile(path.string()).error().code, ErrorCode::kIo);
 }
 
 }  // namespace
