@@ -9,6 +9,7 @@
 
 #include "dashboard/server/api_json.h"
 #include "dashboard/server/downsample.h"
+#include "dashboard/server/run_columns.h"
 #include "sweep/objective.h"
 #include "sweep/record_json.h"
 #include "sweep/review_rows.h"
@@ -124,7 +125,7 @@ Result<DashboardData::SweepCache*> DashboardData::Refresh(const std::string& swe
     auto record = store_->GetSweep(cache.record.id);
     if (record.ok()) cache.record = std::move(record).value();
   }
-  for (const RunRecord& run : changes->runs) cache.row_json.erase(run.id);
+  if (!changes->runs.empty()) cache.runs_json.clear();
   if (cache.mark.empty()) {
     cache.runs.Replace(std::move(changes->runs));
   } else {
@@ -158,16 +159,9 @@ Result<std::string> DashboardData::SweepJson(const std::string& sweep_id) {
 
 std::string DashboardData::SweepJsonLocked(SweepCache& c) {
   const MetricSpec metric = MetricOf(c.record);
-  // The rows are the bulk of the page (10k runs: ~5 MB); each is serialized
-  // once and again only when its run changes.
-  std::string runs = "[";
-  for (const RunRecord& run : c.runs.runs()) {
-    auto [it, fresh] = c.row_json.try_emplace(run.id);
-    if (fresh) it->second = DumpJson(RunRowJson(run, metric));
-    if (runs.size() > 1) runs += ',';
-    runs += it->second;
-  }
-  runs += ']';
+  // The runs are the bulk of the page (10k runs: ~2 MB), written once and
+  // again only after a change.
+  if (c.runs_json.empty()) c.runs_json = RunColumnsJson(c.runs.runs(), metric);
   Json summary = SweepSummaryJson(c.record, c.runs.runs());
   Json sweep = SweepDetailJson(c.record, c.spec ? &*c.spec : nullptr);
   sweep["counts"] = summary["counts"];
@@ -177,7 +171,7 @@ std::string DashboardData::SweepJsonLocked(SweepCache& c) {
                               {"metrics", MetricKeysJson(c.runs.runs(), metric.name)},
                               {"mark", c.mark}});
   doc.pop_back();  // the closing brace: the rows go in as the last member
-  return doc + ",\"runs\":" + runs + "}";
+  return doc + ",\"runs\":" + c.runs_json + "}";
 }
 
 Result<SweepChanges> DashboardData::Changes(const std::string& sweep_id, const std::string& mark) {

@@ -56,7 +56,8 @@ class DashboardData {
 
   // GET /api/sweeps: [SweepSummaryJson], newest first.
   Result<std::string> SweepsJson();
-  // GET /api/sweeps/ID: {sweep, params, runs, metrics: [keys], mark}.
+  // GET /api/sweeps/ID: {sweep, params, runs, metrics: [keys], mark}; runs
+  // as columns (run_columns.h).
   Result<std::string> SweepJson(const std::string& sweep_id);
   // The sweep's runs changed after `mark` (SweepJson's or an earlier
   // SweepChanges'); an empty mark gives every run.
@@ -97,8 +98,8 @@ class DashboardData {
     std::optional<SweepSpec> spec;  // nullopt when the stored text no longer parses
     std::string mark;
     ClaimHistory runs;
-    // RunRowJson text by run id, dropped when the run changes.
-    std::unordered_map<std::string, std::string> row_json;
+    // RunColumnsJson of `runs`, written again only after a change.
+    std::string runs_json;
     // ImportanceJson's answer, kept until the number of finished runs
     // changes: fitting the forest is the costliest thing the API does.
     std::string importance_json;

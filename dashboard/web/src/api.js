@@ -1,3 +1,5 @@
+import { rowsFromColumns } from './model.js';
+
 // Where the pages get their data: the live server's JSON API (`sweep ui`),
 // or the document embedded in a report (`sweep report`), which answers the
 // same questions from what it holds and says so when it cannot.
@@ -25,8 +27,10 @@ export class LiveSource {
   sweeps() {
     return getJson('api/sweeps');
   }
-  sweep(id) {
-    return getJson(`api/sweeps/${q(id)}`);
+  async sweep(id) {
+    const doc = await getJson(`api/sweeps/${q(id)}`);
+    doc.runs = rowsFromColumns(doc.runs);
+    return doc;
   }
   importance(id) {
     return getJson(`api/sweeps/${q(id)}/importance`);
@@ -61,6 +65,7 @@ export class LiveSource {
 export class SnapshotSource {
   constructor(doc) {
     this.doc = doc;
+    doc.sweep.runs = rowsFromColumns(doc.sweep.runs);
   }
   get live() {
     return false;

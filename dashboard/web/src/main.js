@@ -5,7 +5,7 @@
 import './app.css';
 
 import { openSource } from './api.js';
-import { h } from './dom.js';
+import { afterNextPaint, h } from './dom.js';
 import { comparePage } from './pages/compare.js';
 import { runPage } from './pages/run.js';
 import { sweepPage } from './pages/sweep.js';
@@ -43,7 +43,12 @@ function render() {
     compare: () => comparePage(main, source, arg) };
   current = (pages[page] || pages.sweeps)();
   current.ready
-    .then(() => { document.body.dataset.status = 'done'; })
+    .then(afterNextPaint)
+    .then(() => {
+      document.body.dataset.status = 'done';
+      // When the page was complete on screen, for bench/ui.
+      document.body.dataset.doneMs = String(Math.round(performance.now()));
+    })
     .catch((e) => {
       main.appendChild(h('p', { class: 'error', text: `Could not load this page: ${e.message}` }));
       recordError(e.message);

@@ -54,7 +54,11 @@ export function bestFraction(runs, goal, fraction) {
   return new Set(results.slice(0, count).map((r) => r.id));
 }
 
+// Numbers and strings compare directly (10,000 runs x 10 parameters on
+// every redraw); only lists and maps go through their JSON text.
 function sameValue(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -160,4 +164,24 @@ export function smooth(values, weight) {
     last = last === null ? v : last * weight + v * (1 - weight);
     return last;
   });
+}
+
+// The sweep document's runs come as columns (dashboard/server/run_columns.h):
+// one array per field. Returns them as row objects {id, n, state, ...,
+// params: {name: value}, m: {key: last}, labels}, a cell of null in a
+// parameter or metric column meaning the run has none. Rows pass through.
+export function rowsFromColumns(cols) {
+  if (Array.isArray(cols)) return cols;
+  const fields = ['id', 'n', 'state', 'obj', 'created', 'started', 'ended', 'exit', 'signal', 'reason', 'host', 'name', 'labels'];
+  const params = Object.entries(cols.params || {});
+  const metrics = Object.entries(cols.m || {});
+  const rows = new Array(cols.count);
+  for (let i = 0; i < cols.count; i++) {
+    const row = { params: {}, m: {}, tags: {} };
+    for (const f of fields) row[f] = cols[f][i];
+    for (const [name, column] of params) if (column[i] !== null) row.params[name] = column[i];
+    for (const [key, column] of metrics) if (column[i] !== null) row.m[key] = column[i];
+    rows[i] = row;
+  }
+  return rows;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { formatNumber } from '../src/format.js';
-import { bestFraction, bestSoFar, drawAsPoints, mergeRuns, resultOf, varyingParams } from '../src/model.js';
+import { bestFraction, bestSoFar, drawAsPoints, mergeRuns, resultOf, rowsFromColumns, varyingParams } from '../src/model.js';
 
 const run = (n, state, obj, params = {}) => ({ id: `r${n}`, n, state, obj, params, m: {} });
 
@@ -41,4 +41,18 @@ test('numbers have sensible precision', () => {
   assert.equal(formatNumber(0.000012345), '1.234e-5');
   assert.equal(formatNumber(42), '42');
   assert.equal(formatNumber('NaN'), 'NaN');
+});
+
+test('columns become rows; a null parameter or metric cell means the run has none', () => {
+  const cols = { count: 2, id: ['a', 'b'], n: [1, 2], state: ['finished', 'running'], obj: [0.5, null], created: [1, 2],
+    started: [1, null], ended: [3, null], exit: [0, null], signal: [null, null], reason: ['', ''], host: ['h', 'h'],
+    name: ['', 'x'], labels: [[], ['t']], params: { lr: [0.1, null], opt: ['adam', 'sgd'] }, m: { loss: [0.5, null] } };
+  const rows = rowsFromColumns(cols);
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows[0].params, { lr: 0.1, opt: 'adam' });
+  assert.deepEqual(rows[1].params, { opt: 'sgd' });
+  assert.deepEqual(rows[1].m, {});
+  assert.deepEqual(rows[1].labels, ['t']);
+  assert.equal(rows[1].state, 'running');
+  assert.equal(rowsFromColumns(rows), rows); // rows (a change event's) pass through
 });

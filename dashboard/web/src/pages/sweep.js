@@ -5,13 +5,17 @@ import { drawCurves } from '../charts/curves.js';
 import { drawHistory } from '../charts/history.js';
 import { drawImportance } from '../charts/importance.js';
 import { drawParallel } from '../charts/parallel.js';
-import { drawSlices } from '../charts/slices.js';
-import { h, kvTable, link, section, stateBadge } from '../dom.js';
+import { SlicePlots } from '../charts/slices.js';
+import { afterNextPaint, h, kvTable, link, section, stateBadge } from '../dom.js';
 import { formatDuration, formatNumber, formatTime } from '../format.js';
 import { better, displayValue, isFailure, mergeRuns, resultOf, toNumber, varyingParams } from '../model.js';
+import { LazyCharts } from '../lazy.js';
 import { RunsTable } from '../runs_table.js';
 
 const REDRAW_MS = 400; // live redraws at most this often: well inside the 1 s budget
+// ... and at most this share of the time: a redraw that takes 150 ms (10k
+// runs) waits 300 ms before the next, so the page stays responsive.
+const REDRAW_BUSY_SHARE = 0.33;
 const FRAME_MS = 20;
 const IMPORTANCE_REFRESH_MS = 10000; // the forest fit is the costliest request
 const TOP_CURVES = 10;
@@ -104,7 +108,10 @@ export function sweepPage(root, source, sweepId) {
   let stop = () => {};
   let redrawTimer = null;
   let lastRedraw = 0;
+  let redrawCost = 0;
   let disposed = false;
+  const lazy = new LazyCharts();
+  const slices = new SlicePlots(el.slices, lazy);
 
   const table = new RunsTable(el.table, {
     onSelectionChange: (checked) => { el.compare.disabled = checked.size < 2; },
@@ -131,21 +138,38 @@ export function sweepPage(root, source, sweepId) {
       { key, xMode: el.curveX.value, smoothing: Number(el.smoothing.value) });
   }
 
-  async function refreshImportance(force) {
+  async function refreshImportance() {
     const finished = runs.filter((r) => r.state === 'finished').length;
+    const force = importanceAt === 0;
     if (!force && (finished === finishedSeen || Date.now() - importanceAt < IMPORTANCE_REFRESH_MS)) return;
     finishedSeen = finished;
     importanceAt = Date.now();
     drawImportance(el.importance, el.importanceTable, await source.importance(doc.sweep.id));
   }
 
+  // The parallel coordinates redraw only when the runs change: a brush on
+  // them (or the filter box) changes what the other charts show. They are
+  // the costliest chart (a line per run), so they draw after the cheaper
+  // ones are on screen.
+  async function drawParallelNow() {
+    if (el.parallel._runs === runs) return;
+    await afterNextPaint();
+    if (disposed || el.parallel._runs === runs) return;
+    el.parallel._runs = runs;
+    await drawParallel(el.parallel, varyingParams(doc.params, runs), runs, doc.sweep, (ids) => { brushed = ids; drawLinked(); });
+  }
+  lazy.add(el.history, () => drawHistory(el.history, selectedRuns(), doc.sweep, el.logY.checked));
+  lazy.add(el.parallel, drawParallelNow);
+  lazy.add(el.importance, () => refreshImportance());
+  lazy.add(el.curves, () => drawCurvesNow(false));
+
+  // The table and the selection line now; the charts as they come in view.
   function drawLinked() {
-    const params = varyingParams(doc.params, runs);
     const shown = selectedRuns();
-    drawHistory(el.history, shown, doc.sweep, el.logY.checked);
-    drawSlices(el.slices, params, shown, doc.sweep);
     table.setRows(shown);
+    slices.update(varyingParams(doc.params, runs), shown, doc.sweep);
     el.selection.textContent = brushed || filtered ? `${shown.length} of ${runs.length} runs selected` : `${runs.length} runs`;
+    return lazy.refresh();
   }
 
   function drawAll() {
@@ -158,25 +182,26 @@ export function sweepPage(root, source, sweepId) {
       el.curveKey.value = current || doc.sweep.metric || metrics[0] || '';
     }
     table.setColumns(tableColumns(doc, params, metrics));
-    drawParallel(el.parallel, params, runs, doc.sweep, (ids) => { brushed = ids; drawLinked(); drawCurvesNow(false); });
-    drawLinked();
     el.failures.replaceChildren(failuresTable(runs));
     el.failures.dataset.drawn = String(runs.filter(isFailure).length || 1);
+    return drawLinked();
   }
 
   // The header (state, counts, best) follows every change at once; the
-  // charts redraw on the first change and then at most every REDRAW_MS.
+  // charts redraw on the first change and then at most every REDRAW_MS,
+  // or less often when a redraw is costly (many runs).
   function scheduleRedraw() {
     root.querySelector('#header').replaceWith(header(doc));
     if (redrawTimer || disposed) return;
     // At least a frame: the header is painted before the charts redraw.
-    const wait = Math.max(FRAME_MS, lastRedraw + REDRAW_MS - Date.now());
+    const gap = Math.max(REDRAW_MS, redrawCost / REDRAW_BUSY_SHARE);
+    const wait = Math.max(FRAME_MS, lastRedraw + gap - Date.now());
     redrawTimer = setTimeout(() => {
       redrawTimer = null;
+      const start = performance.now();
+      drawAll().catch(() => {});
+      redrawCost = performance.now() - start;
       lastRedraw = Date.now();
-      drawAll();
-      drawCurvesNow(false).catch(() => {});
-      refreshImportance(false).catch(() => {});
     }, wait);
   }
 
@@ -216,8 +241,7 @@ export function sweepPage(root, source, sweepId) {
         h('div', null, h('div', { class: 'controls' }, source.live ? [el.filter, el.filterNote] : null, el.compare), el.table)),
       section('Failures', 'Failed, crashed and killed runs grouped by reason.', el.failures),
     );
-    drawAll();
-    await Promise.all([drawCurvesNow(true), refreshImportance(true)]);
+    await drawAll();
     if (source.live) {
       stop = source.watchSweep(doc.sweep.id, doc.mark, (change) => {
         runs = mergeRuns(runs, change.runs);
@@ -228,5 +252,5 @@ export function sweepPage(root, source, sweepId) {
       });
     }
   })();
-  return { ready, dispose: () => { disposed = true; stop(); clearTimeout(redrawTimer); } };
+  return { ready, dispose: () => { disposed = true; stop(); clearTimeout(redrawTimer); lazy.dispose(); } };
 }
