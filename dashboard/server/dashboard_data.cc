@@ -132,6 +132,15 @@ Result<DashboardData::SweepCache*> DashboardData::Refresh(const std::string& swe
     cache.runs.Merge(std::move(changes->runs));
   }
   cache.mark = changes->next_mark;
+  if (cache.runs.runs().size() != changes->run_count) {
+    // Runs were deleted (`sweep rm`): they leave no change to fold, so the
+    // sweep is read again whole (rare; deletions are by hand).
+    auto all = store_->ListRunsChangedSince(cache.record.id, "");
+    if (!all.ok()) return all.error();
+    cache.runs.Replace(std::move(all->runs));
+    cache.mark = all->next_mark;
+    cache.runs_json.clear();
+  }
   return &cache;
 }
 
@@ -186,9 +195,11 @@ Result<SweepChanges> DashboardData::Changes(const std::string& sweep_id, const s
   SweepChanges out;
   out.any = !changes->runs.empty();
   out.mark = changes->next_mark;
+  out.count = changes->run_count;
   Json summary = SweepSummaryJson((*cache)->record, (*cache)->runs.runs());
   out.json = DumpJson({{"mark", out.mark},
                        {"runs", runs},
+                       {"count", out.count},
                        {"state", summary["state"]},
                        {"counts", summary["counts"]},
                        {"best", summary["best"]}});

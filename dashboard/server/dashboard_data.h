@@ -45,9 +45,12 @@ inline constexpr std::size_t kReportCurvePoints = 600;
 enum class LogStream { kStdout, kStderr };
 
 struct SweepChanges {
-  std::string json;  // {mark, runs: [RunRowJson]}
+  std::string json;  // {mark, runs: [RunRowJson], count, state, counts, best}
   std::string mark;  // the next mark
   bool any = false;  // whether runs is non-empty
+  // The sweep's runs now: a page holding more after merging `runs` had
+  // some deleted, and reads the sweep again.
+  std::size_t count = 0;
 };
 
 class DashboardData {

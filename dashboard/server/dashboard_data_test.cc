@@ -139,6 +139,22 @@ TEST_F(DashboardDataTest, ChangesCarryOnlyWhatChangedSinceTheMark) {
   EXPECT_EQ(json::parse(point->json)["runs"][0]["m"]["acc"], 0.9);
 }
 
+// `sweep rm` leaves no change behind: the count in the change feed drops
+// (the page reads the sweep again) and the sweep's document leaves it out.
+TEST_F(DashboardDataTest, DeletedRunsLeaveThePage) {
+  const std::string gone = AddRun(0.1, 0.5, TrialState::kFinished);
+  const std::string kept = AddRun(0.2, 0.4, TrialState::kFinished);
+  const json page = json::parse(data_->SweepJson(sweep_.id).value());
+  ASSERT_EQ(page["runs"]["count"], 2);
+  ASSERT_TRUE(writer_->DeleteRun(gone).ok());
+  const SweepChanges changes = data_->Changes(sweep_.id, page["mark"].get<std::string>()).value();
+  EXPECT_EQ(changes.count, 1u);
+  EXPECT_EQ(json::parse(changes.json)["count"], 1);
+  const json again = json::parse(data_->SweepJson(sweep_.id).value());
+  EXPECT_EQ(again["runs"]["id"], json::array({kept}));
+  EXPECT_EQ(json::parse(data_->SweepsJson().value())[0]["runs"], 1);
+}
+
 TEST_F(DashboardDataTest, MetricsAreDownsampledAndCurvesStayInTheSweep) {
   const std::string a = AddRun(0.1, 0.5, TrialState::kFinished, 5000);
   const json metrics = json::parse(data_->RunMetricsJson(a, 100).value());

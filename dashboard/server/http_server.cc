@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -166,18 +167,22 @@ void DashboardServer::Impl::EventStream(const std::string& sweep_id, std::string
   auto state = std::make_shared<std::string>(std::move(mark));
   auto last_sent = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
   auto first = std::make_shared<bool>(true);
+  // The run count last sent: a deletion changes it without changing a run.
+  auto count = std::make_shared<std::optional<std::size_t>>();
   res.set_header("Cache-Control", "no-store");
   res.set_chunked_content_provider(
-      "text/event-stream", [this, sweep_id, state, last_sent, first](std::size_t, httplib::DataSink& sink) {
+      "text/event-stream", [this, sweep_id, state, last_sent, first, count](std::size_t, httplib::DataSink& sink) {
         if (!*first) std::this_thread::sleep_for(options.poll_interval);
         *first = false;
         if (stopping.load()) return false;
         auto changes = data->Changes(sweep_id, *state);
         std::string event;
+        if (changes.ok() && !*count) *count = changes->count;  // what the page's document held
         if (!changes.ok()) {
           event = "event: failure\ndata: " + DumpJson({{"error", changes.error().message}}) + "\n\n";
-        } else if (changes->any || state->empty()) {
+        } else if (changes->any || state->empty() || (*count && **count != changes->count)) {
           *state = changes->mark;
+          *count = changes->count;
           event = "id: " + changes->mark + "\ndata: " + changes->json + "\n\n";
         } else if (std::chrono::steady_clock::now() - *last_sent > kKeepAliveInterval) {
           event = ": alive\n\n";

@@ -172,6 +172,43 @@ parameters:
         driver.get(sweep_page)
         wait(driver, "the sweep page again", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
         failed = wait(driver, "a failed run", lambda d: [r.get_attribute("data-run") for r in d.find_elements(By.CSS_SELECTOR, "#runs .vrow.st-row-failed")])
+
+        # A tag given on the command line shows in the tags column live, as
+        # text; a deleted run leaves the open page without a reload.
+        tagged = failed[0]
+        subprocess.run([sweep_bin, "tag", "--store", store, tagged, "<b>bold</b>"], check=True, capture_output=True)
+        wait(driver, "the new tag in the table",
+             lambda d: "<b>bold</b>" in d.find_element(By.CSS_SELECTOR, f'#runs .vrow[data-run="{tagged}"]').text)
+        gone = failed[-1]
+        subprocess.run([sweep_bin, "rm", "--store", store, "-y", gone], check=True, capture_output=True)
+        wait(driver, "the deleted run to leave the table", lambda d: attr_int(d, "#runs", "data-rows") == 7)
+        assert not driver.find_elements(By.CSS_SELECTOR, f'#runs .vrow[data-run="{gone}"]'), "deleted run still shown"
+        assert_no_script_ran(driver, "sweep page after tag and rm")
+
+        # Contour and EDF draw once scrolled to.
+        for chart in ("contour", "edf"):
+            driver.execute_script("document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", chart)
+            wait(driver, f"the {chart} chart", lambda d, c=chart: attr_int(d, f"#{c}", "data-drawn") > 0)
+            driver.save_screenshot(os.path.join(work, f"{chart}.png"))
+
+        # The column chooser hides a column, and the choice survives a reload.
+        driver.execute_script("document.getElementById('columns').open = true")
+        driver.find_element(By.CSS_SELECTOR, '#columns input[data-column="id"]').click()
+        header = lambda d: [s.text for s in d.find_elements(By.CSS_SELECTOR, "#runs .vhead span")]
+        wait(driver, "the id column to go", lambda d: "id" not in header(d))
+        driver.refresh()
+        wait(driver, "the sweep page after a reload", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
+        assert "id" not in header(driver) and "tags" in header(driver), header(driver)
+        driver.execute_script("localStorage.clear()")
+
+        # The projects list links to the project's sweeps.
+        driver.get(sweep_page.split("#")[0] + "#/projects")
+        wait(driver, "the projects list", lambda d: d.find_elements(By.CSS_SELECTOR, "#projects tr[data-project] a"))
+        row = driver.find_element(By.CSS_SELECTOR, "#projects tr[data-project]")
+        assert row.find_elements(By.TAG_NAME, "td")[2].text == "7", row.text
+        driver.save_screenshot(os.path.join(work, "projects.png"))
+        row.find_element(By.TAG_NAME, "a").click()
+        wait(driver, "the project's sweeps", lambda d: d.find_elements(By.CSS_SELECTOR, "#sweeps tr[data-sweep] a"))
         driver.get(sweep_page.split("#")[0] + "#/run/" + failed[0])
         wait(driver, "the failed run's stderr", lambda d: "failed on purpose" in d.find_element(By.ID, "stderr").text)
         assert "<script>" in driver.find_element(By.ID, "stderr").text, "stderr markup should show as text"

@@ -9,6 +9,7 @@ import { afterNextPaint, h } from './dom.js';
 import { comparePage } from './pages/compare.js';
 import { runPage } from './pages/run.js';
 import { sweepPage } from './pages/sweep.js';
+import { projectsPage } from './pages/projects.js';
 import { sweepsPage } from './pages/sweeps.js';
 
 function recordError(message) {
@@ -34,12 +35,14 @@ function render() {
   const root = document.getElementById('app');
   root.textContent = '';
   document.body.dataset.status = 'loading';
-  const nav = h('nav', null, source.live ? h('a', { href: '#/', text: 'Sweeps' }) : h('span', { class: 'brand', text: 'Sweep report' }));
+  const nav = h('nav', null, source.live ? [h('a', { href: '#/', text: 'Sweeps' }), h('a', { href: '#/projects', text: 'Projects' })]
+    : h('span', { class: 'brand', text: 'Sweep report' }));
   if (!source.live) nav.appendChild(h('span', { class: 'note', text: ` generated ${new Date(source.doc.generated * 1000).toISOString()}` }));
   const main = h('main');
   root.append(nav, main);
   const [page, arg] = route();
-  const pages = { sweeps: () => sweepsPage(main, source), sweep: () => sweepPage(main, source, arg), run: () => runPage(main, source, arg),
+  const pages = { sweeps: () => sweepsPage(main, source), projects: () => projectsPage(main, source),
+    project: () => sweepsPage(main, source, arg), sweep: () => sweepPage(main, source, arg), run: () => runPage(main, source, arg),
     compare: () => comparePage(main, source, arg) };
   current = (pages[page] || pages.sweeps)();
   current.ready

@@ -1,14 +1,14 @@
 // ECharts, tree-shaken to what the dashboard uses: parallel coordinates
 // (canvas, progressive rendering, axis brushing built in: uPlot has no
-// parallel coordinates) and the importance bars. Tooltips are left out:
+// parallel coordinates), the importance bars and the contour heat map. Tooltips are left out:
 // ECharts renders tooltip content as HTML, and the dashboard never turns a
 // user string into markup.
 import * as echarts from 'echarts/core';
-import { BarChart, ParallelChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, ParallelChart } from 'echarts/charts';
 import { GridComponent, ParallelComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, ParallelChart, GridComponent, ParallelComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, HeatmapChart, ParallelChart, GridComponent, ParallelComponent, VisualMapComponent, CanvasRenderer]);
 
 // The chart for `el`, created once, resized with it.
 export function chartFor(el) {

@@ -48,13 +48,13 @@ function squarePoints(u, seriesIdx, idx0, idx1) {
 function layoutKey(spec) {
   return JSON.stringify([spec.xLabel, spec.yLabel, spec.logX, spec.logY, spec.height, spec.xIntegers, spec.legend,
     Boolean(spec.xRange), Boolean(spec.yRange), Boolean(spec.xSplits), Boolean(spec.xFormat),
-    spec.series.map((s) => [s.label, s.color, s.dash, s.points, s.line, s.width, s.pointSize])]);
+    spec.series.map((s) => [s.label, s.color, s.dash, s.points, s.line, s.stepped, s.width, s.pointSize])]);
 }
 
 // Draws a chart into `el` and keeps it as wide as `el`. Drawn again with
 // the same layout (layoutKey), the chart keeps its canvas and takes the new
 // data; otherwise `el` is emptied and the chart built anew.
-// spec: {x: [numbers], series: [{label, values, color, dash, points, line}],
+// spec: {x: [numbers], series: [{label, values, color, dash, points, line, stepped}],
 //        xLabel, yLabel, logY, logX, height, xFormat, xRange, xSplits, yRange,
 //        xIntegers (whole-number ticks), width (px; measured when absent)}
 // `points`: draw dots; `line`: draw the connecting line (default true).
@@ -99,7 +99,7 @@ export function drawPlot(el, spec) {
           dash: s.dash,
           spanGaps: true,
           value: (u, v) => (v === null ? '' : formatNumber(v)),
-          paths: s.line === false ? () => null : undefined,
+          paths: s.line === false ? () => null : s.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
           points: s.points ? { show: true, size: s.pointSize || 5, width: 0, fill: color, paths: squarePoints } : { show: false },
         };
       }),

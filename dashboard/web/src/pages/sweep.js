@@ -1,7 +1,9 @@
 // The sweep page: history, parallel coordinates (brushing filters the
 // table and the other charts), importance, slices, curves, runs table,
 // failures, the spec. Live: changed runs arrive as server-sent events.
+import { drawContour } from '../charts/contour.js';
 import { drawCurves } from '../charts/curves.js';
+import { drawEdf } from '../charts/edf.js';
 import { drawHistory } from '../charts/history.js';
 import { drawImportance } from '../charts/importance.js';
 import { drawParallel } from '../charts/parallel.js';
@@ -60,6 +62,8 @@ function tableColumns(doc, params, metrics) {
   const cols = [
     { key: 'n', label: '#', num: true, value: (r) => r.n, text: (r) => String(r.n), link: (r) => `#/run/${r.id}` },
     { key: 'id', label: 'id', value: (r) => r.id, text: (r) => r.id, link: (r) => `#/run/${r.id}` },
+    { key: 'name', label: 'name', value: (r) => r.name || '', text: (r) => r.name || '' },
+    { key: 'tags', label: 'tags', value: (r) => (r.labels || []).join(', '), text: (r) => (r.labels || []).join(', ') },
     { key: 'state', label: 'state', value: (r) => r.state, text: (r) => r.state },
     { key: 'obj', label: doc.sweep.metric || 'metric', num: true, value: (r) => toNumber(r.obj), text: (r) => formatNumber(r.obj) },
   ];
@@ -88,6 +92,10 @@ export function sweepPage(root, source, sweepId) {
     importance: h('div', { class: 'chart', id: 'importance' }),
     importanceTable: h('div', { class: 'table-wrap' }),
     slices: h('div', { class: 'slices', id: 'scatter' }),
+    contour: h('div', { class: 'chart tall', id: 'contour' }),
+    contourX: h('select', { id: 'contour-x' }),
+    contourY: h('select', { id: 'contour-y' }),
+    edf: h('div', { class: 'chart', id: 'edf' }),
     curves: h('div', { class: 'chart', id: 'curves' }),
     curveKey: h('select'),
     curveX: h('select', null, h('option', { value: 'step', text: 'step' }), h('option', { value: 'time', text: 'wall time' })),
@@ -162,6 +170,25 @@ export function sweepPage(root, source, sweepId) {
   lazy.add(el.parallel, drawParallelNow);
   lazy.add(el.importance, () => refreshImportance());
   lazy.add(el.curves, () => drawCurvesNow(false));
+  const paramNamed = (name) => varyingParams(doc.params, runs).find((p) => p.name === name);
+  const drawContourNow = () => drawContour(el.contour, paramNamed(el.contourX.value), paramNamed(el.contourY.value), selectedRuns(), doc.sweep);
+  lazy.add(el.contour, drawContourNow);
+  lazy.add(el.edf, () => drawEdf(el.edf, selectedRuns(), doc.sweep));
+
+  // The contour's parameter choices follow the varying parameters; the first
+  // two (the most important ones come first once importance is in) by default.
+  function fillContourChoices(params) {
+    const names = params.map((p) => p.name);
+    const key = names.join('\n');
+    if (key === el.contourX.dataset.names) return;
+    el.contourX.dataset.names = key;
+    for (const [select, fallback] of [[el.contourX, names[0]], [el.contourY, names[1]]]) {
+      const current = select.value;
+      select.textContent = '';
+      for (const n of names) select.appendChild(h('option', { value: n, text: n }));
+      select.value = names.includes(current) ? current : fallback || '';
+    }
+  }
 
   // The table and the selection line now; the charts as they come in view.
   function drawLinked() {
@@ -182,6 +209,7 @@ export function sweepPage(root, source, sweepId) {
       el.curveKey.value = current || doc.sweep.metric || metrics[0] || '';
     }
     table.setColumns(tableColumns(doc, params, metrics));
+    fillContourChoices(params);
     el.failures.replaceChildren(failuresTable(runs));
     el.failures.dataset.drawn = String(runs.filter(isFailure).length || 1);
     return drawLinked();
@@ -222,6 +250,7 @@ export function sweepPage(root, source, sweepId) {
   el.filter.addEventListener('keydown', (e) => { if (e.key === 'Enter') applyFilter(); });
   el.logY.addEventListener('change', () => drawHistory(el.history, selectedRuns(), doc.sweep, el.logY.checked));
   for (const c of [el.curveKey, el.curveX, el.smoothing]) c.addEventListener('change', () => drawCurvesNow(true));
+  for (const c of [el.contourX, el.contourY]) c.addEventListener('change', drawContourNow);
 
   const ready = (async () => {
     doc = await source.sweep(sweepId);
@@ -235,20 +264,33 @@ export function sweepPage(root, source, sweepId) {
       section('Parameter importance', 'fANOVA share of the metric\'s variance ± its spread across trees; Spearman ρ with the metric (– where not computed).',
         h('div', { class: 'two' }, el.importance, el.importanceTable)),
       section('Each parameter against the metric', 'Finished runs; orange: the best 10%.', el.slices),
+      section('Contour', 'The mean metric of the finished runs in each cell of a grid over two parameters (log-spaced for log parameters); blank: no run there.',
+        h('div', null, h('div', { class: 'controls' }, 'x ', el.contourX, ' y ', el.contourY), el.contour)),
+      section('Distribution of the metric (EDF)', 'The share of finished runs whose metric is at most x.', el.edf),
       section('Metric curves', 'The best runs of the selection; dashed: stopped early by the termination rule.',
         h('div', null, h('div', { class: 'controls' }, 'metric ', el.curveKey, ' x ', el.curveX, ' smoothing ', el.smoothing), el.curves)),
       section('Runs', 'Click a column to sort; tick two or more runs to compare them.',
-        h('div', null, h('div', { class: 'controls' }, source.live ? [el.filter, el.filterNote] : null, el.compare), el.table)),
+        h('div', null, h('div', { class: 'controls' }, source.live ? [el.filter, el.filterNote] : null, el.compare, table.chooserElement), el.table)),
       section('Failures', 'Failed, crashed and killed runs grouped by reason.', el.failures),
     );
     await drawAll();
     if (source.live) {
+      let reloading = false;
       stop = source.watchSweep(doc.sweep.id, doc.mark, (change) => {
         runs = mergeRuns(runs, change.runs);
         doc.sweep.state = change.state;
         doc.sweep.counts = change.counts;
         doc.sweep.best = change.best;
         scheduleRedraw();
+        // Runs deleted (`sweep rm`) leave no change to merge: the sweep has
+        // fewer runs than the page, which reads it again.
+        if (typeof change.count === 'number' && runs.length !== change.count && !reloading) {
+          reloading = true;
+          source.sweep(doc.sweep.id)
+            .then((fresh) => { runs = fresh.runs; scheduleRedraw(); })
+            .catch(() => {})
+            .finally(() => { reloading = false; });
+        }
       });
     }
   })();
