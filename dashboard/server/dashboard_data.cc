@@ -44,6 +44,40 @@ Json SeriesJson(const std::vector<const MetricPoint*>& points, std::size_t targe
   return out;
 }
 
+// The series of `key` against another key's values (`xs`, in step order):
+// each point takes the x logged at its step or the last one before it;
+// points before the first x are left out. Ordered by x, then downsampled.
+Json SeriesAgainstJson(const std::vector<MetricPoint>& ys, const std::vector<MetricPoint>& xs, std::size_t target) {
+  struct Point {
+    double x;
+    const MetricPoint* p;
+  };
+  std::vector<Point> joined;
+  joined.reserve(ys.size());
+  std::size_t next = 0;
+  std::optional<double> current;
+  for (const MetricPoint& y : ys) {
+    while (next < xs.size() && xs[next].step <= y.step) current = xs[next++].value;
+    if (current && std::isfinite(*current)) joined.push_back({*current, &y});
+  }
+  std::stable_sort(joined.begin(), joined.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+  std::vector<double> x, y;
+  for (const Point& j : joined) {
+    x.push_back(j.x);
+    y.push_back(j.p->value);
+  }
+  Json steps = Json::array(), values = Json::array(), times = Json::array(), xv = Json::array();
+  for (std::size_t i : LttbIndices(x, y, target)) {
+    steps.push_back(joined[i].p->step);
+    values.push_back(NumberJson(joined[i].p->value));
+    times.push_back(joined[i].p->time);
+    xv.push_back(joined[i].x);
+  }
+  Json out = {{"step", steps}, {"value", values}, {"time", times}, {"x", xv}};
+  if (joined.size() > target) out["total"] = joined.size();
+  return out;
+}
+
 std::size_t FinishedCount(const std::vector<RunRecord>& runs) {
   return static_cast<std::size_t>(
       std::count_if(runs.begin(), runs.end(), [](const RunRecord& r) { return r.state == TrialState::kFinished; }));
@@ -245,15 +279,17 @@ Result<std::string> DashboardData::ImportanceJson(const std::string& sweep_id) {
 }
 
 Result<std::string> DashboardData::CurvesJson(const std::string& sweep_id, const std::string& key,
-                                              const std::vector<std::string>& run_ids, std::size_t points) {
+                                              const std::vector<std::string>& run_ids, std::size_t points,
+                                              const std::string& x_key) {
   std::lock_guard lock(mu_);
   auto cache = Refresh(sweep_id);
   if (!cache.ok()) return cache.error();
-  return CurvesJsonLocked(**cache, key, run_ids, points);
+  return CurvesJsonLocked(**cache, key, run_ids, points, x_key);
 }
 
 Result<std::string> DashboardData::CurvesJsonLocked(SweepCache& cache, const std::string& key,
-                                                    const std::vector<std::string>& run_ids, std::size_t points) {
+                                                    const std::vector<std::string>& run_ids, std::size_t points,
+                                                    const std::string& x_key) {
   std::set<std::string> of_sweep;
   for (const RunRecord& run : cache.runs.runs()) of_sweep.insert(run.id);
   Json curves = Json::object();
@@ -263,12 +299,20 @@ Result<std::string> DashboardData::CurvesJsonLocked(SweepCache& cache, const std
     if (!of_sweep.count(id) || curves.contains(id)) continue;  // only this sweep's runs
     auto series = store_->GetMetrics(id, key);
     if (!series.ok()) return series.error();
-    std::vector<const MetricPoint*> pts;
-    for (const MetricPoint& p : *series) pts.push_back(&p);
-    curves[id] = SeriesJson(pts, ClampPoints(points), /*with_time=*/true);
+    if (!x_key.empty()) {
+      auto xs = store_->GetMetrics(id, x_key);
+      if (!xs.ok()) return xs.error();
+      curves[id] = SeriesAgainstJson(*series, *xs, ClampPoints(points));
+    } else {
+      std::vector<const MetricPoint*> pts;
+      for (const MetricPoint& p : *series) pts.push_back(&p);
+      curves[id] = SeriesJson(pts, ClampPoints(points), /*with_time=*/true);
+    }
     ++taken;
   }
-  return DumpJson({{"key", key}, {"curves", curves}});
+  Json out = {{"key", key}, {"curves", curves}};
+  if (!x_key.empty()) out["x"] = x_key;
+  return DumpJson(out);
 }
 
 Result<std::string> DashboardData::RunJson(const std::string& run_id) {

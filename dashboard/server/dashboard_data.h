@@ -72,10 +72,15 @@ class DashboardData {
   // GET /api/sweeps/ID/importance: ImportanceJson over the finished runs
   // (at most kMaxImportanceRuns of them); computed without holding the lock.
   Result<std::string> ImportanceJson(const std::string& sweep_id);
-  // GET /api/sweeps/ID/curves: {key: {run id: {x, y}}} for metric `key` of
-  // `run_ids` (at most kMaxCurveRuns), each downsampled to `points`.
+  // GET /api/sweeps/ID/curves: {key, curves: {run id: {step, value, time}}}
+  // for metric `key` of `run_ids` (at most kMaxCurveRuns), each downsampled
+  // to `points`. With an `x_key` (another logged key, e.g. epoch) each point
+  // also gets x: that key's value at the point's step, or the last one
+  // logged before it (W&B's custom x axis); points before any are left out
+  // and the curve is ordered by x.
   Result<std::string> CurvesJson(const std::string& sweep_id, const std::string& key,
-                                 const std::vector<std::string>& run_ids, std::size_t points);
+                                 const std::vector<std::string>& run_ids, std::size_t points,
+                                 const std::string& x_key = "");
   // GET /api/runs/ID: RunDetailJson.
   Result<std::string> RunJson(const std::string& run_id);
   // GET /api/runs/ID/metrics: {key: {step: [], value: [], time: []}} for
@@ -116,7 +121,8 @@ class DashboardData {
                                          const std::string& importance_json, double generated_at,
                                          std::size_t top_curves);
   Result<std::string> CurvesJsonLocked(SweepCache& cache, const std::string& key,
-                                       const std::vector<std::string>& run_ids, std::size_t points);
+                                       const std::vector<std::string>& run_ids, std::size_t points,
+                                       const std::string& x_key = "");
 
   std::mutex mu_;
   std::unique_ptr<Store> store_;

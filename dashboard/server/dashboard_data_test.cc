@@ -155,6 +155,22 @@ TEST_F(DashboardDataTest, DeletedRunsLeaveThePage) {
   EXPECT_EQ(json::parse(data_->SweepsJson().value())[0]["runs"], 1);
 }
 
+// x = another logged key (W&B's custom x axis): each point takes that key's
+// value at its step or the last one logged before; earlier points are left out.
+TEST_F(DashboardDataTest, CurvesAgainstAnotherLoggedKey) {
+  const std::string id = AddRun(0.1, 0.5, TrialState::kFinished, 10);
+  ASSERT_TRUE(writer_->LogMetrics(id, {{"epoch", 2, 0, 100}, {"epoch", 6, 1, 101}}).ok());
+  const json doc = json::parse(data_->CurvesJson(sweep_.id, "loss", {id}, 0, "epoch").value());
+  EXPECT_EQ(doc["x"], "epoch");
+  const json& curve = doc["curves"][id];
+  EXPECT_EQ(curve["step"], json::array({2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(curve["x"], json::array({0, 0, 0, 0, 1, 1, 1, 1}));
+  EXPECT_EQ(curve["value"][0], 0.5 + 7);  // loss at step 2
+  const json plain = json::parse(data_->CurvesJson(sweep_.id, "loss", {id}, 0).value());
+  EXPECT_FALSE(plain["curves"][id].contains("x"));
+  EXPECT_EQ(plain["curves"][id]["step"].size(), 10u);
+}
+
 TEST_F(DashboardDataTest, MetricsAreDownsampledAndCurvesStayInTheSweep) {
   const std::string a = AddRun(0.1, 0.5, TrialState::kFinished, 5000);
   const json metrics = json::parse(data_->RunMetricsJson(a, 100).value());

@@ -241,7 +241,7 @@ void DashboardServer::Impl::Routes() {
   });
   http.Get(R"(/api/sweeps/([^/]+)/curves)", [this](const httplib::Request& req, httplib::Response& res) {
     Reply(res, data->CurvesJson(req.matches[1], req.get_param_value("key"), SplitIds(req.get_param_value("runs")),
-                                PointsParam(req)));
+                                PointsParam(req), req.get_param_value("x")));
   });
   http.Get(R"(/api/sweeps/([^/]+)/events)", [this](const httplib::Request& req, httplib::Response& res) {
     // A reconnecting EventSource sends the last id it saw: resume from there.

@@ -27,7 +27,7 @@ try:
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     print("SKIP: python3-selenium is not installed")
     sys.exit(SKIP)
@@ -60,6 +60,13 @@ def attr_int(driver, css, name):
         return -1
     value = els[0].get_attribute(name)
     return int(value) if value and value.isdigit() else -1
+
+
+def texts(driver, css):
+    """The text of the elements matching `css`, read in one script: the
+    live table replaces its rows on every redraw, so an element found in
+    one call may be gone by the next."""
+    return driver.execute_script("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent)", css)
 
 
 def assert_no_script_ran(driver, where):
@@ -177,8 +184,7 @@ parameters:
         # text; a deleted run leaves the open page without a reload.
         tagged = failed[0]
         subprocess.run([sweep_bin, "tag", "--store", store, tagged, "<b>bold</b>"], check=True, capture_output=True)
-        wait(driver, "the new tag in the table",
-             lambda d: "<b>bold</b>" in d.find_element(By.CSS_SELECTOR, f'#runs .vrow[data-run="{tagged}"]').text)
+        wait(driver, "the new tag in the table", lambda d: "<b>bold</b>" in texts(d, f'#runs .vrow[data-run="{tagged}"] span'))
         gone = failed[-1]
         subprocess.run([sweep_bin, "rm", "--store", store, "-y", gone], check=True, capture_output=True)
         wait(driver, "the deleted run to leave the table", lambda d: attr_int(d, "#runs", "data-rows") == 7)
@@ -191,10 +197,18 @@ parameters:
             wait(driver, f"the {chart} chart", lambda d, c=chart: attr_int(d, f"#{c}", "data-drawn") > 0)
             driver.save_screenshot(os.path.join(work, f"{chart}.png"))
 
+        # Curves against another logged key (epoch) instead of the step.
+        driver.execute_script("document.getElementById('curves').scrollIntoView({block: 'center'})")
+        wait(driver, "the curves", lambda d: attr_int(d, "#curves", "data-drawn") > 0)
+        Select(driver.find_element(By.ID, "curve-x")).select_by_value("key:epoch")
+        wait(driver, "curves against epoch", lambda d: d.find_element(By.ID, "curves").get_attribute("data-x") == "epoch"
+             and attr_int(d, "#curves", "data-drawn") > 0)
+        driver.save_screenshot(os.path.join(work, "curves_epoch.png"))
+
         # The column chooser hides a column, and the choice survives a reload.
         driver.execute_script("document.getElementById('columns').open = true")
         driver.find_element(By.CSS_SELECTOR, '#columns input[data-column="id"]').click()
-        header = lambda d: [s.text for s in d.find_elements(By.CSS_SELECTOR, "#runs .vhead span")]
+        header = lambda d: texts(d, "#runs .vhead span")
         wait(driver, "the id column to go", lambda d: "id" not in header(d))
         driver.refresh()
         wait(driver, "the sweep page after a reload", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")

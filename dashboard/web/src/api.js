@@ -35,8 +35,10 @@ export class LiveSource {
   importance(id) {
     return getJson(`api/sweeps/${q(id)}/importance`);
   }
-  curves(id, key, runIds, points) {
-    return getJson(`api/sweeps/${q(id)}/curves?key=${q(key)}&runs=${runIds.map(q).join(',')}&points=${points}`);
+  // xKey: another logged key as the x axis (each point gets x), or none.
+  curves(id, key, runIds, points, xKey) {
+    const x = xKey ? `&x=${q(xKey)}` : '';
+    return getJson(`api/sweeps/${q(id)}/curves?key=${q(key)}&runs=${runIds.map(q).join(',')}&points=${points}${x}`);
   }
   // {ids}: the runs matching a `sweep runs --filter` expression.
   filter(id, text) {
@@ -79,7 +81,8 @@ export class SnapshotSource {
   async importance() {
     return this.doc.importance;
   }
-  async curves(id, key, runIds) {
+  async curves(id, key, runIds, points, xKey) {
+    if (xKey) throw new Error('another x axis than step or time needs the live dashboard (sweep ui)');
     const held = this.doc.curves || { key: '', curves: {} };
     const curves = {};
     if (held.key === key) for (const r of runIds) if (held.curves[r]) curves[r] = held.curves[r];

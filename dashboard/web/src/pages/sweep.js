@@ -22,6 +22,7 @@ const FRAME_MS = 20;
 const IMPORTANCE_REFRESH_MS = 10000; // the forest fit is the costliest request
 const TOP_CURVES = 10;
 const CURVE_POINTS = 800;
+const X_KEY_PREFIX = 'key:'; // the x choices that name a logged key
 
 function header(doc) {
   const s = doc.sweep;
@@ -98,7 +99,7 @@ export function sweepPage(root, source, sweepId) {
     edf: h('div', { class: 'chart', id: 'edf' }),
     curves: h('div', { class: 'chart', id: 'curves' }),
     curveKey: h('select'),
-    curveX: h('select', null, h('option', { value: 'step', text: 'step' }), h('option', { value: 'time', text: 'wall time' })),
+    curveX: h('select', { id: 'curve-x' }, h('option', { value: 'step', text: 'step' }), h('option', { value: 'time', text: 'wall time' })),
     smoothing: h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: 0 }),
     filter: h('input', { type: 'search', class: 'filter', placeholder: 'filter, as sweep runs --filter: e.g. metric.loss < 0.5 and param.lr >= 0.01 (Enter)' }),
     filterNote: h('span', { class: 'note' }),
@@ -137,13 +138,14 @@ export function sweepPage(root, source, sweepId) {
     const ids = scored.slice(0, TOP_CURVES).map(([, id]) => id);
     if (ids.length === 0) for (const r of pool.slice(-TOP_CURVES)) ids.push(r.id); // nothing finished yet: the latest
     for (const r of pool) if (r.state === 'stopped' && ids.length < 2 * TOP_CURVES && !ids.includes(r.id)) ids.push(r.id);
-    const want = `${key}|${ids.join(',')}`;
+    const want = `${key}|${el.curveX.value}|${ids.join(',')}`;
     const live = pool.some((r) => r.state === 'running' && ids.includes(r.id));
     if (!force && want === curveIdsKey && !live) return;
     curveIdsKey = want;
-    const data = await source.curves(doc.sweep.id, key, ids, CURVE_POINTS);
+    const xKey = el.curveX.value.startsWith(X_KEY_PREFIX) ? el.curveX.value.slice(X_KEY_PREFIX.length) : '';
+    const data = await source.curves(doc.sweep.id, key, ids, CURVE_POINTS, xKey);
     drawCurves(el.curves, data.curves, new Map(runs.map((r) => [r.id, r])),
-      { key, xMode: el.curveX.value, smoothing: Number(el.smoothing.value) });
+      { key, xMode: el.curveX.value, xKey, smoothing: Number(el.smoothing.value) });
   }
 
   async function refreshImportance() {
@@ -207,6 +209,14 @@ export function sweepPage(root, source, sweepId) {
       el.curveKey.textContent = '';
       for (const m of metrics) el.curveKey.appendChild(h('option', { value: m, text: m }));
       el.curveKey.value = current || doc.sweep.metric || metrics[0] || '';
+      if (source.live) {
+        // x: step, wall time, or any logged key (e.g. epoch).
+        const x = el.curveX.value;
+        el.curveX.textContent = '';
+        el.curveX.append(h('option', { value: 'step', text: 'step' }), h('option', { value: 'time', text: 'wall time' }),
+          ...metrics.map((m) => h('option', { value: X_KEY_PREFIX + m, text: m })));
+        el.curveX.value = x || 'step';
+      }
     }
     table.setColumns(tableColumns(doc, params, metrics));
     fillContourChoices(params);
