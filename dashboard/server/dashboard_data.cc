@@ -10,6 +10,7 @@
 #include "dashboard/server/api_json.h"
 #include "dashboard/server/downsample.h"
 #include "dashboard/server/run_columns.h"
+#include "dashboard/server/run_files.h"
 #include "sweep/objective.h"
 #include "sweep/record_json.h"
 #include "sweep/review_rows.h"
@@ -339,15 +340,32 @@ Result<std::string> DashboardData::RunMetricsJson(const std::string& run_id, std
   return DumpJson(out);
 }
 
+Result<std::string> DashboardData::RunDir(const std::string& run_id) {
+  std::lock_guard lock(mu_);
+  auto run = store_->GetRun(run_id);
+  if (!run.ok()) return run.error();
+  return run->run_dir;
+}
+
+Result<std::string> DashboardData::RunFilesJson(const std::string& run_id) {
+  auto run_dir = RunDir(run_id);
+  if (!run_dir.ok()) return run_dir.error();
+  if (run_dir->empty()) return DumpJson({{"files", Json::array()}, {"truncated", false}});
+  return dashboard::RunFilesJson(*run_dir);
+}
+
+Result<std::filesystem::path> DashboardData::RunFile(const std::string& run_id, const std::string& relative) {
+  auto run_dir = RunDir(run_id);
+  if (!run_dir.ok()) return run_dir.error();
+  if (run_dir->empty()) return Error::NotFound("the run has no folder");
+  return ResolveRunFile(*run_dir, relative);
+}
+
 Result<std::string> DashboardData::LogJson(const std::string& run_id, LogStream stream,
                                            std::optional<std::uint64_t> offset) {
-  std::string run_dir;
-  {
-    std::lock_guard lock(mu_);
-    auto run = store_->GetRun(run_id);
-    if (!run.ok()) return run.error();
-    run_dir = run->run_dir;
-  }
+  auto found = RunDir(run_id);
+  if (!found.ok()) return found.error();
+  const std::string run_dir = *found;
   if (run_dir.empty()) return DumpJson({{"offset", 0}, {"next", 0}, {"size", 0}, {"text", ""}});
   // The file names are fixed here, never taken from the request.
   const char* name = stream == LogStream::kStdout ? "stdout.log" : "stderr.log";

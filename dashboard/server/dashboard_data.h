@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -91,6 +92,13 @@ class DashboardData {
   // kLogChunkBytes. A run with no log file yet gives size 0.
   Result<std::string> LogJson(const std::string& run_id, LogStream stream, std::optional<std::uint64_t> offset);
 
+  // GET /api/runs/ID/files: RunFilesJson of the run's folder (run_files.h);
+  // hashed without holding the lock.
+  Result<std::string> RunFilesJson(const std::string& run_id);
+  // GET /api/runs/ID/file?path=: the file at `relative` in the run's folder,
+  // as ResolveRunFile (run_files.h) finds it; never one outside it.
+  Result<std::filesystem::path> RunFile(const std::string& run_id, const std::string& relative);
+
   // The report: every document the sweep page reads, in one object
   // {snapshot: true, generated, sweeps, sweep, importance, curves}, with the
   // sweep metric's curves of the best `top_curves` runs and every stopped one.
@@ -123,6 +131,9 @@ class DashboardData {
   Result<std::string> CurvesJsonLocked(SweepCache& cache, const std::string& key,
                                        const std::vector<std::string>& run_ids, std::size_t points,
                                        const std::string& x_key = "");
+
+  // The run's folder (empty when it has none).
+  Result<std::string> RunDir(const std::string& run_id);
 
   std::mutex mu_;
   std::unique_ptr<Store> store_;

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <random>
 #include <thread>
@@ -33,6 +36,8 @@ constexpr const char* kContentSecurityPolicy =
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+// Bytes sent per step of a file download.
+constexpr std::size_t kFileChunkBytes = 1 << 16;
 
 int HttpStatusFor(const Error& error) {
   switch (error.code) {
@@ -60,6 +65,33 @@ void Reply(httplib::Response& res, const Result<std::string>& body) {
   }
   res.status = HttpStatusFor(body.error());
   res.set_content(DumpJson({{"error", body.error().message}}), kJson);
+}
+
+// Streams a run's file as a download: never rendered by the browser (a
+// run's HTML file must not run script in the dashboard's origin), never
+// read whole into memory.
+void SendFile(httplib::Response& res, const std::filesystem::path& file) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(file, ec);
+  auto in = std::make_shared<std::ifstream>(file, std::ios::binary);
+  if (ec || !*in) {
+    Reply(res, Error::Io("cannot read " + file.filename().string()));
+    return;
+  }
+  // The name as the browser saves it: plain characters only.
+  std::string name = file.filename().string();
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) c = '_';
+  res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content_provider(size, "application/octet-stream",
+                           [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             std::string chunk(std::min<std::size_t>(length, kFileChunkBytes), '\0');
+                             in->seekg(static_cast<std::streamoff>(offset));
+                             in->read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+                             if (in->gcount() <= 0) return false;
+                             return sink.write(chunk.data(), static_cast<std::size_t>(in->gcount()));
+                           });
 }
 
 // Constant-time comparison: the token must not leak through timing.
@@ -267,6 +299,17 @@ void DashboardServer::Impl::Routes() {
       }
     }
     Reply(res, data->LogJson(req.matches[1], stream, offset));
+  });
+  http.Get(R"(/api/runs/([^/]+)/files)", [this](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, data->RunFilesJson(req.matches[1]));
+  });
+  http.Get(R"(/api/runs/([^/]+)/file)", [this](const httplib::Request& req, httplib::Response& res) {
+    auto file = data->RunFile(req.matches[1], req.get_param_value("path"));
+    if (!file.ok()) {
+      Reply(res, file.error());
+      return;
+    }
+    SendFile(res, *file);
   });
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) res.set_content(DumpJson({{"error", "not found"}}), kJson);

@@ -118,6 +118,37 @@ TEST_F(HttpServerTest, TokenIsRequiredWhenSet) {
   EXPECT_EQ(cookie->status, 200);
 }
 
+// The artifact browser: a run's files listed and downloaded (never shown
+// inline), and a path out of its folder refused without a byte of what lies
+// outside.
+TEST_F(HttpServerTest, RunFilesDownloadButNeverLeaveTheRunFolder) {
+  const std::string id = ClaimRun();
+  const auto run_dir = dir_.path() / "runs" / id;
+  std::filesystem::create_directories(run_dir);
+  dir_.Write("runs/" + id + "/diff.patch", "+changed\n");
+  dir_.Write("outside.txt", "do not serve");
+  std::filesystem::create_symlink(dir_.path() / "outside.txt", run_dir / "link.txt");
+  ASSERT_TRUE(writer_->MarkRunStarted(id, {"train"}, 1, run_dir.string(), 1).ok());
+  Serve({});
+  auto list = client_->Get("/api/runs/" + id + "/files");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  EXPECT_NE(list->body.find("diff.patch"), std::string::npos);
+  EXPECT_EQ(list->body.find("link.txt"), std::string::npos) << list->body;
+  auto file = client_->Get("/api/runs/" + id + "/file?path=diff.patch");
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->status, 200);
+  EXPECT_EQ(file->body, "+changed\n");
+  EXPECT_EQ(file->get_header_value("Content-Disposition"), "attachment; filename=\"diff.patch\"");
+  EXPECT_EQ(file->get_header_value("Content-Type"), "application/octet-stream");
+  for (const std::string& bad : std::vector<std::string>{"..%2Foutside.txt", "%2Fetc%2Fpasswd", "link.txt", "", (dir_.path() / "outside.txt").string()}) {
+    auto refused = client_->Get("/api/runs/" + id + "/file?path=" + bad);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad;
+    EXPECT_EQ(refused->body.find("do not serve"), std::string::npos) << bad;
+  }
+}
+
 TEST_F(HttpServerTest, EventStreamPushesANewRunAndANewPoint) {
   Serve({});
   const std::string first = ClaimRun();

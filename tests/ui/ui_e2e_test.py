@@ -162,9 +162,11 @@ parameters:
 
         # A live run's page follows its stdout.
         sweep_page = driver.current_url
-        rows = driver.find_elements(By.CSS_SELECTOR, "#runs .vrow[data-run]")
-        running = [r.get_attribute("data-run") for r in rows if "st-row-running" in r.get_attribute("class")]
-        driver.get(sweep_page.split("#")[0] + "#/run/" + (running[0] if running else rows[0].get_attribute("data-run")))
+        # Read in one script: the live table replaces its rows as runs change.
+        rows = driver.execute_script("return [...document.querySelectorAll('#runs .vrow[data-run]')]"
+                                     ".map((r) => [r.dataset.run, r.classList.contains('st-row-running')])")
+        running = [run_id for run_id, live in rows if live]
+        driver.get(sweep_page.split("#")[0] + "#/run/" + (running[0] if running else rows[0][0]))
         wait(driver, "the run page", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
         text = driver.find_element(By.ID, "stdout").text
         seen = len(re.findall(r"tick \d+", text))
@@ -178,7 +180,8 @@ parameters:
         wait(driver, "the sweep to end", lambda d: run.poll() is not None)
         driver.get(sweep_page)
         wait(driver, "the sweep page again", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
-        failed = wait(driver, "a failed run", lambda d: [r.get_attribute("data-run") for r in d.find_elements(By.CSS_SELECTOR, "#runs .vrow.st-row-failed")])
+        failed = wait(driver, "a failed run", lambda d: d.execute_script(
+            "return [...document.querySelectorAll('#runs .vrow.st-row-failed')].map((r) => r.dataset.run)"))
 
         # A tag given on the command line shows in the tags column live, as
         # text; a deleted run leaves the open page without a reload.
@@ -223,9 +226,25 @@ parameters:
         driver.save_screenshot(os.path.join(work, "projects.png"))
         row.find_element(By.TAG_NAME, "a").click()
         wait(driver, "the project's sweeps", lambda d: d.find_elements(By.CSS_SELECTOR, "#sweeps tr[data-sweep] a"))
+        # The run folder holds a git diff (as `sweep run` saves one from a
+        # dirty tree): the run page lists the folder and shows the diff as text.
+        run_dir = driver.execute_script(
+            "return fetch('api/runs/' + arguments[0]).then((r) => r.json()).then((j) => j.run_dir)", failed[0])
+        with open(os.path.join(run_dir, "diff.patch"), "w") as f:
+            f.write("+<img src=x onerror=\"document.body.dataset.pwned=1\">\n")
         driver.get(sweep_page.split("#")[0] + "#/run/" + failed[0])
         wait(driver, "the failed run's stderr", lambda d: "failed on purpose" in d.find_element(By.ID, "stderr").text)
         assert "<script>" in driver.find_element(By.ID, "stderr").text, "stderr markup should show as text"
+        wait(driver, "the run's files", lambda d: "stdout.log" in texts(d, "#files a"))
+        wait(driver, "the git diff", lambda d: "<img src=x" in d.find_element(By.ID, "diff").text)
+        driver.execute_script("document.getElementById('files').scrollIntoView()")
+        driver.save_screenshot(os.path.join(work, "files.png"))
+        href = driver.find_element(By.CSS_SELECTOR, '#files tr[data-file="stdout.log"] a').get_attribute("href")
+        fetch = "return fetch(arguments[0]).then(async (r) => [r.status, await r.text()])"
+        status, body = driver.execute_script(fetch, href)
+        assert status == 200 and "tick 0" in body, (status, body[:200])
+        status, body = driver.execute_script(fetch, f"api/runs/{failed[0]}/file?path=" + "..%2F..%2Fspec.yaml")
+        assert status == 400 and "program:" not in body, (status, body[:200])
         assert_no_script_ran(driver, "failed run page")
 
         # Compare two runs: tick them in the table.

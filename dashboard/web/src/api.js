@@ -54,6 +54,21 @@ export class LiveSource {
     const at = offset === null || offset === undefined ? '' : `&offset=${offset}`;
     return getJson(`api/runs/${q(id)}/log?stream=${stream}${at}`);
   }
+  // {files: [{path, size, sha256}], truncated}: the run folder's files.
+  runFiles(id) {
+    return getJson(`api/runs/${q(id)}/files`);
+  }
+  // Where the browser downloads a run's file.
+  runFileUrl(id, path) {
+    return `api/runs/${q(id)}/file?path=${q(path)}`;
+  }
+  // The start of a run's text file (at most `maxChars` characters).
+  async runFileText(id, path, maxChars) {
+    const res = await fetch(this.runFileUrl(id, path), { credentials: 'same-origin', cache: 'no-store' });
+    if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+    const text = await res.text();
+    return text.length > maxChars ? `${text.slice(0, maxChars)}\n[... ${text.length - maxChars} more characters: download the file]` : text;
+  }
   // Calls onChange(doc) with each batch of changed runs after `mark`;
   // returns a function that stops listening.
   watchSweep(id, mark, onChange, onError) {
@@ -102,6 +117,9 @@ export class SnapshotSource {
     return held.curves[id] ? { [held.key]: held.curves[id] } : {};
   }
   async log() {
+    return null;
+  }
+  async runFiles() {
     return null;
   }
   watchSweep() {
