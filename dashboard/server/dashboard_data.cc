@@ -136,7 +136,22 @@ Result<std::string> ReadLogChunk(const std::filesystem::path& file, std::optiona
 
 }  // namespace
 
-DashboardData::DashboardData(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+DashboardData::DashboardData(std::unique_ptr<Store> store, WriterFactory open_writer)
+    : store_(std::move(store)), open_writer_(std::move(open_writer)) {}
+
+Status DashboardData::StopRun(const std::string& run_id) {
+  if (!open_writer_) return Error::InvalidInput("actions are off: start the dashboard with `sweep ui --actions`");
+  std::string id;
+  {
+    std::lock_guard lock(mu_);
+    auto run = store_->GetRun(run_id);
+    if (!run.ok()) return run.error();
+    id = run->id;
+  }
+  auto writer = open_writer_();
+  if (!writer.ok()) return writer.error();
+  return (*writer)->RequestStop(id);
+}
 
 Result<DashboardData::SweepCache*> DashboardData::Refresh(const std::string& sweep_id) {
   auto found = sweeps_.find(sweep_id);
@@ -324,7 +339,9 @@ Result<std::string> DashboardData::RunJson(const std::string& run_id) {
   if (!run->sweep_id.empty()) {
     if (auto s = store_->GetSweep(run->sweep_id); s.ok()) sweep = std::move(s).value();
   }
-  return DumpJson(RunDetailJson(*run, sweep ? &*sweep : nullptr));
+  Json doc = RunDetailJson(*run, sweep ? &*sweep : nullptr);
+  doc["actions"] = actions_enabled();  // whether the page may offer "stop"
+  return DumpJson(doc);
 }
 
 Result<std::string> DashboardData::RunMetricsJson(const std::string& run_id, std::size_t points) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,9 +55,22 @@ struct SweepChanges {
   std::size_t count = 0;
 };
 
+// Opens a writable store for one action (`sweep ui --actions`); the
+// dashboard's own store stays read-only.
+using WriterFactory = std::function<Result<std::unique_ptr<Store>>()>;
+
 class DashboardData {
  public:
-  explicit DashboardData(std::unique_ptr<Store> store);
+  // `open_writer`: where actions write; empty (the default): no actions.
+  explicit DashboardData(std::unique_ptr<Store> store, WriterFactory open_writer = {});
+
+  // Whether actions (StopRun) are enabled.
+  bool actions_enabled() const { return static_cast<bool>(open_writer_); }
+  // POST /api/runs/ID/stop: asks the run's agent to stop it, as `sweep stop`
+  // does (Store::RequestStop, through a writer opened for this action and
+  // closed again). kConflict when the run already ended, kNotFound for an
+  // unknown run, kInvalidInput when actions are off.
+  Status StopRun(const std::string& run_id);
 
   // GET /api/sweeps: [SweepSummaryJson], newest first.
   Result<std::string> SweepsJson();
@@ -82,7 +96,7 @@ class DashboardData {
   Result<std::string> CurvesJson(const std::string& sweep_id, const std::string& key,
                                  const std::vector<std::string>& run_ids, std::size_t points,
                                  const std::string& x_key = "");
-  // GET /api/runs/ID: RunDetailJson.
+  // GET /api/runs/ID: RunDetailJson plus {actions: whether actions are on}.
   Result<std::string> RunJson(const std::string& run_id);
   // GET /api/runs/ID/metrics: {key: {step: [], value: [], time: []}} for
   // every key, each downsampled (LTTB over steps) to `points`.
@@ -137,6 +151,7 @@ class DashboardData {
 
   std::mutex mu_;
   std::unique_ptr<Store> store_;
+  WriterFactory open_writer_;
   std::unordered_map<std::string, SweepCache> sweeps_;  // by sweep id
 };
 

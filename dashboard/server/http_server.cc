@@ -36,6 +36,8 @@ constexpr const char* kContentSecurityPolicy =
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+// The header a state-changing request must carry (ActionAllowed).
+constexpr const char* kActionHeader = "X-Sweep-Action";
 // Bytes sent per step of a file download.
 constexpr std::size_t kFileChunkBytes = 1 << 16;
 
@@ -43,6 +45,7 @@ int HttpStatusFor(const Error& error) {
   switch (error.code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kInvalidInput: return 400;
+    case ErrorCode::kConflict: return 409;
     default: return 500;
   }
 }
@@ -92,6 +95,17 @@ void SendFile(httplib::Response& res, const std::filesystem::path& file) {
                              if (in->gcount() <= 0) return false;
                              return sink.write(chunk.data(), static_cast<std::size_t>(in->gcount()));
                            });
+}
+
+// The CSRF guard of every state-changing request: it must carry the
+// X-Sweep-Action header (a page on another site cannot set it without a
+// CORS preflight, which this server never grants) and, when the browser
+// sends an Origin, that origin must be this server's own Host.
+bool ActionAllowed(const httplib::Request& req) {
+  if (req.get_header_value(kActionHeader) != "1") return false;
+  const std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return true;  // not a browser's cross-site request
+  return origin == "http://" + req.get_header_value("Host");
 }
 
 // Constant-time comparison: the token must not leak through timing.
@@ -242,8 +256,12 @@ void DashboardServer::Impl::Routes() {
       res.set_content("A token is required: open the URL `sweep ui` printed.\n", "text/plain");
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (req.method == "POST" && data->actions_enabled() && ActionAllowed(req)) {
+      return httplib::Server::HandlerResponse::Unhandled;  // an action (sweep ui --actions)
+    }
     if (req.method != "GET" && req.method != "HEAD") {
-      res.status = 405;  // the dashboard is read-only
+      // Read-only, unless actions are on and the request passes the CSRF guard.
+      res.status = req.method == "POST" && data->actions_enabled() ? 403 : 405;
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -310,6 +328,10 @@ void DashboardServer::Impl::Routes() {
       return;
     }
     SendFile(res, *file);
+  });
+  http.Post(R"(/api/runs/([^/]+)/stop)", [this](const httplib::Request& req, httplib::Response& res) {
+    const Status st = data->StopRun(req.matches[1]);
+    Reply(res, st.ok() ? Result<std::string>(DumpJson({{"stopping", true}})) : Result<std::string>(st.error()));
   });
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) res.set_content(DumpJson({{"error", "not found"}}), kJson);

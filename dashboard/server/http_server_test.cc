@@ -149,6 +149,39 @@ TEST_F(HttpServerTest, RunFilesDownloadButNeverLeaveTheRunFolder) {
   }
 }
 
+// Actions (sweep ui --actions): POST only, and only with the CSRF guard;
+// the stop goes through the store as `sweep stop` does. Off by default.
+TEST_F(HttpServerTest, StopRunNeedsActionsAndTheCsrfGuard) {
+  const std::string id = ClaimRun();
+  auto reader = OpenStoreReadOnly((dir_.path() / ".sweep/sweep.db").string());
+  ASSERT_TRUE(reader.ok());
+  const std::string db = (dir_.path() / ".sweep/sweep.db").string();
+  ServerOptions options;
+  options.port = 0;
+  DashboardServer server(std::make_shared<DashboardData>(std::move(reader).value(), [db] { return OpenStore(db); }), options);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  const std::string path = "/api/runs/" + id + "/stop";
+  auto bare = client.Post(path, "", "text/plain");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->status, 403);  // no guard header: what a form on another site sends
+  auto foreign = client.Post(path, {{"X-Sweep-Action", "1"}, {"Origin", "http://evil.example"}}, "", "text/plain");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+  EXPECT_FALSE(writer_->GetRun(id)->stop_requested);
+  const std::string origin = "http://127.0.0.1:" + std::to_string(server.port());
+  auto ok = client.Post(path, {{"X-Sweep-Action", "1"}, {"Origin", origin}}, "", "text/plain");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  EXPECT_TRUE(writer_->GetRun(id)->stop_requested);
+  EXPECT_EQ(client.Get(path)->status, 404);  // never by GET
+
+  Serve({});  // without --actions: no POST at all
+  auto off = client_->Post(path, {{"X-Sweep-Action", "1"}}, "", "text/plain");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->status, 405);
+}
+
 TEST_F(HttpServerTest, EventStreamPushesANewRunAndANewPoint) {
   Serve({});
   const std::string first = ClaimRun();

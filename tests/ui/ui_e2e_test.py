@@ -2,7 +2,7 @@
 """`sweep ui` in a real browser (Debian's chromium through chromedriver and
 python3-selenium): start a sweep, open the dashboard, see runs appear live,
 brush the parallel coordinates and see the table filter, follow a run's
-stdout, compare two runs, and check that markup in parameters, metric names
+stdout (and see the stop button --actions offers), compare two runs, and check that markup in parameters, metric names
 and stderr never runs. Screenshots are kept in the work folder.
 
 usage: ui_e2e_test.py <sweep binary> <work dir>
@@ -20,6 +20,7 @@ import time
 # waited for, never assumed after a fixed sleep.
 WAIT_SECONDS = 60
 SKIP = 77
+FAILURE_DIR = []  # where a failed wait leaves its screenshot (the work folder)
 
 try:
     from selenium import webdriver
@@ -51,6 +52,8 @@ def wait(driver, what, condition):
     try:
         return WebDriverWait(driver, WAIT_SECONDS, poll_frequency=0.2).until(lambda d: condition(d))
     except Exception as e:  # noqa: BLE001 - any failure to satisfy is the test's failure
+        print("page at failure:", driver.current_url, "errors:", driver.execute_script("return document.body.dataset.errors || ''"))
+        driver.save_screenshot(os.path.join(FAILURE_DIR[0], "failure.png")) if FAILURE_DIR else None
         raise AssertionError(f"timed out waiting for: {what}") from e
 
 
@@ -92,6 +95,7 @@ def main():
     program = os.path.join(here, "..", "programs", "ui_trial.py")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    FAILURE_DIR.append(work)
     with open(os.path.join(work, "spec.yaml"), "w") as f:
         f.write(f"""name: live
 program: {program}
@@ -123,7 +127,7 @@ parameters:
             if listed.returncode == 0 and "live" in listed.stdout:
                 break
             time.sleep(0.2)
-        ui = subprocess.Popen([sweep_bin, "ui", "--store", store, "--port", "0"], cwd=work,
+        ui = subprocess.Popen([sweep_bin, "ui", "--store", store, "--port", "0", "--actions"], cwd=work,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         procs.append(ui)
         line = ui.stdout.readline()
@@ -162,16 +166,21 @@ parameters:
 
         # A live run's page follows its stdout.
         sweep_page = driver.current_url
-        # Read in one script: the live table replaces its rows as runs change.
-        rows = driver.execute_script("return [...document.querySelectorAll('#runs .vrow[data-run]')]"
-                                     ".map((r) => [r.dataset.run, r.classList.contains('st-row-running')])")
-        running = [run_id for run_id, live in rows if live]
-        driver.get(sweep_page.split("#")[0] + "#/run/" + (running[0] if running else rows[0][0]))
+        # The sweep's runs from the API (the table shows only the brushed ones).
+        sweep_id = sweep_page.split("#/sweep/")[1]
+        runs = driver.execute_script(
+            "return fetch('api/sweeps/' + arguments[0]).then((r) => r.json()).then((d) => d.runs.id.map((id, i) => [id, d.runs.state[i]]))",
+            sweep_id)
+        running = [run_id for run_id, state in runs if state == "running"]
+        driver.get(sweep_page.split("#")[0] + "#/run/" + (running[0] if running else runs[0][0]))
         wait(driver, "the run page", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
         text = driver.find_element(By.ID, "stdout").text
         seen = len(re.findall(r"tick \d+", text))
         if running:
             wait(driver, "a new stdout line", lambda d: len(re.findall(r"tick \d+", d.find_element(By.ID, "stdout").text)) > seen)
+            # With --actions a live run's page offers to stop it (the POST and
+            # its CSRF guard: HttpServerTest.StopRunNeedsActionsAndTheCsrfGuard).
+            assert driver.find_elements(By.ID, "stop-run"), "no stop button on a live run's page"
         wait(driver, "the metric charts", lambda d: attr_int(d, "#metrics", "data-drawn") > 0)
         driver.save_screenshot(os.path.join(work, "run.png"))
         assert_no_script_ran(driver, "run page")

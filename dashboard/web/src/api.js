@@ -54,6 +54,20 @@ export class LiveSource {
     const at = offset === null || offset === undefined ? '' : `&offset=${offset}`;
     return getJson(`api/runs/${q(id)}/log?stream=${stream}${at}`);
   }
+  // Asks the run's agent to stop it (`sweep ui --actions`). The header is
+  // the server's CSRF guard: no other site's page can send it.
+  async stopRun(id) {
+    const res = await fetch(`api/runs/${q(id)}/stop`, { method: 'POST', credentials: 'same-origin', headers: { 'X-Sweep-Action': '1' } });
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`;
+      try {
+        message = (await res.json()).error || message;
+      } catch (e) {
+        /* not JSON */
+      }
+      throw new Error(message);
+    }
+  }
   // {files: [{path, size, sha256}], truncated}: the run folder's files.
   runFiles(id) {
     return getJson(`api/runs/${q(id)}/files`);

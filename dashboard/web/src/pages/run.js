@@ -126,6 +126,17 @@ export function runPage(root, source, runId) {
       argv ? section('Reproduce', 'The command line as launched.', h('pre', { class: 'cmd', text: argv })) : null,
       tagRows.length ? section('Tags and environment', null, kvTable(tagRows)) : null,
     );
+    if (source.live && run.actions && LIVE_STATES.has(run.state)) {
+      const note = h('span', { class: 'note' });
+      const button = h('button', { type: 'button', id: 'stop-run', text: 'Stop run' });
+      button.addEventListener('click', () => {
+        button.disabled = true;
+        source.stopRun(run.id)
+          .then(() => { note.textContent = ' stop requested: its agent ends the run (as `sweep stop`)'; })
+          .catch((e) => { note.textContent = ` ${e.message}`; button.disabled = false; });
+      });
+      root.querySelector('#header').after(h('div', { class: 'panel controls', id: 'actions' }, button, note));
+    }
     const files = h('div', { id: 'files' });
     const diff = h('pre', { class: 'diff', id: 'diff' });
     const diffSection = section('Git diff', '`git diff HEAD` of the working tree the run was launched from (it had uncommitted changes).', diff);
