@@ -284,7 +284,7 @@ export function sweepPage(root, source, sweepId) {
       section('Failures', 'Failed, crashed and killed runs grouped by reason.', el.failures),
     );
     await drawAll();
-    if (source.live) {
+    if (source.live && !disposed) { // a page left before it was ready opens no stream
       let reloading = false;
       stop = source.watchSweep(doc.sweep.id, doc.mark, (change) => {
         runs = mergeRuns(runs, change.runs);
