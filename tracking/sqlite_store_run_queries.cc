@@ -158,7 +158,13 @@ Result<RunChanges> SqliteStore::ListRunsChangedSince(const std::string& sweep_id
     if (Status known = RequireSweep(sweep_id); !known.ok()) return known.error();
     auto loaded = LoadRuns(RunSet::kSweepChangedSince, sweep_id, since);
     if (!loaded.ok()) return loaded.error();
-    return RunChanges{std::move(loaded->runs), std::to_string(std::max(since, loaded->max_stamp))};
+    auto count = db_->Prepare("SELECT count(*) FROM runs WHERE sweep_id = ?1");
+    if (!count.ok()) return count.error();
+    count->Bind(1, sweep_id);
+    auto row = count->Step();
+    if (!row.ok()) return row.error();
+    return RunChanges{std::move(loaded->runs), std::to_string(std::max(since, loaded->max_stamp)),
+                      static_cast<std::size_t>(count->Int(0))};
   });
 }
 

@@ -42,7 +42,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location) {
 }
 
 Result<std::unique_ptr<Store>> OpenStoreReadOnly(const std::string& location) {
-  if (IsPostgresUrl(location)) return OpenPostgresStore(location);
+  if (IsPostgresUrl(location)) return OpenPostgresStoreReadOnly(location);
   if (location.empty()) return Error::InvalidInput("store location is empty");
   return OpenSqliteStoreReadOnly(location);
 }

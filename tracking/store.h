@@ -129,6 +129,10 @@ struct ClaimContext {
 struct RunChanges {
   std::vector<RunRecord> runs;  // number order, summaries and tags included
   std::string next_mark;        // opaque; give it back unchanged
+  // How many runs the sweep has as of the read: fewer than a reader that
+  // folded every change holds means runs were deleted (DeleteRun leaves no
+  // change to return), and the reader reads the sweep again in full.
+  std::size_t run_count = 0;
 };
 
 // Called inside the claim transaction with every run of the sweep in number
@@ -322,9 +326,10 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 // Opens an existing store for reading only (the dashboard): a SQLite file is
 // opened read-only (never created, migrated or locked for writing; kNotFound
 // when missing, kInvalidInput when its schema is older than this build, which
-// any other sweep command upgrades); a PostgreSQL URL opens the server store
-// as OpenStore does, and the caller only reads. Write methods on a read-only
-// SQLite store fail with kIo.
+// any other sweep command upgrades); a PostgreSQL URL opens a session whose
+// every transaction is READ ONLY, after checking the schema without
+// migrating it (OpenPostgresStoreReadOnly). Write methods on a read-only
+// store fail with kIo.
 Result<std::unique_ptr<Store>> OpenStoreReadOnly(const std::string& location);
 
 }  // namespace sweep

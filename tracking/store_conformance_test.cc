@@ -334,6 +334,27 @@ TEST_P(StoreConformance, ListRunsChangedSinceReturnsEveryChangedRun) {
   EXPECT_FALSE(store_->ListRunsChangedSince("nosuchid", "").ok());
 }
 
+// A deleted run leaves no change behind; the run count says the sweep shrank,
+// so a reader that folds changes (the dashboard) knows to read it again.
+TEST_P(StoreConformance, ListRunsChangedSinceCountsTheSweepsRuns) {
+  SweepRecord s = MakeSweep();
+  const RunRecord a = Claim(s.id, {{"i", Value(std::int64_t{1})}});
+  Claim(s.id, {{"i", Value(std::int64_t{2})}});
+  Claim(MakeSweep("other").id, {{"o", Value(std::int64_t{3})}});  // another sweep's run is not counted
+  auto first = store_->ListRunsChangedSince(s.id, "");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->run_count, 2u);
+  RunOutcome out;
+  ASSERT_TRUE(store_->FinishRun(a.id, out).ok());
+  auto finished = store_->ListRunsChangedSince(s.id, first->next_mark);
+  ASSERT_TRUE(finished.ok());
+  EXPECT_EQ(finished->run_count, 2u);
+  ASSERT_TRUE(store_->DeleteRun(a.id).ok());
+  auto after = store_->ListRunsChangedSince(s.id, finished->next_mark);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->run_count, 1u);
+}
+
 TEST_P(StoreConformance, ClaimNulloptAndErrorsInsertNothing) {
   SweepRecord s = MakeSweep();
   auto none = store_->ClaimRun(

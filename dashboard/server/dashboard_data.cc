@@ -9,6 +9,8 @@
 
 #include "dashboard/server/api_json.h"
 #include "dashboard/server/downsample.h"
+#include "dashboard/server/run_columns.h"
+#include "dashboard/server/run_files.h"
 #include "sweep/objective.h"
 #include "sweep/record_json.h"
 #include "sweep/review_rows.h"
@@ -40,6 +42,40 @@ Json SeriesJson(const std::vector<const MetricPoint*>& points, std::size_t targe
   Json out = {{"step", steps}, {"value", values}};
   if (with_time) out["time"] = times;
   if (points.size() > target) out["total"] = points.size();
+  return out;
+}
+
+// The series of `key` against another key's values (`xs`, in step order):
+// each point takes the x logged at its step or the last one before it;
+// points before the first x are left out. Ordered by x, then downsampled.
+Json SeriesAgainstJson(const std::vector<MetricPoint>& ys, const std::vector<MetricPoint>& xs, std::size_t target) {
+  struct Point {
+    double x;
+    const MetricPoint* p;
+  };
+  std::vector<Point> joined;
+  joined.reserve(ys.size());
+  std::size_t next = 0;
+  std::optional<double> current;
+  for (const MetricPoint& y : ys) {
+    while (next < xs.size() && xs[next].step <= y.step) current = xs[next++].value;
+    if (current && std::isfinite(*current)) joined.push_back({*current, &y});
+  }
+  std::stable_sort(joined.begin(), joined.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+  std::vector<double> x, y;
+  for (const Point& j : joined) {
+    x.push_back(j.x);
+    y.push_back(j.p->value);
+  }
+  Json steps = Json::array(), values = Json::array(), times = Json::array(), xv = Json::array();
+  for (std::size_t i : LttbIndices(x, y, target)) {
+    steps.push_back(joined[i].p->step);
+    values.push_back(NumberJson(joined[i].p->value));
+    times.push_back(joined[i].p->time);
+    xv.push_back(joined[i].x);
+  }
+  Json out = {{"step", steps}, {"value", values}, {"time", times}, {"x", xv}};
+  if (joined.size() > target) out["total"] = joined.size();
   return out;
 }
 
@@ -100,7 +136,22 @@ Result<std::string> ReadLogChunk(const std::filesystem::path& file, std::optiona
 
 }  // namespace
 
-DashboardData::DashboardData(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+DashboardData::DashboardData(std::unique_ptr<Store> store, WriterFactory open_writer)
+    : store_(std::move(store)), open_writer_(std::move(open_writer)) {}
+
+Status DashboardData::StopRun(const std::string& run_id) {
+  if (!open_writer_) return Error::InvalidInput("actions are off: start the dashboard with `sweep ui --actions`");
+  std::string id;
+  {
+    std::lock_guard lock(mu_);
+    auto run = store_->GetRun(run_id);
+    if (!run.ok()) return run.error();
+    id = run->id;
+  }
+  auto writer = open_writer_();
+  if (!writer.ok()) return writer.error();
+  return (*writer)->RequestStop(id);
+}
 
 Result<DashboardData::SweepCache*> DashboardData::Refresh(const std::string& sweep_id) {
   auto found = sweeps_.find(sweep_id);
@@ -124,13 +175,22 @@ Result<DashboardData::SweepCache*> DashboardData::Refresh(const std::string& swe
     auto record = store_->GetSweep(cache.record.id);
     if (record.ok()) cache.record = std::move(record).value();
   }
-  for (const RunRecord& run : changes->runs) cache.row_json.erase(run.id);
+  if (!changes->runs.empty()) cache.runs_json.clear();
   if (cache.mark.empty()) {
     cache.runs.Replace(std::move(changes->runs));
   } else {
     cache.runs.Merge(std::move(changes->runs));
   }
   cache.mark = changes->next_mark;
+  if (cache.runs.runs().size() != changes->run_count) {
+    // Runs were deleted (`sweep rm`): they leave no change to fold, so the
+    // sweep is read again whole (rare; deletions are by hand).
+    auto all = store_->ListRunsChangedSince(cache.record.id, "");
+    if (!all.ok()) return all.error();
+    cache.runs.Replace(std::move(all->runs));
+    cache.mark = all->next_mark;
+    cache.runs_json.clear();
+  }
   return &cache;
 }
 
@@ -158,16 +218,9 @@ Result<std::string> DashboardData::SweepJson(const std::string& sweep_id) {
 
 std::string DashboardData::SweepJsonLocked(SweepCache& c) {
   const MetricSpec metric = MetricOf(c.record);
-  // The rows are the bulk of the page (10k runs: ~5 MB); each is serialized
-  // once and again only when its run changes.
-  std::string runs = "[";
-  for (const RunRecord& run : c.runs.runs()) {
-    auto [it, fresh] = c.row_json.try_emplace(run.id);
-    if (fresh) it->second = DumpJson(RunRowJson(run, metric));
-    if (runs.size() > 1) runs += ',';
-    runs += it->second;
-  }
-  runs += ']';
+  // The runs are the bulk of the page (10k runs: ~2 MB), written once and
+  // again only after a change.
+  if (c.runs_json.empty()) c.runs_json = RunColumnsJson(c.runs.runs(), metric);
   Json summary = SweepSummaryJson(c.record, c.runs.runs());
   Json sweep = SweepDetailJson(c.record, c.spec ? &*c.spec : nullptr);
   sweep["counts"] = summary["counts"];
@@ -177,7 +230,7 @@ std::string DashboardData::SweepJsonLocked(SweepCache& c) {
                               {"metrics", MetricKeysJson(c.runs.runs(), metric.name)},
                               {"mark", c.mark}});
   doc.pop_back();  // the closing brace: the rows go in as the last member
-  return doc + ",\"runs\":" + runs + "}";
+  return doc + ",\"runs\":" + c.runs_json + "}";
 }
 
 Result<SweepChanges> DashboardData::Changes(const std::string& sweep_id, const std::string& mark) {
@@ -192,9 +245,11 @@ Result<SweepChanges> DashboardData::Changes(const std::string& sweep_id, const s
   SweepChanges out;
   out.any = !changes->runs.empty();
   out.mark = changes->next_mark;
+  out.count = changes->run_count;
   Json summary = SweepSummaryJson((*cache)->record, (*cache)->runs.runs());
   out.json = DumpJson({{"mark", out.mark},
                        {"runs", runs},
+                       {"count", out.count},
                        {"state", summary["state"]},
                        {"counts", summary["counts"]},
                        {"best", summary["best"]}});
@@ -240,15 +295,17 @@ Result<std::string> DashboardData::ImportanceJson(const std::string& sweep_id) {
 }
 
 Result<std::string> DashboardData::CurvesJson(const std::string& sweep_id, const std::string& key,
-                                              const std::vector<std::string>& run_ids, std::size_t points) {
+                                              const std::vector<std::string>& run_ids, std::size_t points,
+                                              const std::string& x_key) {
   std::lock_guard lock(mu_);
   auto cache = Refresh(sweep_id);
   if (!cache.ok()) return cache.error();
-  return CurvesJsonLocked(**cache, key, run_ids, points);
+  return CurvesJsonLocked(**cache, key, run_ids, points, x_key);
 }
 
 Result<std::string> DashboardData::CurvesJsonLocked(SweepCache& cache, const std::string& key,
-                                                    const std::vector<std::string>& run_ids, std::size_t points) {
+                                                    const std::vector<std::string>& run_ids, std::size_t points,
+                                                    const std::string& x_key) {
   std::set<std::string> of_sweep;
   for (const RunRecord& run : cache.runs.runs()) of_sweep.insert(run.id);
   Json curves = Json::object();
@@ -258,12 +315,20 @@ Result<std::string> DashboardData::CurvesJsonLocked(SweepCache& cache, const std
     if (!of_sweep.count(id) || curves.contains(id)) continue;  // only this sweep's runs
     auto series = store_->GetMetrics(id, key);
     if (!series.ok()) return series.error();
-    std::vector<const MetricPoint*> pts;
-    for (const MetricPoint& p : *series) pts.push_back(&p);
-    curves[id] = SeriesJson(pts, ClampPoints(points), /*with_time=*/true);
+    if (!x_key.empty()) {
+      auto xs = store_->GetMetrics(id, x_key);
+      if (!xs.ok()) return xs.error();
+      curves[id] = SeriesAgainstJson(*series, *xs, ClampPoints(points));
+    } else {
+      std::vector<const MetricPoint*> pts;
+      for (const MetricPoint& p : *series) pts.push_back(&p);
+      curves[id] = SeriesJson(pts, ClampPoints(points), /*with_time=*/true);
+    }
     ++taken;
   }
-  return DumpJson({{"key", key}, {"curves", curves}});
+  Json out = {{"key", key}, {"curves", curves}};
+  if (!x_key.empty()) out["x"] = x_key;
+  return DumpJson(out);
 }
 
 Result<std::string> DashboardData::RunJson(const std::string& run_id) {
@@ -274,7 +339,9 @@ Result<std::string> DashboardData::RunJson(const std::string& run_id) {
   if (!run->sweep_id.empty()) {
     if (auto s = store_->GetSweep(run->sweep_id); s.ok()) sweep = std::move(s).value();
   }
-  return DumpJson(RunDetailJson(*run, sweep ? &*sweep : nullptr));
+  Json doc = RunDetailJson(*run, sweep ? &*sweep : nullptr);
+  doc["actions"] = actions_enabled();  // whether the page may offer "stop"
+  return DumpJson(doc);
 }
 
 Result<std::string> DashboardData::RunMetricsJson(const std::string& run_id, std::size_t points) {
@@ -290,15 +357,32 @@ Result<std::string> DashboardData::RunMetricsJson(const std::string& run_id, std
   return DumpJson(out);
 }
 
+Result<std::string> DashboardData::RunDir(const std::string& run_id) {
+  std::lock_guard lock(mu_);
+  auto run = store_->GetRun(run_id);
+  if (!run.ok()) return run.error();
+  return run->run_dir;
+}
+
+Result<std::string> DashboardData::RunFilesJson(const std::string& run_id) {
+  auto run_dir = RunDir(run_id);
+  if (!run_dir.ok()) return run_dir.error();
+  if (run_dir->empty()) return DumpJson({{"files", Json::array()}, {"truncated", false}});
+  return dashboard::RunFilesJson(*run_dir);
+}
+
+Result<std::filesystem::path> DashboardData::RunFile(const std::string& run_id, const std::string& relative) {
+  auto run_dir = RunDir(run_id);
+  if (!run_dir.ok()) return run_dir.error();
+  if (run_dir->empty()) return Error::NotFound("the run has no folder");
+  return ResolveRunFile(*run_dir, relative);
+}
+
 Result<std::string> DashboardData::LogJson(const std::string& run_id, LogStream stream,
                                            std::optional<std::uint64_t> offset) {
-  std::string run_dir;
-  {
-    std::lock_guard lock(mu_);
-    auto run = store_->GetRun(run_id);
-    if (!run.ok()) return run.error();
-    run_dir = run->run_dir;
-  }
+  auto found = RunDir(run_id);
+  if (!found.ok()) return found.error();
+  const std::string run_dir = *found;
   if (run_dir.empty()) return DumpJson({{"offset", 0}, {"next", 0}, {"size", 0}, {"text", ""}});
   // The file names are fixed here, never taken from the request.
   const char* name = stream == LogStream::kStdout ? "stdout.log" : "stderr.log";

@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,18 +47,35 @@ inline constexpr std::size_t kReportCurvePoints = 600;
 enum class LogStream { kStdout, kStderr };
 
 struct SweepChanges {
-  std::string json;  // {mark, runs: [RunRowJson]}
+  std::string json;  // {mark, runs: [RunRowJson], count, state, counts, best}
   std::string mark;  // the next mark
   bool any = false;  // whether runs is non-empty
+  // The sweep's runs now: a page holding more after merging `runs` had
+  // some deleted, and reads the sweep again.
+  std::size_t count = 0;
 };
+
+// Opens a writable store for one action (`sweep ui --actions`); the
+// dashboard's own store stays read-only.
+using WriterFactory = std::function<Result<std::unique_ptr<Store>>()>;
 
 class DashboardData {
  public:
-  explicit DashboardData(std::unique_ptr<Store> store);
+  // `open_writer`: where actions write; empty (the default): no actions.
+  explicit DashboardData(std::unique_ptr<Store> store, WriterFactory open_writer = {});
+
+  // Whether actions (StopRun) are enabled.
+  bool actions_enabled() const { return static_cast<bool>(open_writer_); }
+  // POST /api/runs/ID/stop: asks the run's agent to stop it, as `sweep stop`
+  // does (Store::RequestStop, through a writer opened for this action and
+  // closed again). kConflict when the run already ended, kNotFound for an
+  // unknown run, kInvalidInput when actions are off.
+  Status StopRun(const std::string& run_id);
 
   // GET /api/sweeps: [SweepSummaryJson], newest first.
   Result<std::string> SweepsJson();
-  // GET /api/sweeps/ID: {sweep, params, runs, metrics: [keys], mark}.
+  // GET /api/sweeps/ID: {sweep, params, runs, metrics: [keys], mark}; runs
+  // as columns (run_columns.h).
   Result<std::string> SweepJson(const std::string& sweep_id);
   // The sweep's runs changed after `mark` (SweepJson's or an earlier
   // SweepChanges'); an empty mark gives every run.
@@ -68,11 +87,16 @@ class DashboardData {
   // GET /api/sweeps/ID/importance: ImportanceJson over the finished runs
   // (at most kMaxImportanceRuns of them); computed without holding the lock.
   Result<std::string> ImportanceJson(const std::string& sweep_id);
-  // GET /api/sweeps/ID/curves: {key: {run id: {x, y}}} for metric `key` of
-  // `run_ids` (at most kMaxCurveRuns), each downsampled to `points`.
+  // GET /api/sweeps/ID/curves: {key, curves: {run id: {step, value, time}}}
+  // for metric `key` of `run_ids` (at most kMaxCurveRuns), each downsampled
+  // to `points`. With an `x_key` (another logged key, e.g. epoch) each point
+  // also gets x: that key's value at the point's step, or the last one
+  // logged before it (W&B's custom x axis); points before any are left out
+  // and the curve is ordered by x.
   Result<std::string> CurvesJson(const std::string& sweep_id, const std::string& key,
-                                 const std::vector<std::string>& run_ids, std::size_t points);
-  // GET /api/runs/ID: RunDetailJson.
+                                 const std::vector<std::string>& run_ids, std::size_t points,
+                                 const std::string& x_key = "");
+  // GET /api/runs/ID: RunDetailJson plus {actions: whether actions are on}.
   Result<std::string> RunJson(const std::string& run_id);
   // GET /api/runs/ID/metrics: {key: {step: [], value: [], time: []}} for
   // every key, each downsampled (LTTB over steps) to `points`.
@@ -81,6 +105,13 @@ class DashboardData {
   // stderr from `offset` (the last kLogChunkBytes when absent), at most
   // kLogChunkBytes. A run with no log file yet gives size 0.
   Result<std::string> LogJson(const std::string& run_id, LogStream stream, std::optional<std::uint64_t> offset);
+
+  // GET /api/runs/ID/files: RunFilesJson of the run's folder (run_files.h);
+  // hashed without holding the lock.
+  Result<std::string> RunFilesJson(const std::string& run_id);
+  // GET /api/runs/ID/file?path=: the file at `relative` in the run's folder,
+  // as ResolveRunFile (run_files.h) finds it; never one outside it.
+  Result<std::filesystem::path> RunFile(const std::string& run_id, const std::string& relative);
 
   // The report: every document the sweep page reads, in one object
   // {snapshot: true, generated, sweeps, sweep, importance, curves}, with the
@@ -97,8 +128,8 @@ class DashboardData {
     std::optional<SweepSpec> spec;  // nullopt when the stored text no longer parses
     std::string mark;
     ClaimHistory runs;
-    // RunRowJson text by run id, dropped when the run changes.
-    std::unordered_map<std::string, std::string> row_json;
+    // RunColumnsJson of `runs`, written again only after a change.
+    std::string runs_json;
     // ImportanceJson's answer, kept until the number of finished runs
     // changes: fitting the forest is the costliest thing the API does.
     std::string importance_json;
@@ -112,10 +143,15 @@ class DashboardData {
                                          const std::string& importance_json, double generated_at,
                                          std::size_t top_curves);
   Result<std::string> CurvesJsonLocked(SweepCache& cache, const std::string& key,
-                                       const std::vector<std::string>& run_ids, std::size_t points);
+                                       const std::vector<std::string>& run_ids, std::size_t points,
+                                       const std::string& x_key = "");
+
+  // The run's folder (empty when it has none).
+  Result<std::string> RunDir(const std::string& run_id);
 
   std::mutex mu_;
   std::unique_ptr<Store> store_;
+  WriterFactory open_writer_;
   std::unordered_map<std::string, SweepCache> sweeps_;  // by sweep id
 };
 

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "dashboard/server/api_json.h"
+#include "sweep/record_json.h"
 #include "sweep/spec/spec_parser.h"
 #include "tests/test_support.h"
 
@@ -79,10 +82,39 @@ TEST_F(DashboardDataTest, FailedRunsAreNeverTheBest) {
   EXPECT_EQ(sweeps[0]["counts"]["crashed"], 1);
   const json page = json::parse(data_->SweepJson(sweep_.id).value());
   EXPECT_EQ(page["sweep"]["best"]["run"], good);
-  EXPECT_EQ(page["runs"].size(), 3u);
-  EXPECT_EQ(page["runs"][1]["reason"], "RuntimeError: CUDA out of memory");
+  EXPECT_EQ(page["runs"]["count"], 3);
+  EXPECT_EQ(page["runs"]["reason"][1], "RuntimeError: CUDA out of memory");
   EXPECT_EQ(page["params"][1]["constant"], true);  // seed: no axis for it
   EXPECT_EQ(page["sweep"]["seed"], std::to_string(sweep_.seed));
+}
+
+// The sweep page's runs come as columns: cell i of every column is run i's,
+// with the values a row (RunRowJson) would carry, written without a JSON
+// tree (run_columns.h); a run without a metric has null in its column.
+TEST_F(DashboardDataTest, RunColumnsHoldWhatRowsWould) {
+  AddRun(0.1, 0.5, TrialState::kFinished);
+  AddRun(0.25, std::nan(""), TrialState::kFailed, 1, "bad \"quote\" \xff\n");
+  const std::string third = AddRun(0.3, 0.125, TrialState::kRunning, 0);
+  RunLabelsUpdate update;
+  update.name = "r\u00e9sum\u00e9";
+  update.add_labels = {"b", "a"};
+  ASSERT_TRUE(writer_->UpdateRunLabels(third, update).ok());
+  const json page = json::parse(data_->SweepJson(sweep_.id).value());
+  const json& cols = page["runs"];
+  const std::vector<RunRecord> runs = writer_->ListRuns(sweep_.id).value();
+  ASSERT_EQ(cols["count"], runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const json row = json::parse(DumpJson(RunRowJson(runs[i], MetricOf(sweep_))));  // as the API sends it
+    for (const char* field : {"id", "n", "state", "obj", "created", "started", "ended", "exit", "signal", "reason",
+                              "host", "name", "labels"})
+      EXPECT_EQ(cols[field][i], row[field]) << field << " of run " << i;
+    for (const auto& [name, value] : row["params"].items()) EXPECT_EQ(cols["params"][name][i], value) << name;
+    for (const auto& [key, value] : row["m"].items()) EXPECT_EQ(cols["m"][key][i], value) << key;
+  }
+  EXPECT_EQ(cols["reason"][1], "bad \"quote\" \xef\xbf\xbd\n");  // invalid UTF-8 replaced, as DumpJson does
+  EXPECT_EQ(cols["m"]["loss"][1], "NaN");
+  EXPECT_EQ(cols["m"]["loss"][2], nullptr);  // logged nothing
+  EXPECT_EQ(cols["labels"][2], json::array({"a", "b"}));
 }
 
 TEST_F(DashboardDataTest, ChangesCarryOnlyWhatChangedSinceTheMark) {
@@ -105,6 +137,38 @@ TEST_F(DashboardDataTest, ChangesCarryOnlyWhatChangedSinceTheMark) {
   auto point = data_->Changes(sweep_.id, mark);
   ASSERT_TRUE(point.ok() && point->any);
   EXPECT_EQ(json::parse(point->json)["runs"][0]["m"]["acc"], 0.9);
+}
+
+// `sweep rm` leaves no change behind: the count in the change feed drops
+// (the page reads the sweep again) and the sweep's document leaves it out.
+TEST_F(DashboardDataTest, DeletedRunsLeaveThePage) {
+  const std::string gone = AddRun(0.1, 0.5, TrialState::kFinished);
+  const std::string kept = AddRun(0.2, 0.4, TrialState::kFinished);
+  const json page = json::parse(data_->SweepJson(sweep_.id).value());
+  ASSERT_EQ(page["runs"]["count"], 2);
+  ASSERT_TRUE(writer_->DeleteRun(gone).ok());
+  const SweepChanges changes = data_->Changes(sweep_.id, page["mark"].get<std::string>()).value();
+  EXPECT_EQ(changes.count, 1u);
+  EXPECT_EQ(json::parse(changes.json)["count"], 1);
+  const json again = json::parse(data_->SweepJson(sweep_.id).value());
+  EXPECT_EQ(again["runs"]["id"], json::array({kept}));
+  EXPECT_EQ(json::parse(data_->SweepsJson().value())[0]["runs"], 1);
+}
+
+// x = another logged key (W&B's custom x axis): each point takes that key's
+// value at its step or the last one logged before; earlier points are left out.
+TEST_F(DashboardDataTest, CurvesAgainstAnotherLoggedKey) {
+  const std::string id = AddRun(0.1, 0.5, TrialState::kFinished, 10);
+  ASSERT_TRUE(writer_->LogMetrics(id, {{"epoch", 2, 0, 100}, {"epoch", 6, 1, 101}}).ok());
+  const json doc = json::parse(data_->CurvesJson(sweep_.id, "loss", {id}, 0, "epoch").value());
+  EXPECT_EQ(doc["x"], "epoch");
+  const json& curve = doc["curves"][id];
+  EXPECT_EQ(curve["step"], json::array({2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(curve["x"], json::array({0, 0, 0, 0, 1, 1, 1, 1}));
+  EXPECT_EQ(curve["value"][0], 0.5 + 7);  // loss at step 2
+  const json plain = json::parse(data_->CurvesJson(sweep_.id, "loss", {id}, 0).value());
+  EXPECT_FALSE(plain["curves"][id].contains("x"));
+  EXPECT_EQ(plain["curves"][id]["step"].size(), 10u);
 }
 
 TEST_F(DashboardDataTest, MetricsAreDownsampledAndCurvesStayInTheSweep) {
@@ -154,7 +218,7 @@ TEST_F(DashboardDataTest, SnapshotHoldsTheSweepImportanceAndBestCurves) {
   const std::string failed = AddRun(0.3, 0.0001, TrialState::kFailed, 3);
   const json snap = json::parse(data_->SnapshotJson(sweep_.id, 1234, 3).value());
   EXPECT_EQ(snap["snapshot"], true);
-  EXPECT_EQ(snap["sweep"]["runs"].size(), 9u);
+  EXPECT_EQ(snap["sweep"]["runs"]["count"], 9);
   EXPECT_EQ(snap["curves"]["curves"].size(), 3u);
   EXPECT_FALSE(snap["curves"]["curves"].contains(failed));
   EXPECT_FALSE(snap["importance"]["rows"].empty()) << snap["importance"]["note"];
@@ -167,7 +231,7 @@ TEST_F(DashboardDataTest, NamesTagsAndNotesReachTheApiAsTheyChange) {
   const std::string id = AddRun(0.1, 0.5, TrialState::kFinished);
   const json page = json::parse(data_->SweepJson(sweep_.id).value());
   EXPECT_EQ(page["sweep"]["project"], "default");
-  EXPECT_EQ(page["runs"][0]["name"], "");
+  EXPECT_EQ(page["runs"]["name"][0], "");
   RunLabelsUpdate update;
   update.name = "baseline <b>";
   update.notes = "first try";
@@ -198,7 +262,7 @@ TEST_F(DashboardDataTest, ScopeSnapshotHoldsTheGivenRuns) {
   ASSERT_TRUE(spec.ok());
   const json snap = json::parse(data_->ScopeSnapshotJson(scope, *spec.spec, runs, 1234, 2).value());
   EXPECT_EQ(snap["sweep"]["sweep"]["name"], "vision");
-  EXPECT_EQ(snap["sweep"]["runs"].size(), 3u);
+  EXPECT_EQ(snap["sweep"]["runs"]["count"], 3);
   EXPECT_EQ(snap["curves"]["curves"].size(), 2u);
   EXPECT_EQ(snap["sweeps"][0]["runs"], 3);
 }

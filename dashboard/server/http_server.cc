@@ -6,7 +6,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -32,11 +36,16 @@ constexpr const char* kContentSecurityPolicy =
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+// The header a state-changing request must carry (ActionAllowed).
+constexpr const char* kActionHeader = "X-Sweep-Action";
+// Bytes sent per step of a file download.
+constexpr std::size_t kFileChunkBytes = 1 << 16;
 
 int HttpStatusFor(const Error& error) {
   switch (error.code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kInvalidInput: return 400;
+    case ErrorCode::kConflict: return 409;
     default: return 500;
   }
 }
@@ -59,6 +68,44 @@ void Reply(httplib::Response& res, const Result<std::string>& body) {
   }
   res.status = HttpStatusFor(body.error());
   res.set_content(DumpJson({{"error", body.error().message}}), kJson);
+}
+
+// Streams a run's file as a download: never rendered by the browser (a
+// run's HTML file must not run script in the dashboard's origin), never
+// read whole into memory.
+void SendFile(httplib::Response& res, const std::filesystem::path& file) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(file, ec);
+  auto in = std::make_shared<std::ifstream>(file, std::ios::binary);
+  if (ec || !*in) {
+    Reply(res, Error::Io("cannot read " + file.filename().string()));
+    return;
+  }
+  // The name as the browser saves it: plain characters only.
+  std::string name = file.filename().string();
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) c = '_';
+  res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content_provider(size, "application/octet-stream",
+                           [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             std::string chunk(std::min<std::size_t>(length, kFileChunkBytes), '\0');
+                             in->seekg(static_cast<std::streamoff>(offset));
+                             in->read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+                             if (in->gcount() <= 0) return false;
+                             return sink.write(chunk.data(), static_cast<std::size_t>(in->gcount()));
+                           });
+}
+
+// The CSRF guard of every state-changing request: it must carry the
+// X-Sweep-Action header (a page on another site cannot set it without a
+// CORS preflight, which this server never grants) and, when the browser
+// sends an Origin, that origin must be this server's own Host.
+bool ActionAllowed(const httplib::Request& req) {
+  if (req.get_header_value(kActionHeader) != "1") return false;
+  const std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return true;  // not a browser's cross-site request
+  return origin == "http://" + req.get_header_value("Host");
 }
 
 // Constant-time comparison: the token must not leak through timing.
@@ -166,18 +213,22 @@ void DashboardServer::Impl::EventStream(const std::string& sweep_id, std::string
   auto state = std::make_shared<std::string>(std::move(mark));
   auto last_sent = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
   auto first = std::make_shared<bool>(true);
+  // The run count last sent: a deletion changes it without changing a run.
+  auto count = std::make_shared<std::optional<std::size_t>>();
   res.set_header("Cache-Control", "no-store");
   res.set_chunked_content_provider(
-      "text/event-stream", [this, sweep_id, state, last_sent, first](std::size_t, httplib::DataSink& sink) {
+      "text/event-stream", [this, sweep_id, state, last_sent, first, count](std::size_t, httplib::DataSink& sink) {
         if (!*first) std::this_thread::sleep_for(options.poll_interval);
         *first = false;
         if (stopping.load()) return false;
         auto changes = data->Changes(sweep_id, *state);
         std::string event;
+        if (changes.ok() && !*count) *count = changes->count;  // what the page's document held
         if (!changes.ok()) {
           event = "event: failure\ndata: " + DumpJson({{"error", changes.error().message}}) + "\n\n";
-        } else if (changes->any || state->empty()) {
+        } else if (changes->any || state->empty() || (*count && **count != changes->count)) {
           *state = changes->mark;
+          *count = changes->count;
           event = "id: " + changes->mark + "\ndata: " + changes->json + "\n\n";
         } else if (std::chrono::steady_clock::now() - *last_sent > kKeepAliveInterval) {
           event = ": alive\n\n";
@@ -205,8 +256,12 @@ void DashboardServer::Impl::Routes() {
       res.set_content("A token is required: open the URL `sweep ui` printed.\n", "text/plain");
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (req.method == "POST" && data->actions_enabled() && ActionAllowed(req)) {
+      return httplib::Server::HandlerResponse::Unhandled;  // an action (sweep ui --actions)
+    }
     if (req.method != "GET" && req.method != "HEAD") {
-      res.status = 405;  // the dashboard is read-only
+      // Read-only, unless actions are on and the request passes the CSRF guard.
+      res.status = req.method == "POST" && data->actions_enabled() ? 403 : 405;
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -236,7 +291,7 @@ void DashboardServer::Impl::Routes() {
   });
   http.Get(R"(/api/sweeps/([^/]+)/curves)", [this](const httplib::Request& req, httplib::Response& res) {
     Reply(res, data->CurvesJson(req.matches[1], req.get_param_value("key"), SplitIds(req.get_param_value("runs")),
-                                PointsParam(req)));
+                                PointsParam(req), req.get_param_value("x")));
   });
   http.Get(R"(/api/sweeps/([^/]+)/events)", [this](const httplib::Request& req, httplib::Response& res) {
     // A reconnecting EventSource sends the last id it saw: resume from there.
@@ -262,6 +317,21 @@ void DashboardServer::Impl::Routes() {
       }
     }
     Reply(res, data->LogJson(req.matches[1], stream, offset));
+  });
+  http.Get(R"(/api/runs/([^/]+)/files)", [this](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, data->RunFilesJson(req.matches[1]));
+  });
+  http.Get(R"(/api/runs/([^/]+)/file)", [this](const httplib::Request& req, httplib::Response& res) {
+    auto file = data->RunFile(req.matches[1], req.get_param_value("path"));
+    if (!file.ok()) {
+      Reply(res, file.error());
+      return;
+    }
+    SendFile(res, *file);
+  });
+  http.Post(R"(/api/runs/([^/]+)/stop)", [this](const httplib::Request& req, httplib::Response& res) {
+    const Status st = data->StopRun(req.matches[1]);
+    Reply(res, st.ok() ? Result<std::string>(DumpJson({{"stopping", true}})) : Result<std::string>(st.error()));
   });
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) res.set_content(DumpJson({{"error", "not found"}}), kJson);

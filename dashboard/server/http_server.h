@@ -9,6 +9,10 @@
 // a loopback address the Host header must name it too (no DNS rebinding).
 // Every response carries a Content-Security-Policy that allows only the
 // server's own script and style, so injected markup cannot run script.
+// The API is read-only (GET) unless the DashboardData has actions enabled:
+// then POST /api/runs/ID/stop is served to requests that pass the CSRF
+// guard (an X-Sweep-Action: 1 header, and an Origin, if any, equal to the
+// Host); any other POST gets 403.
 //
 // Thread-safety: Start, Stop and port may be called from any one thread;
 // requests are served on the server's own worker threads.

@@ -118,6 +118,70 @@ TEST_F(HttpServerTest, TokenIsRequiredWhenSet) {
   EXPECT_EQ(cookie->status, 200);
 }
 
+// The artifact browser: a run's files listed and downloaded (never shown
+// inline), and a path out of its folder refused without a byte of what lies
+// outside.
+TEST_F(HttpServerTest, RunFilesDownloadButNeverLeaveTheRunFolder) {
+  const std::string id = ClaimRun();
+  const auto run_dir = dir_.path() / "runs" / id;
+  std::filesystem::create_directories(run_dir);
+  dir_.Write("runs/" + id + "/diff.patch", "+changed\n");
+  dir_.Write("outside.txt", "do not serve");
+  std::filesystem::create_symlink(dir_.path() / "outside.txt", run_dir / "link.txt");
+  ASSERT_TRUE(writer_->MarkRunStarted(id, {"train"}, 1, run_dir.string(), 1).ok());
+  Serve({});
+  auto list = client_->Get("/api/runs/" + id + "/files");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  EXPECT_NE(list->body.find("diff.patch"), std::string::npos);
+  EXPECT_EQ(list->body.find("link.txt"), std::string::npos) << list->body;
+  auto file = client_->Get("/api/runs/" + id + "/file?path=diff.patch");
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->status, 200);
+  EXPECT_EQ(file->body, "+changed\n");
+  EXPECT_EQ(file->get_header_value("Content-Disposition"), "attachment; filename=\"diff.patch\"");
+  EXPECT_EQ(file->get_header_value("Content-Type"), "application/octet-stream");
+  for (const std::string& bad : std::vector<std::string>{"..%2Foutside.txt", "%2Fetc%2Fpasswd", "link.txt", "", (dir_.path() / "outside.txt").string()}) {
+    auto refused = client_->Get("/api/runs/" + id + "/file?path=" + bad);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad;
+    EXPECT_EQ(refused->body.find("do not serve"), std::string::npos) << bad;
+  }
+}
+
+// Actions (sweep ui --actions): POST only, and only with the CSRF guard;
+// the stop goes through the store as `sweep stop` does. Off by default.
+TEST_F(HttpServerTest, StopRunNeedsActionsAndTheCsrfGuard) {
+  const std::string id = ClaimRun();
+  auto reader = OpenStoreReadOnly((dir_.path() / ".sweep/sweep.db").string());
+  ASSERT_TRUE(reader.ok());
+  const std::string db = (dir_.path() / ".sweep/sweep.db").string();
+  ServerOptions options;
+  options.port = 0;
+  DashboardServer server(std::make_shared<DashboardData>(std::move(reader).value(), [db] { return OpenStore(db); }), options);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  const std::string path = "/api/runs/" + id + "/stop";
+  auto bare = client.Post(path, "", "text/plain");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->status, 403);  // no guard header: what a form on another site sends
+  auto foreign = client.Post(path, {{"X-Sweep-Action", "1"}, {"Origin", "http://evil.example"}}, "", "text/plain");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+  EXPECT_FALSE(writer_->GetRun(id)->stop_requested);
+  const std::string origin = "http://127.0.0.1:" + std::to_string(server.port());
+  auto ok = client.Post(path, {{"X-Sweep-Action", "1"}, {"Origin", origin}}, "", "text/plain");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  EXPECT_TRUE(writer_->GetRun(id)->stop_requested);
+  EXPECT_EQ(client.Get(path)->status, 404);  // never by GET
+
+  Serve({});  // without --actions: no POST at all
+  auto off = client_->Post(path, {{"X-Sweep-Action", "1"}}, "", "text/plain");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->status, 405);
+}
+
 TEST_F(HttpServerTest, EventStreamPushesANewRunAndANewPoint) {
   Serve({});
   const std::string first = ClaimRun();

@@ -21,6 +21,7 @@ struct UiFlags {
   int port = 8080;
   std::string token;
   bool open = false;
+  bool actions = false;
 };
 
 // Hands the URL to the desktop's browser (xdg-open), without a shell.
@@ -54,12 +55,16 @@ int ServeUi(const UiFlags& flags, const GlobalOptions& global) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  dashboard::DashboardServer server(std::make_shared<dashboard::DashboardData>(std::move(store).value()), options);
+  // Actions write through a store opened for each one, as the CLI's do.
+  dashboard::WriterFactory writer;
+  if (flags.actions) writer = [location] { return OpenStore(location); };
+  dashboard::DashboardServer server(std::make_shared<dashboard::DashboardData>(std::move(store).value(), writer), options);
   if (auto st = server.Start(); !st.ok()) return ReportError(st.error());
   const std::string shown_host = flags.host.find(':') != std::string::npos ? "[" + flags.host + "]" : flags.host;
   std::string url = "http://" + shown_host + ":" + std::to_string(server.port()) + "/";
   if (!options.token.empty()) url += "?token=" + options.token;
-  std::printf("sweep ui: serving %s (read-only) at %s\nPress Ctrl-C to stop.\n", location.c_str(), url.c_str());
+  std::printf("sweep ui: serving %s (%s) at %s\nPress Ctrl-C to stop.\n", location.c_str(),
+              flags.actions ? "read-only, runs can be stopped" : "read-only", url.c_str());
   std::fflush(stdout);
   if (flags.open) OpenInBrowser(url);
   std::thread watcher([&] {
@@ -84,6 +89,8 @@ void RegisterUiCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--token", flags->token,
                   "Token every request must carry (default: none on 127.0.0.1, a random one printed in the URL otherwise)");
   cmd->add_flag("--open", flags->open, "Open the URL in the desktop's browser (xdg-open)");
+  cmd->add_flag("--actions", flags->actions,
+                "Let the page stop running runs (as `sweep stop`); without it the dashboard only reads");
   AddStoreOption(*cmd, global);
   cmd->callback([flags, &global] {
     const int rc = ServeUi(*flags, global);

@@ -14,7 +14,7 @@ report="$1"
 work="$2"
 shift 2
 charts=("$@")
-[[ ${#charts[@]} -gt 0 ]] || charts=(history parallel importance scatter curves runs failures)
+[[ ${#charts[@]} -gt 0 ]] || charts=(history parallel importance scatter contour edf curves runs failures)
 browser="${CHROMIUM:-}"
 if [[ -z "$browser" ]]; then
   for b in chromium chromium-browser google-chrome; do

@@ -2,7 +2,7 @@
 """`sweep ui` in a real browser (Debian's chromium through chromedriver and
 python3-selenium): start a sweep, open the dashboard, see runs appear live,
 brush the parallel coordinates and see the table filter, follow a run's
-stdout, compare two runs, and check that markup in parameters, metric names
+stdout (and see the stop button --actions offers), compare two runs, and check that markup in parameters, metric names
 and stderr never runs. Screenshots are kept in the work folder.
 
 usage: ui_e2e_test.py <sweep binary> <work dir>
@@ -20,6 +20,7 @@ import time
 # waited for, never assumed after a fixed sleep.
 WAIT_SECONDS = 60
 SKIP = 77
+FAILURE_DIR = []  # where a failed wait leaves its screenshot (the work folder)
 
 try:
     from selenium import webdriver
@@ -27,7 +28,7 @@ try:
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     print("SKIP: python3-selenium is not installed")
     sys.exit(SKIP)
@@ -51,6 +52,8 @@ def wait(driver, what, condition):
     try:
         return WebDriverWait(driver, WAIT_SECONDS, poll_frequency=0.2).until(lambda d: condition(d))
     except Exception as e:  # noqa: BLE001 - any failure to satisfy is the test's failure
+        print("page at failure:", driver.current_url, "errors:", driver.execute_script("return document.body.dataset.errors || ''"))
+        driver.save_screenshot(os.path.join(FAILURE_DIR[0], "failure.png")) if FAILURE_DIR else None
         raise AssertionError(f"timed out waiting for: {what}") from e
 
 
@@ -60,6 +63,13 @@ def attr_int(driver, css, name):
         return -1
     value = els[0].get_attribute(name)
     return int(value) if value and value.isdigit() else -1
+
+
+def texts(driver, css):
+    """The text of the elements matching `css`, read in one script: the
+    live table replaces its rows on every redraw, so an element found in
+    one call may be gone by the next."""
+    return driver.execute_script("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent)", css)
 
 
 def assert_no_script_ran(driver, where):
@@ -85,6 +95,7 @@ def main():
     program = os.path.join(here, "..", "programs", "ui_trial.py")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    FAILURE_DIR.append(work)
     with open(os.path.join(work, "spec.yaml"), "w") as f:
         f.write(f"""name: live
 program: {program}
@@ -116,7 +127,7 @@ parameters:
             if listed.returncode == 0 and "live" in listed.stdout:
                 break
             time.sleep(0.2)
-        ui = subprocess.Popen([sweep_bin, "ui", "--store", store, "--port", "0"], cwd=work,
+        ui = subprocess.Popen([sweep_bin, "ui", "--store", store, "--port", "0", "--actions"], cwd=work,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         procs.append(ui)
         line = ui.stdout.readline()
@@ -155,14 +166,21 @@ parameters:
 
         # A live run's page follows its stdout.
         sweep_page = driver.current_url
-        rows = driver.find_elements(By.CSS_SELECTOR, "#runs .vrow[data-run]")
-        running = [r.get_attribute("data-run") for r in rows if "st-row-running" in r.get_attribute("class")]
-        driver.get(sweep_page.split("#")[0] + "#/run/" + (running[0] if running else rows[0].get_attribute("data-run")))
+        # The sweep's runs from the API (the table shows only the brushed ones).
+        sweep_id = sweep_page.split("#/sweep/")[1]
+        runs = driver.execute_script(
+            "return fetch('api/sweeps/' + arguments[0]).then((r) => r.json()).then((d) => d.runs.id.map((id, i) => [id, d.runs.state[i]]))",
+            sweep_id)
+        running = [run_id for run_id, state in runs if state == "running"]
+        driver.get(sweep_page.split("#")[0] + "#/run/" + (running[0] if running else runs[0][0]))
         wait(driver, "the run page", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
         text = driver.find_element(By.ID, "stdout").text
         seen = len(re.findall(r"tick \d+", text))
         if running:
             wait(driver, "a new stdout line", lambda d: len(re.findall(r"tick \d+", d.find_element(By.ID, "stdout").text)) > seen)
+            # With --actions a live run's page offers to stop it (the POST and
+            # its CSRF guard: HttpServerTest.StopRunNeedsActionsAndTheCsrfGuard).
+            assert driver.find_elements(By.ID, "stop-run"), "no stop button on a live run's page"
         wait(driver, "the metric charts", lambda d: attr_int(d, "#metrics", "data-drawn") > 0)
         driver.save_screenshot(os.path.join(work, "run.png"))
         assert_no_script_ran(driver, "run page")
@@ -171,10 +189,71 @@ parameters:
         wait(driver, "the sweep to end", lambda d: run.poll() is not None)
         driver.get(sweep_page)
         wait(driver, "the sweep page again", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
-        failed = wait(driver, "a failed run", lambda d: [r.get_attribute("data-run") for r in d.find_elements(By.CSS_SELECTOR, "#runs .vrow.st-row-failed")])
+        failed = wait(driver, "a failed run", lambda d: d.execute_script(
+            "return [...document.querySelectorAll('#runs .vrow.st-row-failed')].map((r) => r.dataset.run)"))
+
+        # A tag given on the command line shows in the tags column live, as
+        # text; a deleted run leaves the open page without a reload.
+        tagged = failed[0]
+        subprocess.run([sweep_bin, "tag", "--store", store, tagged, "<b>bold</b>"], check=True, capture_output=True)
+        wait(driver, "the new tag in the table", lambda d: "<b>bold</b>" in texts(d, f'#runs .vrow[data-run="{tagged}"] span'))
+        gone = failed[-1]
+        subprocess.run([sweep_bin, "rm", "--store", store, "-y", gone], check=True, capture_output=True)
+        wait(driver, "the deleted run to leave the table", lambda d: attr_int(d, "#runs", "data-rows") == 7)
+        assert not driver.find_elements(By.CSS_SELECTOR, f'#runs .vrow[data-run="{gone}"]'), "deleted run still shown"
+        assert_no_script_ran(driver, "sweep page after tag and rm")
+
+        # Contour and EDF draw once scrolled to.
+        for chart in ("contour", "edf"):
+            driver.execute_script("document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", chart)
+            wait(driver, f"the {chart} chart", lambda d, c=chart: attr_int(d, f"#{c}", "data-drawn") > 0)
+            driver.save_screenshot(os.path.join(work, f"{chart}.png"))
+
+        # Curves against another logged key (epoch) instead of the step.
+        driver.execute_script("document.getElementById('curves').scrollIntoView({block: 'center'})")
+        wait(driver, "the curves", lambda d: attr_int(d, "#curves", "data-drawn") > 0)
+        Select(driver.find_element(By.ID, "curve-x")).select_by_value("key:epoch")
+        wait(driver, "curves against epoch", lambda d: d.find_element(By.ID, "curves").get_attribute("data-x") == "epoch"
+             and attr_int(d, "#curves", "data-drawn") > 0)
+        driver.save_screenshot(os.path.join(work, "curves_epoch.png"))
+
+        # The column chooser hides a column, and the choice survives a reload.
+        driver.execute_script("document.getElementById('columns').open = true")
+        driver.find_element(By.CSS_SELECTOR, '#columns input[data-column="id"]').click()
+        header = lambda d: texts(d, "#runs .vhead span")
+        wait(driver, "the id column to go", lambda d: "id" not in header(d))
+        driver.refresh()
+        wait(driver, "the sweep page after a reload", lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "done")
+        assert "id" not in header(driver) and "tags" in header(driver), header(driver)
+        driver.execute_script("localStorage.clear()")
+
+        # The projects list links to the project's sweeps.
+        driver.get(sweep_page.split("#")[0] + "#/projects")
+        wait(driver, "the projects list", lambda d: d.find_elements(By.CSS_SELECTOR, "#projects tr[data-project] a"))
+        row = driver.find_element(By.CSS_SELECTOR, "#projects tr[data-project]")
+        assert row.find_elements(By.TAG_NAME, "td")[2].text == "7", row.text
+        driver.save_screenshot(os.path.join(work, "projects.png"))
+        row.find_element(By.TAG_NAME, "a").click()
+        wait(driver, "the project's sweeps", lambda d: d.find_elements(By.CSS_SELECTOR, "#sweeps tr[data-sweep] a"))
+        # The run folder holds a git diff (as `sweep run` saves one from a
+        # dirty tree): the run page lists the folder and shows the diff as text.
+        run_dir = driver.execute_script(
+            "return fetch('api/runs/' + arguments[0]).then((r) => r.json()).then((j) => j.run_dir)", failed[0])
+        with open(os.path.join(run_dir, "diff.patch"), "w") as f:
+            f.write("+<img src=x onerror=\"document.body.dataset.pwned=1\">\n")
         driver.get(sweep_page.split("#")[0] + "#/run/" + failed[0])
         wait(driver, "the failed run's stderr", lambda d: "failed on purpose" in d.find_element(By.ID, "stderr").text)
         assert "<script>" in driver.find_element(By.ID, "stderr").text, "stderr markup should show as text"
+        wait(driver, "the run's files", lambda d: "stdout.log" in texts(d, "#files a"))
+        wait(driver, "the git diff", lambda d: "<img src=x" in d.find_element(By.ID, "diff").text)
+        driver.execute_script("document.getElementById('files').scrollIntoView()")
+        driver.save_screenshot(os.path.join(work, "files.png"))
+        href = driver.find_element(By.CSS_SELECTOR, '#files tr[data-file="stdout.log"] a').get_attribute("href")
+        fetch = "return fetch(arguments[0]).then(async (r) => [r.status, await r.text()])"
+        status, body = driver.execute_script(fetch, href)
+        assert status == 200 and "tick 0" in body, (status, body[:200])
+        status, body = driver.execute_script(fetch, f"api/runs/{failed[0]}/file?path=" + "..%2F..%2Fspec.yaml")
+        assert status == 400 and "program:" not in body, (status, body[:200])
         assert_no_script_ran(driver, "failed run page")
 
         # Compare two runs: tick them in the table.

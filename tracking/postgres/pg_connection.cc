@@ -17,6 +17,9 @@ constexpr int kMaxTransactionAttempts = 20;
 constexpr int kBackoffBaseMicros = 500;
 constexpr int kBackoffCapMicros = 50'000;
 
+// Server options of a read-only session (libpq's `options` connection key).
+constexpr const char* kReadOnlySessionOptions = "-c default_transaction_read_only=on";
+
 constexpr const char* kSerializationFailure = "40001";
 constexpr const char* kDeadlockDetected = "40P01";
 // Reconnection backoff: starts short (a dropped session reconnects at once),
@@ -75,12 +78,16 @@ Status RequireServerVersion(int server_version, const std::string& server) {
                              " is too old: the store needs PostgreSQL 13 or later");
 }
 
-Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url) {
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url, bool read_only) {
   if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
     return Error::InvalidInput("not a PostgreSQL URL (expected postgresql://...): scheme of '" +
                                url.substr(0, url.find(':')) + "'");
   }
-  PGconn* conn = PQconnectdb(url.c_str());
+  // The URL is expanded first; the options that follow it override any it
+  // names, so a URL cannot turn the read-only session back into a writer.
+  const char* keys[] = {"dbname", read_only ? "options" : nullptr, nullptr};
+  const char* values[] = {url.c_str(), read_only ? kReadOnlySessionOptions : nullptr, nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Error::Io("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     Error e = Error::Io("cannot connect to PostgreSQL as " + Describe(conn) + ": " + Trim(PQerrorMessage(conn)));

@@ -58,8 +58,11 @@ Status RequireServerVersion(int server_version, const std::string& server);
 class PgConnection {
  public:
   // Connects to `url` (postgresql:// or postgres://). On failure the error
-  // names user, host, port and database, never the password.
-  static Result<std::unique_ptr<PgConnection>> Open(const std::string& url);
+  // names user, host, port and database, never the password. With
+  // `read_only` every transaction of the session is READ ONLY (the server
+  // refuses any write with SQLSTATE 25006), reconnections included: the
+  // setting travels in the connection's options.
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& url, bool read_only = false);
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;

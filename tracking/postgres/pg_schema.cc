@@ -306,4 +306,24 @@ Status Migrate(PgConnection& conn) {
   return st;
 }
 
+Status RequireCurrentSchema(PgConnection& conn) {
+  auto table = conn.Exec("SELECT to_regclass('schema_version') IS NOT NULL");
+  if (!table.ok()) return table.error();
+  if (table->text(0, 0) != "t") {
+    return Error::NotFound("the database holds no Sweep store yet (run `sweep run` or `sweep sweeps` against it first)");
+  }
+  auto cur = conn.Exec("SELECT coalesce(max(version), 0) FROM schema_version");
+  if (!cur.ok()) return cur.error();
+  const int found = static_cast<int>(pg::ParseInt64(cur->text(0, 0)));
+  if (found > kSchemaVersion) {
+    return Error::Io("the database's schema version " + std::to_string(found) + " is newer than this build supports (" +
+                     std::to_string(kSchemaVersion) + "); upgrade sweep");
+  }
+  if (found < kSchemaVersion) {
+    return Error::InvalidInput("the database's schema version " + std::to_string(found) + " is older than this build's (" +
+                               std::to_string(kSchemaVersion) + "); any other sweep command upgrades it");
+  }
+  return OkStatus();
+}
+
 }  // namespace sweep::pg

@@ -16,4 +16,10 @@ inline constexpr int kSchemaVersion = 5;
 // version is newer than this build.
 Status Migrate(PgConnection& conn);
 
+// For a reader that must not write (the dashboard): OK when the database
+// holds this build's schema version; kNotFound when it holds no Sweep
+// store, kInvalidInput when its schema is older (any other sweep command
+// upgrades it), kIo when newer. Reads only.
+Status RequireCurrentSchema(PgConnection& conn);
+
 }  // namespace sweep::pg

@@ -115,6 +115,32 @@ TEST_F(PostgresDatabase, ReopeningKeepsDataAndSchemaVersion) {
   EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3,4,5");
 }
 
+// The dashboard's reader: reads what writers wrote, can write nothing (the
+// session's transactions are READ ONLY, reconnections included), and never
+// creates or migrates a schema.
+TEST_F(PostgresDatabase, ReadOnlyStoreReadsButNeverWrites) {
+  auto empty = OpenPostgresStoreReadOnly(url_);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, ErrorCode::kNotFound) << empty.error().message;
+  EXPECT_EQ(*pg_test::QueryScalar(url_, "SELECT to_regclass('schema_version') IS NULL"), "t");  // nothing created
+  const std::string id = CreateSweep("watched");
+  auto reader = OpenPostgresStoreReadOnly(url_);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_EQ((*reader)->GetSweep("watched")->id, id);
+  EXPECT_TRUE((*reader)->ListRunsChangedSince(id, "").ok());
+  SweepRecord s;
+  s.name = "sneaky";
+  auto write = (*reader)->CreateSweep(s);
+  ASSERT_FALSE(write.ok());
+  EXPECT_NE(write.error().message.find("read-only"), std::string::npos) << write.error().message;
+  EXPECT_EQ(*pg_test::QueryScalar(url_, "SELECT count(*) FROM sweeps"), "1");
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
+  auto old = OpenPostgresStoreReadOnly(url_);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.error().code, ErrorCode::kInvalidInput) << old.error().message;
+  EXPECT_EQ(*pg_test::QueryScalar(url_, kVersionList), "1,2,3");  // not migrated
+}
+
 TEST_F(PostgresDatabase, VersionOneDatabaseGainsSweepTags) {
   const std::string id = CreateSweep("old");
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion5).ok());

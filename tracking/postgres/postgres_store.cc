@@ -55,4 +55,11 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
   return std::unique_ptr<Store>(new pg::PostgresStore(std::move(*conn)));
 }
 
+Result<std::unique_ptr<Store>> OpenPostgresStoreReadOnly(const std::string& url) {
+  auto conn = pg::PgConnection::Open(url, /*read_only=*/true);
+  if (!conn.ok()) return conn.error();
+  if (Status s = pg::RequireCurrentSchema(**conn); !s.ok()) return s.error();
+  return std::unique_ptr<Store>(new pg::PostgresStore(std::move(*conn)));
+}
+
 }  // namespace sweep

@@ -28,6 +28,12 @@ namespace sweep {
 // is newer than this build.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
 
+// Opens the store at `url` for reading only (the dashboard): nothing is
+// created or migrated (errors as pg::RequireCurrentSchema), and the session
+// runs every statement in a READ ONLY transaction, so a write method fails
+// with kIo and the server never takes a write lock for this reader.
+Result<std::unique_ptr<Store>> OpenPostgresStoreReadOnly(const std::string& url);
+
 // True when `location` names a PostgreSQL server rather than a SQLite file:
 // how OpenStore-style dispatch picks an implementation.
 bool IsPostgresUrl(const std::string& location);

@@ -130,12 +130,14 @@ Result<RunChanges> PostgresStore::ListRunsChangedSince(const std::string& sweep_
   auto r = conn_->Exec(
       "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, EXISTS(SELECT 1 FROM sweeps WHERE id = $1), "
       "ARRAY(SELECT id FROM runs WHERE sweep_id = $1 AND changed_xid >= $2::xid8 "
-      "UNION SELECT run_id FROM run_summary WHERE changed_xid >= $2::xid8)::text",
+      "UNION SELECT run_id FROM run_summary WHERE changed_xid >= $2::xid8)::text, "
+      "(SELECT count(*) FROM runs WHERE sweep_id = $1)",
       {sweep_id, since});
   if (!r.ok()) return r.error();
   if (r->text(0, 1) != "t") return Error::NotFound("no sweep with id '" + sweep_id + "'");
   RunChanges changes;
   changes.next_mark = r->text(0, 0);
+  changes.run_count = static_cast<std::size_t>(pg::ParseInt64(r->text(0, 3)));
   auto runs = mark.empty() ? LoadRuns("r.sweep_id = $1", {sweep_id})
                            : LoadRuns("r.sweep_id = $1 AND r.id = ANY($2::text[])", {sweep_id, r->text(0, 2)});
   if (!runs.ok()) return runs.error();

@@ -47,3 +47,9 @@ export function stateBadge(state) {
 export function link(href, text) {
   return h('a', { href, text });
 }
+
+// Resolves once the browser has painted what the page drew so far: a task
+// queued from an animation frame runs after that frame is produced.
+export function afterNextPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

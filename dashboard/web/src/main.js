@@ -5,10 +5,11 @@
 import './app.css';
 
 import { openSource } from './api.js';
-import { h } from './dom.js';
+import { afterNextPaint, h } from './dom.js';
 import { comparePage } from './pages/compare.js';
 import { runPage } from './pages/run.js';
 import { sweepPage } from './pages/sweep.js';
+import { projectsPage } from './pages/projects.js';
 import { sweepsPage } from './pages/sweeps.js';
 
 function recordError(message) {
@@ -34,16 +35,23 @@ function render() {
   const root = document.getElementById('app');
   root.textContent = '';
   document.body.dataset.status = 'loading';
-  const nav = h('nav', null, source.live ? h('a', { href: '#/', text: 'Sweeps' }) : h('span', { class: 'brand', text: 'Sweep report' }));
+  const nav = h('nav', null, source.live ? [h('a', { href: '#/', text: 'Sweeps' }), h('a', { href: '#/projects', text: 'Projects' })]
+    : h('span', { class: 'brand', text: 'Sweep report' }));
   if (!source.live) nav.appendChild(h('span', { class: 'note', text: ` generated ${new Date(source.doc.generated * 1000).toISOString()}` }));
   const main = h('main');
   root.append(nav, main);
   const [page, arg] = route();
-  const pages = { sweeps: () => sweepsPage(main, source), sweep: () => sweepPage(main, source, arg), run: () => runPage(main, source, arg),
+  const pages = { sweeps: () => sweepsPage(main, source), projects: () => projectsPage(main, source),
+    project: () => sweepsPage(main, source, arg), sweep: () => sweepPage(main, source, arg), run: () => runPage(main, source, arg),
     compare: () => comparePage(main, source, arg) };
   current = (pages[page] || pages.sweeps)();
   current.ready
-    .then(() => { document.body.dataset.status = 'done'; })
+    .then(afterNextPaint)
+    .then(() => {
+      document.body.dataset.status = 'done';
+      // When the page was complete on screen, for bench/ui.
+      document.body.dataset.doneMs = String(Math.round(performance.now()));
+    })
     .catch((e) => {
       main.appendChild(h('p', { class: 'error', text: `Could not load this page: ${e.message}` }));
       recordError(e.message);

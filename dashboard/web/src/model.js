@@ -54,7 +54,11 @@ export function bestFraction(runs, goal, fraction) {
   return new Set(results.slice(0, count).map((r) => r.id));
 }
 
+// Numbers and strings compare directly (10,000 runs x 10 parameters on
+// every redraw); only lists and maps go through their JSON text.
 function sameValue(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -160,4 +164,108 @@ export function smooth(values, weight) {
     last = last === null ? v : last * weight + v * (1 - weight);
     return last;
   });
+}
+
+// The sweep document's runs come as columns (dashboard/server/run_columns.h):
+// one array per field. Returns them as row objects {id, n, state, ...,
+// params: {name: value}, m: {key: last}, labels}, a cell of null in a
+// parameter or metric column meaning the run has none. Rows pass through.
+export function rowsFromColumns(cols) {
+  if (Array.isArray(cols)) return cols;
+  const fields = ['id', 'n', 'state', 'obj', 'created', 'started', 'ended', 'exit', 'signal', 'reason', 'host', 'name', 'labels'];
+  const params = Object.entries(cols.params || {});
+  const metrics = Object.entries(cols.m || {});
+  const rows = new Array(cols.count);
+  for (let i = 0; i < cols.count; i++) {
+    const row = { params: {}, m: {}, tags: {} };
+    for (const f of fields) row[f] = cols[f][i];
+    for (const [name, column] of params) if (column[i] !== null) row.params[name] = column[i];
+    for (const [key, column] of metrics) if (column[i] !== null) row.m[key] = column[i];
+    rows[i] = row;
+  }
+  return rows;
+}
+
+// The projects of a sweeps list (GET /api/sweeps), by last activity, newest
+// first: {name, sweeps (real ones), runs (all), standalone (runs of the
+// project's manual sweep, started by hand), updated}. Standalone runs live
+// in a sweep of method "manual", as `sweep projects` counts them.
+export function projectsOf(sweeps) {
+  const byName = new Map();
+  for (const s of sweeps) {
+    const name = s.project || 'default';
+    if (!byName.has(name)) byName.set(name, { name, sweeps: 0, runs: 0, standalone: 0, updated: 0 });
+    const p = byName.get(name);
+    p.runs += s.runs;
+    if (s.method === 'manual') p.standalone += s.runs;
+    else p.sweeps += 1;
+    p.updated = Math.max(p.updated, s.updated || s.created || 0);
+  }
+  return [...byName.values()].sort((a, b) => b.updated - a.updated || a.name.localeCompare(b.name));
+}
+
+// The empirical distribution of the results (finished runs' objective):
+// x = each result in increasing order, y = the share of results <= x.
+export function empiricalDistribution(runs) {
+  const values = runs.map(resultOf).filter((v) => v !== null).sort((a, b) => a - b);
+  const n = values.length;
+  return { x: values, y: values.map((v, i) => (i + 1) / n) };
+}
+
+// A parameter's value as a bin coordinate: numbers as they are (their log
+// on a log scale), anything else by its category's index.
+function coordinate(value, param, cats) {
+  if (cats) return cats.indexOf(displayValue(value));
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  if (param.log) return value > 0 ? Math.log10(value) : null;
+  return value;
+}
+
+// One axis of a contour grid: each run's bin (null: no result, or no
+// usable value) and the bins' labels (a numeric bin's middle value).
+function binAxis(param, runs, results, bins, cats) {
+  const coords = runs.map((r, i) => (results[i] === null ? null : coordinate((r.params || {})[param.name], param, cats)));
+  if (cats) return { bin: coords.map((c) => (c === null || c < 0 ? null : c)), labels: cats };
+  const finite = coords.filter((c) => c !== null);
+  if (finite.length === 0) return { bin: coords, labels: [] };
+  const distinct = [...new Set(finite)].sort((a, b) => a - b);
+  if (distinct.length <= bins) {
+    // Few values (a grid): a bin each, so no empty bins between them.
+    const index = new Map(distinct.map((v, i) => [v, i]));
+    return { bin: coords.map((c) => (c === null ? null : index.get(c))), labels: distinct.map((v) => (param.log ? 10 ** v : v)) };
+  }
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const count = hi > lo ? bins : 1;
+  const width = hi > lo ? (hi - lo) / count : 1;
+  const bin = coords.map((c) => (c === null ? null : Math.min(count - 1, Math.floor((c - lo) / width))));
+  const labels = Array.from({ length: count }, (_, i) => {
+    const middle = lo + (i + 0.5) * width;
+    return param.log ? 10 ** middle : middle;
+  });
+  return { bin, labels };
+}
+
+// The contour grid of two parameters: the finished runs' mean result in
+// each of bins x bins cells (log-spaced on a log scale; a categorical
+// parameter gets one bin per value). Returns {xLabels, yLabels, cells:
+// [[xi, yi, mean]], runs (how many fell in a cell)}; empty cells are left
+// out. `catsOf(param)` gives a categorical's values, or null if numeric.
+export function contourGrid(runs, px, py, bins, catsOf) {
+  const results = runs.map(resultOf);
+  const [ax, ay] = [px, py].map((param) => binAxis(param, runs, results, bins, catsOf(param)));
+  const sums = new Map();
+  let used = 0;
+  runs.forEach((run, i) => {
+    const [xi, yi] = [ax.bin[i], ay.bin[i]];
+    if (results[i] === null || xi === null || yi === null) return;
+    const key = xi * (ay.labels.length + 1) + yi;
+    const cell = sums.get(key) || [xi, yi, 0, 0];
+    cell[2] += results[i];
+    cell[3] += 1;
+    sums.set(key, cell);
+    used++;
+  });
+  const cells = [...sums.values()].map(([xi, yi, sum, n]) => [xi, yi, sum / n]);
+  return { xLabels: ax.labels, yLabels: ay.labels, cells, runs: used };
 }

@@ -1,7 +1,29 @@
 // The runs table: one column per parameter and per metric, sortable,
 // virtualized (only the rows in view exist in the DOM), so 10,000 runs
-// scroll smoothly. Tick rows to compare them.
+// scroll smoothly. Tick rows to compare them. A column chooser hides
+// columns; the choice is kept in the browser (localStorage) for every sweep.
 import { h } from './dom.js';
+
+const HIDDEN_COLUMNS_KEY = 'sweep-ui.hidden-columns';
+
+// The hidden column keys; storage may be unavailable (a report opened from
+// a file with storage disabled): then nothing is hidden or remembered.
+function loadHidden() {
+  try {
+    const saved = JSON.parse(window.localStorage.getItem(HIDDEN_COLUMNS_KEY) || '[]');
+    return new Set(Array.isArray(saved) ? saved.filter((k) => typeof k === 'string') : []);
+  } catch (e) {
+    return new Set();
+  }
+}
+
+function saveHidden(hidden) {
+  try {
+    window.localStorage.setItem(HIDDEN_COLUMNS_KEY, JSON.stringify([...hidden]));
+  } catch (e) {
+    /* not remembered; the choice still applies to this page */
+  }
+}
 
 const ROW_HEIGHT = 26; // px; must match .vrow in app.css
 const OVERSCAN = 10; // rows drawn beyond the view, so fast scrolls show no gaps
@@ -32,11 +54,42 @@ export class RunsTable {
     this.spacer = h('div', { class: 'vspacer' });
     this.body = h('div', { class: 'vbody' }, this.spacer);
     this.body.addEventListener('scroll', () => this.drawVisible());
+    this.hidden = loadHidden();
+    this.allColumns = [];
+    this.chooserList = h('div', { class: 'chooser-list' });
+    this.chooser = h('details', { class: 'chooser', id: 'columns' }, h('summary', { text: 'Columns' }), this.chooserList);
     container.textContent = '';
     container.appendChild(h('div', { class: 'vtable' }, this.header, this.body));
   }
 
-  setColumns(columns) {
+  // The column chooser, for the caller to place (next to the filter box).
+  get chooserElement() {
+    return this.chooser;
+  }
+
+  drawChooser() {
+    const keys = this.allColumns.map((c) => c.key).join('\n');
+    if (keys === this.chooserKeys) return;
+    this.chooserKeys = keys;
+    this.chooserList.textContent = '';
+    for (const c of this.allColumns) {
+      const box = h('input', { type: 'checkbox', dataset: { column: c.key } });
+      box.checked = !this.hidden.has(c.key);
+      box.addEventListener('change', () => {
+        if (box.checked) this.hidden.delete(c.key);
+        else this.hidden.add(c.key);
+        saveHidden(this.hidden);
+        this.setColumns(this.allColumns);
+      });
+      this.chooserList.appendChild(h('label', null, box, ' ', c.label));
+    }
+  }
+
+  // Every column the table can show; the hidden ones are left out.
+  setColumns(all) {
+    this.allColumns = all;
+    this.drawChooser();
+    const columns = all.filter((c) => !this.hidden.has(c.key));
     this.columns = columns;
     const template = ['28px', ...columns.map((c) => `${c.wide ? WIDE_COLUMN : COLUMN_WIDTH}px`)].join(' ');
     this.template = template;
@@ -65,7 +118,7 @@ export class RunsTable {
       this.sortKey = key;
       this.sortDir = 1;
     }
-    this.setColumns(this.columns);
+    this.setColumns(this.allColumns);
   }
 
   resort() {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { formatNumber } from '../src/format.js';
-import { bestFraction, bestSoFar, drawAsPoints, mergeRuns, resultOf, varyingParams } from '../src/model.js';
+import { bestFraction, bestSoFar, contourGrid, drawAsPoints, empiricalDistribution, mergeRuns, projectsOf, resultOf, rowsFromColumns, varyingParams } from '../src/model.js';
 
 const run = (n, state, obj, params = {}) => ({ id: `r${n}`, n, state, obj, params, m: {} });
 
@@ -41,4 +41,62 @@ test('numbers have sensible precision', () => {
   assert.equal(formatNumber(0.000012345), '1.234e-5');
   assert.equal(formatNumber(42), '42');
   assert.equal(formatNumber('NaN'), 'NaN');
+});
+
+test('columns become rows; a null parameter or metric cell means the run has none', () => {
+  const cols = { count: 2, id: ['a', 'b'], n: [1, 2], state: ['finished', 'running'], obj: [0.5, null], created: [1, 2],
+    started: [1, null], ended: [3, null], exit: [0, null], signal: [null, null], reason: ['', ''], host: ['h', 'h'],
+    name: ['', 'x'], labels: [[], ['t']], params: { lr: [0.1, null], opt: ['adam', 'sgd'] }, m: { loss: [0.5, null] } };
+  const rows = rowsFromColumns(cols);
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows[0].params, { lr: 0.1, opt: 'adam' });
+  assert.deepEqual(rows[1].params, { opt: 'sgd' });
+  assert.deepEqual(rows[1].m, {});
+  assert.deepEqual(rows[1].labels, ['t']);
+  assert.equal(rows[1].state, 'running');
+  assert.equal(rowsFromColumns(rows), rows); // rows (a change event's) pass through
+});
+
+test('projects group the sweeps; a manual sweep holds standalone runs, not a sweep', () => {
+  const sweeps = [
+    { project: 'vision', method: 'bayes', runs: 10, updated: 100 },
+    { project: 'vision', method: 'manual', runs: 3, updated: 300 },
+    { project: 'nlp', method: 'grid', runs: 4, updated: 200 },
+  ];
+  assert.deepEqual(projectsOf(sweeps), [
+    { name: 'vision', sweeps: 1, runs: 13, standalone: 3, updated: 300 },
+    { name: 'nlp', sweeps: 1, runs: 4, standalone: 0, updated: 200 },
+  ]);
+});
+
+test('the EDF of the objective counts finished runs only', () => {
+  const runs = [run(1, 'finished', 3), run(2, 'failed', 0), run(3, 'finished', 1), run(4, 'finished', 2)];
+  const edf = empiricalDistribution(runs);
+  assert.deepEqual(edf.x, [1, 2, 3]);
+  assert.deepEqual(edf.y, [1 / 3, 2 / 3, 1]);
+});
+
+test('the contour grid averages results per cell, log-spaced for a log parameter, one bin per category', () => {
+  const lr = { name: 'lr', log: true };
+  const opt = { name: 'opt', values: ['adam', 'sgd'] };
+  const runs = [
+    run(1, 'finished', 1, { lr: 0.001, opt: 'adam' }), run(2, 'finished', 3, { lr: 0.002, opt: 'adam' }),
+    run(3, 'finished', 5, { lr: 0.1, opt: 'sgd' }), run(4, 'failed', 100, { lr: 0.1, opt: 'adam' }),
+  ];
+  const grid = contourGrid(runs, lr, opt, 2, (p) => p.values || null);
+  assert.deepEqual(grid.yLabels, ['adam', 'sgd']);
+  assert.equal(grid.xLabels.length, 2);
+  assert.ok(Math.abs(grid.xLabels[0] - 10 ** -2.5) < 1e-12); // middle of the lower log bin
+  assert.deepEqual(grid.cells.sort(), [[0, 0, 2], [1, 1, 5]]);
+  assert.equal(grid.runs, 3);
+});
+
+test('a numeric parameter with few values gets a contour bin per value', () => {
+  const x = { name: 'x' };
+  const y = { name: 'y' };
+  const runs = [run(1, 'finished', 1, { x: 1, y: 10 }), run(2, 'finished', 2, { x: 3, y: 10 }), run(3, 'finished', 3, { x: 2, y: 20 })];
+  const grid = contourGrid(runs, x, y, 20, () => null);
+  assert.deepEqual(grid.xLabels, [1, 2, 3]);
+  assert.deepEqual(grid.yLabels, [10, 20]);
+  assert.deepEqual(grid.cells.sort(), [[0, 0, 1], [1, 1, 3], [2, 0, 2]]);
 });

@@ -25,7 +25,7 @@ export function drawHistory(el, runs, sweep, logY) {
     yLabel: sweep.metric,
     logY: canLog,
     series: [
-      { label: 'finished run', values: results, color: '#1f77b4', points: true, line: false },
+      { label: 'finished run', values: results, color: '#1f77b4', points: true, line: false, pointSize: 4 },
       { label: 'best so far', values: best, color: '#ff7f0e', width: 2 },
       { label: 'failed / crashed / killed', values: failures, color: '#d62728', points: true, line: false, pointSize: 7 },
     ],

@@ -4,7 +4,7 @@
 // table and the other charts follow (linked selection).
 import { categories, displayValue, isNumericParam, resultOf } from '../model.js';
 import { formatNumber } from '../format.js';
-import { chartFor, disposeChart } from './echarts_setup.js';
+import { chartFor, disposeChart, whenRendered } from './echarts_setup.js';
 
 const MISSING = '-'; // ECharts' "no value"
 
@@ -29,12 +29,14 @@ function rowFor(run, params, axes) {
   return row;
 }
 
+// Returns a promise that resolves when every line is drawn (ECharts draws
+// large data over several frames).
 export function drawParallel(el, params, runs, sweep, onSelect) {
   if (params.length === 0) {
     disposeChart(el);
     el.textContent = 'No parameter varies across the runs yet.';
     el.dataset.drawn = '0';
-    return;
+    return Promise.resolve();
   }
   const axes = params.map((p, i) => axisFor(p, runs, i));
   axes.push({ dim: params.length, name: sweep.metric || 'metric', type: 'value', scale: true, axisLabel: { formatter: formatNumber } });
@@ -42,6 +44,7 @@ export function drawParallel(el, params, runs, sweep, onSelect) {
   const results = runs.map(resultOf).filter((v) => v !== null);
   const layoutKey = JSON.stringify(axes.map((a) => [a.name, a.type, a.data]));
   const chart = chartFor(el);
+  const rendered = whenRendered(chart);
   const ids = runs.map((r) => r.id);
   el._ids = ids;
   if (el._layoutKey === layoutKey) {
@@ -61,7 +64,7 @@ export function drawParallel(el, params, runs, sweep, onSelect) {
                outOfRange: { color: ['#bbb'] } }]
           : [],
         series: [{ type: 'parallel', data, lineStyle: { width: 1, opacity: 0.45 }, inactiveOpacity: 0.03, activeOpacity: 0.9,
-                   progressive: 1000, smooth: false, realtime: true }],
+                   progressive: 0, smooth: false, realtime: true }],
       },
       true,
     );
@@ -79,4 +82,5 @@ export function drawParallel(el, params, runs, sweep, onSelect) {
     });
   }
   el.dataset.drawn = String(data.length);
+  return rendered;
 }

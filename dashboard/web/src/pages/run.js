@@ -1,6 +1,6 @@
 // The run page: state, failure reason, the command to reproduce it,
-// params, summary, every metric's chart, and stdout/stderr tails that
-// follow while the run is live.
+// params, summary, every metric's chart, stdout/stderr tails that follow
+// while the run is live, the run folder's files and the git diff.
 import { drawCurves } from '../charts/curves.js';
 import { h, kvTable, link, section, stateBadge } from '../dom.js';
 import { formatDuration, formatNumber, formatTime } from '../format.js';
@@ -11,6 +11,39 @@ const METRIC_POINTS = 1500;
 const LIVE_STATES = new Set(['queued', 'running']);
 // A tail pane keeps at most this much text, so a chatty run's page stays light.
 const MAX_TAIL_CHARS = 256 * 1024;
+
+// The git diff shown on the page at most: a long diff is downloaded instead.
+const MAX_DIFF_CHARS = 256 * 1024;
+// The file `sweep run` saves `git diff HEAD` in when the tree was dirty
+// (sweep/trial_launch.h kDiffFileName).
+const DIFF_FILE = 'diff.patch';
+const BYTES_PER_KIB = 1024;
+
+function formatBytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= BYTES_PER_KIB && u < units.length - 1) {
+    v /= BYTES_PER_KIB;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+// The artifact browser: every file of the run's folder, with its size and
+// SHA-256, each a download link (never opened in the page).
+function filesTable(source, runId, listing) {
+  if (!listing) return h('p', { class: 'empty', text: 'Files are not part of the report: open the run in `sweep ui`.' });
+  if (listing.files.length === 0) return h('p', { class: 'empty', text: 'The run folder holds no files (or is not on this machine).' });
+  return h('div', null,
+    h('table', { class: 'grid', id: 'files-table' },
+      h('thead', null, h('tr', null, ['file', 'size', 'sha256'].map((t) => h('th', { text: t })))),
+      h('tbody', null, listing.files.map((f) => h('tr', { dataset: { file: f.path } },
+        h('td', null, h('a', { href: source.runFileUrl(runId, f.path), download: f.path.split('/').pop(), text: f.path })),
+        h('td', { class: 'num', text: formatBytes(f.size) }),
+        h('td', { class: 'mono', title: f.sha256 || '', text: f.sha256 ? f.sha256.slice(0, 16) : '(not hashed: large)' }))))),
+    listing.truncated ? h('p', { class: 'note', text: 'Only the first files are listed.' }) : null);
+}
 
 // POSIX shell quoting, for the "reproduce" line.
 function shellQuote(arg) {
@@ -93,6 +126,32 @@ export function runPage(root, source, runId) {
       argv ? section('Reproduce', 'The command line as launched.', h('pre', { class: 'cmd', text: argv })) : null,
       tagRows.length ? section('Tags and environment', null, kvTable(tagRows)) : null,
     );
+    if (source.live && run.actions && LIVE_STATES.has(run.state)) {
+      const note = h('span', { class: 'note' });
+      const button = h('button', { type: 'button', id: 'stop-run', text: 'Stop run' });
+      button.addEventListener('click', () => {
+        button.disabled = true;
+        source.stopRun(run.id)
+          .then(() => { note.textContent = ' stop requested: its agent ends the run (as `sweep stop`)'; })
+          .catch((e) => { note.textContent = ` ${e.message}`; button.disabled = false; });
+      });
+      root.querySelector('#header').after(h('div', { class: 'panel controls', id: 'actions' }, button, note));
+    }
+    const files = h('div', { id: 'files' });
+    const diff = h('pre', { class: 'diff', id: 'diff' });
+    const diffSection = section('Git diff', '`git diff HEAD` of the working tree the run was launched from (it had uncommitted changes).', diff);
+    diffSection.hidden = true;
+    root.append(section('Files', 'The run folder: artifacts, logs and the saved environment; click to download.', files), diffSection);
+    const drawFiles = async () => {
+      const listing = await source.runFiles(run.id);
+      files.replaceChildren(filesTable(source, run.id, listing));
+      files.dataset.drawn = String(listing ? listing.files.length : 0);
+      if (listing && listing.files.some((f) => f.path === DIFF_FILE) && !diff.dataset.loaded) {
+        diff.textContent = await source.runFileText(run.id, DIFF_FILE, MAX_DIFF_CHARS);
+        diff.dataset.loaded = '1';
+        diffSection.hidden = false;
+      }
+    };
     const drawMetrics = async () => {
       const series = await source.runMetrics(run.id, METRIC_POINTS);
       charts.textContent = '';
@@ -105,14 +164,14 @@ export function runPage(root, source, runId) {
       }
       charts.dataset.drawn = String(keys.length);
     };
-    await Promise.all([drawMetrics(), stdout.poll(), stderr.poll()]);
+    await Promise.all([drawMetrics(), stdout.poll(), stderr.poll(), drawFiles()]);
     const follow = async () => {
       if (disposed) return;
       const wasLive = LIVE_STATES.has(run.state);
       run = await source.run(run.id);
       root.querySelector('#header').replaceWith(header(run));
       root.querySelector('#summary').replaceChildren(summaryTable(run));
-      await Promise.all([drawMetrics(), stdout.poll(), stderr.poll()]);
+      await Promise.all([drawMetrics(), stdout.poll(), stderr.poll(), drawFiles()]);
       if (wasLive && !disposed) timer = setTimeout(() => follow().catch(() => {}), FOLLOW_MS);
     };
     if (source.live && LIVE_STATES.has(run.state)) timer = setTimeout(() => follow().catch(() => {}), FOLLOW_MS);

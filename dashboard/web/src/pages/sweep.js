@@ -1,21 +1,28 @@
 // The sweep page: history, parallel coordinates (brushing filters the
 // table and the other charts), importance, slices, curves, runs table,
 // failures, the spec. Live: changed runs arrive as server-sent events.
+import { drawContour } from '../charts/contour.js';
 import { drawCurves } from '../charts/curves.js';
+import { drawEdf } from '../charts/edf.js';
 import { drawHistory } from '../charts/history.js';
 import { drawImportance } from '../charts/importance.js';
 import { drawParallel } from '../charts/parallel.js';
-import { drawSlices } from '../charts/slices.js';
-import { h, kvTable, link, section, stateBadge } from '../dom.js';
+import { SlicePlots } from '../charts/slices.js';
+import { afterNextPaint, h, kvTable, link, section, stateBadge } from '../dom.js';
 import { formatDuration, formatNumber, formatTime } from '../format.js';
 import { better, displayValue, isFailure, mergeRuns, resultOf, toNumber, varyingParams } from '../model.js';
+import { LazyCharts } from '../lazy.js';
 import { RunsTable } from '../runs_table.js';
 
 const REDRAW_MS = 400; // live redraws at most this often: well inside the 1 s budget
+// ... and at most this share of the time: a redraw that takes 150 ms (10k
+// runs) waits 300 ms before the next, so the page stays responsive.
+const REDRAW_BUSY_SHARE = 0.33;
 const FRAME_MS = 20;
 const IMPORTANCE_REFRESH_MS = 10000; // the forest fit is the costliest request
 const TOP_CURVES = 10;
 const CURVE_POINTS = 800;
+const X_KEY_PREFIX = 'key:'; // the x choices that name a logged key
 
 function header(doc) {
   const s = doc.sweep;
@@ -56,6 +63,8 @@ function tableColumns(doc, params, metrics) {
   const cols = [
     { key: 'n', label: '#', num: true, value: (r) => r.n, text: (r) => String(r.n), link: (r) => `#/run/${r.id}` },
     { key: 'id', label: 'id', value: (r) => r.id, text: (r) => r.id, link: (r) => `#/run/${r.id}` },
+    { key: 'name', label: 'name', value: (r) => r.name || '', text: (r) => r.name || '' },
+    { key: 'tags', label: 'tags', value: (r) => (r.labels || []).join(', '), text: (r) => (r.labels || []).join(', ') },
     { key: 'state', label: 'state', value: (r) => r.state, text: (r) => r.state },
     { key: 'obj', label: doc.sweep.metric || 'metric', num: true, value: (r) => toNumber(r.obj), text: (r) => formatNumber(r.obj) },
   ];
@@ -84,9 +93,13 @@ export function sweepPage(root, source, sweepId) {
     importance: h('div', { class: 'chart', id: 'importance' }),
     importanceTable: h('div', { class: 'table-wrap' }),
     slices: h('div', { class: 'slices', id: 'scatter' }),
+    contour: h('div', { class: 'chart tall', id: 'contour' }),
+    contourX: h('select', { id: 'contour-x' }),
+    contourY: h('select', { id: 'contour-y' }),
+    edf: h('div', { class: 'chart', id: 'edf' }),
     curves: h('div', { class: 'chart', id: 'curves' }),
     curveKey: h('select'),
-    curveX: h('select', null, h('option', { value: 'step', text: 'step' }), h('option', { value: 'time', text: 'wall time' })),
+    curveX: h('select', { id: 'curve-x' }, h('option', { value: 'step', text: 'step' }), h('option', { value: 'time', text: 'wall time' })),
     smoothing: h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: 0 }),
     filter: h('input', { type: 'search', class: 'filter', placeholder: 'filter, as sweep runs --filter: e.g. metric.loss < 0.5 and param.lr >= 0.01 (Enter)' }),
     filterNote: h('span', { class: 'note' }),
@@ -104,7 +117,10 @@ export function sweepPage(root, source, sweepId) {
   let stop = () => {};
   let redrawTimer = null;
   let lastRedraw = 0;
+  let redrawCost = 0;
   let disposed = false;
+  const lazy = new LazyCharts();
+  const slices = new SlicePlots(el.slices, lazy);
 
   const table = new RunsTable(el.table, {
     onSelectionChange: (checked) => { el.compare.disabled = checked.size < 2; },
@@ -122,30 +138,67 @@ export function sweepPage(root, source, sweepId) {
     const ids = scored.slice(0, TOP_CURVES).map(([, id]) => id);
     if (ids.length === 0) for (const r of pool.slice(-TOP_CURVES)) ids.push(r.id); // nothing finished yet: the latest
     for (const r of pool) if (r.state === 'stopped' && ids.length < 2 * TOP_CURVES && !ids.includes(r.id)) ids.push(r.id);
-    const want = `${key}|${ids.join(',')}`;
+    const want = `${key}|${el.curveX.value}|${ids.join(',')}`;
     const live = pool.some((r) => r.state === 'running' && ids.includes(r.id));
     if (!force && want === curveIdsKey && !live) return;
     curveIdsKey = want;
-    const data = await source.curves(doc.sweep.id, key, ids, CURVE_POINTS);
+    const xKey = el.curveX.value.startsWith(X_KEY_PREFIX) ? el.curveX.value.slice(X_KEY_PREFIX.length) : '';
+    const data = await source.curves(doc.sweep.id, key, ids, CURVE_POINTS, xKey);
     drawCurves(el.curves, data.curves, new Map(runs.map((r) => [r.id, r])),
-      { key, xMode: el.curveX.value, smoothing: Number(el.smoothing.value) });
+      { key, xMode: el.curveX.value, xKey, smoothing: Number(el.smoothing.value) });
   }
 
-  async function refreshImportance(force) {
+  async function refreshImportance() {
     const finished = runs.filter((r) => r.state === 'finished').length;
+    const force = importanceAt === 0;
     if (!force && (finished === finishedSeen || Date.now() - importanceAt < IMPORTANCE_REFRESH_MS)) return;
     finishedSeen = finished;
     importanceAt = Date.now();
     drawImportance(el.importance, el.importanceTable, await source.importance(doc.sweep.id));
   }
 
+  // The parallel coordinates redraw only when the runs change: a brush on
+  // them (or the filter box) changes what the other charts show. They are
+  // the costliest chart (a line per run), so they draw after the cheaper
+  // ones are on screen.
+  async function drawParallelNow() {
+    if (el.parallel._runs === runs) return;
+    await afterNextPaint();
+    if (disposed || el.parallel._runs === runs) return;
+    el.parallel._runs = runs;
+    await drawParallel(el.parallel, varyingParams(doc.params, runs), runs, doc.sweep, (ids) => { brushed = ids; drawLinked(); });
+  }
+  lazy.add(el.history, () => drawHistory(el.history, selectedRuns(), doc.sweep, el.logY.checked));
+  lazy.add(el.parallel, drawParallelNow);
+  lazy.add(el.importance, () => refreshImportance());
+  lazy.add(el.curves, () => drawCurvesNow(false));
+  const paramNamed = (name) => varyingParams(doc.params, runs).find((p) => p.name === name);
+  const drawContourNow = () => drawContour(el.contour, paramNamed(el.contourX.value), paramNamed(el.contourY.value), selectedRuns(), doc.sweep);
+  lazy.add(el.contour, drawContourNow);
+  lazy.add(el.edf, () => drawEdf(el.edf, selectedRuns(), doc.sweep));
+
+  // The contour's parameter choices follow the varying parameters; the first
+  // two (the most important ones come first once importance is in) by default.
+  function fillContourChoices(params) {
+    const names = params.map((p) => p.name);
+    const key = names.join('\n');
+    if (key === el.contourX.dataset.names) return;
+    el.contourX.dataset.names = key;
+    for (const [select, fallback] of [[el.contourX, names[0]], [el.contourY, names[1]]]) {
+      const current = select.value;
+      select.textContent = '';
+      for (const n of names) select.appendChild(h('option', { value: n, text: n }));
+      select.value = names.includes(current) ? current : fallback || '';
+    }
+  }
+
+  // The table and the selection line now; the charts as they come in view.
   function drawLinked() {
-    const params = varyingParams(doc.params, runs);
     const shown = selectedRuns();
-    drawHistory(el.history, shown, doc.sweep, el.logY.checked);
-    drawSlices(el.slices, params, shown, doc.sweep);
     table.setRows(shown);
+    slices.update(varyingParams(doc.params, runs), shown, doc.sweep);
     el.selection.textContent = brushed || filtered ? `${shown.length} of ${runs.length} runs selected` : `${runs.length} runs`;
+    return lazy.refresh();
   }
 
   function drawAll() {
@@ -156,27 +209,37 @@ export function sweepPage(root, source, sweepId) {
       el.curveKey.textContent = '';
       for (const m of metrics) el.curveKey.appendChild(h('option', { value: m, text: m }));
       el.curveKey.value = current || doc.sweep.metric || metrics[0] || '';
+      if (source.live) {
+        // x: step, wall time, or any logged key (e.g. epoch).
+        const x = el.curveX.value;
+        el.curveX.textContent = '';
+        el.curveX.append(h('option', { value: 'step', text: 'step' }), h('option', { value: 'time', text: 'wall time' }),
+          ...metrics.map((m) => h('option', { value: X_KEY_PREFIX + m, text: m })));
+        el.curveX.value = x || 'step';
+      }
     }
     table.setColumns(tableColumns(doc, params, metrics));
-    drawParallel(el.parallel, params, runs, doc.sweep, (ids) => { brushed = ids; drawLinked(); drawCurvesNow(false); });
-    drawLinked();
+    fillContourChoices(params);
     el.failures.replaceChildren(failuresTable(runs));
     el.failures.dataset.drawn = String(runs.filter(isFailure).length || 1);
+    return drawLinked();
   }
 
   // The header (state, counts, best) follows every change at once; the
-  // charts redraw on the first change and then at most every REDRAW_MS.
+  // charts redraw on the first change and then at most every REDRAW_MS,
+  // or less often when a redraw is costly (many runs).
   function scheduleRedraw() {
     root.querySelector('#header').replaceWith(header(doc));
     if (redrawTimer || disposed) return;
     // At least a frame: the header is painted before the charts redraw.
-    const wait = Math.max(FRAME_MS, lastRedraw + REDRAW_MS - Date.now());
+    const gap = Math.max(REDRAW_MS, redrawCost / REDRAW_BUSY_SHARE);
+    const wait = Math.max(FRAME_MS, lastRedraw + gap - Date.now());
     redrawTimer = setTimeout(() => {
       redrawTimer = null;
+      const start = performance.now();
+      drawAll().catch(() => {});
+      redrawCost = performance.now() - start;
       lastRedraw = Date.now();
-      drawAll();
-      drawCurvesNow(false).catch(() => {});
-      refreshImportance(false).catch(() => {});
     }, wait);
   }
 
@@ -197,6 +260,7 @@ export function sweepPage(root, source, sweepId) {
   el.filter.addEventListener('keydown', (e) => { if (e.key === 'Enter') applyFilter(); });
   el.logY.addEventListener('change', () => drawHistory(el.history, selectedRuns(), doc.sweep, el.logY.checked));
   for (const c of [el.curveKey, el.curveX, el.smoothing]) c.addEventListener('change', () => drawCurvesNow(true));
+  for (const c of [el.contourX, el.contourY]) c.addEventListener('change', drawContourNow);
 
   const ready = (async () => {
     doc = await source.sweep(sweepId);
@@ -210,23 +274,35 @@ export function sweepPage(root, source, sweepId) {
       section('Parameter importance', 'fANOVA share of the metric\'s variance ± its spread across trees; Spearman ρ with the metric (– where not computed).',
         h('div', { class: 'two' }, el.importance, el.importanceTable)),
       section('Each parameter against the metric', 'Finished runs; orange: the best 10%.', el.slices),
+      section('Contour', 'The mean metric of the finished runs in each cell of a grid over two parameters (log-spaced for log parameters); blank: no run there.',
+        h('div', null, h('div', { class: 'controls' }, 'x ', el.contourX, ' y ', el.contourY), el.contour)),
+      section('Distribution of the metric (EDF)', 'The share of finished runs whose metric is at most x.', el.edf),
       section('Metric curves', 'The best runs of the selection; dashed: stopped early by the termination rule.',
         h('div', null, h('div', { class: 'controls' }, 'metric ', el.curveKey, ' x ', el.curveX, ' smoothing ', el.smoothing), el.curves)),
       section('Runs', 'Click a column to sort; tick two or more runs to compare them.',
-        h('div', null, h('div', { class: 'controls' }, source.live ? [el.filter, el.filterNote] : null, el.compare), el.table)),
+        h('div', null, h('div', { class: 'controls' }, source.live ? [el.filter, el.filterNote] : null, el.compare, table.chooserElement), el.table)),
       section('Failures', 'Failed, crashed and killed runs grouped by reason.', el.failures),
     );
-    drawAll();
-    await Promise.all([drawCurvesNow(true), refreshImportance(true)]);
-    if (source.live) {
+    await drawAll();
+    if (source.live && !disposed) { // a page left before it was ready opens no stream
+      let reloading = false;
       stop = source.watchSweep(doc.sweep.id, doc.mark, (change) => {
         runs = mergeRuns(runs, change.runs);
         doc.sweep.state = change.state;
         doc.sweep.counts = change.counts;
         doc.sweep.best = change.best;
         scheduleRedraw();
+        // Runs deleted (`sweep rm`) leave no change to merge: the sweep has
+        // fewer runs than the page, which reads it again.
+        if (typeof change.count === 'number' && runs.length !== change.count && !reloading) {
+          reloading = true;
+          source.sweep(doc.sweep.id)
+            .then((fresh) => { runs = fresh.runs; scheduleRedraw(); })
+            .catch(() => {})
+            .finally(() => { reloading = false; });
+        }
       });
     }
   })();
-  return { ready, dispose: () => { disposed = true; stop(); clearTimeout(redrawTimer); } };
+  return { ready, dispose: () => { disposed = true; stop(); clearTimeout(redrawTimer); lazy.dispose(); } };
 }

@@ -1,5 +1,6 @@
-// The sweeps list: name, method, state, runs by state, best value, age;
-// a search box; refreshed every second while live.
+// The sweeps list (of one project, or all): name, project, method, state,
+// runs by state, best value, age; a search box; refreshed every second
+// while live.
 import { h, link, stateBadge } from '../dom.js';
 import { formatAge, formatNumber } from '../format.js';
 
@@ -10,27 +11,29 @@ function countsCell(counts) {
   return h('span', { class: 'counts' }, STATES.filter((s) => counts[s]).map((s) => h('span', { class: `count st-${s}`, title: s, text: `${counts[s]} ${s}` })));
 }
 
-export function sweepsPage(root, source) {
+export function sweepsPage(root, source, project) {
   const search = h('input', { type: 'search', placeholder: 'search by name or id', class: 'search' });
   const body = h('tbody');
   const table = h('table', { class: 'grid', id: 'sweeps' },
-    h('thead', null, h('tr', null, ['sweep', 'id', 'method', 'state', 'runs', 'best', 'created'].map((t) => h('th', { text: t })))), body);
-  root.appendChild(h('section', { class: 'panel' }, h('h1', { text: 'Sweeps' }), search, table));
+    h('thead', null, h('tr', null, ['sweep', 'id', 'project', 'method', 'state', 'runs', 'best', 'created'].map((t) => h('th', { text: t })))), body);
+  root.appendChild(h('section', { class: 'panel' }, h('h1', { text: project ? `Sweeps of project ${project}` : 'Sweeps' }), search, table));
   let sweeps = [];
   const render = () => {
     const q = search.value.trim().toLowerCase();
     const now = Date.now() / 1000;
     body.textContent = '';
     for (const s of sweeps) {
+      if (project && s.project !== project) continue;
       if (q && !s.name.toLowerCase().includes(q) && !s.id.includes(q)) continue;
       const best = s.best ? h('span', null, `${formatNumber(s.best.value)} `, link(`#/run/${s.best.run}`, `#${s.best.number}`)) : '';
       body.appendChild(h('tr', { dataset: { sweep: s.id } },
-        h('td', null, link(`#/sweep/${s.id}`, s.name || s.id)), h('td', { class: 'mono', text: s.id }), h('td', { text: s.method }),
+        h('td', null, link(`#/sweep/${s.id}`, s.name || s.id)), h('td', { class: 'mono', text: s.id }),
+        h('td', null, link(`#/project/${encodeURIComponent(s.project)}`, s.project)), h('td', { text: s.method }),
         h('td', null, stateBadge(s.state)), h('td', null, `${s.runs} `, countsCell(s.counts)),
         h('td', { class: 'num' }, best), h('td', { text: formatAge(s.created, now) })));
     }
     table.dataset.drawn = String(body.children.length);
-    if (sweeps.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 7, text: 'No sweeps in this store yet: start one with `sweep run spec.yaml`.' })));
+    if (sweeps.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 8, text: 'No sweeps in this store yet: start one with `sweep run spec.yaml`.' })));
   };
   search.addEventListener('input', render);
   let timer = null;
