@@ -133,7 +133,10 @@ TEST_F(TrackEndToEnd, ProjectMixesSweepAndStandaloneRuns) {
   // The dashboard snapshot holds the project's standalone runs too, with their names.
   const std::string html = ReadFile(dir_ / "project.html");
   EXPECT_NE(html.find(id), std::string::npos);
-  EXPECT_NE(html.find("\"name\":\"baseline\""), std::string::npos);
+  // Runs travel as columns (dashboard/server/run_columns.h): "name":[..., "baseline", ...].
+  const auto names = html.find("\"name\":[");
+  ASSERT_NE(names, std::string::npos);
+  EXPECT_NE(html.find("\"baseline\"", names), std::string::npos);
   const CliResult standalone_report = RunCli(dir_.path(), {"importance", "vision", "--project", "--metric", "loss"});
   EXPECT_EQ(standalone_report.exit_code, 0) << standalone_report.err;
   const CliResult exported =

@@ -134,6 +134,7 @@ TEST_F(PostgresDatabase, ReadOnlyStoreReadsButNeverWrites) {
   ASSERT_FALSE(write.ok());
   EXPECT_NE(write.error().message.find("read-only"), std::string::npos) << write.error().message;
   EXPECT_EQ(*pg_test::QueryScalar(url_, "SELECT count(*) FROM sweeps"), "1");
+  ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion5).ok());
   ASSERT_TRUE(pg_test::QueryScalar(url_, kUndoVersion4).ok());
   auto old = OpenPostgresStoreReadOnly(url_);
   ASSERT_FALSE(old.ok());
