@@ -255,18 +255,31 @@ class RunsInASweepTest(unittest.TestCase):
             self.assertEqual(result.stderr.count("mlflow.log_image needs Pillow"), 1, result.stderr)
         self.assertTrue(result.stdout.endswith("TypeError\n"))
 
-    def test_log_input_records_the_dataset_as_tags(self):
+    def test_log_input_records_the_dataset_as_a_data_version_and_its_tags_as_run_tags(self):
         result = trial("""
             import mlflow
             with mlflow.start_run():
                 data = mlflow.data.Dataset("digits", "1234abcd", "sklearn.datasets.load_digits")
-                mlflow.log_input(data, context="training")
+                mlflow.log_input(data, context="training", tags={"split": "train"})
                 print(mlflow.get_run(mlflow.active_run().info.run_id).inputs.dataset_inputs[0].dataset.name)
         """)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(), "digits")
+        self.assertEqual(result.of_type("input"), [{"t": "input", "name": "digits", "digest": "1234abcd",
+                                                    "path": "sklearn.datasets.load_digits", "context": "training"}])
+        self.assertEqual(result.of_type("run")[-1]["set_tags"], {"dataset.digits.split": "train"})
+
+    def test_log_input_keeps_the_dataset_as_tags_with_a_sweep_client_without_log_input(self):
+        result = trial("""
+            import mlflow, sweep_client
+            del sweep_client.Run.log_input  # a sweep_client from before data versions
+            with mlflow.start_run():
+                mlflow.log_input(mlflow.data.Dataset("digits", "1234abcd", "load_digits"), context="training")
+        """)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.of_type("input"), [])
         self.assertEqual(result.of_type("run")[-1]["set_tags"],
-                         {"dataset.digits.digest": "1234abcd", "dataset.digits.source": "sklearn.datasets.load_digits",
+                         {"dataset.digits.digest": "1234abcd", "dataset.digits.source": "load_digits",
                           "dataset.digits.context": "training"})
 
     def test_an_uncaught_exception_outside_a_with_block_fails_the_run_at_exit(self):

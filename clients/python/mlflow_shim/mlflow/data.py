@@ -1,7 +1,9 @@
 """mlflow.data: datasets a run used (from_numpy, from_pandas) and log_input's record of them.
 
-A run's inputs are kept as key/value tags of the run, `dataset.<name>.digest`, `.source`,
-`.context` (and `.<tag>` for log_input's tags), until Sweep's store has data versions of its own.
+log_input records the dataset as a data version of the run (sweep_client's Run.log_input with the
+dataset's name, digest and source: `sweep show`/`sweep diff` list it); log_input's tags become run
+tags `dataset.<name>.<tag>`. With a sweep_client that has no log_input, the whole record is kept as
+tags `dataset.<name>.digest`, `.source`, `.context`.
 The digest is the first 8 hex digits of the SHA-256 of the data's bytes (MLflow hashes a sample
 with MD5: the same role, not the same value).
 """
@@ -60,15 +62,20 @@ def from_pandas(df, source=None, targets=None, name=None, digest=None, predictio
 
 
 def record_input(run, dataset, context=None, tags=None):
-    """log_input: the dataset's name, digest, source and context as tags of `run`."""
+    """log_input: the dataset's name, digest, source and context as a data version of `run` (an
+    ActiveRun); tags as run tags."""
     name = getattr(dataset, "name", None) or "dataset"
     prefix = _TAG_PREFIX + name + "."
-    values = {prefix + "digest": getattr(dataset, "digest", ""), prefix + "source": _source_text(
-        getattr(dataset, "source", None))}
-    if context:
-        values[prefix + "context"] = context
-    for key, value in (tags or {}).items():
-        values[prefix + str(key)] = value
-    run.set_tags(values)
+    digest, source = str(getattr(dataset, "digest", "") or ""), _source_text(getattr(dataset, "source", None))
+    values = {prefix + str(key): value for key, value in (tags or {}).items()}
+    core_log_input = getattr(run._core, "log_input", None)
+    if core_log_input is not None:
+        core_log_input(name=name, context=context, digest=digest, source=source)
+    else:  # an older sweep_client: no data versions, so the record goes to tags
+        values.update({prefix + "digest": digest, prefix + "source": source})
+        if context:
+            values[prefix + "context"] = context
+    if values:
+        run.set_tags(values)
     run.add_dataset(DatasetInput(dataset=dataset, tags=dict(tags or {}, **({"mlflow.data.context": context}
                                                                            if context else {}))))
