@@ -1,14 +1,16 @@
 """Versioned artifacts from the Python client and the wandb module, against the real binary
 (SWEEP_BIN set by CTest's clients.python.artifacts): versions, W&B's no-new-version rule,
-use_artifact's read-only folder and its consumer record, wandb.Artifact round trips."""
+use_artifact's read-only folder and its consumer record, wandb.Artifact round trips (new_file, add,
+file:// references), data versions from dataset artifacts and mlflow.log_input."""
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import textwrap
 import unittest
 
-from harness import CHILD_TIMEOUT_S, clean_env
+from harness import CHILD_TIMEOUT_S, PYTHON_DIR, clean_env
 from test_standalone import run_script
 
 # Read before clean_env drops SWEEP_* variables.
@@ -98,6 +100,106 @@ class RealArtifactTest(unittest.TestCase):
         self.assertEqual((path_name, path_type), ("run-%s-model.pt" % run_id, "unspecified"))
         self.assertEqual(second, ["v0", {"acc": 0.9}, ["extra", "model.pt"], "weights"])
 
+
+    def run_inputs(self, run_id):
+        """The run's data versions, read back through the client's Api."""
+        if PYTHON_DIR not in sys.path:
+            sys.path.insert(0, PYTHON_DIR)
+        from sweep_client import Api
+        return Api(store=self.store, binary=REAL_SWEEP_BIN).run(run_id).inputs
+
+    def test_wandb_new_file_add_table_and_file_reference(self):
+        printed = self.script("""
+            import json, os, wandb
+            os.makedirs("refs/sub", exist_ok=True)
+            open("refs/sub/x.txt", "w").write("x")
+            open("one.txt", "w").write("one")
+            run = wandb.init(project="w")
+            art = wandb.Artifact("bundle", type="dataset")
+            with art.new_file("notes/readme.txt") as handle:
+                handle.write("written in place")
+            art.add(wandb.Table(columns=["a", "b"], data=[[1, "x"], [2, "y"]]), "scores")
+            art.add_reference("file://" + os.path.abspath("refs"), name="refs")
+            art.add_reference("file://" + os.path.abspath("one.txt"))
+            art.add_reference("s3://bucket/key")
+            art.add_reference("s3://bucket/other")
+            print(run.log_artifact(art).version)
+        """)
+        self.assertEqual(printed.strip(), "v0")
+        shown = self.sweep("artifact", "show", "bundle:v0")
+        self.assertEqual(sorted(f["path"] for f in shown["files"]),
+                         ["notes/readme.txt", "one.txt", "refs/sub/x.txt", "scores.table.json"])
+        folder = self.script("""
+            import wandb
+            print(wandb.init(project="w").use_artifact("bundle:v0").download())
+        """).strip()
+        with open(os.path.join(folder, "notes", "readme.txt")) as handle:
+            self.assertEqual(handle.read(), "written in place")
+        with open(os.path.join(folder, "scores.table.json")) as handle:
+            self.assertEqual(json.load(handle), {"columns": ["a", "b"], "data": [[1, "x"], [2, "y"]]})
+
+    def test_unsupported_reference_schemes_are_noted_once(self):
+        result = run_script(textwrap.dedent("""
+            import wandb
+            art = wandb.Artifact("remote", type="dataset")
+            art.add_reference("s3://bucket/key")
+            art.add_reference("gs://bucket/key")
+            art.add_reference("s3://bucket/other")
+        """), self.scratch, self.env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr.count("s3://"), 1, result.stderr)
+
+    def test_using_a_dataset_artifact_records_its_version_as_a_data_version(self):
+        printed = self.script("""
+            import json, os, wandb
+            run = wandb.init(project="w")
+            open("train.csv", "w").write("a\\n1\\n")
+            first = wandb.Artifact("train-set", type="dataset")
+            first.add_file("train.csv")
+            run.log_artifact(first)
+            open("train.csv", "w").write("a\\n2\\n")
+            second = wandb.Artifact("train-set", type="dataset")
+            second.add_file("train.csv")
+            run.log_artifact(second)
+            model = wandb.Artifact("net", type="model")
+            model.add_file("train.csv")
+            run.log_artifact(model)
+            run.finish()
+            ids, digests = [], []
+            for ref in ("train-set:v0", "train-set:v1"):
+                run = wandb.init(project="w")
+                digests.append(run.use_artifact(ref).digest)
+                run.use_artifact("net:v0")
+                ids.append(run.id)
+                run.finish()
+            print(json.dumps([ids, digests]))
+        """)
+        ids, digests = json.loads(printed)
+        inputs = [self.run_inputs(run_id) for run_id in ids]
+        self.assertEqual([sorted(i) for i in inputs], [["train-set"], ["train-set"]])  # not the model
+        self.assertEqual([(i["train-set"]["digest"], i["train-set"]["path"]) for i in inputs],
+                         [(digests[0], "train-set:v0"), (digests[1], "train-set:v1")])
+        self.assertNotEqual(digests[0], digests[1])
+        diff = subprocess.run([REAL_SWEEP_BIN, "diff", ids[0], ids[1], "--store", self.store], cwd=self.scratch,
+                              capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+        self.assertEqual(diff.returncode, 0, diff.stderr)
+        self.assertIn("data changed: train-set", diff.stdout)
+
+    def test_mlflow_log_input_is_a_data_version_of_the_run(self):
+        printed = self.script("""
+            import mlflow
+            with mlflow.start_run() as run:
+                data = mlflow.data.Dataset("digits", "1234abcd", "sklearn.datasets.load_digits")
+                mlflow.log_input(data, context="training", tags={"split": "train"})
+                print(run.info.run_id)
+        """)
+        run_id = printed.strip()
+        digits = self.run_inputs(run_id)["digits"]
+        self.assertEqual((digits["digest"], digits["path"], digits["context"]),
+                         ("1234abcd", "sklearn.datasets.load_digits", "training"))
+        shown = self.sweep("show", run_id)
+        self.assertIn("input.digits", shown["tags"])
+        self.assertEqual(shown["tags"]["dataset.digits.split"], "train")
 
 if __name__ == "__main__":
     unittest.main()

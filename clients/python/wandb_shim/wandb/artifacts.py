@@ -5,12 +5,22 @@ stores them as the next version of the named artifact (identical files to
 the latest version: no new version, as W&B does) and fills in version,
 digest and aliases. run.use_artifact("name:v3" | "name:latest" | "name:alias")
 returns a logged Artifact whose download() gives a local folder with its files.
+
+As in W&B, new_file(name) is a file that joins the artifact when closed, add(obj, name) stores a
+wandb.Table (or other stored media) as `name.<type>.json`, and add_reference("file://...") takes
+the referenced file or folder's contents (W&B hashes them; other schemes are not supported here).
 """
+import contextlib
 import os
 import shutil
 import tempfile
+from urllib.parse import unquote, urlparse
 
 from sweep_client import _artifact_store
+
+# W&B's _log_type of each stored media class: the middle of its artifact entry name.
+_MEDIA_TYPES = {"Table": "table", "Image": "image-file", "Html": "html-file", "Audio": "audio-file",
+                "Video": "video-file", "Histogram": "histogram"}
 
 
 class Artifact:
@@ -25,6 +35,7 @@ class Artifact:
         self.aliases = []
         self._doc = None  # what the store said about the version
         self._run_id = None
+        self._scratch = None  # new_file/add's folder (removed with the process' temp files)
 
     def add_file(self, local_path, name=None, **_ignored):
         path = os.path.abspath(str(local_path))
@@ -41,9 +52,47 @@ class Artifact:
                 relative = os.path.relpath(path, root)
                 self.add_file(path, name=os.path.join(name, relative) if name else relative)
 
-    def add_reference(self, *args, **kwargs):
-        from . import _note_noop
-        _note_noop("Artifact.add_reference")
+    @contextlib.contextmanager
+    def new_file(self, name, mode="w", encoding=None):
+        """An open file in a scratch folder, added to the artifact as `name` when the block closes."""
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix="sweep-artifact-new-")
+        path = os.path.join(self._scratch, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, mode, encoding=encoding) as handle:
+            yield handle
+        self.add_file(path, name=name)
+
+    def add(self, obj, name):
+        """Store a wandb media object (e.g. a Table) as `name.<type>.json`, W&B's entry name."""
+        from .media import Media
+        if not isinstance(obj, Media) or not obj.stored:
+            raise ValueError("Artifact.add: %r is not a wandb media object Sweep stores" % (obj,))
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix="sweep-artifact-new-")
+        suffix = ".%s.json" % _MEDIA_TYPES.get(type(obj).__name__, type(obj).__name__.lower())
+        stem = name[:-len(suffix)] if name.endswith(suffix) else name
+        folder = tempfile.mkdtemp(dir=self._scratch)
+        os.makedirs(os.path.dirname(os.path.join(folder, stem)), exist_ok=True)
+        written = obj._write(os.path.join(folder, stem))
+        for path in [p for p in written if p.endswith(suffix)] or written:  # a Table's CSV twin stays out
+            self.add_file(path, name=os.path.relpath(path, folder))
+
+    def add_reference(self, uri, name=None, checksum=True, max_objects=None, **_ignored):
+        """file:// references: the file's (or folder's files') contents join the artifact, under
+        `name` or the file name (a folder's files keep their relative paths, under `name` if given)."""
+        parsed = urlparse(str(uri))
+        if parsed.scheme != "file":
+            from . import _note_noop
+            _note_noop("Artifact.add_reference of %s:// URIs" % parsed.scheme)
+            return
+        path = unquote(parsed.path)
+        if os.path.isdir(path):
+            self.add_dir(path, name=name)
+        elif os.path.isfile(path):
+            self.add_file(path, name=name)
+        else:
+            raise ValueError("Artifact.add_reference: no such file or folder: %s" % path)
 
     def entries(self):
         """(entry name, absolute path) pairs in insertion order."""

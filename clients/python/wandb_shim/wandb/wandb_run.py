@@ -13,6 +13,8 @@ from .media import Media, safe_file_part
 
 # define_metric(summary=...) rules W&B applies to a metric's summary value.
 _SUMMARY_RULES = ("min", "max", "mean", "last", "best", "copy", "none")
+# The artifact type W&B's docs and examples give data sets; using one also records a data version.
+_DATASET_TYPE = "dataset"
 
 
 class Run:
@@ -225,6 +227,9 @@ class Run:
             raise ValueError("artifact %s is of type %s, not %s" % (parts[-1], doc["type"], type))
         artifact = Artifact(doc["name"], doc["type"])
         artifact._set_version(doc, run_id=self.id)
+        if artifact.type == _DATASET_TYPE and hasattr(self._core, "log_input"):
+            # A data version too, so `sweep diff` tells runs that read different versions apart.
+            self._core.log_input(name=artifact.name, digest=artifact.digest, source=artifact.qualified_name)
         return artifact
 
     def save(self, glob_str=None, base_path=None, policy="live"):
