@@ -119,13 +119,24 @@ class RealArtifactTest(unittest.TestCase):
             with art.new_file("notes/readme.txt") as handle:
                 handle.write("written in place")
             art.add(wandb.Table(columns=["a", "b"], data=[[1, "x"], [2, "y"]]), "scores")
+            art.add(wandb.Table(columns=["a"], data=[[9]]), "scores.table.json")  # taken: the first stays
+            refused = 0
+            try:
+                with art.new_file("notes/readme.txt"):  # already added
+                    pass
+            except ValueError:
+                refused += 1
+            try:
+                art.add(wandb.Histogram([1, 2]), "h")  # not a type W&B's add takes
+            except ValueError:
+                refused += 1
             art.add_reference("file://" + os.path.abspath("refs"), name="refs")
             art.add_reference("file://" + os.path.abspath("one.txt"))
             art.add_reference("s3://bucket/key")
             art.add_reference("s3://bucket/other")
-            print(run.log_artifact(art).version)
+            print(run.log_artifact(art).version, refused)
         """)
-        self.assertEqual(printed.strip(), "v0")
+        self.assertEqual(printed.strip(), "v0 2")
         shown = self.sweep("artifact", "show", "bundle:v0")
         self.assertEqual(sorted(f["path"] for f in shown["files"]),
                          ["notes/readme.txt", "one.txt", "refs/sub/x.txt", "scores.table.json"])

@@ -18,9 +18,9 @@ from urllib.parse import unquote, urlparse
 
 from sweep_client import _artifact_store
 
-# W&B's _log_type of each stored media class: the middle of its artifact entry name.
+# W&B's _log_type of the media classes its Artifact.add accepts: the middle of the entry name.
 _MEDIA_TYPES = {"Table": "table", "Image": "image-file", "Html": "html-file", "Audio": "audio-file",
-                "Video": "video-file", "Histogram": "histogram"}
+                "Video": "video-file"}
 
 
 class Artifact:
@@ -57,21 +57,28 @@ class Artifact:
         """An open file in a scratch folder, added to the artifact as `name` when the block closes."""
         if self._scratch is None:
             self._scratch = tempfile.mkdtemp(prefix="sweep-artifact-new-")
-        path = os.path.join(self._scratch, name)
+        path = os.path.join(self._scratch, name.lstrip("/"))
+        if os.path.exists(path):
+            raise ValueError("Artifact.new_file: a file named %r was already added" % name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, mode, encoding=encoding) as handle:
             yield handle
         self.add_file(path, name=name)
 
     def add(self, obj, name):
-        """Store a wandb media object (e.g. a Table) as `name.<type>.json`, W&B's entry name."""
+        """Store a wandb media object (e.g. a Table) as `name.<type>.json`, W&B's entry name (an
+        Image's PNG under its own name); a name already added keeps its first object, as in W&B."""
         from .media import Media
-        if not isinstance(obj, Media) or not obj.stored:
-            raise ValueError("Artifact.add: %r is not a wandb media object Sweep stores" % (obj,))
+        log_type = _MEDIA_TYPES.get(type(obj).__name__)
+        if not isinstance(obj, Media) or not obj.stored or log_type is None:
+            raise ValueError("Artifact.add: found %s, expected one of %s" % (type(obj).__name__,
+                                                                               ", ".join(sorted(_MEDIA_TYPES))))
+        suffix = ".%s.json" % log_type
+        stem = name[:-len(suffix)] if name.endswith(suffix) else name
+        if stem + suffix in self._entries:
+            return
         if self._scratch is None:
             self._scratch = tempfile.mkdtemp(prefix="sweep-artifact-new-")
-        suffix = ".%s.json" % _MEDIA_TYPES.get(type(obj).__name__, type(obj).__name__.lower())
-        stem = name[:-len(suffix)] if name.endswith(suffix) else name
         folder = tempfile.mkdtemp(dir=self._scratch)
         os.makedirs(os.path.dirname(os.path.join(folder, stem)), exist_ok=True)
         written = obj._write(os.path.join(folder, stem))
