@@ -282,5 +282,52 @@ class RegistryTest(_StoreFixture):
         self.assertEqual(lines, ["1 " + self.parent, "[('1', 'Production')]", "1", "(1,)"])
 
 
+try:
+    import pandas  # noqa: F401
+    HAVE_PANDAS = True
+except ImportError:
+    HAVE_PANDAS = False
+
+
+@unittest.skipUnless(HAVE_PANDAS, "needs pandas (Debian's python3-pandas)")
+class DatasetDigestTest(unittest.TestCase):
+    """mlflow.data's digests follow MLflow's rule (mlflow/data/digest_utils.py): a sample of the first
+    10,000 rows or elements, string and number columns only, plus length, column names or shape."""
+
+    def digests(self, code):
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                              env=clean_env({"SWEEP_BIN": "/nonexistent"}), timeout=CHILD_TIMEOUT_S)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        return done.stdout.split()
+
+    def test_pandas_digest_samples_rows_and_ignores_other_column_types(self):
+        base, late_row, other_type, renamed, longer = self.digests("""
+            import mlflow, pandas
+            def frame(last=0, tag=None, name="x", rows=10001):
+                values = list(range(rows - 1)) + [last]
+                return pandas.DataFrame({name: values, "s": ["a"] * rows, "obj": [[tag]] * rows})
+            for df in (frame(), frame(last=7), frame(tag=1), frame(name="y"), frame(rows=10002)):
+                print(mlflow.data.from_pandas(df).digest)
+        """)
+        self.assertRegex(base, "^[0-9a-f]{8}$")
+        self.assertEqual((late_row, other_type), (base, base))  # row 10,001 and list cells are not hashed
+        self.assertNotEqual(renamed, base)
+        self.assertNotEqual(longer, base)
+
+    def test_numpy_digest_samples_elements_and_hashes_the_shape(self):
+        base, late_element, reshaped, with_targets = self.digests("""
+            import mlflow, numpy
+            values = numpy.arange(20000, dtype=numpy.int64)
+            changed = values.copy()
+            changed[-1] = -1
+            for features, targets in ((values, None), (changed, None), (values.reshape(2, 10000), None),
+                                      (values, numpy.zeros(3))):
+                print(mlflow.data.from_numpy(features, targets=targets).digest)
+        """)
+        self.assertEqual(late_element, base)
+        self.assertNotEqual(reshaped, base)
+        self.assertNotEqual(with_targets, base)
+
+
 if __name__ == "__main__":
     unittest.main()
