@@ -98,7 +98,10 @@ class StandaloneTest(_StoreFixture):
             self.assertIn("artifact." + artifact, run["tags"])
         self.assertTrue(os.path.isfile(os.path.join(run["run_dir"], "artifacts", "model", "model.pkl")))
         self.assertEqual(run["tags"]["mlflow.runName"], "sgd-baseline")
-        self.assertEqual(run["tags"]["dataset.synthetic-3class.context"], "training")
+        data_version = json.loads(run["tags"]["input.synthetic-3class"])  # mlflow.log_input's dataset
+        self.assertEqual((data_version["context"], data_version["path"]),
+                         ("training", "make_classification(random_state=42)"))
+        self.assertRegex(data_version["digest"], "^[0-9a-f]{8}$")
 
     def test_the_nested_run_is_a_run_of_the_project_linked_to_its_parent(self):
         parent, child = self.by_name["sgd-baseline"], self.by_name["per-class-eval"]
