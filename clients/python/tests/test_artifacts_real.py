@@ -211,6 +211,14 @@ class RealArtifactTest(unittest.TestCase):
         shown = self.sweep("show", run_id)
         self.assertIn("input.digits", shown["tags"])
         self.assertEqual(shown["tags"]["dataset.digits.split"], "train")
+        read_back = self.script("""
+            import mlflow
+            run = mlflow.get_run("%s")
+            (used,) = run.inputs.dataset_inputs
+            print(used.dataset.name, used.dataset.digest, used.dataset.source, used.tags["mlflow.data.context"],
+                  any(key.startswith("input.") for key in run.data.tags))
+        """ % run_id)
+        self.assertEqual(read_back.split(), ["digits", "1234abcd", "sklearn.datasets.load_digits", "training", "False"])
 
 if __name__ == "__main__":
     unittest.main()

@@ -14,7 +14,7 @@ MAX_TAG_VALUE_LENGTH = 8000
 _VALID_NAME = re.compile(r"^[/\w.\- ]*$")
 
 # Key/value tags Sweep writes itself; the recorder refuses them from a script (PROTOCOL.md, "run").
-_SWEEP_TAG_PREFIXES = ("env.", "gpu.", "sweep.", "summary.", "artifact.")
+_SWEEP_TAG_PREFIXES = ("env.", "gpu.", "sweep.", "summary.", "artifact.", "input.")
 _SWEEP_TAG_NAMES = ("config", "retry_of", "attempt")
 
 

@@ -3,13 +3,15 @@
 Reads go through sweep_client.Api (the `sweep` binary's JSON commands), so a SQLite file and a
 PostgreSQL store read alike. An experiment is a Sweep project; its id is the project's name.
 """
+import json
 import os
 
 import sweep_client
 
 from . import _search
 from .._names import is_sweep_tag
-from ..entities import Experiment, LifecycleStage, Run, RunData, RunInfo, RunStatus
+from ..data import Dataset, DatasetInput
+from ..entities import Experiment, LifecycleStage, Run, RunData, RunInfo, RunInputs, RunStatus
 from ..exceptions import RESOURCE_DOES_NOT_EXIST, MlflowException
 
 # Sweep's run states as MLflow's (core/trial.cc): a crashed run failed; a stopped one was killed.
@@ -18,6 +20,8 @@ _STATUS = {"queued": RunStatus.SCHEDULED, "running": RunStatus.RUNNING, "finishe
            "stopped": RunStatus.KILLED}
 _MILLIS_PER_SECOND = 1000
 _DEFAULT_PROJECT = "default"  # `sweep record`'s project when the working directory has no name
+_INPUT_PREFIX = "input."  # a data version: mlflow.log_input's dataset (or sweep_client's log_input)
+_CONTEXT_TAG = "mlflow.data.context"
 
 
 def _api():
@@ -46,6 +50,25 @@ def _param_text(value):
     return str(value)
 
 
+def _dataset_inputs(raw_tags):
+    """The run's data versions as MLflow's dataset inputs (name, digest, source; context as a tag)."""
+    inputs = []
+    for key, value in sorted(raw_tags.items()):
+        if not key.startswith(_INPUT_PREFIX):
+            continue
+        try:
+            version = json.loads(value)
+        except ValueError:
+            continue
+        if not isinstance(version, dict):
+            continue
+        context = version.get("context")
+        inputs.append(DatasetInput(
+            dataset=Dataset(key[len(_INPUT_PREFIX):], str(version.get("digest", "")), str(version.get("path", ""))),
+            tags={_CONTEXT_TAG: context} if context else {}))
+    return inputs
+
+
 def to_mlflow_run(doc, project):
     """One `sweep show --json` object as an mlflow Run."""
     raw_tags = doc.get("tags") or {}
@@ -65,7 +88,7 @@ def to_mlflow_run(doc, project):
                    lifecycle_stage=LifecycleStage.ACTIVE)
     data = RunData(params={k: _param_text(v) for k, v in (doc.get("params") or {}).items()},
                    metrics={k: s["last"] for k, s in (doc.get("summary") or {}).items()}, tags=tags)
-    return Run(info, data)
+    return Run(info, data, RunInputs(dataset_inputs=_dataset_inputs(raw_tags)))
 
 
 def _projects_by_sweep(api):
