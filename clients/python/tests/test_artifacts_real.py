@@ -149,16 +149,21 @@ class RealArtifactTest(unittest.TestCase):
         with open(os.path.join(folder, "scores.table.json")) as handle:
             self.assertEqual(json.load(handle), {"columns": ["a", "b"], "data": [[1, "x"], [2, "y"]]})
 
-    def test_unsupported_reference_schemes_are_noted_once(self):
+    def test_unsupported_reference_schemes_are_noted_once_and_paths_refused(self):
         result = run_script(textwrap.dedent("""
             import wandb
             art = wandb.Artifact("remote", type="dataset")
             art.add_reference("s3://bucket/key")
             art.add_reference("gs://bucket/key")
             art.add_reference("s3://bucket/other")
+            try:
+                art.add_reference("data/train.csv")
+            except ValueError as error:
+                print(error)
         """), self.scratch, self.env)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stderr.count("s3://"), 1, result.stderr)
+        self.assertIn("use file://", result.stdout)  # a plain path is not a reference, as in W&B
 
     def test_using_a_dataset_artifact_records_its_version_as_a_data_version(self):
         printed = self.script("""

@@ -89,6 +89,8 @@ class Artifact:
         """file:// references: the file's (or folder's files') contents join the artifact, under
         `name` or the file name (a folder's files keep their relative paths, under `name` if given)."""
         parsed = urlparse(str(uri))
+        if not parsed.scheme:
+            raise ValueError("References must be URIs. To reference a local file, use file://")  # W&B's words
         if parsed.scheme != "file":
             from . import _note_noop
             _note_noop("Artifact.add_reference of %s:// URIs" % parsed.scheme)
