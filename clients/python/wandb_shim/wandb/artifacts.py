@@ -35,7 +35,7 @@ class Artifact:
         self.aliases = []
         self._doc = None  # what the store said about the version
         self._run_id = None
-        self._scratch = None  # new_file/add's folder (removed with the process' temp files)
+        self._scratch = None  # new_file/add's files: a TemporaryDirectory, removed with the Artifact (as W&B's)
 
     def add_file(self, local_path, name=None, **_ignored):
         path = os.path.abspath(str(local_path))
@@ -55,9 +55,7 @@ class Artifact:
     @contextlib.contextmanager
     def new_file(self, name, mode="w", encoding=None):
         """An open file in a scratch folder, added to the artifact as `name` when the block closes."""
-        if self._scratch is None:
-            self._scratch = tempfile.mkdtemp(prefix="sweep-artifact-new-")
-        path = os.path.join(self._scratch, name.lstrip("/"))
+        path = os.path.join(self._scratch_folder(), name.lstrip("/"))
         if os.path.exists(path):
             raise ValueError("Artifact.new_file: a file named %r was already added" % name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -77,13 +75,16 @@ class Artifact:
         stem = name[:-len(suffix)] if name.endswith(suffix) else name
         if stem + suffix in self._entries:
             return
-        if self._scratch is None:
-            self._scratch = tempfile.mkdtemp(prefix="sweep-artifact-new-")
-        folder = tempfile.mkdtemp(dir=self._scratch)
+        folder = tempfile.mkdtemp(dir=self._scratch_folder())
         os.makedirs(os.path.dirname(os.path.join(folder, stem)), exist_ok=True)
         written = obj._write(os.path.join(folder, stem))
         for path in [p for p in written if p.endswith(suffix)] or written:  # a Table's CSV twin stays out
             self.add_file(path, name=os.path.relpath(path, folder))
+
+    def _scratch_folder(self):
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="sweep-artifact-new-")
+        return self._scratch.name
 
     def add_reference(self, uri, name=None, checksum=True, max_objects=None, **_ignored):
         """file:// references: the file's (or folder's files') contents join the artifact, under
