@@ -249,11 +249,11 @@ parameters:
             f.write("<script>document.body.dataset.pwned=1</script><b>not bold</b>\n")
         with open(os.path.join(run_dir, "dot.png"), "wb") as f:
             f.write(base64.b64decode(ONE_PIXEL_PNG))
-        # Lineage: failed[0] logs an artifact version (its alias is markup),
+        # Lineage: failed[0] logs an artifact version (aliased "best"),
         # another run uses it; each run page lists it, the consumer's with a
         # link to the producer.
         subprocess.run([sweep_bin, "artifact", "log", "--store", store, os.path.join(run_dir, "diff.patch"),
-                        "--run", failed[0], "--name", "patch", "--type", "dataset", "--alias", "<b>x</b>"],
+                        "--run", failed[0], "--name", "patch", "--type", "dataset", "--alias", "best"],
                        check=True, capture_output=True)
         consumer = next(run_id for run_id, _ in runs if run_id not in (failed[0], gone))
         subprocess.run([sweep_bin, "artifact", "use", "--store", store, "patch:latest", "--run", consumer],
@@ -265,7 +265,7 @@ parameters:
         driver.execute_script("document.getElementById('lineage').scrollIntoView()")
         driver.save_screenshot(os.path.join(work, "lineage.png"))
         driver.get(sweep_page.split("#")[0] + "#/run/" + failed[0])
-        wait(driver, "the producer's lineage", lambda d: any("<b>x</b>" in t for t in texts(d, "#lineage-produced td")))
+        wait(driver, "the producer's lineage", lambda d: "best, latest" in texts(d, "#lineage-produced td"))
         driver.get(sweep_page.split("#")[0] + "#/run/" + failed[0])
         wait(driver, "the failed run's stderr", lambda d: "failed on purpose" in d.find_element(By.ID, "stderr").text)
         assert "<script>" in driver.find_element(By.ID, "stderr").text, "stderr markup should show as text"
