@@ -20,6 +20,20 @@ Json NumberJson(double v) {
   return v;
 }
 
+Json ArtifactVersionJson(const ArtifactVersion& v, const std::vector<ModelVersion>& models) {
+  Json registered = Json::array();
+  for (const ModelVersion& m : models) {
+    registered.push_back({{"model", m.model},
+                          {"version", m.version},
+                          {"stage", std::string(ModelStageName(m.stage))},
+                          {"aliases", m.aliases}});
+  }
+  return {{"id", v.id},          {"project", v.project},     {"name", v.name},
+          {"version", v.version}, {"ref", ArtifactRef(v)},    {"type", v.type},
+          {"size", v.size},       {"digest", v.digest},       {"aliases", v.aliases},
+          {"created", TimeJson(v.created_at)}, {"producer", v.producer_run}, {"models", registered}};
+}
+
 Json ValueJson(const Value& v) {
   if (v.is_null()) return nullptr;
   if (v.is_bool()) return v.as_bool();

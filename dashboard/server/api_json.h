@@ -57,6 +57,12 @@ Json RunRowJson(const RunRecord& run, const MetricSpec& metric);
 // metric, goal}.
 Json RunDetailJson(const RunRecord& run, const SweepRecord* sweep);
 
+// One artifact version on a run page: {id, project, name, version, ref
+//  ("name:v3"), type, size, digest, aliases, created, producer (run id, ""
+//  when none), models: [{model, version, stage, aliases}] (the registered
+//  model versions pointing at it)}. Files and metadata are left out.
+Json ArtifactVersionJson(const ArtifactVersion& v, const std::vector<ModelVersion>& models);
+
 // {rows: [{p, imp, std, rho, gp}], note, runs_used}: rho null = not computed
 // (a categorical of strings); gp null = no GP fit.
 Json ImportanceJson(const Result<review::ImportanceReport>& report, const std::map<std::string, double>& gp);

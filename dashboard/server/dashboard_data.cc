@@ -194,6 +194,28 @@ Result<DashboardData::SweepCache*> DashboardData::Refresh(const std::string& swe
   return &cache;
 }
 
+std::size_t DashboardData::Warm(std::size_t max_sweeps) {
+  std::vector<SweepRecord> sweeps;
+  {
+    std::lock_guard lock(mu_);
+    auto listed = store_->ListSweeps();
+    if (!listed.ok()) return 0;  // the first request reports it
+    sweeps = std::move(listed).value();
+  }
+  std::sort(sweeps.begin(), sweeps.end(),
+            [](const SweepRecord& a, const SweepRecord& b) { return a.created_at > b.created_at; });
+  std::size_t warmed = 0;
+  for (const SweepRecord& sweep : sweeps) {
+    if (warmed == max_sweeps) break;
+    std::lock_guard lock(mu_);
+    auto cache = Refresh(sweep.id);
+    if (!cache.ok()) continue;
+    SweepJsonLocked(**cache);  // writes runs_json, the costly part
+    ++warmed;
+  }
+  return warmed;
+}
+
 Result<std::string> DashboardData::SweepsJson() {
   std::lock_guard lock(mu_);
   auto sweeps = store_->ListSweeps();
@@ -355,6 +377,40 @@ Result<std::string> DashboardData::RunMetricsJson(const std::string& run_id, std
   Json out = Json::object();
   for (const auto& [key, pts] : by_key) out[key] = SeriesJson(pts, ClampPoints(points), /*with_time=*/true);
   return DumpJson(out);
+}
+
+Result<std::string> DashboardData::RunLineageJson(const std::string& run_id) {
+  std::lock_guard lock(mu_);
+  auto run = store_->GetRun(run_id);
+  if (!run.ok()) return run.error();
+  ArtifactFilter filter;
+  filter.run_id = run->id;
+  auto versions = store_->ListArtifactVersions(filter);
+  if (!versions.ok()) return versions.error();
+  // The registry is small next to runs (a handful of models); one listing
+  // serves every produced version.
+  std::map<std::int64_t, std::vector<ModelVersion>> models_by_version;
+  bool produced_any = false;
+  for (const ArtifactVersion& v : *versions) produced_any = produced_any || v.producer_run == run->id;
+  if (produced_any) {
+    auto models = store_->ListRegisteredModels();
+    if (!models.ok()) return models.error();
+    for (const RegisteredModel& model : *models) {
+      for (const ModelVersion& mv : model.versions) models_by_version[mv.artifact_version_id].push_back(mv);
+    }
+  }
+  Json produced = Json::array();
+  Json consumed = Json::array();
+  for (const ArtifactVersion& v : *versions) {
+    if (v.producer_run == run->id) {
+      auto it = models_by_version.find(v.id);
+      produced.push_back(ArtifactVersionJson(v, it == models_by_version.end() ? std::vector<ModelVersion>{} : it->second));
+    }
+    if (std::find(v.consumers.begin(), v.consumers.end(), run->id) != v.consumers.end()) {
+      consumed.push_back(ArtifactVersionJson(v, {}));
+    }
+  }
+  return DumpJson({{"produced", produced}, {"consumed", consumed}});
 }
 
 Result<std::string> DashboardData::RunDir(const std::string& run_id) {

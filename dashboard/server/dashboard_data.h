@@ -72,6 +72,12 @@ class DashboardData {
   // unknown run, kInvalidInput when actions are off.
   Status StopRun(const std::string& run_id);
 
+  // Reads the newest `max_sweeps` sweeps' runs and writes their runs
+  // documents ahead of the first request, so a 10k-run sweep's page opens
+  // at the warm cost. Takes the lock per sweep; a request waits at most for
+  // one sweep. Returns how many sweeps it warmed.
+  std::size_t Warm(std::size_t max_sweeps);
+
   // GET /api/sweeps: [SweepSummaryJson], newest first.
   Result<std::string> SweepsJson();
   // GET /api/sweeps/ID: {sweep, params, runs, metrics: [keys], mark}; runs
@@ -105,6 +111,12 @@ class DashboardData {
   // stderr from `offset` (the last kLogChunkBytes when absent), at most
   // kLogChunkBytes. A run with no log file yet gives size 0.
   Result<std::string> LogJson(const std::string& run_id, LogStream stream, std::optional<std::uint64_t> offset);
+
+  // GET /api/runs/ID/lineage: {produced: [ArtifactVersionJson], consumed:
+  // [ArtifactVersionJson]}: the artifact versions the run logged and those
+  // it used (their `producer` the run that logged them), by (project, name,
+  // version). Registered model versions are listed on produced versions.
+  Result<std::string> RunLineageJson(const std::string& run_id);
 
   // GET /api/runs/ID/files: RunFilesJson of the run's folder (run_files.h);
   // hashed without holding the lock.

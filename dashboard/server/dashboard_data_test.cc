@@ -267,5 +267,64 @@ TEST_F(DashboardDataTest, ScopeSnapshotHoldsTheGivenRuns) {
   EXPECT_EQ(snap["sweeps"][0]["runs"], 3);
 }
 
+// The run page's lineage: what a run logged (with the registered model
+// versions pointing at it) and what it used (with who produced it).
+TEST_F(DashboardDataTest, RunLineageListsProducedAndConsumedVersions) {
+  const std::string trainer = AddRun(0.1, 0.5, TrialState::kFinished);
+  const std::string evaluator = AddRun(0.2, 0.4, TrialState::kFinished);
+  NewArtifactVersion model;
+  model.project = "demo";
+  model.name = "clf";
+  model.type = "model";
+  model.producer_run = trainer;
+  model.files = {{"model.pt", std::string(64, 'a'), 1234}};
+  model.aliases = {"best"};
+  model.created_at = 300;
+  auto logged = writer_->LogArtifactVersion(model);
+  ASSERT_TRUE(logged.ok()) << logged.error().message;
+  ASSERT_TRUE(writer_->RecordArtifactUse(logged->id, evaluator).ok());
+  ASSERT_TRUE(writer_->RegisterModelVersion("classifier", logged->id, trainer, AuditStamp{"alice", "h", 301, ""}).ok());
+  ASSERT_TRUE(writer_->PromoteModelVersion("classifier", 1, ModelStage::kStaging, {}, AuditStamp{"alice", "h", 302, ""}).ok());
+
+  const json produced = json::parse(data_->RunLineageJson(trainer).value());
+  ASSERT_EQ(produced["produced"].size(), 1u);
+  EXPECT_TRUE(produced["consumed"].empty());
+  const json& v = produced["produced"][0];
+  EXPECT_EQ(v["ref"], "clf:v0");
+  EXPECT_EQ(v["type"], "model");
+  EXPECT_EQ(v["size"], 1234);
+  EXPECT_EQ(v["digest"], logged->digest);
+  EXPECT_EQ(v["aliases"], json::array({"best", "latest"}));
+  EXPECT_EQ(v["producer"], trainer);
+  ASSERT_EQ(v["models"].size(), 1u);
+  EXPECT_EQ(v["models"][0]["model"], "classifier");
+  EXPECT_EQ(v["models"][0]["version"], 1);
+  EXPECT_EQ(v["models"][0]["stage"], "staging");
+
+  const json used = json::parse(data_->RunLineageJson(evaluator).value());
+  EXPECT_TRUE(used["produced"].empty());
+  ASSERT_EQ(used["consumed"].size(), 1u);
+  EXPECT_EQ(used["consumed"][0]["ref"], "clf:v0");
+  EXPECT_EQ(used["consumed"][0]["producer"], trainer);
+
+  const json none = json::parse(data_->RunLineageJson(AddRun(0.3, 0.3, TrialState::kFinished)).value());
+  EXPECT_TRUE(none["produced"].empty());
+  EXPECT_TRUE(none["consumed"].empty());
+  EXPECT_EQ(data_->RunLineageJson("no-such-run").error().code, ErrorCode::kNotFound);
+}
+
+// Warming reads the newest sweeps ahead of any request, and what a request
+// then gets is what a cold server answers.
+TEST_F(DashboardDataTest, WarmPreparesTheNewestSweepsAsAColdReadWould) {
+  AddRun(0.1, 0.5, TrialState::kFinished);
+  AddRun(0.2, 0.4, TrialState::kRunning);
+  EXPECT_EQ(data_->Warm(0), 0u);
+  EXPECT_EQ(data_->Warm(3), 1u);
+  DashboardData cold(OpenStoreReadOnly((dir_.path() / ".sweep/sweep.db").string()).value());
+  EXPECT_EQ(data_->SweepJson(sweep_.id).value(), cold.SweepJson(sweep_.id).value());
+  AddRun(0.3, 0.3, TrialState::kFinished);  // a change after warming is still seen
+  EXPECT_EQ(json::parse(data_->SweepJson(sweep_.id).value())["runs"]["count"], 3);
+}
+
 }  // namespace
 }  // namespace sweep::dashboard

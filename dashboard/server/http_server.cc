@@ -26,6 +26,10 @@ constexpr std::size_t kWorkerThreads = 32;
 // An idle event stream sends a comment this often, so proxies and the
 // browser keep it open and a closed tab is noticed.
 constexpr auto kKeepAliveInterval = std::chrono::seconds(15);
+// Sweeps warmed at start: the newest are the ones a user opens first; the
+// sweeps list reads every sweep's runs anyway, but only these get their
+// runs document written ahead.
+constexpr std::size_t kWarmSweeps = 3;
 constexpr int kTokenBytes = 16;
 constexpr const char* kTokenCookie = "sweep_token";
 
@@ -172,6 +176,7 @@ struct DashboardServer::Impl {
   ServerOptions options;
   httplib::Server http;
   std::thread thread;
+  std::thread warm_thread;
   int port = 0;
   std::atomic<bool> stopping{false};
   std::mutex mu;
@@ -318,6 +323,9 @@ void DashboardServer::Impl::Routes() {
     }
     Reply(res, data->LogJson(req.matches[1], stream, offset));
   });
+  http.Get(R"(/api/runs/([^/]+)/lineage)", [this](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, data->RunLineageJson(req.matches[1]));
+  });
   http.Get(R"(/api/runs/([^/]+)/files)", [this](const httplib::Request& req, httplib::Response& res) {
     Reply(res, data->RunFilesJson(req.matches[1]));
   });
@@ -355,6 +363,7 @@ Status DashboardServer::Start() {
     return Error::Io("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                      " (in use, or not an address of this machine); pick another with --port");
   }
+  impl_->warm_thread = std::thread([data = impl_->data] { data->Warm(kWarmSweeps); });
   impl_->thread = std::thread([this] {
     impl_->http.listen_after_bind();
     std::lock_guard lock(impl_->mu);
@@ -376,6 +385,7 @@ void DashboardServer::Stop() {
   impl_->stopping = true;
   impl_->http.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
+  if (impl_->warm_thread.joinable()) impl_->warm_thread.join();
 }
 
 }  // namespace sweep::dashboard

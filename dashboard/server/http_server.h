@@ -51,7 +51,8 @@ class DashboardServer {
   DashboardServer(const DashboardServer&) = delete;
   DashboardServer& operator=(const DashboardServer&) = delete;
 
-  // Binds and starts serving on a background thread. kIo when the address
+  // Binds and starts serving on a background thread, and warms the newest
+  // sweeps' caches on another (DashboardData::Warm). kIo when the address
   // cannot be bound (in use, not local).
   Status Start();
   // The bound port (the chosen one when options.port was 0).

@@ -149,6 +149,29 @@ TEST_F(HttpServerTest, RunFilesDownloadButNeverLeaveTheRunFolder) {
   }
 }
 
+// The run page's lineage is a GET of the read-only API: 200 with the
+// versions for a run, 404 for an unknown one.
+TEST_F(HttpServerTest, RunLineageIsServed) {
+  const std::string id = ClaimRun();
+  NewArtifactVersion v;
+  v.project = "demo";
+  v.name = "data";
+  v.type = "dataset";
+  v.producer_run = id;
+  v.files = {{"train.csv", std::string(64, 'b'), 10}};
+  ASSERT_TRUE(writer_->LogArtifactVersion(v).ok());
+  Serve({});
+  auto lineage = client_->Get("/api/runs/" + id + "/lineage");
+  ASSERT_TRUE(lineage);
+  EXPECT_EQ(lineage->status, 200);
+  const auto doc = nlohmann::json::parse(lineage->body);
+  ASSERT_EQ(doc["produced"].size(), 1u);
+  EXPECT_EQ(doc["produced"][0]["ref"], "data:v0");
+  auto missing = client_->Get("/api/runs/zzzzzzzz/lineage");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+}
+
 // Actions (sweep ui --actions): POST only, and only with the CSRF guard;
 // the stop goes through the store as `sweep stop` does. Off by default.
 TEST_F(HttpServerTest, StopRunNeedsActionsAndTheCsrfGuard) {

@@ -8,6 +8,7 @@ and stderr never runs. Screenshots are kept in the work folder.
 usage: ui_e2e_test.py <sweep binary> <work dir>
 Exit 77 (skipped) without selenium, chromium or chromedriver.
 """
+import base64
 import os
 import re
 import shutil
@@ -20,7 +21,9 @@ import time
 # waited for, never assumed after a fixed sleep.
 WAIT_SECONDS = 60
 SKIP = 77
-FAILURE_DIR = []  # where a failed wait leaves its screenshot (the work folder)
+FAILURE_DIR = []
+# A 1x1 red PNG, for the image preview.
+ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"  # where a failed wait leaves its screenshot (the work folder)
 
 try:
     from selenium import webdriver
@@ -241,11 +244,39 @@ parameters:
             "return fetch('api/runs/' + arguments[0]).then((r) => r.json()).then((j) => j.run_dir)", failed[0])
         with open(os.path.join(run_dir, "diff.patch"), "w") as f:
             f.write("+<img src=x onerror=\"document.body.dataset.pwned=1\">\n")
+        # Previews: a text file holding markup shows as text; a PNG as an image.
+        with open(os.path.join(run_dir, "notes.txt"), "w") as f:
+            f.write("<script>document.body.dataset.pwned=1</script><b>not bold</b>\n")
+        with open(os.path.join(run_dir, "dot.png"), "wb") as f:
+            f.write(base64.b64decode(ONE_PIXEL_PNG))
+        # Lineage: failed[0] logs an artifact version (aliased "best"),
+        # another run uses it; each run page lists it, the consumer's with a
+        # link to the producer.
+        subprocess.run([sweep_bin, "artifact", "log", "--store", store, os.path.join(run_dir, "diff.patch"),
+                        "--run", failed[0], "--name", "patch", "--type", "dataset", "--alias", "best"],
+                       check=True, capture_output=True)
+        consumer = next(run_id for run_id, _ in runs if run_id not in (failed[0], gone))
+        subprocess.run([sweep_bin, "artifact", "use", "--store", store, "patch:latest", "--run", consumer],
+                       check=True, capture_output=True)
+        driver.get(sweep_page.split("#")[0] + "#/run/" + consumer)
+        wait(driver, "the consumer's lineage", lambda d: d.find_elements(By.CSS_SELECTOR, "#lineage-consumed tr[data-ref='patch:v0'] a"))
+        producer = driver.find_element(By.CSS_SELECTOR, "#lineage-consumed tr[data-ref='patch:v0'] a")
+        assert producer.text == failed[0], producer.text
+        driver.execute_script("document.getElementById('lineage').scrollIntoView()")
+        driver.save_screenshot(os.path.join(work, "lineage.png"))
+        driver.get(sweep_page.split("#")[0] + "#/run/" + failed[0])
+        wait(driver, "the producer's lineage", lambda d: "best, latest" in texts(d, "#lineage-produced td"))
         driver.get(sweep_page.split("#")[0] + "#/run/" + failed[0])
         wait(driver, "the failed run's stderr", lambda d: "failed on purpose" in d.find_element(By.ID, "stderr").text)
         assert "<script>" in driver.find_element(By.ID, "stderr").text, "stderr markup should show as text"
         wait(driver, "the run's files", lambda d: "stdout.log" in texts(d, "#files a"))
         wait(driver, "the git diff", lambda d: "<img src=x" in d.find_element(By.ID, "diff").text)
+        driver.find_element(By.CSS_SELECTOR, '#files tr[data-file="notes.txt"] button.preview').click()
+        wait(driver, "the text preview", lambda d: any("<b>not bold</b>" in t for t in texts(d, "#file-preview pre.preview-text")))
+        assert not driver.find_elements(By.CSS_SELECTOR, "#file-preview b, #file-preview script"), "preview rendered markup"
+        driver.find_element(By.CSS_SELECTOR, '#files tr[data-file="dot.png"] button.preview').click()
+        wait(driver, "the image preview", lambda d: d.execute_script(
+            "const i = document.querySelector('#file-preview img'); return i && i.complete && i.naturalWidth === 1"))
         driver.execute_script("document.getElementById('files').scrollIntoView()")
         driver.save_screenshot(os.path.join(work, "files.png"))
         href = driver.find_element(By.CSS_SELECTOR, '#files tr[data-file="stdout.log"] a').get_attribute("href")

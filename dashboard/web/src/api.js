@@ -68,6 +68,10 @@ export class LiveSource {
       throw new Error(message);
     }
   }
+  // {produced, consumed}: artifact versions (api_json.h ArtifactVersionJson).
+  runLineage(id) {
+    return getJson(`api/runs/${q(id)}/lineage`);
+  }
   // {files: [{path, size, sha256}], truncated}: the run folder's files.
   runFiles(id) {
     return getJson(`api/runs/${q(id)}/files`);
@@ -134,6 +138,9 @@ export class SnapshotSource {
     return null;
   }
   async runFiles() {
+    return null;
+  }
+  async runLineage() {
     return null;
   }
   watchSweep() {

@@ -40,3 +40,17 @@ export function formatAge(seconds, now) {
   if (!seconds) return '';
   return `${formatDuration(Math.max(0, now - seconds))} ago`;
 }
+
+const BYTES_PER_KIB = 1024;
+
+// "512 B", "1.5 KiB", "3.2 GiB".
+export function formatBytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= BYTES_PER_KIB && u < units.length - 1) {
+    v /= BYTES_PER_KIB;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}

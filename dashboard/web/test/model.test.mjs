@@ -100,3 +100,21 @@ test('a numeric parameter with few values gets a contour bin per value', () => {
   assert.deepEqual(grid.yLabels, [10, 20]);
   assert.deepEqual(grid.cells.sort(), [[0, 0, 1], [1, 1, 3], [2, 0, 2]]);
 });
+
+test('previews: images under the cap and text files by extension; anything else is downloaded', async () => {
+  const { MAX_IMAGE_PREVIEW_BYTES, previewKind } = await import('../src/file_preview.js');
+  assert.equal(previewKind('plots/loss.PNG', 10), 'image');
+  assert.equal(previewKind('a.webp', MAX_IMAGE_PREVIEW_BYTES + 1), null);
+  assert.equal(previewKind('stdout.log', 1e9), 'text');
+  assert.equal(previewKind('config.yaml', 5), 'text');
+  assert.equal(previewKind('page.html', 5), null);
+  assert.equal(previewKind('model.pt', 5), null);
+  assert.equal(previewKind('Makefile', 5), null);
+});
+
+test('byte sizes read as B, KiB, MiB', async () => {
+  const { formatBytes } = await import('../src/format.js');
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(1536), '1.5 KiB');
+  assert.equal(formatBytes(3 * 1024 * 1024), '3.0 MiB');
+});

@@ -3,7 +3,9 @@
 // while the run is live, the run folder's files and the git diff.
 import { drawCurves } from '../charts/curves.js';
 import { h, kvTable, link, section, stateBadge } from '../dom.js';
-import { formatDuration, formatNumber, formatTime } from '../format.js';
+import { formatBytes, formatDuration, formatNumber, formatTime } from '../format.js';
+import { filePreview, previewKind } from '../file_preview.js';
+import { lineageView } from '../lineage.js';
 import { displayValue } from '../model.js';
 
 const FOLLOW_MS = 1000; // a live run's page refreshes this often
@@ -17,31 +19,22 @@ const MAX_DIFF_CHARS = 256 * 1024;
 // The file `sweep run` saves `git diff HEAD` in when the tree was dirty
 // (sweep/trial_launch.h kDiffFileName).
 const DIFF_FILE = 'diff.patch';
-const BYTES_PER_KIB = 1024;
-
-function formatBytes(n) {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= BYTES_PER_KIB && u < units.length - 1) {
-    v /= BYTES_PER_KIB;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-
 // The artifact browser: every file of the run's folder, with its size and
-// SHA-256, each a download link (never opened in the page).
-function filesTable(source, runId, listing) {
+// SHA-256, each a download link; images and text files also get a preview
+// button that calls onPreview(file).
+function filesTable(source, runId, listing, onPreview) {
   if (!listing) return h('p', { class: 'empty', text: 'Files are not part of the report: open the run in `sweep ui`.' });
   if (listing.files.length === 0) return h('p', { class: 'empty', text: 'The run folder holds no files (or is not on this machine).' });
   return h('div', null,
     h('table', { class: 'grid', id: 'files-table' },
-      h('thead', null, h('tr', null, ['file', 'size', 'sha256'].map((t) => h('th', { text: t })))),
+      h('thead', null, h('tr', null, ['file', 'size', 'sha256', ''].map((t) => h('th', { text: t })))),
       h('tbody', null, listing.files.map((f) => h('tr', { dataset: { file: f.path } },
         h('td', null, h('a', { href: source.runFileUrl(runId, f.path), download: f.path.split('/').pop(), text: f.path })),
         h('td', { class: 'num', text: formatBytes(f.size) }),
-        h('td', { class: 'mono', title: f.sha256 || '', text: f.sha256 ? f.sha256.slice(0, 16) : '(not hashed: large)' }))))),
+        h('td', { class: 'mono', title: f.sha256 || '', text: f.sha256 ? f.sha256.slice(0, 16) : '(not hashed: large)' }),
+        h('td', null, previewKind(f.path, f.size)
+          ? h('button', { type: 'button', class: 'preview', onclick: () => onPreview(f), text: 'preview' })
+          : null))))),
     listing.truncated ? h('p', { class: 'note', text: 'Only the first files are listed.' }) : null);
 }
 
@@ -141,10 +134,27 @@ export function runPage(root, source, runId) {
     const diff = h('pre', { class: 'diff', id: 'diff' });
     const diffSection = section('Git diff', '`git diff HEAD` of the working tree the run was launched from (it had uncommitted changes).', diff);
     diffSection.hidden = true;
-    root.append(section('Files', 'The run folder: artifacts, logs and the saved environment; click to download.', files), diffSection);
+    const lineage = h('div', { id: 'lineage' });
+    root.append(section('Lineage', 'Artifact versions the run logged and used (`sweep artifact show`).', lineage));
+    source.runLineage(run.id).then((doc) => {
+      lineage.replaceChildren(lineageView(doc));
+      lineage.dataset.drawn = '1';
+    }).catch((e) => { lineage.textContent = e.message; });
+    const preview = h('div', { id: 'file-preview' });
+    const showPreview = (f) => {
+      preview.replaceChildren(h('h3', { text: f.path }));
+      filePreview(source.runFileUrl(run.id, f.path), f.path, f.size)
+        .then((el) => {
+          preview.append(el);
+          preview.dataset.file = f.path;
+        })
+        .catch((e) => preview.append(h('p', { class: 'note', text: e.message })));
+    };
+    root.append(section('Files', 'The run folder: artifacts, logs and the saved environment; click to download, or preview images and text.',
+      h('div', null, files, preview)), diffSection);
     const drawFiles = async () => {
       const listing = await source.runFiles(run.id);
-      files.replaceChildren(filesTable(source, run.id, listing));
+      files.replaceChildren(filesTable(source, run.id, listing, showPreview));
       files.dataset.drawn = String(listing ? listing.files.length : 0);
       if (listing && listing.files.some((f) => f.path === DIFF_FILE) && !diff.dataset.loaded) {
         diff.textContent = await source.runFileText(run.id, DIFF_FILE, MAX_DIFF_CHARS);
