@@ -53,6 +53,21 @@ int ReportError(const Error& error);
 // Adds --store to a subcommand.
 void AddStoreOption(CLI::App& command, GlobalOptions& options);
 
+// Adds subcommand `name` (with --store) whose callback runs `body` on the
+// flags CLI11 filled in and exits with its code. `flags` is shared with the
+// options the caller adds; `global` must outlive the parse (it is main's).
+template <typename Flags>
+CLI::App* AddCommand(CLI::App& parent, const char* name, const std::string& help, std::shared_ptr<Flags> flags,
+                     GlobalOptions& global, int (*body)(const Flags&, const GlobalOptions&)) {
+  CLI::App* cmd = parent.add_subcommand(name, help);
+  AddStoreOption(*cmd, global);
+  cmd->callback([flags, &global, body] {
+    const int rc = body(*flags, global);
+    if (rc != kExitOk) throw CLI::RuntimeError(rc);
+  });
+  return cmd;
+}
+
 void RegisterRunCommand(CLI::App& app, GlobalOptions& options);
 void RegisterValidateCommand(CLI::App& app);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& options);

@@ -253,18 +253,6 @@ int Gc(const Flags& flags, const GlobalOptions& global) {
   return kExitOk;
 }
 
-// Adds a subcommand whose callback runs `body` and exits with its code.
-CLI::App* Command(CLI::App& parent, const char* name, const char* help, std::shared_ptr<Flags> flags,
-                  GlobalOptions& global, int (*body)(const Flags&, const GlobalOptions&)) {
-  CLI::App* cmd = parent.add_subcommand(name, help);
-  AddStoreOption(*cmd, global);
-  cmd->callback([flags, &global, body] {
-    const int rc = body(*flags, global);
-    if (rc != kExitOk) throw CLI::RuntimeError(rc);
-  });
-  return cmd;
-}
-
 }  // namespace artifact_cli
 
 void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
@@ -272,7 +260,7 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
   const char* kRefHelp = "NAME, NAME:vN, NAME:ALIAS or NAME@ALIAS (latest when no version)";
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(app, "artifacts", "List artifact versions (all projects, or --project)", flags, global, List);
+    auto* cmd = AddCommand(app, "artifacts", "List artifact versions (all projects, or --project)", flags, global, List);
     cmd->add_option("--project", flags->project, "Only this project");
     cmd->add_option("--run", flags->run, "Only what this run produced or used");
     cmd->add_flag("--json", flags->json, "Print a JSON list of versions");
@@ -281,7 +269,7 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
   artifact->require_subcommand(1);
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*artifact, "log",
+    auto* cmd = AddCommand(*artifact, "log",
                         "Store a file or folder as the next version of a named artifact of RUN's project "
                         "(identical to the latest version: no new version)",
                         flags, global, Log);
@@ -295,7 +283,7 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*artifact, "use",
+    auto* cmd = AddCommand(*artifact, "use",
                         "Print a read-only local folder holding an artifact version; with --run, record the run "
                         "as its consumer",
                         flags, global, Use);
@@ -306,7 +294,7 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*artifact, "show",
+    auto* cmd = AddCommand(*artifact, "show",
                         "Files, sizes, hashes, metadata and lineage (producing run, its params, code commit "
                         "and inputs; consuming runs) of an artifact version",
                         flags, global, Show);
@@ -316,14 +304,14 @@ void RegisterArtifactCommands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*artifact, "get", "Copy an artifact version's files into a folder", flags, global, Get);
+    auto* cmd = AddCommand(*artifact, "get", "Copy an artifact version's files into a folder", flags, global, Get);
     cmd->add_option("ref", flags->path_or_ref, kRefHelp)->required();
     cmd->add_option("-o,--output", flags->out, "Destination folder (created)")->required();
     cmd->add_option("--project", flags->project, "Project of the artifact");
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(app, "gc",
+    auto* cmd = AddCommand(app, "gc",
                         "Remove artifact content no artifact version refers to (e.g. after `sweep rm`), "
                         "reporting the bytes freed",
                         flags, global, Gc);

@@ -291,17 +291,6 @@ int List(const Flags& flags, const GlobalOptions& global) {
   return kExitOk;
 }
 
-CLI::App* Command(CLI::App& parent, const char* name, const char* help, std::shared_ptr<Flags> flags,
-                  GlobalOptions& global, int (*body)(const Flags&, const GlobalOptions&)) {
-  CLI::App* cmd = parent.add_subcommand(name, help);
-  AddStoreOption(*cmd, global);
-  cmd->callback([flags, &global, body] {
-    const int rc = body(*flags, global);
-    if (rc != kExitOk) throw CLI::RuntimeError(rc);
-  });
-  return cmd;
-}
-
 }  // namespace registry_cli
 
 void RegisterRegistryCommands(CLI::App& app, GlobalOptions& global) {
@@ -311,7 +300,7 @@ void RegisterRegistryCommands(CLI::App& app, GlobalOptions& global) {
   registry->require_subcommand(1);
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*registry, "register",
+    auto* cmd = AddCommand(*registry, "register",
                         "Create the next version of model NAME from an artifact version of RUN's project", flags,
                         global, Register);
     cmd->add_option("name", flags->model, "Registered model name")->required();
@@ -324,7 +313,7 @@ void RegisterRegistryCommands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*registry, "promote",
+    auto* cmd = AddCommand(*registry, "promote",
                         "Move a version to a stage; to production, the previous production version is archived "
                         "unless --keep",
                         flags, global, Promote);
@@ -337,7 +326,7 @@ void RegisterRegistryCommands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*registry, "alias", "Point ALIAS (e.g. champion) at a version, moving it from any other",
+    auto* cmd = AddCommand(*registry, "alias", "Point ALIAS (e.g. champion) at a version, moving it from any other",
                         flags, global, Alias);
     cmd->add_option("name", flags->model, "Registered model name")->required();
     cmd->add_option("version", flags->version, "Version number")->required();
@@ -346,14 +335,14 @@ void RegisterRegistryCommands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*registry, "show", "Versions, stages, aliases, lineage and the audit trail of a model", flags,
+    auto* cmd = AddCommand(*registry, "show", "Versions, stages, aliases, lineage and the audit trail of a model", flags,
                         global, Show);
     cmd->add_option("name", flags->model, "Registered model name")->required();
     cmd->add_flag("--json", flags->json, "Print as JSON");
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*registry, "get",
+    auto* cmd = AddCommand(*registry, "get",
                         "Copy a model version's files into a folder: NAME@production, NAME@ALIAS, NAME/3 or NAME "
                         "(newest)",
                         flags, global, Get);
@@ -362,7 +351,7 @@ void RegisterRegistryCommands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto flags = std::make_shared<Flags>();
-    auto* cmd = Command(*registry, "list", "Registered models with their production and staging versions", flags,
+    auto* cmd = AddCommand(*registry, "list", "Registered models with their production and staging versions", flags,
                         global, List);
     cmd->add_flag("--json", flags->json, "Print a JSON list of models");
   }
