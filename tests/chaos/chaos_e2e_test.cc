@@ -326,17 +326,30 @@ bool WaitForHeldTrialReporting(const std::filesystem::path& db) {
   return false;
 }
 
-TEST(Chaos, PausedAgentPastHeartbeatTimeoutGivesUpItsRunAndCarriesOn) {
-  TempDir dir;
-  const std::string marker = "chaos_" + std::to_string(::getpid()) + "_sigstop";
-  const std::string hold = (dir / "hold").string();
-  dir.Write(marker + ".py", HeldTrial(marker, hold));
+// A created sweep of kPauseGridPoints HeldTrial points in `dir`, its hold
+// file in place; the marker names the case.
+struct HeldSweep {
+  std::string marker, hold, sweep_id;
+  std::filesystem::path db;
+};
+
+void CreateHeldSweep(const TempDir& dir, const std::string& case_name, HeldSweep& out) {
+  out.marker = "chaos_" + std::to_string(::getpid()) + "_" + case_name;
+  out.hold = (dir / "hold").string();
+  dir.Write(out.marker + ".py", HeldTrial(out.marker, out.hold));
   dir.Write("hold", "");
-  dir.Write("spec.yaml", GridSpec(marker + ".py", kPauseGridPoints));
-  const auto db = dir / ".sweep/sweep.db";
+  dir.Write("spec.yaml", GridSpec(out.marker + ".py", kPauseGridPoints));
+  out.db = dir / ".sweep/sweep.db";
   auto created = testing::RunCli(dir.path(), {"create", "spec.yaml"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
-  const std::string sweep_id = created.out.substr(0, created.out.find('\n'));
+  out.sweep_id = created.out.substr(0, created.out.find('\n'));
+}
+
+TEST(Chaos, PausedAgentPastHeartbeatTimeoutGivesUpItsRunAndCarriesOn) {
+  TempDir dir;
+  HeldSweep held;
+  ASSERT_NO_FATAL_FAILURE(CreateHeldSweep(dir, "sigstop", held));
+  const auto& [marker, hold, sweep_id, db] = held;
 
   const pid_t paused = testing::SpawnCli(
       dir.path(), {"agent", sweep_id, "--heartbeat-timeout", kPauseHeartbeatTimeout}, "paused");
@@ -385,15 +398,9 @@ TEST(Chaos, PausedAgentPastHeartbeatTimeoutGivesUpItsRunAndCarriesOn) {
 // heartbeat timeout records it crashed and runs its point again.
 TEST(Chaos, SigkilledAgentsRunIsReapedAndItsPointRunAgain) {
   TempDir dir;
-  const std::string marker = "chaos_" + std::to_string(::getpid()) + "_agentkill";
-  const std::string hold = (dir / "hold").string();
-  dir.Write(marker + ".py", HeldTrial(marker, hold));
-  dir.Write("hold", "");
-  dir.Write("spec.yaml", GridSpec(marker + ".py", kPauseGridPoints));
-  const auto db = dir / ".sweep/sweep.db";
-  auto created = testing::RunCli(dir.path(), {"create", "spec.yaml"});
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  const std::string sweep_id = created.out.substr(0, created.out.find('\n'));
+  HeldSweep held;
+  ASSERT_NO_FATAL_FAILURE(CreateHeldSweep(dir, "agentkill", held));
+  const auto& [marker, hold, sweep_id, db] = held;
 
   const pid_t killed = testing::SpawnCli(
       dir.path(), {"agent", sweep_id, "--heartbeat-timeout", kPauseHeartbeatTimeout}, "killed");
